@@ -1,0 +1,19 @@
+use carespace_core::time::{Clock, Timestamp};
+use carespace_store::Db;
+use carespace_store::files::FileStore;
+use std::sync::Arc;
+
+/// What every use case may reach: the database, the clock and the file store.
+/// Cheap to clone; one per process.
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub files: Arc<dyn FileStore>,
+}
+
+impl AppContext {
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}

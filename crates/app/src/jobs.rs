@@ -1,0 +1,9 @@
+use crate::context::AppContext;
+use crate::error::AppResult;
+use carespace_core::jobs::JobState;
+use carespace_store::jobs;
+
+/// Jobs still waiting, running or given up, per state: the queue depth operators watch.
+pub async fn queue_depth(ctx: &AppContext) -> AppResult<Vec<(JobState, i64)>> {
+    Ok(jobs::depth_by_state(&ctx.db).await?)
+}

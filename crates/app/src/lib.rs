@@ -1,0 +1,14 @@
+//! Carespace use cases. Each takes the actor (when there is one), its input and the
+//! [`AppContext`], decides with the policy in `core`, and writes through `store` in one
+//! transaction, side effects included as jobs.
+
+pub mod clock;
+pub mod context;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod jobs;
+pub mod worker;
+
+pub use context::AppContext;
+pub use error::{AppError, AppResult};

@@ -1,0 +1,45 @@
+use carespace_app::demo::{self, DemoSummary};
+use carespace_app::{AppContext, AppError};
+use carespace_cli::config::Config;
+use carespace_cli::wiring;
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let ctx = wiring::app_context(config).await?;
+    let result = demo::load(&ctx).await;
+    ctx.db.close().await;
+    match result {
+        Ok(summary) => {
+            print_summary(&summary);
+            Ok(())
+        }
+        Err(AppError::DatabaseNotEmpty) => Err(anyhow::anyhow!(
+            "the database already holds data; demo data is only loaded into an empty database"
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Loads demo data when the database is empty; says so when it is not.
+pub async fn load_if_empty(ctx: &AppContext) -> anyhow::Result<()> {
+    match demo::load(ctx).await {
+        Ok(summary) => print_summary(&summary),
+        Err(AppError::DatabaseNotEmpty) => {
+            println!("The database already holds data; no demo data loaded.");
+        }
+        Err(error) => return Err(error.into()),
+    }
+    Ok(())
+}
+
+fn print_summary(summary: &DemoSummary) {
+    println!("Demo data loaded.");
+    if summary.logins.is_empty() {
+        println!("This version has no accounts yet, so there is nobody to log in as.");
+    }
+    for login in &summary.logins {
+        println!(
+            "  {:<8} {}  password: {}",
+            login.role, login.email, login.password
+        );
+    }
+}

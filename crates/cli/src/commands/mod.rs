@@ -1,0 +1,4 @@
+pub mod admin;
+pub mod demo;
+pub mod migrate;
+pub mod serve;

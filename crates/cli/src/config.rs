@@ -1,0 +1,344 @@
+//! Typed configuration, read in layers: defaults → `carespace.toml` → `CARESPACE_*` environment
+//! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
+//! command-line flags. Checked at start; a bad value stops with one line naming the setting.
+
+use carespace_core::secret::Secret;
+use carespace_web::WebSettings;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the embedded database, files and the mail folder live.
+    pub data_dir: PathBuf,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub web: WebSettings,
+    pub worker: WorkerConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// How long a shutdown waits for requests in flight before it gives up on them.
+    pub shutdown_grace_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`; unset means SQLite in the data directory.
+    pub url: Option<Secret>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerConfig {
+    pub poll_interval_ms: u64,
+    pub lease_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A tracing filter, e.g. `info` or `info,carespace_web=debug`.
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            web: WebSettings::default(),
+            worker: WorkerConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 10,
+        }
+    }
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 1000,
+            lease_seconds: 300,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            filter: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+/// Values given as command-line flags; only those given override the other layers.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerFlags>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServerFlags {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+}
+
+/// A configuration problem, as one line that names the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Reads all layers. `file` is the TOML file to read; a missing file is only an error when
+    /// it was asked for explicitly.
+    pub fn load(
+        file: &Path,
+        file_required: bool,
+        flags: &FlagOverrides,
+    ) -> Result<Config, ConfigError> {
+        if file_required && !file.exists() {
+            return Err(ConfigError(format!(
+                "the configuration file {} does not exist",
+                file.display()
+            )));
+        }
+        // Defaults come from `#[serde(default)]` on every section.
+        let figment = Figment::from(Toml::file(file))
+            .merge(Env::prefixed("CARESPACE_").split("__"))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database.url".into()),
+            )
+            .merge(Serialized::defaults(flags));
+        let config: Config = figment.extract().map_err(describe_figment_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.web.validate().map_err(ConfigError)?;
+        if let Some(url) = &self.database.url {
+            carespace_store::Backend::from_url(url.expose())
+                .map_err(|e| ConfigError(format!("database.url: {e}")))?;
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError(
+                "database.max_connections: must be at least 1".into(),
+            ));
+        }
+        if self.worker.poll_interval_ms == 0 || self.worker.lease_seconds == 0 {
+            return Err(ConfigError(
+                "worker.poll_interval_ms and worker.lease_seconds: must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database to use: the configured URL, else SQLite in the data directory.
+    pub fn database_url(&self) -> Secret {
+        self.database.url.clone().unwrap_or_else(|| {
+            Secret::new(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("carespace.db").display()
+            ))
+        })
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.server.shutdown_grace_seconds)
+    }
+}
+
+fn describe_figment_error(error: figment::Error) -> ConfigError {
+    let key = error.path.join(".");
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| format!(" (from {})", m.name))
+        .unwrap_or_default();
+    let what = error.kind.to_string();
+    if key.is_empty() {
+        ConfigError(format!("{what}{source}"))
+    } else {
+        ConfigError(format!("{key}: {what}{source}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn load_in(jail: &Jail, flags: &FlagOverrides) -> Result<Config, ConfigError> {
+        Config::load(&jail.directory().join("carespace.toml"), false, flags)
+    }
+
+    #[test]
+    fn defaults_apply_without_file_or_environment() {
+        Jail::expect_with(|jail| {
+            let config = load_in(jail, &FlagOverrides::default()).unwrap();
+            assert_eq!(config.server.listen.port(), 8080);
+            assert!(config.database.url.is_none());
+            assert!(
+                config
+                    .database_url()
+                    .expose()
+                    .starts_with("sqlite://data/carespace.db")
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn file_then_environment_then_flags_each_override_the_layer_before() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "carespace.toml",
+                r#"
+                data_dir = "/srv/from-file"
+                [server]
+                listen = "127.0.0.1:9000"
+                shutdown_grace_seconds = 5
+                [web]
+                default_language = "en"
+                "#,
+            )?;
+            let config = load_in(jail, &FlagOverrides::default()).unwrap();
+            assert_eq!(config.server.listen.port(), 9000);
+            assert_eq!(config.data_dir, PathBuf::from("/srv/from-file"));
+            assert_eq!(config.server.shutdown_grace_seconds, 5);
+
+            jail.set_env("CARESPACE_SERVER__LISTEN", "127.0.0.1:9100");
+            jail.set_env("DATABASE_URL", "postgres://carespace@db/carespace");
+            let config = load_in(jail, &FlagOverrides::default()).unwrap();
+            assert_eq!(config.server.listen.port(), 9100);
+            assert_eq!(config.server.shutdown_grace_seconds, 5, "file value kept");
+            assert_eq!(
+                config.database_url().expose(),
+                "postgres://carespace@db/carespace"
+            );
+
+            let flags = FlagOverrides {
+                data_dir: None,
+                server: Some(ServerFlags {
+                    listen: Some("127.0.0.1:9200".parse().unwrap()),
+                }),
+            };
+            let config = load_in(jail, &flags).unwrap();
+            assert_eq!(config.server.listen.port(), 9200);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting_and_where_it_came_from() {
+        Jail::expect_with(|jail| {
+            jail.set_env("CARESPACE_SERVER__LISTEN", "not-an-address");
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("configuration error: server.listen:"),
+                "{error}"
+            );
+            assert!(error.contains("CARESPACE_"), "{error}");
+            assert!(!error.contains('\n'), "one line: {error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_settings_and_invalid_values_are_refused() {
+        Jail::expect_with(|jail| {
+            jail.create_file("carespace.toml", "[web]\ndefault_langauge = \"en\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("default_langauge"), "{error}");
+
+            jail.create_file("carespace.toml", "[web]\ndefault_language = \"de\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("web.default_language"), "{error}");
+
+            jail.create_file("carespace.toml", "[web]\npublic_url = \"ftp://x\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("web.public_url"), "{error}");
+
+            jail.create_file("carespace.toml", "[database]\nurl = \"mysql://x\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("database.url"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_file_that_is_missing_is_an_error() {
+        let flags = FlagOverrides::default();
+        let error = Config::load(Path::new("/nonexistent/carespace.toml"), true, &flags)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("/nonexistent/carespace.toml"), "{error}");
+    }
+
+    #[test]
+    fn secrets_are_not_in_debug_output() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://carespace:hunter2@db/carespace");
+            jail.set_env("CARESPACE_WEB__METRICS_TOKEN", "s3cret-token");
+            let config = load_in(jail, &FlagOverrides::default()).unwrap();
+            let printed = format!("{config:?}");
+            assert!(!printed.contains("hunter2"), "{printed}");
+            assert!(!printed.contains("s3cret-token"), "{printed}");
+            Ok(())
+        });
+    }
+}

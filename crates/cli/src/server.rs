@@ -1,0 +1,103 @@
+//! Starting and stopping the web server together with the job worker.
+
+use crate::config::Config;
+use anyhow::anyhow;
+use axum::Router;
+use carespace_app::AppContext;
+use carespace_app::worker::{Worker, WorkerSettings};
+use carespace_web::{WebState, build_router, serve};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: CancellationToken,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Asks the server to stop: no new connections; requests in flight and the job being run
+    /// are finished first (up to the configured grace time).
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+
+    /// Waits until the server and worker have stopped.
+    pub async fn stopped(self) -> anyhow::Result<()> {
+        self.task
+            .await
+            .map_err(|e| anyhow!("server task failed: {e}"))?
+    }
+}
+
+/// Starts serving on `listener`. `extra` routes get the same middleware as all others.
+pub async fn start(
+    config: &Config,
+    ctx: AppContext,
+    listener: TcpListener,
+    extra: Router<WebState>,
+) -> anyhow::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let state = WebState::new(ctx.clone(), config.web.clone()).map_err(|e| anyhow!(e))?;
+    let router = build_router(state, extra);
+    let stop = CancellationToken::new();
+    let worker = Worker::new(
+        ctx.clone(),
+        WorkerSettings {
+            poll_interval: Duration::from_millis(config.worker.poll_interval_ms),
+            lease: Duration::from_secs(config.worker.lease_seconds),
+        },
+    );
+    let worker_task = tokio::spawn(worker.run_until(stop.clone()));
+    let grace = config.shutdown_grace();
+    let server_stop = stop.clone();
+    let task = tokio::spawn(async move {
+        let server = serve(listener, router, server_stop.clone().cancelled_owned());
+        let grace_elapsed = async {
+            server_stop.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = server => result?,
+            () = grace_elapsed => tracing::warn!("requests still running after the grace time were cut off"),
+        }
+        if let Err(error) = worker_task.await {
+            tracing::error!(%error, "job worker ended abnormally");
+        }
+        ctx.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    });
+    Ok(RunningServer { addr, stop, task })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,44 @@
+//! Turns configuration into the running parts: database, file store, clock.
+
+use crate::config::Config;
+use anyhow::Context;
+use carespace_app::AppContext;
+use carespace_app::clock::SystemClock;
+use carespace_store::files::LocalDirFileStore;
+use carespace_store::{Db, PoolSettings};
+use std::sync::Arc;
+
+/// Connects to the database (creating the data directory for embedded SQLite first).
+pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
+    if config.database.url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    let settings = PoolSettings {
+        max_connections: config.database.max_connections,
+        ..PoolSettings::default()
+    };
+    let url = config.database_url();
+    let db = Db::connect(url.expose(), &settings)
+        .await
+        .context("cannot open the database (check database.url)")?;
+    Ok(db)
+}
+
+/// Everything use cases need, with the schema brought up to date.
+pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
+    let db = connect_database(config).await?;
+    db.migrate().await.context("cannot migrate the database")?;
+    let files = LocalDirFileStore::open_dir(config.data_dir.join("files"))
+        .await
+        .with_context(|| format!("cannot use {} for files", config.data_dir.display()))?;
+    Ok(AppContext {
+        db,
+        clock: Arc::new(SystemClock),
+        files: Arc::new(files),
+    })
+}

@@ -1,0 +1,8 @@
+//! Carespace domain: value types that validate on parse, states, rules and the access policy.
+//! Nothing in this crate performs IO; everything here is a pure function of its input.
+
+pub mod ids;
+pub mod jobs;
+pub mod language;
+pub mod secret;
+pub mod time;

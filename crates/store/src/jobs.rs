@@ -1,0 +1,223 @@
+//! The job queue and transactional outbox.
+//!
+//! A job is written with [`enqueue`] inside the transaction of the change that causes it, so a
+//! crash can never lose it. Workers [`claim`] due jobs under a lease; a worker that dies simply
+//! lets its lease run out, and the job is claimed again. Claiming is the one place where the
+//! dialects differ: PostgreSQL skips rows other workers have locked, SQLite runs one writer at a
+//! time so a single `UPDATE … RETURNING` is already atomic.
+
+use crate::db::{Backend, Db};
+use crate::error::{StoreError, StoreResult};
+use crate::tx::Tx;
+use carespace_core::ids::new_id;
+use carespace_core::jobs::{JobState, may_retry, retry_delay_ms};
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A job to be written to the queue.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    /// JSON understood by the handler of `kind`.
+    pub payload: &'a str,
+    /// When set, a second job with the same key is not added: the first one stands.
+    pub idempotency_key: Option<&'a str>,
+    pub run_at: Timestamp,
+    pub max_attempts: i64,
+}
+
+/// A job a worker has claimed and now holds the lease for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    /// Including the current one.
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+/// Everything stored about a job, for operators and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    pub id: String,
+    pub kind: String,
+    pub state: JobState,
+    pub attempts: i64,
+    pub run_at: Timestamp,
+    pub last_error: Option<String>,
+}
+
+/// What became of a failed try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureOutcome {
+    RetryAt(Timestamp),
+    GaveUp,
+}
+
+/// Adds a job; returns its id, or `None` when a job with the same idempotency key exists.
+pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: Timestamp) -> StoreResult<Option<String>> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, idempotency_key, state, attempts, max_attempts,
+                           run_at, created_at)
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(job.kind)
+    .bind(job.payload)
+    .bind(job.idempotency_key)
+    .bind(job.max_attempts)
+    .bind(job.run_at.millis())
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(id))
+}
+
+const CLAIM_POSTGRES: &str = "
+    UPDATE jobs
+       SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
+     WHERE id = (SELECT id FROM jobs
+                  WHERE (state = 'pending' AND run_at <= $3)
+                     OR (state = 'running' AND locked_until < $3)
+                  ORDER BY run_at, id
+                  LIMIT 1
+                  FOR UPDATE SKIP LOCKED)
+    RETURNING id, kind, payload, attempts, max_attempts";
+
+const CLAIM_SQLITE: &str = "
+    UPDATE jobs
+       SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
+     WHERE id = (SELECT id FROM jobs
+                  WHERE (state = 'pending' AND run_at <= $3)
+                     OR (state = 'running' AND locked_until < $3)
+                  ORDER BY run_at, id
+                  LIMIT 1)
+    RETURNING id, kind, payload, attempts, max_attempts";
+
+/// Claims the job that has been due longest, for `worker` until `now + lease_ms`. A job whose
+/// previous worker's lease ran out counts as due.
+pub async fn claim(
+    db: &Db,
+    worker: &str,
+    now: Timestamp,
+    lease_ms: i64,
+) -> StoreResult<Option<ClaimedJob>> {
+    let sql = match db.backend() {
+        Backend::Postgres => CLAIM_POSTGRES,
+        Backend::Sqlite => CLAIM_SQLITE,
+    };
+    let row = sqlx::query(sql)
+        .bind(worker)
+        .bind(now.plus_millis(lease_ms).millis())
+        .bind(now.millis())
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| claimed_job(&row)).transpose()
+}
+
+fn claimed_job(row: &AnyRow) -> StoreResult<ClaimedJob> {
+    Ok(ClaimedJob {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        attempts: row.try_get("attempts")?,
+        max_attempts: row.try_get("max_attempts")?,
+    })
+}
+
+/// Marks a claimed job done. Returns false when `worker` no longer held the lease (it ran out
+/// and someone else claimed the job), so the caller knows its result did not count.
+pub async fn complete(db: &Db, job_id: &str, worker: &str, now: Timestamp) -> StoreResult<bool> {
+    let updated = sqlx::query(
+        "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL
+          WHERE id = $2 AND locked_by = $3 AND state = 'running'",
+    )
+    .bind(now.millis())
+    .bind(job_id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Records a failed try: the job waits with back-off for another, or is marked failed after its
+/// last allowed attempt. Returns `None` when `worker` no longer held the lease.
+pub async fn fail(
+    db: &Db,
+    job: &ClaimedJob,
+    worker: &str,
+    error: &str,
+    now: Timestamp,
+) -> StoreResult<Option<FailureOutcome>> {
+    let outcome = if may_retry(job.attempts, job.max_attempts) {
+        FailureOutcome::RetryAt(now.plus_millis(retry_delay_ms(job.attempts)))
+    } else {
+        FailureOutcome::GaveUp
+    };
+    let (state, run_at, finished_at) = match outcome {
+        FailureOutcome::RetryAt(at) => (JobState::Pending, at.millis(), None),
+        FailureOutcome::GaveUp => (JobState::Failed, now.millis(), Some(now.millis())),
+    };
+    let updated = sqlx::query(
+        "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4,
+                         locked_by = NULL, locked_until = NULL
+          WHERE id = $5 AND locked_by = $6 AND state = 'running'",
+    )
+    .bind(state.as_str())
+    .bind(run_at)
+    .bind(finished_at)
+    .bind(error)
+    .bind(&job.id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok((updated == 1).then_some(outcome))
+}
+
+/// The number of jobs per state that still matter: waiting, running, or given up.
+pub async fn depth_by_state(db: &Db) -> StoreResult<Vec<(JobState, i64)>> {
+    let rows = sqlx::query(
+        "SELECT state, COUNT(*) AS n FROM jobs
+          WHERE state IN ('pending', 'running', 'failed') GROUP BY state",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                parse_state(&row.try_get::<String, _>("state")?)?,
+                row.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn find(db: &Db, job_id: &str) -> StoreResult<Option<JobRecord>> {
+    let row =
+        sqlx::query("SELECT id, kind, state, attempts, run_at, last_error FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_optional(db.pool())
+            .await?;
+    row.map(|row| {
+        Ok(JobRecord {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            state: parse_state(&row.try_get::<String, _>("state")?)?,
+            attempts: row.try_get("attempts")?,
+            run_at: Timestamp::from_millis(row.try_get("run_at")?),
+            last_error: row.try_get("last_error")?,
+        })
+    })
+    .transpose()
+}
+
+fn parse_state(text: &str) -> StoreResult<JobState> {
+    JobState::parse(text).ok_or_else(|| StoreError::Corrupt(format!("job state {text:?}")))
+}

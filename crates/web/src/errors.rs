@@ -1,0 +1,252 @@
+//! Errors as the user sees them. Handlers return a [`WebError`]; the `error_pages` middleware
+//! turns it, and any bare error response from the framework (unknown route, wrong method,
+//! body too large, panic), into a page in the user's language, or JSON under `/api/`.
+//! No internals ever reach the user: a 500 shows a reference id to quote to support.
+
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use carespace_app::AppError;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderValue, StatusCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebError {
+    BadRequest,
+    /// The user may know the thing exists but may not do this with it.
+    Forbidden,
+    /// Also the answer for things that exist but the user may not know about.
+    NotFound,
+    MethodNotAllowed,
+    /// The form's CSRF token was missing or wrong (an expired page, or a forged request).
+    CsrfRejected,
+    PayloadTooLarge,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+}
+
+impl WebError {
+    pub fn status(self) -> StatusCode {
+        match self {
+            WebError::BadRequest => StatusCode::BAD_REQUEST,
+            WebError::Forbidden | WebError::CsrfRejected => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable code in JSON answers; also the stem of the translation keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            WebError::BadRequest => "bad_request",
+            WebError::Forbidden => "forbidden",
+            WebError::NotFound => "not_found",
+            WebError::MethodNotAllowed => "method_not_allowed",
+            WebError::CsrfRejected => "csrf_rejected",
+            WebError::PayloadTooLarge => "payload_too_large",
+            WebError::TooManyRequests => "too_many_requests",
+            WebError::Internal => "internal",
+            WebError::Unavailable => "unavailable",
+        }
+    }
+
+    /// Translation keys of the title and the explanation.
+    pub fn message_keys(self) -> (&'static str, &'static str) {
+        match self {
+            WebError::BadRequest => ("error-bad-request-title", "error-bad-request-text"),
+            WebError::Forbidden => ("error-forbidden-title", "error-forbidden-text"),
+            WebError::NotFound => ("error-not-found-title", "error-not-found-text"),
+            WebError::MethodNotAllowed => ("error-method-title", "error-method-text"),
+            WebError::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
+            WebError::PayloadTooLarge => ("error-too-large-title", "error-too-large-text"),
+            WebError::TooManyRequests => ("error-too-many-title", "error-too-many-text"),
+            WebError::Internal => ("error-internal-title", "error-internal-text"),
+            WebError::Unavailable => ("error-unavailable-title", "error-unavailable-text"),
+        }
+    }
+
+    fn from_status(status: StatusCode) -> WebError {
+        match status {
+            StatusCode::FORBIDDEN => WebError::Forbidden,
+            StatusCode::NOT_FOUND => WebError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
+            StatusCode::TOO_MANY_REQUESTS => WebError::TooManyRequests,
+            StatusCode::SERVICE_UNAVAILABLE => WebError::Unavailable,
+            s if s.is_server_error() => WebError::Internal,
+            _ => WebError::BadRequest,
+        }
+    }
+
+    pub const ALL: [WebError; 9] = [
+        WebError::BadRequest,
+        WebError::Forbidden,
+        WebError::NotFound,
+        WebError::MethodNotAllowed,
+        WebError::CsrfRejected,
+        WebError::PayloadTooLarge,
+        WebError::TooManyRequests,
+        WebError::Internal,
+        WebError::Unavailable,
+    ];
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::DatabaseNotEmpty => WebError::BadRequest,
+            AppError::Store(error) => {
+                tracing::error!(%error, "storage failed");
+                WebError::Unavailable
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate<'a> {
+    page: &'a Page,
+    status: u16,
+    title: String,
+    text: String,
+    reference: Option<String>,
+}
+
+/// Replaces error responses by a page in the user's language (JSON for `/api/`), keeping the
+/// status and headers such as `Allow` or `Retry-After`.
+pub async fn error_pages(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let page = Page::from_parts(&parts, &state);
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(Request::from_parts(parts, body)).await;
+
+    let status = response.status();
+    let error = match response.extensions().get::<WebError>() {
+        Some(error) => *error,
+        None if status.is_client_error() || status.is_server_error() => {
+            if has_own_body(&response) {
+                return response;
+            }
+            WebError::from_status(status)
+        }
+        None => return response,
+    };
+    let reference = request_id.filter(|_| status.is_server_error());
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(CONTENT_LENGTH);
+    let body = if page.path.starts_with("/api/") {
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        json_body(&page, error, reference)
+    } else {
+        html_body(&page, error, status, reference)
+    };
+    (parts, body).into_response()
+}
+
+/// Whether the handler wrote a proper page or JSON for this error itself.
+fn has_own_body(response: &Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"))
+}
+
+fn json_body(page: &Page, error: WebError, reference: Option<String>) -> String {
+    let (_, text_key) = error.message_keys();
+    serde_json::json!({
+        "error": { "code": error.code(), "message": page.t(text_key), "reference": reference }
+    })
+    .to_string()
+}
+
+fn html_body(
+    page: &Page,
+    error: WebError,
+    status: StatusCode,
+    reference: Option<String>,
+) -> String {
+    let (title_key, text_key) = error.message_keys();
+    let template = ErrorTemplate {
+        page,
+        status: status.as_u16(),
+        title: page.t(title_key),
+        text: page.t(text_key),
+        reference,
+    };
+    // Rendering the error page itself failing must still give the user something.
+    render(&template).map_or_else(|_| page.t(title_key), |html| html.0)
+}
+
+/// Turns a panic in a handler into a plain 500; `error_pages` then renders it.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    WebError::Internal.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Translations;
+    use carespace_core::language::Language;
+
+    #[test]
+    fn every_error_has_its_text_in_both_languages() {
+        let translations = Translations::load().unwrap();
+        for error in WebError::ALL {
+            let (title, text) = error.message_keys();
+            for language in Language::ALL {
+                for key in [title, text] {
+                    assert_ne!(
+                        translations.message(language, key),
+                        key,
+                        "{language}: {key}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bare_statuses_map_to_the_right_page() {
+        assert_eq!(
+            WebError::from_status(StatusCode::NOT_FOUND),
+            WebError::NotFound
+        );
+        assert_eq!(
+            WebError::from_status(StatusCode::UNPROCESSABLE_ENTITY),
+            WebError::BadRequest
+        );
+        assert_eq!(
+            WebError::from_status(StatusCode::BAD_GATEWAY),
+            WebError::Internal
+        );
+        assert_eq!(
+            WebError::from_status(StatusCode::PAYLOAD_TOO_LARGE),
+            WebError::PayloadTooLarge
+        );
+    }
+}

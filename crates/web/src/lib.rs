@@ -1,0 +1,19 @@
+//! Carespace on the web: routes per context, extractors, askama templates, Fluent messages,
+//! embedded static assets and the security middleware. Handlers parse the request, call one
+//! use case and render its result; rules live in `app`, never here.
+
+pub mod assets;
+pub mod csrf;
+pub mod errors;
+pub mod i18n;
+pub mod metrics;
+pub mod page;
+pub mod routes;
+pub mod security;
+pub mod server;
+pub mod settings;
+pub mod state;
+
+pub use server::{build_router, serve};
+pub use settings::WebSettings;
+pub use state::WebState;

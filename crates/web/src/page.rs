@@ -1,0 +1,113 @@
+//! What every HTML page needs besides its own content: the language, the CSRF token for its
+//! forms (the footer's language switch included), asset URLs and translated text.
+
+use crate::assets::Assets;
+use crate::csrf::CsrfToken;
+use crate::errors::WebError;
+use crate::i18n;
+use crate::state::WebState;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::response::Html;
+use carespace_core::language::Language;
+use http::request::Parts;
+
+pub const PRODUCT_NAME: &str = "Carespace";
+
+#[derive(Clone)]
+pub struct Page {
+    pub lang: Language,
+    pub csrf_token: String,
+    /// The path of this request, so the language switch can return to it.
+    pub path: String,
+    state: WebState,
+}
+
+impl Page {
+    pub fn from_parts(parts: &Parts, state: &WebState) -> Page {
+        Page {
+            lang: i18n::negotiate(&parts.headers, state.settings.default_language),
+            csrf_token: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            path: parts.uri.path().to_owned(),
+            state: state.clone(),
+        }
+    }
+
+    /// The translated message `key`.
+    pub fn t(&self, key: &str) -> String {
+        self.state.translations.message(self.lang, key)
+    }
+
+    /// The translated message `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.state
+            .translations
+            .message_with(self.lang, key, &[(name, value)])
+    }
+
+    pub fn product_name(&self) -> &'static str {
+        PRODUCT_NAME
+    }
+
+    pub fn css_url(&self) -> String {
+        Assets::url(&self.state.assets.css)
+    }
+
+    pub fn js_url(&self) -> String {
+        Assets::url(&self.state.assets.js)
+    }
+
+    pub fn icon_url(&self) -> String {
+        Assets::url(&self.state.assets.icon)
+    }
+
+    pub fn languages(&self) -> [Language; 2] {
+        Language::ALL
+    }
+}
+
+impl FromRequestParts<WebState> for Page {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        Ok(Page::from_parts(parts, state))
+    }
+}
+
+/// Renders a page template; a template that fails to render is a 500, never a blank page.
+pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
+    template.render().map(Html).map_err(|error| {
+        tracing::error!(%error, "template failed to render");
+        WebError::Internal
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    const TEMPLATES: [&str; 4] = [
+        include_str!("../templates/base.html"),
+        include_str!("../templates/start.html"),
+        include_str!("../templates/login.html"),
+        include_str!("../templates/error.html"),
+    ];
+
+    /// Every `t("…")` and `t1("…"` key the templates use.
+    pub(crate) fn keys_used_in_templates() -> Vec<String> {
+        let mut keys = Vec::new();
+        for source in TEMPLATES {
+            for marker in ["t(\"", "t1(\""] {
+                for (start, _) in source.match_indices(marker) {
+                    let rest = &source[start + marker.len()..];
+                    if let Some(end) = rest.find('"') {
+                        keys.push(rest[..end].to_owned());
+                    }
+                }
+            }
+        }
+        keys
+    }
+}

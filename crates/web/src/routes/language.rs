@@ -1,0 +1,59 @@
+use crate::i18n::LANGUAGE_COOKIE;
+use crate::state::WebState;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use carespace_core::language::Language;
+use cookie::{Cookie, SameSite};
+use http::HeaderValue;
+use http::header::SET_COOKIE;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// The footer's language switch: remembers the choice in a cookie and returns to the page.
+pub async fn switch(State(state): State<WebState>, Form(form): Form<LanguageForm>) -> Response {
+    let mut response = Redirect::to(local_path_or_root(&form.return_to)).into_response();
+    if let Ok(language) = form.lang.parse::<Language>() {
+        let cookie = Cookie::build((LANGUAGE_COOKIE, language.code()))
+            .path("/")
+            .max_age(cookie::time::Duration::days(365))
+            .secure(state.settings.is_https())
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Only paths on this site: never `//other.host` or `https://…`, so the switch cannot be used
+/// to send someone elsewhere.
+fn local_path_or_root(path: &str) -> &str {
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control);
+    if safe { path } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path_or_root;
+
+    #[test]
+    fn returns_only_to_local_paths() {
+        assert_eq!(local_path_or_root("/login"), "/login");
+        assert_eq!(local_path_or_root("//evil.example"), "/");
+        assert_eq!(local_path_or_root("/\\evil.example"), "/");
+        assert_eq!(local_path_or_root("https://evil.example"), "/");
+        assert_eq!(local_path_or_root(""), "/");
+    }
+}

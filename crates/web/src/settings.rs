@@ -1,0 +1,57 @@
+use carespace_core::language::Language;
+use carespace_core::secret::Secret;
+use serde::Deserialize;
+
+/// Settings of the web layer, read as the `[web]` section of the configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// The address people use to reach this installation, e.g. `https://care.example.nl`.
+    /// With `https://` cookies are marked Secure and HSTS is sent.
+    pub public_url: String,
+    /// The language for visitors whose browser asks for neither Dutch nor English.
+    pub default_language: Language,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Send HSTS even when `public_url` is not `https://` (TLS ends at a proxy in front).
+    pub hsts: bool,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            default_language: Language::Nl,
+            max_body_bytes: 2 * 1024 * 1024,
+            hsts: false,
+            metrics_token: None,
+        }
+    }
+}
+
+impl WebSettings {
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn sends_hsts(&self) -> bool {
+        self.hsts || self.is_https()
+    }
+
+    /// Checks the values that types alone cannot; the error names the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = &self.public_url;
+        let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+        if !scheme_ok || url.contains(char::is_whitespace) || url.ends_with('/') {
+            return Err(format!(
+                "web.public_url: {url:?} must start with http:// or https:// and not end with /"
+            ));
+        }
+        if self.max_body_bytes < 16 * 1024 {
+            return Err("web.max_body_bytes: must be at least 16384".into());
+        }
+        Ok(())
+    }
+}
