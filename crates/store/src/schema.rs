@@ -165,14 +165,14 @@ async fn describe_postgres_table(db: &Db, table: &str) -> StoreResult<Table> {
     let pool = db.pool();
     let columns = sqlx::query(
         "SELECT c.column_name::text AS name, c.data_type::text AS type,
-                (c.is_nullable = 'YES')::int8 AS nullable,
+                (c.is_nullable = 'YES')::int::int8 AS nullable,
                 (EXISTS (SELECT 1 FROM information_schema.table_constraints tc
                            JOIN information_schema.key_column_usage k
                              ON k.constraint_name = tc.constraint_name
                             AND k.table_schema = tc.table_schema
                           WHERE tc.table_schema = c.table_schema AND tc.table_name = c.table_name
                             AND tc.constraint_type = 'PRIMARY KEY'
-                            AND k.column_name = c.column_name))::int8 AS pk
+                            AND k.column_name = c.column_name))::int::int8 AS pk
            FROM information_schema.columns c
           WHERE c.table_schema = current_schema() AND c.table_name = $1",
     )
@@ -191,7 +191,7 @@ async fn describe_postgres_table(db: &Db, table: &str) -> StoreResult<Table> {
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
     let indexes = sqlx::query(
-        "SELECT ix.indisunique::int8 AS is_unique,
+        "SELECT ix.indisunique::int::int8 AS is_unique,
                 string_agg(a.attname::text, ',' ORDER BY k.ord) AS columns
            FROM pg_index ix
            JOIN pg_class t ON t.oid = ix.indrelid

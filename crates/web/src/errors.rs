@@ -161,6 +161,10 @@ pub async fn error_pages(State(state): State<WebState>, request: Request, next: 
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         json_body(&page, error, reference)
     } else {
+        parts.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         html_body(&page, error, status, reference)
     };
     (parts, body).into_response()

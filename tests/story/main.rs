@@ -1,0 +1,13 @@
+//! Story tests: the real server over HTTP, as a person or another program uses it.
+//! Run on SQLite by default and on PostgreSQL with `TEST_DATABASE=postgres`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod csrf;
+mod demo;
+mod errors;
+mod health;
+mod language;
+mod outbox;
+mod routes;
+mod schema;
+mod shutdown;

@@ -1,0 +1,187 @@
+//! Every route of the site, and the security headers each one must carry.
+
+use axum::Router;
+use carespace_tests::{spawn_app, spawn_app_with};
+use reqwest::Method;
+
+/// Every route with a request that reaches it, and the status it answers. When you add a
+/// route, add it here.
+pub fn every_route() -> Vec<(Method, String, u16)> {
+    vec![
+        (Method::GET, "/".into(), 200),
+        (Method::GET, "/login".into(), 200),
+        (Method::POST, "/language".into(), 403),
+        (Method::GET, "/healthz".into(), 200),
+        (Method::GET, "/metrics".into(), 200),
+        (Method::GET, "/static/not-an-asset.css".into(), 404),
+        (Method::GET, "/no/such/page".into(), 404),
+        (Method::DELETE, "/".into(), 403),
+        (Method::PUT, "/login".into(), 403),
+        (Method::GET, "/api/v1/nothing".into(), 404),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_answers_with_the_security_headers() {
+    let app = spawn_app().await;
+    let start = app.get("/").await.text().await.unwrap();
+    let asset = start
+        .split("href=\"")
+        .find_map(|s| s.strip_prefix("/static/app."))
+        .map(|s| format!("/static/app.{}", &s[..s.find('"').unwrap()]))
+        .unwrap();
+    let mut routes = every_route();
+    routes.push((Method::GET, asset, 200));
+    for (method, path, status) in routes {
+        let response = app
+            .client
+            .request(method.clone(), app.url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "{method} {path}");
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(
+                csp.contains(directive),
+                "{method} {path}: CSP lacks {directive}: {csp}"
+            );
+        }
+        assert!(!csp.contains("unsafe-inline"), "{method} {path}: {csp}");
+        assert_eq!(
+            headers["x-content-type-options"], "nosniff",
+            "{method} {path}"
+        );
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{method} {path}"
+        );
+        let permissions = headers["permissions-policy"].to_str().unwrap();
+        assert!(permissions.contains("camera=(self)") && permissions.contains("microphone=(self)"));
+        assert!(permissions.contains("geolocation=()"));
+        assert!(headers.contains_key("x-request-id"), "{method} {path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "no HSTS over plain HTTP"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_served_over_https() {
+    let app = spawn_app_with(
+        |c| c.web.public_url = "https://care.example.nl".into(),
+        Router::new(),
+    )
+    .await;
+    for path in ["/", "/no/such/page", "/healthz"] {
+        let response = app.get(path).await;
+        let hsts = response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap();
+        let max_age: u64 = hsts
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("max-age="))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(max_age >= 180 * 24 * 3600, "{path}: {hsts}");
+        // Over HTTPS the CSRF cookie is Secure and host-bound.
+        if let Some(cookie) = response.headers().get("set-cookie") {
+            let cookie = cookie.to_str().unwrap();
+            assert!(
+                cookie.starts_with("__Host-csrf=") && cookie.contains("Secure"),
+                "{cookie}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_are_not_cached_but_assets_are_cached_for_a_year() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    for prefix in ["/static/app.", "/static/icon."] {
+        let start = html.find(prefix).unwrap();
+        let end = start + html[start..].find('"').unwrap();
+        let asset = app.get(&html[start..end]).await;
+        assert_eq!(asset.status(), 200);
+        assert_eq!(
+            asset.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(!asset.bytes().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_start_page_says_what_carespace_is_and_leads_to_login() {
+    let app = spawn_app().await;
+    let html = app.get_in("/", "en").await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("personal health record"));
+    assert!(html.contains("href=\"/login\""));
+    assert!(html.contains("<main id=\"main\""));
+    assert!(html.contains("class=\"skip-link\" href=\"#main\""));
+    assert!(
+        !html.contains("<script>") && !html.contains("style=\""),
+        "no inline script or style"
+    );
+    let login = app.get_in("/login", "en").await;
+    assert_eq!(login.status(), 200);
+    assert_eq!(
+        carespace_tests::heading(&login.text().await.unwrap()),
+        "Log in"
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_show_the_job_queue() {
+    let app = spawn_app().await;
+    app.get("/").await;
+    app.get("/").await;
+    app.get("/no/such/page").await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"carespace_http_requests_total{method="GET",route="/",status="200"} 2"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"route="unmatched",status="404"} 1"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("carespace_http_request_duration_seconds_bucket"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"carespace_jobs{state="pending"} 0"#),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn metrics_can_require_a_token() {
+    let app = spawn_app_with(
+        |c| c.web.metrics_token = Some(carespace_core::secret::Secret::new("scrape-me")),
+        Router::new(),
+    )
+    .await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -1,0 +1,238 @@
+//! The story-test harness: `spawn_app()` starts the real server, through the same wiring as the
+//! `carespace` binary, on port 0 with a fresh database and a temporary data directory, and
+//! hands the test an HTTP client with a cookie jar.
+//!
+//! The backend is chosen by `TEST_DATABASE` (`sqlite`, the default, or `postgres`); PostgreSQL
+//! is reached at `TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`), where each
+//! test creates its own database and drops it afterwards.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::Router;
+use carespace_app::AppContext;
+use carespace_cli::config::Config;
+use carespace_cli::server::{self, RunningServer};
+use carespace_cli::wiring;
+use carespace_core::secret::Secret;
+use carespace_store::Db;
+use carespace_web::WebState;
+use sqlx::{Connection, Executor};
+use std::net::SocketAddr;
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend this test run is for.
+pub fn backend() -> TestBackend {
+    match std::env::var("TEST_DATABASE").as_deref() {
+        Ok("postgres") => TestBackend::Postgres,
+        Ok("sqlite") | Err(_) => TestBackend::Sqlite,
+        Ok(other) => panic!("TEST_DATABASE must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+fn postgres_server_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database of its own for one test: a file in a temporary directory, or a PostgreSQL
+/// database with a unique name that is dropped when this value is.
+pub struct TestDatabase {
+    pub url: String,
+    postgres_name: Option<String>,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: TestBackend) -> TestDatabase {
+        let dir = tempfile::tempdir().unwrap();
+        match backend {
+            TestBackend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                postgres_name: None,
+                _dir: dir,
+            },
+            TestBackend::Postgres => {
+                let name = format!(
+                    "carespace_test_{}",
+                    carespace_core::ids::new_id().replace('-', "")
+                );
+                let mut admin =
+                    sqlx::PgConnection::connect(&format!("{}/postgres", postgres_server_url()))
+                        .await
+                        .expect("PostgreSQL must run for TEST_DATABASE=postgres");
+                admin
+                    .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                TestDatabase {
+                    url: format!("{}/{name}", postgres_server_url()),
+                    postgres_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+
+    /// Connected and migrated.
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect(&self.url, &Default::default()).await.unwrap();
+        db.migrate().await.unwrap();
+        db
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime; the clean-up gets a thread and runtime of its own.
+        let url = format!("{}/postgres", postgres_server_url());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
+                    let _ = admin
+                        .execute(
+                            format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str(),
+                        )
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// A browser-like client: keeps cookies, does not follow redirects (tests assert them).
+    pub client: reqwest::Client,
+    pub ctx: AppContext,
+    pub config: Config,
+    server: Option<RunningServer>,
+    _data_dir: TempDir,
+    _database: TestDatabase,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}, Router::new()).await
+}
+
+/// Like `spawn_app`, with configuration changes and extra routes (which get all middleware).
+pub async fn spawn_app_with(
+    configure: impl FnOnce(&mut Config),
+    extra: Router<WebState>,
+) -> TestApp {
+    let database = TestDatabase::create(backend()).await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = Config {
+        data_dir: data_dir.path().to_owned(),
+        ..Config::default()
+    };
+    config.database.url = Some(Secret::new(database.url.clone()));
+    config.worker.poll_interval_ms = 50;
+    config.server.shutdown_grace_seconds = 10;
+    configure(&mut config);
+    let ctx = wiring::app_context(&config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = server::start(&config, ctx.clone(), listener, extra)
+        .await
+        .unwrap();
+    TestApp {
+        addr: server.addr,
+        client: new_client(),
+        ctx,
+        config,
+        server: Some(server),
+        _data_dir: data_dir,
+        _database: database,
+    }
+}
+
+/// A fresh client, as a second browser would be.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GETs a page as a browser asking for `language` would.
+    pub async fn get_in(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept-language", accept_language)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Opens `page` and returns the CSRF token of its forms.
+    pub async fn csrf_token(&self, page: &str) -> String {
+        let html = self.get(page).await.text().await.unwrap();
+        csrf_token_in(&html).expect("the page has a form with a CSRF token")
+    }
+
+    /// Stops the server the way SIGTERM does and waits until it has.
+    pub async fn stop(&mut self) {
+        let server = self.server.take().expect("server still running");
+        server.stop();
+        server.stopped().await.unwrap();
+    }
+
+    /// Asks the server to stop without waiting.
+    pub fn begin_stop(&mut self) -> RunningServer {
+        let server = self.server.take().expect("server still running");
+        server.stop();
+        server
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in `html`.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// The text of the first `<h1>` in `html`.
+pub fn heading(html: &str) -> String {
+    let start = html
+        .find("<h1")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    let end = html[start..]
+        .find("</h1>")
+        .map_or(html.len(), |i| start + i);
+    html[start..end].trim().to_owned()
+}
