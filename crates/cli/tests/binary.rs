@@ -1,0 +1,61 @@
+//! The `carespace` binary as an operator uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+fn carespace(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carespace"));
+    command.current_dir(data_dir).arg("--data-dir").arg(data_dir).args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.env_remove("DATABASE_URL").output().unwrap()
+}
+
+#[test]
+fn a_bad_setting_stops_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = carespace(
+        dir.path(),
+        &["serve"],
+        &[("CARESPACE_SERVER__LISTEN", "not-an-address")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("configuration error: server.listen:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_loads_once_and_then_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = carespace(dir.path(), &["demo"], &[]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(String::from_utf8(first.stdout).unwrap().contains("Demo data loaded"));
+    let second = carespace(dir.path(), &["demo"], &[]);
+    assert!(!second.status.success());
+    let stderr = String::from_utf8(second.stderr).unwrap();
+    assert!(stderr.contains("already holds data"), "{stderr}");
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = carespace(dir.path(), &["migrate"], &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(dir.path().join("carespace.db").exists());
+}
+
+#[test]
+fn every_command_explains_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["serve", "migrate", "demo", "admin"] {
+        let output = carespace(dir.path(), &[command, "--help"], &[]);
+        assert!(output.status.success(), "{command}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(help.contains("Usage:"), "{command}: {help}");
+    }
+}

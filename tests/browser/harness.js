@@ -1,0 +1,85 @@
+// Starts a real Carespace server (embedded SQLite, temporary data directory, port 0) and a
+// headless Chromium driven by Playwright, for the browser tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..", "..");
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Starts `carespace serve` and resolves once it prints where it listens. */
+export async function startServer() {
+  const binary = process.env.CARESPACE_BIN ?? join(repo, "target", "debug", "carespace");
+  const dataDir = mkdtempSync(join(tmpdir(), "carespace-browser-"));
+  // The browser tests run on embedded SQLite, whatever the surrounding shell points at.
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const child = spawn(binary, ["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+    cwd: dataDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const baseUrl = await new Promise((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30_000);
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/open (http:\/\/[\d.]+:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)));
+  });
+  return {
+    baseUrl,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+}
+
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core in the page (through the DevTools protocol, so the page's strict CSP stays on)
+ * and returns the violations of impact serious or critical.
+ */
+export async function seriousAccessibilityViolations(page) {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
