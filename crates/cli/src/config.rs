@@ -221,6 +221,7 @@ mod tests {
     #[test]
     fn defaults_apply_without_file_or_environment() {
         Jail::expect_with(|jail| {
+            jail.clear_env();
             let config = load_in(jail, &FlagOverrides::default()).unwrap();
             assert_eq!(config.server.listen.port(), 8080);
             assert!(config.database.url.is_none());
@@ -237,6 +238,7 @@ mod tests {
     #[test]
     fn file_then_environment_then_flags_each_override_the_layer_before() {
         Jail::expect_with(|jail| {
+            jail.clear_env();
             jail.create_file(
                 "carespace.toml",
                 r#"
@@ -278,6 +280,7 @@ mod tests {
     #[test]
     fn a_bad_value_names_the_setting_and_where_it_came_from() {
         Jail::expect_with(|jail| {
+            jail.clear_env();
             jail.set_env("CARESPACE_SERVER__LISTEN", "not-an-address");
             let error = load_in(jail, &FlagOverrides::default())
                 .unwrap_err()
@@ -295,6 +298,7 @@ mod tests {
     #[test]
     fn unknown_settings_and_invalid_values_are_refused() {
         Jail::expect_with(|jail| {
+            jail.clear_env();
             jail.create_file("carespace.toml", "[web]\ndefault_langauge = \"en\"\n")?;
             let error = load_in(jail, &FlagOverrides::default())
                 .unwrap_err()
@@ -323,6 +327,18 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_shows_the_defaults() {
+        let example = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../carespace.example.toml"
+        ));
+        let flags = FlagOverrides::default();
+        let from_example = Config::load(example, true, &flags).unwrap();
+        let defaults = Config::default();
+        assert_eq!(format!("{from_example:?}"), format!("{defaults:?}"));
+    }
+
+    #[test]
     fn a_named_file_that_is_missing_is_an_error() {
         let flags = FlagOverrides::default();
         let error = Config::load(Path::new("/nonexistent/carespace.toml"), true, &flags)
@@ -334,6 +350,7 @@ mod tests {
     #[test]
     fn secrets_are_not_in_debug_output() {
         Jail::expect_with(|jail| {
+            jail.clear_env();
             jail.set_env("DATABASE_URL", "postgres://carespace:hunter2@db/carespace");
             jail.set_env("CARESPACE_WEB__METRICS_TOKEN", "s3cret-token");
             let config = load_in(jail, &FlagOverrides::default()).unwrap();

@@ -5,7 +5,14 @@ use std::process::{Command, Output};
 
 fn carespace(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_carespace"));
-    command.current_dir(data_dir).arg("--data-dir").arg(data_dir).args(args);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+        .current_dir(data_dir)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -34,7 +41,11 @@ fn demo_loads_once_and_then_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let first = carespace(dir.path(), &["demo"], &[]);
     assert!(first.status.success(), "{first:?}");
-    assert!(String::from_utf8(first.stdout).unwrap().contains("Demo data loaded"));
+    assert!(
+        String::from_utf8(first.stdout)
+            .unwrap()
+            .contains("Demo data loaded")
+    );
     let second = carespace(dir.path(), &["demo"], &[]);
     assert!(!second.status.success());
     let stderr = String::from_utf8(second.stderr).unwrap();
