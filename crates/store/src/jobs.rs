@@ -78,26 +78,28 @@ pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: Timestamp) -> StoreResu
     Ok((inserted == 1).then_some(id))
 }
 
-const CLAIM_POSTGRES: &str = "
-    UPDATE jobs
-       SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
-     WHERE id = (SELECT id FROM jobs
-                  WHERE (state = 'pending' AND run_at <= $3)
-                     OR (state = 'running' AND locked_until < $3)
-                  ORDER BY run_at, id
-                  LIMIT 1
-                  FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, payload, attempts, max_attempts";
+/// The claim statement; the backends differ only in how the candidate row is locked.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs
+                SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
+              WHERE id = (SELECT id FROM jobs
+                           WHERE (state = 'pending' AND run_at <= $3)
+                              OR (state = 'running' AND locked_until < $3)
+                           ORDER BY run_at, id
+                           LIMIT 1 ",
+            $lock,
+            ")
+             RETURNING id, kind, payload, attempts, max_attempts"
+        )
+    };
+}
 
-const CLAIM_SQLITE: &str = "
-    UPDATE jobs
-       SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
-     WHERE id = (SELECT id FROM jobs
-                  WHERE (state = 'pending' AND run_at <= $3)
-                     OR (state = 'running' AND locked_until < $3)
-                  ORDER BY run_at, id
-                  LIMIT 1)
-    RETURNING id, kind, payload, attempts, max_attempts";
+/// Other workers' claimed rows are skipped, not waited for.
+const CLAIM_POSTGRES: &str = claim_sql!("FOR UPDATE SKIP LOCKED");
+/// One writer at a time: the statement is atomic as it stands.
+const CLAIM_SQLITE: &str = claim_sql!("");
 
 /// Claims the job that has been due longest, for `worker` until `now + lease_ms`. A job whose
 /// previous worker's lease ran out counts as due.
