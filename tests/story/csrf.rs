@@ -7,13 +7,12 @@ async fn a_form_post_without_the_token_is_refused_with_a_page_in_the_users_langu
     let app = spawn_app().await;
     app.get("/").await;
     let response = app
-        .client
-        .post(app.url("/language"))
-        .header("accept-language", "en")
-        .form(&[("lang", "en"), ("return_to", "/")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header(
+            "/language",
+            ("accept-language", "en"),
+            &[("lang", "en"), ("return_to", "/")],
+        )
+        .await;
     assert_eq!(response.status(), 403);
     assert!(
         response.headers().get("set-cookie").is_none(),
@@ -25,13 +24,12 @@ async fn a_form_post_without_the_token_is_refused_with_a_page_in_the_users_langu
     );
 
     let response = app
-        .client
-        .post(app.url("/language"))
-        .header("accept-language", "nl")
-        .form(&[("lang", "en"), ("csrf_token", "0".repeat(64).as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header(
+            "/language",
+            ("accept-language", "nl"),
+            &[("lang", "en"), ("csrf_token", "0".repeat(64).as_str())],
+        )
+        .await;
     assert_eq!(response.status(), 403);
     assert_eq!(
         heading(&response.text().await.unwrap()),
@@ -70,13 +68,8 @@ async fn the_right_token_in_the_form_or_header_is_accepted() {
         .await;
     assert_eq!(response.status(), 303);
     let response = app
-        .client
-        .post(app.url("/language"))
-        .header("x-csrf-token", &token)
-        .form(&[("lang", "nl")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header("/language", ("x-csrf-token", &token), &[("lang", "nl")])
+        .await;
     assert_eq!(response.status(), 303);
 }
 
@@ -85,13 +78,12 @@ async fn a_cross_site_request_is_refused_even_with_the_token() {
     let app = spawn_app().await;
     let token = app.csrf_token("/").await;
     let response = app
-        .client
-        .post(app.url("/language"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("lang", "en"), ("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header(
+            "/language",
+            ("sec-fetch-site", "cross-site"),
+            &[("lang", "en"), ("csrf_token", token.as_str())],
+        )
+        .await;
     assert_eq!(response.status(), 403);
 }
 

@@ -37,13 +37,12 @@ async fn a_wrong_method_gets_a_page_and_keeps_the_allow_header() {
     let app = spawn_app().await;
     let token = app.csrf_token("/").await;
     let response = app
-        .client
-        .post(app.url("/login"))
-        .header("accept-language", "en")
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header(
+            "/login",
+            ("accept-language", "en"),
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
     assert_eq!(response.status(), 405);
     assert!(response.headers().contains_key("allow"));
     assert_eq!(
@@ -58,13 +57,12 @@ async fn a_body_over_the_limit_is_refused() {
     let token = app.csrf_token("/").await;
     let big = "x".repeat(app.config.web.max_body_bytes + 1);
     let response = app
-        .client
-        .post(app.url("/language"))
-        .header("accept-language", "en")
-        .form(&[("csrf_token", token.as_str()), ("lang", big.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_header(
+            "/language",
+            ("accept-language", "en"),
+            &[("csrf_token", token.as_str()), ("lang", big.as_str())],
+        )
+        .await;
     assert_eq!(response.status(), 413);
     assert_eq!(heading(&response.text().await.unwrap()), "Too much data");
 }

@@ -196,6 +196,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a form with one extra request header, such as `accept-language`.
+    pub async fn post_form_with_header(
+        &self,
+        path: &str,
+        header: (&str, &str),
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(header.0, header.1)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Opens `page` and returns the CSRF token of its forms.
     pub async fn csrf_token(&self, page: &str) -> String {
         let html = self.get(page).await.text().await.unwrap();
