@@ -38,7 +38,7 @@ async fn a_wrong_method_gets_a_page_and_keeps_the_allow_header() {
     let token = app.csrf_token("/").await;
     let response = app
         .post_form_with_header(
-            "/login",
+            "/",
             ("accept-language", "en"),
             &[("csrf_token", token.as_str())],
         )

@@ -255,6 +255,7 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
             db,
             clock,
             files: Arc::new(files),
+            accounts: Arc::default(),
         },
     )
 }

@@ -1,15 +1,17 @@
+use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::FileStore;
 use std::sync::Arc;
 
-/// What every use case may reach: the database, the clock and the file store.
+/// What every use case may reach: the database, the clock, the file store and the settings.
 /// Cheap to clone; one per process.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
+    pub accounts: Arc<AccountSettings>,
 }
 
 impl AppContext {

@@ -2,12 +2,19 @@
 //! [`AppContext`], decides with the policy in `core`, and writes through `store` in one
 //! transaction, side effects included as jobs.
 
+pub mod accounts;
+pub mod api_tokens;
 pub mod clock;
 pub mod context;
 pub mod demo;
 pub mod error;
 pub mod health;
 pub mod jobs;
+pub mod mail;
+pub mod passwords;
+pub mod sessions;
+pub mod settings;
+pub mod throttle;
 pub mod worker;
 
 pub use context::AppContext;

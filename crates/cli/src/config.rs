@@ -2,6 +2,7 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
+use carespace_app::settings::AccountSettings;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;
 use figment::Figment;
@@ -19,6 +20,8 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub web: WebSettings,
+    pub accounts: AccountSettings,
+    pub mail: MailConfig,
     pub worker: WorkerConfig,
     pub log: LogConfig,
 }
@@ -48,6 +51,36 @@ pub struct WorkerConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    Folder,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    pub transport: MailTransportKind,
+    /// `smtp://…` or `smtps://…`, for `transport = "smtp"`.
+    pub smtp_url: Option<Secret>,
+    /// The sender of every email, e.g. `Praktijk De Linde <zorg@delinde.nl>`.
+    pub from: String,
+    /// Show the mail folder at `/dev/inbox` (only for trying Carespace out).
+    pub dev_inbox: bool,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            transport: MailTransportKind::Folder,
+            smtp_url: None,
+            from: "Carespace <carespace@localhost>".into(),
+            dev_inbox: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Text,
     Json,
@@ -68,6 +101,8 @@ impl Default for Config {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             web: WebSettings::default(),
+            accounts: AccountSettings::default(),
+            mail: MailConfig::default(),
             worker: WorkerConfig::default(),
             log: LogConfig::default(),
         }
@@ -160,6 +195,14 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.web.validate().map_err(ConfigError)?;
+        self.accounts.validate().map_err(ConfigError)?;
+        carespace_app::mail::parse_sender(&self.mail.from)
+            .map_err(|e| ConfigError(format!("mail.from: {e}")))?;
+        if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp_url.is_none() {
+            return Err(ConfigError(
+                "mail.smtp_url: must be set when mail.transport is \"smtp\"".into(),
+            ));
+        }
         if let Some(url) = &self.database.url {
             carespace_store::Backend::from_url(url.expose())
                 .map_err(|e| ConfigError(format!("database.url: {e}")))?;
@@ -185,6 +228,11 @@ impl Config {
                 self.data_dir.join("carespace.db").display()
             ))
         })
+    }
+
+    /// The folder the `folder` mail transport writes to.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
     }
 
     pub fn shutdown_grace(&self) -> Duration {

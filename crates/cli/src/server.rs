@@ -1,12 +1,15 @@
 //! Starting and stopping the web server together with the job worker.
 
 use crate::config::Config;
+use crate::wiring;
 use anyhow::anyhow;
 use axum::Router;
 use carespace_app::AppContext;
+use carespace_app::mail::{SendMailHandler, parse_sender};
 use carespace_app::worker::{Worker, WorkerSettings};
 use carespace_web::{WebState, build_router, serve};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -41,7 +44,14 @@ pub async fn start(
     extra: Router<WebState>,
 ) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
-    let state = WebState::new(ctx.clone(), config.web.clone()).map_err(|e| anyhow!(e))?;
+    let web = config.web.resolved_for(addr);
+    let dev_inbox = config.mail.dev_inbox.then(|| config.mail_dir());
+    let state = WebState::new(ctx.clone(), web, dev_inbox).map_err(|e| anyhow!(e))?;
+    let mail = SendMailHandler::new(
+        Arc::new(carespace_web::mail::SiteMailRenderer::new(state.clone())),
+        wiring::mail_transport(config).await?,
+        parse_sender(&config.mail.from).map_err(|e| anyhow!(e))?,
+    );
     let router = build_router(state, extra);
     let stop = CancellationToken::new();
     let worker = Worker::new(
@@ -50,7 +60,8 @@ pub async fn start(
             poll_interval: Duration::from_millis(config.worker.poll_interval_ms),
             lease: Duration::from_secs(config.worker.lease_seconds),
         },
-    );
+    )
+    .with_handler(Arc::new(mail));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();

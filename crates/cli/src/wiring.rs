@@ -1,9 +1,10 @@
 //! Turns configuration into the running parts: database, file store, clock.
 
-use crate::config::Config;
+use crate::config::{Config, MailTransportKind};
 use anyhow::Context;
 use carespace_app::AppContext;
 use carespace_app::clock::SystemClock;
+use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
 use carespace_store::files::LocalDirFileStore;
 use carespace_store::{Db, PoolSettings};
 use std::sync::Arc;
@@ -40,5 +41,25 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         db,
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
+        accounts: Arc::new(config.accounts.clone()),
     })
+}
+
+/// Where emails go: the mail folder, or an SMTP server.
+pub async fn mail_transport(config: &Config) -> anyhow::Result<Arc<dyn MailTransport>> {
+    match (&config.mail.transport, &config.mail.smtp_url) {
+        (MailTransportKind::Smtp, Some(url)) => Ok(Arc::new(
+            SmtpTransport::from_url(url.expose()).map_err(|e| anyhow::anyhow!(e))?,
+        )),
+        (MailTransportKind::Smtp, None) => Err(anyhow::anyhow!(
+            "mail.smtp_url must be set when mail.transport is \"smtp\""
+        )),
+        (MailTransportKind::Folder, _) => {
+            let dir = config.mail_dir();
+            let folder = FolderTransport::open(&dir)
+                .await
+                .with_context(|| format!("cannot use {} for mail", dir.display()))?;
+            Ok(Arc::new(folder))
+        }
+    }
 }

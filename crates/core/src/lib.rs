@@ -1,8 +1,13 @@
 //! Carespace domain: value types that validate on parse, states, rules and the access policy.
 //! Nothing in this crate performs IO; everything here is a pure function of its input.
 
+pub mod accounts;
 pub mod ids;
 pub mod jobs;
 pub mod language;
+pub mod passwords;
 pub mod secret;
+pub mod sessions;
+pub mod throttle;
 pub mod time;
+pub mod tokens;

@@ -134,9 +134,11 @@ fn claimed_job(row: &AnyRow) -> StoreResult<ClaimedJob> {
 
 /// Marks a claimed job done. Returns false when `worker` no longer held the lease (it ran out
 /// and someone else claimed the job), so the caller knows its result did not count.
+/// The payload is emptied: it may hold a secret (an email's link) that must not outlive the job.
 pub async fn complete(db: &Db, job_id: &str, worker: &str, now: Timestamp) -> StoreResult<bool> {
     let updated = sqlx::query(
-        "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL
+        "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL,
+                         payload = '{}'
           WHERE id = $2 AND locked_by = $3 AND state = 'running'",
     )
     .bind(now.millis())

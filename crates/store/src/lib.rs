@@ -1,12 +1,17 @@
 //! Carespace storage. One code path for SQLite (the default) and PostgreSQL: queries are shared,
 //! and where a dialect truly differs the difference is one small function per backend.
 
+pub mod accounts;
+pub mod api_tokens;
 pub mod db;
 pub mod error;
 pub mod files;
 pub mod installation;
 pub mod jobs;
+pub mod mail;
 pub mod schema;
+pub mod sessions;
+pub mod throttle;
 pub mod tx;
 
 pub use db::{Backend, Db, PoolSettings};

@@ -26,7 +26,6 @@ start-privacy-text = Only clinicians you are connected to can see your record, a
 
 # Login
 login-title = Log in
-login-not-yet = Logging in is not yet available in this version of Carespace. Accounts are being added; until then there is nothing to log in to.
 
 # Errors
 error-status = Error code: { $status }
@@ -49,3 +48,176 @@ error-internal-title = Something went wrong
 error-internal-text = An unexpected error occurred on our side. Nothing you entered was saved halfway. Please try again in a moment.
 error-unavailable-title = Temporarily unavailable
 error-unavailable-text = Carespace cannot be reached right now. Please try again in a few minutes.
+
+# Accounts: navigation and forms
+nav-account = My account
+nav-logout = Log out
+nav-register = Create account
+form-error-summary = Please correct the following
+field-email = Email address
+field-full-name = Full name
+field-birth-date = Date of birth
+field-password = Password
+field-new-password = New password
+field-current-password = Current password
+field-new-email = New email address
+field-language = Language
+field-phone = Mobile phone number (optional)
+password-hint = At least 8 characters; { $count } or more is better. A few unusual words in a row make a strong, memorable password.
+
+# Register
+register-title = Create an account
+register-intro = Your account is yours: you use it with every care provider you join, and your record stays with you.
+register-email-hint = We send notifications here; they never contain health information.
+register-birth-date-hint = Care providers use it to check it is really you. You cannot change it later.
+register-submit = Create account
+register-have-account = Already have an account?
+register-done-title = Check your email
+register-done-text = We have sent an email to the address you entered. Open the link in it to confirm your address and finish creating your account. The link is valid for 24 hours.
+verify-title = Confirm your email address
+verify-text = Press the button to confirm this email address for your account.
+verify-button = Confirm email address
+verify-done-title = Email address confirmed
+verify-done-text = Thank you. Your email address is confirmed and your account is ready.
+link-invalid-title = This link no longer works
+link-invalid-text = The link is invalid, was already used or has expired. Request a new one and use the most recent email.
+verify-pending-title = Confirm your email address
+verify-pending-text = Before you continue, confirm your email address: open the link in the email we sent to { $email }. No email? Check your spam folder or send a new link.
+verify-pending-resend = Send a new link
+verify-pending-sent = A new link is on its way.
+verify-pending-wait = A link was sent less than a minute ago. Please wait a moment before asking again.
+
+# Login
+login-submit = Log in
+login-forgot = Forgot your password?
+login-no-account = No account yet?
+login-failed = The email address or password is not correct.
+login-throttled = Too many attempts to log in. Try again in { $minutes } minutes, or reset your password.
+
+# Password reset
+forgot-title = Forgot your password
+forgot-intro = Enter the email address of your account. We will send you a link to choose a new password.
+forgot-submit = Send link
+forgot-sent-title = Check your email
+forgot-sent-text = If an account exists for this address, we have sent a link to choose a new password. The link is valid for one hour.
+reset-title = Choose a new password
+reset-intro = After this, you will be logged out everywhere and can log in with the new password.
+reset-submit = Save new password
+reset-done-title = Password changed
+reset-done-text = Your new password is saved and all sessions have been ended. You can now log in.
+
+# My account
+account-title = My account
+account-saved-profile = Your details have been saved.
+account-saved-photo = Your photo has been updated.
+account-email-sent = We have sent a link to the new address. Your email address changes once you open it.
+account-saved-password = Your password has been changed. Other sessions have been ended.
+account-profile = Personal details
+account-birth-date-fixed = (cannot be changed)
+account-phone-hint = For two-step verification by text message. Write it as +31 6 12345678 or 06 12345678.
+account-save = Save
+account-photo = Profile photo
+account-photo-alt = Your profile photo
+account-photo-choose = Choose a photo
+account-photo-hint = JPEG, PNG or WebP. Location and camera data are removed.
+account-photo-upload = Upload photo
+account-photo-remove = Remove photo
+account-email = Email address
+account-email-intro = We send a link to the new address. The change takes effect when you open it, and we let your current address know.
+account-email-submit = Change email address
+account-password = Password
+account-password-intro = After the change, all your other sessions end.
+account-password-submit = Change password
+email-confirm-title = Confirm your new email address
+email-confirm-text = Press the button to use this address for your account from now on.
+email-confirm-button = Confirm new address
+email-confirm-done-title = Email address changed
+email-confirm-done-text = Your account now uses the new email address.
+
+# Sessions
+sessions-title = Active sessions
+sessions-intro = These are the browsers and devices where you are logged in. End any session you do not recognise, and change your password.
+sessions-ended = { $count ->
+    [one] One session has been ended.
+   *[other] { $count } sessions have been ended.
+}
+sessions-current = This browser
+sessions-device = Device
+sessions-ip = IP address
+sessions-language = Browser language
+sessions-started = Logged in
+sessions-last-seen = Last active
+sessions-end = End this session
+sessions-end-others = End all other sessions
+device-computer = Computer
+device-phone = Phone
+device-other = Other device
+
+# API tokens
+tokens-title = API tokens
+tokens-intro = Personal access tokens let a program use the Carespace API as you. Give each a name, keep it secret, and revoke it when it is no longer needed.
+tokens-created = Your new token is below. Copy it now: it will not be shown again.
+tokens-none = You have no tokens.
+tokens-name = Name
+tokens-expires = Expires
+tokens-last-used = Last used
+tokens-never = never
+tokens-revoke = Revoke
+tokens-new = New token
+tokens-days = Valid for (days)
+tokens-create = Create token
+tokens-api-doc = API description (OpenAPI)
+
+# Dev inbox
+inbox-title = Dev inbox
+inbox-intro = Emails are not sent in this installation but kept here, newest first. Only use this for trying Carespace out.
+inbox-empty = No emails yet.
+inbox-to = To:
+inbox-back = Back to the inbox
+
+# Problems with input
+problem-email-invalid = Enter an email address like name@example.nl.
+problem-email-unchanged = This is already your email address.
+problem-name-required = Enter your full name.
+problem-name-too-long = The name can be at most 100 characters.
+problem-name-invalid = The name contains characters that are not allowed.
+problem-birth-date-required = Enter your date of birth.
+problem-birth-date-invalid = Enter a real date of birth, like 1990-05-31.
+problem-too-young = You are younger than the minimum age for an account here. Ask your care provider about other ways to take part.
+problem-phone-invalid = Enter a mobile number like +31 6 12345678.
+problem-password-too-short = The password must be at least 8 characters.
+problem-password-too-long = The password can be at most 128 characters.
+problem-password-personal = The password must not contain your name or email address.
+problem-password-guessable = This password is too easy to guess. Use a longer one, for example a few unusual words in a row.
+problem-current-password-wrong = The current password is not correct.
+problem-photo-missing = Choose a photo to upload.
+problem-photo-too-large = The photo is too large. Choose a smaller file.
+problem-photo-type = Only JPEG, PNG or WebP images can be used.
+problem-photo-unreadable = The image could not be read. Try another file.
+problem-token-name-invalid = Give the token a name of at most 100 characters.
+problem-token-days-invalid = Enter a number of days from 1 to 365.
+
+# Email
+mail-greeting = Hello { $name },
+mail-footer = This email was sent by Carespace ({ $url }). It never contains health information: log in to read messages.
+mail-verify-email-subject = Confirm your email address
+mail-verify-email-body = Welcome to Carespace. Confirm your email address to finish creating your account. The link is valid for 24 hours. Did you not create an account? Then you can ignore this email.
+mail-verify-email-action = Confirm email address
+mail-already-registered-subject = Someone tried to create an account with your address
+mail-already-registered-body = Someone tried to create a Carespace account, or change an account's address, using this email address. You already have an account. Was it you and did you forget your password? Choose a new one. Otherwise you can ignore this email.
+mail-already-registered-action = Choose a new password
+mail-reset-password-subject = Choose a new password
+mail-reset-password-body = Someone asked to reset the password of your Carespace account. The link is valid for one hour. Was it not you? Then ignore this email: your password stays the same.
+mail-reset-password-action = Choose a new password
+mail-password-changed-subject = Your password was changed
+mail-password-changed-body = The password of your Carespace account was just changed and your other sessions were ended. Was it not you? Choose a new password at once.
+mail-password-changed-action = Choose a new password
+mail-confirm-new-email-subject = Confirm your new email address
+mail-confirm-new-email-body = Open the link to use this address for your Carespace account from now on. The link is valid for 24 hours. Did you not ask for this? Then you can ignore this email.
+mail-confirm-new-email-action = Confirm new address
+mail-email-changed-subject = Your email address was changed
+mail-email-changed-body = Your Carespace account now uses the address { $new_email }. Emails will no longer come to this address. Was it not you? Contact your care provider at once.
+mail-email-changed-action = Log in
+
+error-unauthorized-title = Please log in
+error-unauthorized-text = You need to log in to do this.

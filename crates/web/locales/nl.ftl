@@ -26,7 +26,6 @@ start-privacy-text = Alleen behandelaars met wie je een connectie hebt zien je d
 
 # Inloggen
 login-title = Inloggen
-login-not-yet = Inloggen is in deze versie van Carespace nog niet mogelijk. Accounts worden toegevoegd; tot die tijd is er nog niets om op in te loggen.
 
 # Foutmeldingen
 error-status = Foutcode: { $status }
@@ -49,3 +48,176 @@ error-internal-title = Er ging iets mis
 error-internal-text = Er trad een onverwachte fout op aan onze kant. Niets van wat je invulde is half opgeslagen. Probeer het zo nog eens.
 error-unavailable-title = Tijdelijk niet bereikbaar
 error-unavailable-text = Carespace is op dit moment niet bereikbaar. Probeer het over een paar minuten opnieuw.
+
+# Accounts: navigation and forms
+nav-account = Mijn account
+nav-logout = Uitloggen
+nav-register = Account aanmaken
+form-error-summary = Verbeter het volgende
+field-email = E-mailadres
+field-full-name = Volledige naam
+field-birth-date = Geboortedatum
+field-password = Wachtwoord
+field-new-password = Nieuw wachtwoord
+field-current-password = Huidig wachtwoord
+field-new-email = Nieuw e-mailadres
+field-language = Taal
+field-phone = Mobiel nummer (niet verplicht)
+password-hint = Minstens 8 tekens; { $count } of meer is beter. Een paar ongewone woorden achter elkaar maken een sterk wachtwoord dat je onthoudt.
+
+# Registreren
+register-title = Account aanmaken
+register-intro = Je account is van jou: je gebruikt het bij elke zorgaanbieder waar je lid wordt, en je dossier blijft van jou.
+register-email-hint = Hier sturen we meldingen naartoe; daarin staat nooit informatie over je gezondheid.
+register-birth-date-hint = Zorgaanbieders controleren hiermee dat jij het echt bent. Je kunt dit later niet wijzigen.
+register-submit = Account aanmaken
+register-have-account = Heb je al een account?
+register-done-title = Kijk in je e-mail
+register-done-text = We hebben een e-mail gestuurd naar het adres dat je hebt ingevuld. Open de link daarin om je adres te bevestigen en je account af te maken. De link is 24 uur geldig.
+verify-title = Bevestig je e-mailadres
+verify-text = Druk op de knop om dit e-mailadres voor je account te bevestigen.
+verify-button = E-mailadres bevestigen
+verify-done-title = E-mailadres bevestigd
+verify-done-text = Dank je. Je e-mailadres is bevestigd en je account is klaar.
+link-invalid-title = Deze link werkt niet meer
+link-invalid-text = De link is ongeldig, al gebruikt of verlopen. Vraag een nieuwe aan en gebruik de nieuwste e-mail.
+verify-pending-title = Bevestig je e-mailadres
+verify-pending-text = Bevestig eerst je e-mailadres: open de link in de e-mail die we naar { $email } hebben gestuurd. Geen e-mail? Kijk in je spammap of vraag een nieuwe link aan.
+verify-pending-resend = Nieuwe link sturen
+verify-pending-sent = Er is een nieuwe link onderweg.
+verify-pending-wait = Er is minder dan een minuut geleden een link gestuurd. Wacht even voordat je het opnieuw vraagt.
+
+# Inloggen
+login-submit = Inloggen
+login-forgot = Wachtwoord vergeten?
+login-no-account = Nog geen account?
+login-failed = Het e-mailadres of wachtwoord klopt niet.
+login-throttled = Te veel pogingen om in te loggen. Probeer het over { $minutes } minuten opnieuw, of stel een nieuw wachtwoord in.
+
+# Wachtwoord herstellen
+forgot-title = Wachtwoord vergeten
+forgot-intro = Vul het e-mailadres van je account in. We sturen je een link om een nieuw wachtwoord te kiezen.
+forgot-submit = Link versturen
+forgot-sent-title = Kijk in je e-mail
+forgot-sent-text = Als er een account bestaat met dit adres, hebben we een link gestuurd om een nieuw wachtwoord te kiezen. De link is een uur geldig.
+reset-title = Kies een nieuw wachtwoord
+reset-intro = Hierna word je overal uitgelogd en kun je inloggen met het nieuwe wachtwoord.
+reset-submit = Nieuw wachtwoord opslaan
+reset-done-title = Wachtwoord gewijzigd
+reset-done-text = Je nieuwe wachtwoord is opgeslagen en alle sessies zijn beëindigd. Je kunt nu inloggen.
+
+# Mijn account
+account-title = Mijn account
+account-saved-profile = Je gegevens zijn opgeslagen.
+account-saved-photo = Je foto is bijgewerkt.
+account-email-sent = We hebben een link naar het nieuwe adres gestuurd. Je e-mailadres verandert zodra je die opent.
+account-saved-password = Je wachtwoord is gewijzigd. Je andere sessies zijn beëindigd.
+account-profile = Persoonlijke gegevens
+account-birth-date-fixed = (kan niet worden gewijzigd)
+account-phone-hint = Voor verificatie in twee stappen per sms. Schrijf het als +31 6 12345678 of 06 12345678.
+account-save = Opslaan
+account-photo = Profielfoto
+account-photo-alt = Je profielfoto
+account-photo-choose = Kies een foto
+account-photo-hint = JPEG, PNG of WebP. Locatie- en cameragegevens worden verwijderd.
+account-photo-upload = Foto uploaden
+account-photo-remove = Foto verwijderen
+account-email = E-mailadres
+account-email-intro = We sturen een link naar het nieuwe adres. De wijziging gaat in zodra je die opent, en we laten het je huidige adres weten.
+account-email-submit = E-mailadres wijzigen
+account-password = Wachtwoord
+account-password-intro = Na de wijziging worden al je andere sessies beëindigd.
+account-password-submit = Wachtwoord wijzigen
+email-confirm-title = Bevestig je nieuwe e-mailadres
+email-confirm-text = Druk op de knop om dit adres voortaan voor je account te gebruiken.
+email-confirm-button = Nieuw adres bevestigen
+email-confirm-done-title = E-mailadres gewijzigd
+email-confirm-done-text = Je account gebruikt nu het nieuwe e-mailadres.
+
+# Sessies
+sessions-title = Actieve sessies
+sessions-intro = Dit zijn de browsers en apparaten waarop je bent ingelogd. Beëindig elke sessie die je niet herkent, en wijzig dan je wachtwoord.
+sessions-ended = { $count ->
+    [one] Er is één sessie beëindigd.
+   *[other] Er zijn { $count } sessies beëindigd.
+}
+sessions-current = Deze browser
+sessions-device = Apparaat
+sessions-ip = IP-adres
+sessions-language = Taal van de browser
+sessions-started = Ingelogd
+sessions-last-seen = Laatst actief
+sessions-end = Deze sessie beëindigen
+sessions-end-others = Alle andere sessies beëindigen
+device-computer = Computer
+device-phone = Telefoon
+device-other = Ander apparaat
+
+# API-tokens
+tokens-title = API-tokens
+tokens-intro = Met een persoonlijk toegangstoken gebruikt een programma de Carespace-API namens jou. Geef elk token een naam, houd het geheim en trek het in als het niet meer nodig is.
+tokens-created = Je nieuwe token staat hieronder. Kopieer het nu: het wordt niet nog eens getoond.
+tokens-none = Je hebt geen tokens.
+tokens-name = Naam
+tokens-expires = Verloopt
+tokens-last-used = Laatst gebruikt
+tokens-never = nooit
+tokens-revoke = Intrekken
+tokens-new = Nieuw token
+tokens-days = Geldig (dagen)
+tokens-create = Token aanmaken
+tokens-api-doc = Beschrijving van de API (OpenAPI)
+
+# Dev-inbox
+inbox-title = Dev-inbox
+inbox-intro = In deze installatie worden e-mails niet verstuurd maar hier bewaard, nieuwste eerst. Gebruik dit alleen om Carespace uit te proberen.
+inbox-empty = Nog geen e-mails.
+inbox-to = Aan:
+inbox-back = Terug naar de inbox
+
+# Problemen met invoer
+problem-email-invalid = Vul een e-mailadres in zoals naam@voorbeeld.nl.
+problem-email-unchanged = Dit is al je e-mailadres.
+problem-name-required = Vul je volledige naam in.
+problem-name-too-long = De naam mag hoogstens 100 tekens zijn.
+problem-name-invalid = De naam bevat tekens die niet zijn toegestaan.
+problem-birth-date-required = Vul je geboortedatum in.
+problem-birth-date-invalid = Vul een echte geboortedatum in, zoals 1990-05-31.
+problem-too-young = Je bent jonger dan de minimumleeftijd voor een account hier. Vraag je zorgaanbieder hoe je wel kunt meedoen.
+problem-phone-invalid = Vul een mobiel nummer in zoals +31 6 12345678.
+problem-password-too-short = Het wachtwoord moet minstens 8 tekens zijn.
+problem-password-too-long = Het wachtwoord mag hoogstens 128 tekens zijn.
+problem-password-personal = Het wachtwoord mag je naam of e-mailadres niet bevatten.
+problem-password-guessable = Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord, bijvoorbeeld een paar ongewone woorden achter elkaar.
+problem-current-password-wrong = Het huidige wachtwoord klopt niet.
+problem-photo-missing = Kies een foto om te uploaden.
+problem-photo-too-large = De foto is te groot. Kies een kleiner bestand.
+problem-photo-type = Alleen JPEG-, PNG- of WebP-afbeeldingen kunnen worden gebruikt.
+problem-photo-unreadable = De afbeelding kon niet worden gelezen. Probeer een ander bestand.
+problem-token-name-invalid = Geef het token een naam van hoogstens 100 tekens.
+problem-token-days-invalid = Vul een aantal dagen in van 1 tot en met 365.
+
+# E-mail
+mail-greeting = Hallo { $name },
+mail-footer = Deze e-mail is verstuurd door Carespace ({ $url }). Er staat nooit gezondheidsinformatie in: log in om berichten te lezen.
+mail-verify-email-subject = Bevestig je e-mailadres
+mail-verify-email-body = Welkom bij Carespace. Bevestig je e-mailadres om je account af te maken. De link is 24 uur geldig. Heb je geen account aangemaakt? Dan kun je deze e-mail negeren.
+mail-verify-email-action = E-mailadres bevestigen
+mail-already-registered-subject = Iemand probeerde een account te maken met jouw adres
+mail-already-registered-body = Iemand probeerde met dit e-mailadres een Carespace-account aan te maken, of het adres van een account te wijzigen. Je hebt al een account. Was jij het en ben je je wachtwoord vergeten? Kies dan een nieuw. Anders kun je deze e-mail negeren.
+mail-already-registered-action = Nieuw wachtwoord kiezen
+mail-reset-password-subject = Kies een nieuw wachtwoord
+mail-reset-password-body = Iemand heeft gevraagd het wachtwoord van je Carespace-account opnieuw in te stellen. De link is een uur geldig. Was jij het niet? Negeer dan deze e-mail: je wachtwoord blijft hetzelfde.
+mail-reset-password-action = Nieuw wachtwoord kiezen
+mail-password-changed-subject = Je wachtwoord is gewijzigd
+mail-password-changed-body = Het wachtwoord van je Carespace-account is zojuist gewijzigd en je andere sessies zijn beëindigd. Was jij het niet? Kies dan meteen een nieuw wachtwoord.
+mail-password-changed-action = Nieuw wachtwoord kiezen
+mail-confirm-new-email-subject = Bevestig je nieuwe e-mailadres
+mail-confirm-new-email-body = Open de link om dit adres voortaan voor je Carespace-account te gebruiken. De link is 24 uur geldig. Heb je hier niet om gevraagd? Dan kun je deze e-mail negeren.
+mail-confirm-new-email-action = Nieuw adres bevestigen
+mail-email-changed-subject = Je e-mailadres is gewijzigd
+mail-email-changed-body = Je Carespace-account gebruikt nu het adres { $new_email }. Op dit adres krijg je geen e-mails meer. Was jij het niet? Neem dan meteen contact op met je zorgaanbieder.
+mail-email-changed-action = Inloggen
+
+error-unauthorized-title = Log eerst in
+error-unauthorized-text = Je moet ingelogd zijn om dit te doen.

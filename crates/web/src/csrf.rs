@@ -4,13 +4,17 @@
 //! (`__Host-` prefixed over HTTPS, so a sibling domain cannot plant one), every form carries the
 //! same token in a hidden `csrf_token` field (scripts send it as `X-CSRF-Token`), and a POST, PUT,
 //! PATCH or DELETE is refused unless the two match. A browser's own `Sec-Fetch-Site:
-//! cross-site` is refused outright. Once server-side sessions exist the token is bound to them.
+//! cross-site` is refused outright. Once someone is logged in, the token is the one stored with
+//! their server-side session instead (a new one at each login), so a token seen before login is
+//! worthless after it. Requests with an API token carry no cookie a browser adds on its own
+//! and need no CSRF token.
 
+use crate::auth::Auth;
 use crate::errors::WebError;
 use crate::i18n::cookie_value;
 use crate::state::WebState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
@@ -47,6 +51,11 @@ fn is_token(value: &str) -> bool {
 
 /// Gives every request a token: the browser's own, or a new one set as a cookie.
 pub async fn issue(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
+    if let Some(Auth::Session(session)) = request.extensions().get::<Auth>() {
+        let token = CsrfToken(session.csrf_token.clone());
+        request.extensions_mut().insert(token);
+        return next.run(request).await;
+    }
     let name = cookie_name(&state);
     let existing = cookie_value(request.headers(), name).filter(|v| is_token(v));
     let (token, is_new) = match existing {
@@ -80,7 +89,8 @@ pub async fn verify(request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    ) || matches!(request.extensions().get::<Auth>(), Some(Auth::Token(_)))
+    {
         return next.run(request).await;
     }
     if request
@@ -113,14 +123,18 @@ pub async fn verify(request: Request, next: Next) -> Response {
     }
 }
 
-/// Reads the token from an url-encoded form body and puts the body back for the handler.
+/// Reads the token from a form body (url-encoded, or multipart for uploads) and puts the body
+/// back for the handler.
 async fn token_from_form(request: Request) -> Result<(Request, Option<String>), WebError> {
-    let is_form = request
+    let content_type = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
         return Ok((request, None));
     }
     let (parts, body) = request.into_parts();
@@ -128,8 +142,30 @@ async fn token_from_form(request: Request) -> Result<(Request, Option<String>), 
     let bytes = to_bytes(body, usize::MAX)
         .await
         .map_err(|_| WebError::PayloadTooLarge)?;
-    let token = form_urlencoded_value(&bytes, FORM_FIELD);
+    let token = if is_form {
+        form_urlencoded_value(&bytes, FORM_FIELD)
+    } else {
+        multipart_value(&content_type, bytes.clone(), FORM_FIELD).await
+    };
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+async fn multipart_value(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+    field: &str,
+) -> Option<String> {
+    let request = Request::builder()
+        .header(CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(part)) = multipart.next_field().await {
+        if part.name() == Some(field) {
+            return part.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_value(body: &[u8], field: &str) -> Option<String> {

@@ -16,6 +16,8 @@ use http::{HeaderValue, StatusCode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebError {
     BadRequest,
+    /// No (valid) session or API token: log in first.
+    Unauthorized,
     /// The user may know the thing exists but may not do this with it.
     Forbidden,
     /// Also the answer for things that exist but the user may not know about.
@@ -33,6 +35,7 @@ impl WebError {
     pub fn status(self) -> StatusCode {
         match self {
             WebError::BadRequest => StatusCode::BAD_REQUEST,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::CsrfRejected => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -47,6 +50,7 @@ impl WebError {
     pub fn code(self) -> &'static str {
         match self {
             WebError::BadRequest => "bad_request",
+            WebError::Unauthorized => "unauthorized",
             WebError::Forbidden => "forbidden",
             WebError::NotFound => "not_found",
             WebError::MethodNotAllowed => "method_not_allowed",
@@ -62,6 +66,7 @@ impl WebError {
     pub fn message_keys(self) -> (&'static str, &'static str) {
         match self {
             WebError::BadRequest => ("error-bad-request-title", "error-bad-request-text"),
+            WebError::Unauthorized => ("error-unauthorized-title", "error-unauthorized-text"),
             WebError::Forbidden => ("error-forbidden-title", "error-forbidden-text"),
             WebError::NotFound => ("error-not-found-title", "error-not-found-text"),
             WebError::MethodNotAllowed => ("error-method-title", "error-method-text"),
@@ -75,6 +80,7 @@ impl WebError {
 
     fn from_status(status: StatusCode) -> WebError {
         match status {
+            StatusCode::UNAUTHORIZED => WebError::Unauthorized,
             StatusCode::FORBIDDEN => WebError::Forbidden,
             StatusCode::NOT_FOUND => WebError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
@@ -86,8 +92,9 @@ impl WebError {
         }
     }
 
-    pub const ALL: [WebError; 9] = [
+    pub const ALL: [WebError; 10] = [
         WebError::BadRequest,
+        WebError::Unauthorized,
         WebError::Forbidden,
         WebError::NotFound,
         WebError::MethodNotAllowed,
@@ -110,7 +117,19 @@ impl IntoResponse for WebError {
 impl From<AppError> for WebError {
     fn from(error: AppError) -> Self {
         match error {
-            AppError::DatabaseNotEmpty => WebError::BadRequest,
+            AppError::DatabaseNotEmpty
+            | AppError::Invalid(_)
+            | AppError::LoginFailed
+            | AppError::LinkInvalid => WebError::BadRequest,
+            AppError::LoginThrottled { .. } | AppError::TooManyRequests => {
+                WebError::TooManyRequests
+            }
+            AppError::NotFound => WebError::NotFound,
+            AppError::Unverified => WebError::Forbidden,
+            AppError::Internal(message) => {
+                tracing::error!(%message, "internal error");
+                WebError::Internal
+            }
             AppError::Store(error) => {
                 tracing::error!(%error, "storage failed");
                 WebError::Unavailable

@@ -95,8 +95,8 @@ fn bundle(language: Language, source: &str) -> Result<FluentBundle<FluentResourc
 }
 
 /// The language for a request: the language switch's cookie, else the browser's
-/// `Accept-Language`, else the installation's default. (A logged-in user's own setting will
-/// take precedence once accounts exist.)
+/// `Accept-Language`, else the installation's default. For someone logged in, their account's
+/// language comes before all of these (see `Page::from_parts`).
 pub fn negotiate(headers: &HeaderMap, default: Language) -> Language {
     cookie_value(headers, LANGUAGE_COOKIE)
         .and_then(|value| value.parse().ok())

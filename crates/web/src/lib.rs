@@ -2,10 +2,15 @@
 //! embedded static assets and the security middleware. Handlers parse the request, call one
 //! use case and render its result; rules live in `app`, never here.
 
+pub mod api;
 pub mod assets;
+pub mod auth;
+pub mod client;
 pub mod csrf;
 pub mod errors;
+pub mod forms;
 pub mod i18n;
+pub mod mail;
 pub mod metrics;
 pub mod page;
 pub mod routes;

@@ -2,6 +2,7 @@
 //! forms (the footer's language switch included), asset URLs and translated text.
 
 use crate::assets::Assets;
+use crate::auth::Auth;
 use crate::csrf::CsrfToken;
 use crate::errors::WebError;
 use crate::i18n;
@@ -17,6 +18,8 @@ pub const PRODUCT_NAME: &str = "Carespace";
 #[derive(Clone)]
 pub struct Page {
     pub lang: Language,
+    /// The name of the person logged in, for the navigation.
+    pub signed_in: Option<String>,
     pub csrf_token: String,
     /// The path of this request, so the language switch can return to it.
     pub path: String,
@@ -25,8 +28,13 @@ pub struct Page {
 
 impl Page {
     pub fn from_parts(parts: &Parts, state: &WebState) -> Page {
+        let account = parts.extensions.get::<Auth>().map(Auth::account);
         Page {
-            lang: i18n::negotiate(&parts.headers, state.settings.default_language),
+            lang: account.map_or_else(
+                || i18n::negotiate(&parts.headers, state.settings.default_language),
+                |account| account.language,
+            ),
+            signed_in: account.map(|a| a.full_name.clone()),
             csrf_token: parts
                 .extensions
                 .get::<CsrfToken>()
@@ -47,6 +55,18 @@ impl Page {
         self.state
             .translations
             .message_with(self.lang, key, &[(name, value)])
+    }
+
+    /// The user-facing message for a problem code such as `email_invalid`.
+    pub fn problem(&self, code: &str) -> String {
+        self.t(&format!("problem-{}", code.replace('_', "-")))
+    }
+
+    /// A moment as UTC date and time, e.g. `2026-11-24 14:03 UTC`.
+    pub fn datetime(&self, at: &carespace_core::time::Timestamp) -> String {
+        let date = at.utc_date();
+        let minutes = at.millis().rem_euclid(86_400_000) / 60_000;
+        format!("{date} {:02}:{:02} UTC", minutes / 60, minutes % 60)
     }
 
     pub fn product_name(&self) -> &'static str {
@@ -88,11 +108,23 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 4] = [
+    const TEMPLATES: [&str; 16] = [
         include_str!("../templates/base.html"),
         include_str!("../templates/start.html"),
         include_str!("../templates/login.html"),
         include_str!("../templates/error.html"),
+        include_str!("../templates/register.html"),
+        include_str!("../templates/message.html"),
+        include_str!("../templates/confirm_link.html"),
+        include_str!("../templates/verify_pending.html"),
+        include_str!("../templates/forgot.html"),
+        include_str!("../templates/reset.html"),
+        include_str!("../templates/account.html"),
+        include_str!("../templates/sessions.html"),
+        include_str!("../templates/tokens.html"),
+        include_str!("../templates/inbox.html"),
+        include_str!("../templates/inbox_mail.html"),
+        include_str!("../templates/macros.html"),
     ];
 
     /// Every `t("…")` and `t1("…"` key the templates use.

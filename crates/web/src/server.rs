@@ -1,7 +1,7 @@
 //! The router with its middleware, and serving it with graceful shutdown.
 
 use crate::state::WebState;
-use crate::{csrf, errors, metrics, routes, security};
+use crate::{auth, csrf, errors, metrics, routes, security};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -46,6 +46,7 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
         )
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn_with_state(state.clone(), auth::load))
         .layer(from_fn_with_state(state.clone(), csrf::issue))
         .layer(from_fn_with_state(state.clone(), errors::error_pages))
         .layer(CatchPanicLayer::custom(errors::panic_response))

@@ -6,8 +6,9 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebSettings {
-    /// The address people use to reach this installation, e.g. `https://care.example.nl`.
-    /// With `https://` cookies are marked Secure and HSTS is sent.
+    /// The address people use to reach this installation, e.g. `https://care.example.nl`; links
+    /// in emails point here. Empty: the address the server listens on. With `https://` cookies
+    /// are marked Secure and HSTS is sent.
     pub public_url: String,
     /// The language for visitors whose browser asks for neither Dutch nor English.
     pub default_language: Language,
@@ -22,9 +23,9 @@ pub struct WebSettings {
 impl Default for WebSettings {
     fn default() -> Self {
         Self {
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             default_language: Language::Nl,
-            max_body_bytes: 2 * 1024 * 1024,
+            max_body_bytes: 8 * 1024 * 1024,
             hsts: false,
             metrics_token: None,
         }
@@ -32,6 +33,15 @@ impl Default for WebSettings {
 }
 
 impl WebSettings {
+    /// The settings with an empty `public_url` filled in from the address the server listens on.
+    pub fn resolved_for(&self, listening_on: std::net::SocketAddr) -> WebSettings {
+        let mut settings = self.clone();
+        if settings.public_url.is_empty() {
+            settings.public_url = format!("http://{listening_on}");
+        }
+        settings
+    }
+
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -43,12 +53,19 @@ impl WebSettings {
     /// Checks the values that types alone cannot; the error names the setting.
     pub fn validate(&self) -> Result<(), String> {
         let url = &self.public_url;
+        if url.is_empty() {
+            return self.validate_limits();
+        }
         let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
         if !scheme_ok || url.contains(char::is_whitespace) || url.ends_with('/') {
             return Err(format!(
                 "web.public_url: {url:?} must start with http:// or https:// and not end with /"
             ));
         }
+        self.validate_limits()
+    }
+
+    fn validate_limits(&self) -> Result<(), String> {
         if self.max_body_bytes < 16 * 1024 {
             return Err("web.max_body_bytes: must be at least 16384".into());
         }

@@ -4,6 +4,7 @@ use crate::metrics::Metrics;
 use crate::settings::WebSettings;
 use carespace_app::AppContext;
 use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Everything a handler may use. Cheap to clone.
@@ -16,16 +17,23 @@ pub struct Inner {
     pub translations: Translations,
     pub assets: Assets,
     pub metrics: Metrics,
+    /// The mail folder shown at `/dev/inbox`, when that page is turned on.
+    pub dev_inbox: Option<PathBuf>,
 }
 
 impl WebState {
-    pub fn new(app: AppContext, settings: WebSettings) -> Result<Self, String> {
+    pub fn new(
+        app: AppContext,
+        settings: WebSettings,
+        dev_inbox: Option<PathBuf>,
+    ) -> Result<Self, String> {
         Ok(Self(Arc::new(Inner {
             app,
             settings,
             translations: Translations::load()?,
             assets: Assets::load(),
             metrics: Metrics::new(),
+            dev_inbox,
         })))
     }
 }

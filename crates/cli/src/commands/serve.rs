@@ -5,19 +5,28 @@ use carespace_cli::config::Config;
 use carespace_cli::{server, wiring};
 
 pub async fn run(config: &Config, demo: bool) -> anyhow::Result<()> {
-    let ctx = wiring::app_context(config).await?;
+    let mut config = config.clone();
+    let ctx = wiring::app_context(&config).await?;
     if demo {
         load_if_empty(&ctx).await?;
+        // Someone trying Carespace has no mail server: show the emails in the browser.
+        config.mail.dev_inbox = true;
     }
     let listener = tokio::net::TcpListener::bind(config.server.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.listen))?;
-    let running = server::start(config, ctx, listener, Router::new()).await?;
+    let running = server::start(&config, ctx, listener, Router::new()).await?;
     tracing::info!(addr = %running.addr, "listening");
     println!(
         "Carespace is running: open http://{} in your browser (Ctrl-C stops it).",
         running.addr
     );
+    if config.mail.dev_inbox {
+        println!(
+            "Emails are not sent but shown at http://{}/dev/inbox",
+            running.addr
+        );
+    }
     server::shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     running.stop();

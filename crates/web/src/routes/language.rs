@@ -36,7 +36,7 @@ pub async fn switch(State(state): State<WebState>, Form(form): Form<LanguageForm
 
 /// Only paths on this site: never `//other.host` or `https://…`, so the switch cannot be used
 /// to send someone elsewhere.
-fn local_path_or_root(path: &str) -> &str {
+pub fn local_path_or_root(path: &str) -> &str {
     let safe = path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')

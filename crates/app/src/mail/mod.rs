@@ -1,0 +1,213 @@
+//! Email, with nothing lost: a use case writes the email as a job in the same transaction as the
+//! change that causes it ([`enqueue`]); the worker renders it in the recipient's language and
+//! hands it to the transport ([`SendMailHandler`]), retrying with back-off. Once a mail server has
+//! accepted an email that is recorded, so a retried job never sends it twice.
+//!
+//! Emails carry no health content: only that something happened, and a link to log in.
+
+mod folder;
+mod smtp;
+
+pub use folder::FolderTransport;
+pub use smtp::SmtpTransport;
+
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::worker::{JobError, JobHandler};
+use async_trait::async_trait;
+use carespace_core::ids::new_id;
+use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
+use carespace_core::language::Language;
+use carespace_core::time::Timestamp;
+use carespace_store::Tx;
+use carespace_store::jobs::{self, NewJob};
+use lettre::message::{Mailbox, MultiPart};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub const JOB_KIND: &str = "send_mail";
+
+/// An email waiting to be sent: who gets it, in which language, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    /// Also the `Message-ID`, and the key of the delivery record.
+    pub id: String,
+    pub to: String,
+    pub name: String,
+    pub language: Language,
+    pub message: MailMessage,
+}
+
+/// What an email says. Links carry a token that the renderer turns into a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailMessage {
+    /// Confirm your address (after registering).
+    VerifyEmail {
+        token: String,
+    },
+    /// Someone tried to register with this address, which already has an account.
+    AlreadyRegistered,
+    ResetPassword {
+        token: String,
+    },
+    /// Your password was changed (by you, or by a reset).
+    PasswordChanged,
+    /// Confirm this new address for your account.
+    ConfirmNewEmail {
+        token: String,
+    },
+    /// Sent to the old address once the change is done.
+    EmailChanged {
+        new_email: String,
+    },
+}
+
+impl MailMessage {
+    /// The stable name, also the stem of the email's translation keys.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MailMessage::VerifyEmail { .. } => "verify_email",
+            MailMessage::AlreadyRegistered => "already_registered",
+            MailMessage::ResetPassword { .. } => "reset_password",
+            MailMessage::PasswordChanged => "password_changed",
+            MailMessage::ConfirmNewEmail { .. } => "confirm_new_email",
+            MailMessage::EmailChanged { .. } => "email_changed",
+        }
+    }
+}
+
+/// Writes an email to the outbox within the caller's transaction.
+pub async fn enqueue(
+    tx: &mut Tx,
+    to: &str,
+    name: &str,
+    language: Language,
+    message: MailMessage,
+    now: Timestamp,
+) -> AppResult<()> {
+    let mail = OutgoingMail {
+        id: new_id(),
+        to: to.to_owned(),
+        name: name.to_owned(),
+        language,
+        message,
+    };
+    let payload = serde_json::to_string(&mail)
+        .map_err(|e| AppError::Internal(format!("mail payload: {e}")))?;
+    jobs::enqueue(
+        tx,
+        &NewJob {
+            kind: JOB_KIND,
+            payload: &payload,
+            idempotency_key: Some(&format!("mail:{}", mail.id)),
+            run_at: now,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Reads the configured sender, such as `Praktijk De Linde <zorg@delinde.nl>`.
+pub fn parse_sender(text: &str) -> Result<Mailbox, String> {
+    text.parse::<Mailbox>()
+        .map_err(|e| format!("{text:?} is not an email address with an optional name: {e}"))
+}
+
+/// An email's text in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Turns an email into text; the web layer implements it with the site's templates and
+/// translations, and knows the public URL links point to.
+pub trait MailRenderer: Send + Sync + 'static {
+    fn render(&self, mail: &OutgoingMail) -> Result<RenderedMail, String>;
+}
+
+/// Delivers a finished message. An `Ok` means the receiving server accepted it.
+#[async_trait]
+pub trait MailTransport: Send + Sync + 'static {
+    async fn send(&self, message: lettre::Message) -> Result<(), String>;
+}
+
+/// The worker's handler for [`JOB_KIND`].
+pub struct SendMailHandler {
+    renderer: Arc<dyn MailRenderer>,
+    transport: Arc<dyn MailTransport>,
+    from: Mailbox,
+}
+
+impl SendMailHandler {
+    pub fn new(
+        renderer: Arc<dyn MailRenderer>,
+        transport: Arc<dyn MailTransport>,
+        from: Mailbox,
+    ) -> Self {
+        Self {
+            renderer,
+            transport,
+            from,
+        }
+    }
+}
+
+#[async_trait]
+impl JobHandler for SendMailHandler {
+    fn kind(&self) -> &'static str {
+        JOB_KIND
+    }
+
+    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
+        let mail: OutgoingMail = serde_json::from_str(payload)
+            .map_err(|e| JobError(format!("unreadable mail job: {e}")))?;
+        let delivered = carespace_store::mail::is_delivered(&ctx.db, &mail.id)
+            .await
+            .map_err(|e| JobError(e.to_string()))?;
+        if delivered {
+            return Ok(());
+        }
+        let rendered = self.renderer.render(&mail).map_err(JobError)?;
+        let message = build_message(&self.from, &mail, rendered)?;
+        self.transport.send(message).await.map_err(JobError)?;
+        // The server has the email now; if recording that fails the job is retried, and the
+        // delivery check above cannot help — log loudly, since a duplicate may follow.
+        if let Err(error) =
+            carespace_store::mail::record_delivery(&ctx.db, &mail.id, ctx.now()).await
+        {
+            tracing::error!(mail = %mail.id, %error, "email sent but its delivery not recorded");
+            return Err(JobError(error.to_string()));
+        }
+        tracing::info!(mail = %mail.id, kind = mail.message.kind(), "email accepted by the mail server");
+        Ok(())
+    }
+}
+
+fn build_message(
+    from: &Mailbox,
+    mail: &OutgoingMail,
+    rendered: RenderedMail,
+) -> Result<lettre::Message, JobError> {
+    let to = Mailbox::new(
+        Some(mail.name.clone()),
+        mail.to
+            .parse()
+            .map_err(|e| JobError(format!("bad recipient address: {e}")))?,
+    );
+    let domain = from.email.domain().to_owned();
+    lettre::Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        .message_id(Some(format!("<{}@{domain}>", mail.id)))
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text,
+            rendered.html,
+        ))
+        .map_err(|e| JobError(format!("cannot build the email: {e}")))
+}

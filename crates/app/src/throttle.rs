@@ -1,0 +1,18 @@
+//! Request limits for actions that send email or create accounts, so no one can flood an inbox
+//! or the database. Login has its own slow-down (see `sessions::login`).
+
+use crate::error::{AppError, AppResult};
+use carespace_core::time::Timestamp;
+use carespace_store::Tx;
+
+pub const HOUR_MS: i64 = 3_600_000;
+
+/// Counts one request under `key`; refuses when more than `max` fell in the current hour.
+pub async fn limit_per_hour(tx: &mut Tx, key: &str, max: i64, now: Timestamp) -> AppResult<()> {
+    let hits = carespace_store::throttle::hit(tx, key, HOUR_MS, now).await?;
+    if hits > max {
+        tracing::warn!(target: "security", key, "request limit reached");
+        return Err(AppError::TooManyRequests);
+    }
+    Ok(())
+}

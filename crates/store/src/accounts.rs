@@ -1,0 +1,312 @@
+//! Accounts and the single-use tokens of their email links.
+
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::tx::Tx;
+use carespace_core::time::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    pub password_hash: String,
+    pub language: String,
+    pub phone: Option<String>,
+    pub photo_id: Option<String>,
+    pub email_verified_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, email, full_name, birth_date, password_hash, language, phone, photo_id,
+                       email_verified_at, created_at";
+
+fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        full_name: row.try_get("full_name")?,
+        birth_date: row.try_get("birth_date")?,
+        password_hash: row.try_get("password_hash")?,
+        language: row.try_get("language")?,
+        phone: row.try_get("phone")?,
+        photo_id: row.try_get("photo_id")?,
+        email_verified_at: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .map(Timestamp::from_millis),
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+    })
+}
+
+pub async fn insert(tx: &mut Tx, account: &AccountRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO accounts (id, email, full_name, birth_date, password_hash, language, phone,
+                               photo_id, email_verified_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(&account.id)
+    .bind(&account.email)
+    .bind(&account.full_name)
+    .bind(&account.birth_date)
+    .bind(&account.password_hash)
+    .bind(&account.language)
+    .bind(&account.phone)
+    .bind(&account.photo_id)
+    .bind(account.email_verified_at.map(Timestamp::millis))
+    .bind(account.created_at.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+async fn find_where<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    column: &str,
+    value: &str,
+) -> StoreResult<Option<AccountRow>> {
+    // `column` is one of two constants below, never input.
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1");
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find(db: &Db, id: &str) -> StoreResult<Option<AccountRow>> {
+    find_where(db.pool(), "id", id).await
+}
+
+pub async fn find_in(tx: &mut Tx, id: &str) -> StoreResult<Option<AccountRow>> {
+    find_where(tx.conn(), "id", id).await
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> StoreResult<Option<AccountRow>> {
+    find_where(db.pool(), "email", email).await
+}
+
+pub async fn find_by_email_in(tx: &mut Tx, email: &str) -> StoreResult<Option<AccountRow>> {
+    find_where(tx.conn(), "email", email).await
+}
+
+/// What "My account" may change in one go.
+#[derive(Debug, Clone)]
+pub struct ProfileChange<'a> {
+    pub full_name: &'a str,
+    pub language: &'a str,
+    pub phone: Option<&'a str>,
+}
+
+pub async fn update_profile(
+    tx: &mut Tx,
+    id: &str,
+    change: &ProfileChange<'_>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET full_name = $2, language = $3, phone = $4, updated_at = $5
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(change.full_name)
+    .bind(change.language)
+    .bind(change.phone)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_language(
+    tx: &mut Tx,
+    id: &str,
+    language: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    set_column(tx, id, "language", Some(language), now).await
+}
+
+pub async fn set_password_hash(
+    tx: &mut Tx,
+    id: &str,
+    hash: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    set_column(tx, id, "password_hash", Some(hash), now).await
+}
+
+pub async fn set_email(tx: &mut Tx, id: &str, email: &str, now: Timestamp) -> StoreResult<()> {
+    set_column(tx, id, "email", Some(email), now).await
+}
+
+pub async fn set_photo(
+    tx: &mut Tx,
+    id: &str,
+    photo_id: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    set_column(tx, id, "photo_id", photo_id, now).await
+}
+
+async fn set_column(
+    tx: &mut Tx,
+    id: &str,
+    column: &str,
+    value: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    // `column` is one of the constants above, never input.
+    let sql = format!("UPDATE accounts SET {column} = $2, updated_at = $3 WHERE id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(value)
+        .bind(now.millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_verified(tx: &mut Tx, id: &str, now: Timestamp) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET email_verified_at = $2, updated_at = $2
+         WHERE id = $1 AND email_verified_at IS NULL",
+    )
+    .bind(id)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// How many accounts use the stored photo `photo_id` (photos are content-addressed, so two
+/// accounts with the same picture share one file).
+pub async fn photo_users(tx: &mut Tx, photo_id: &str) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE photo_id = $1")
+        .bind(photo_id)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// The purposes of email links.
+pub const VERIFY_EMAIL: &str = "verify_email";
+pub const RESET_PASSWORD: &str = "reset_password";
+pub const CHANGE_EMAIL: &str = "change_email";
+
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub account_id: &'a str,
+    pub purpose: &'a str,
+    pub new_email: Option<&'a str>,
+    pub expires_at: Timestamp,
+}
+
+pub async fn insert_token(tx: &mut Tx, token: &NewToken<'_>, now: Timestamp) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO account_tokens (token_hash, account_id, purpose, new_email, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token.token_hash)
+    .bind(token.account_id)
+    .bind(token.purpose)
+    .bind(token.new_email)
+    .bind(now.millis())
+    .bind(token.expires_at.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A token that was just used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedToken {
+    pub account_id: String,
+    pub new_email: Option<String>,
+}
+
+/// Marks an unused, unexpired token of `purpose` as used and returns what it was for; `None`
+/// when there is no such token (unknown, used, expired — the caller cannot tell which).
+pub async fn use_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    purpose: &str,
+    now: Timestamp,
+) -> StoreResult<Option<UsedToken>> {
+    let row = sqlx::query(
+        "UPDATE account_tokens SET used_at = $3
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+         RETURNING account_id, new_email",
+    )
+    .bind(token_hash)
+    .bind(purpose)
+    .bind(now.millis())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| {
+        Ok(UsedToken {
+            account_id: row.try_get("account_id")?,
+            new_email: row.try_get("new_email")?,
+        })
+    })
+    .transpose()
+}
+
+/// The account of an unused, unexpired token, without using it (to show the form behind a link).
+pub async fn token_account(
+    db: &Db,
+    token_hash: &str,
+    purpose: &str,
+    now: Timestamp,
+) -> StoreResult<Option<String>> {
+    let row = sqlx::query(
+        "SELECT account_id FROM account_tokens
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose)
+    .bind(now.millis())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|row| row.try_get("account_id")).transpose()?)
+}
+
+/// Ends every open token of `purpose` for the account (a newer one, or the change, replaced them).
+pub async fn expire_tokens(
+    tx: &mut Tx,
+    account_id: &str,
+    purpose: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $3
+         WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(purpose)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// When the newest token of `purpose` was made for the account.
+pub async fn latest_token_at(
+    tx: &mut Tx,
+    account_id: &str,
+    purpose: &str,
+) -> StoreResult<Option<Timestamp>> {
+    let row = sqlx::query(
+        "SELECT MAX(created_at) AS latest FROM account_tokens WHERE account_id = $1 AND purpose = $2",
+    )
+    .bind(account_id)
+    .bind(purpose)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(row
+        .try_get::<Option<i64>, _>("latest")?
+        .map(Timestamp::from_millis))
+}

@@ -1,0 +1,111 @@
+//! Counters for slowing down password guessing and request floods, and the trusted devices
+//! that let a real user past them (see `carespace_core::throttle`).
+
+use crate::error::StoreResult;
+use crate::tx::Tx;
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+
+/// Failures so far under `key`, and when the last one was.
+pub async fn failures(tx: &mut Tx, key: &str) -> StoreResult<Option<(i64, Timestamp)>> {
+    let row =
+        sqlx::query("SELECT failures, last_failure_at FROM login_failures WHERE counter_key = $1")
+            .bind(key)
+            .fetch_optional(tx.conn())
+            .await?;
+    row.map(|row| {
+        Ok((
+            row.try_get("failures")?,
+            Timestamp::from_millis(row.try_get("last_failure_at")?),
+        ))
+    })
+    .transpose()
+}
+
+/// Counts one failure; a counter that was forgotten starts again at one.
+pub async fn add_failure(
+    tx: &mut Tx,
+    key: &str,
+    forget_before: Timestamp,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO login_failures (counter_key, failures, last_failure_at) VALUES ($1, 1, $2)
+         ON CONFLICT (counter_key) DO UPDATE SET
+             failures = CASE WHEN login_failures.last_failure_at < $3 THEN 1
+                             ELSE login_failures.failures + 1 END,
+             last_failure_at = $2",
+    )
+    .bind(key)
+    .bind(now.millis())
+    .bind(forget_before.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(tx: &mut Tx, key: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE counter_key = $1")
+        .bind(key)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Counts one request under `key` in fixed windows of `window_ms`; returns the count in the
+/// current window, this request included.
+pub async fn hit(tx: &mut Tx, key: &str, window_ms: i64, now: Timestamp) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (counter_key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (counter_key) DO UPDATE SET
+             hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
+             window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2
+                                 ELSE rate_limits.window_start END
+         RETURNING hits",
+    )
+    .bind(key)
+    .bind(now.millis())
+    .bind(now.millis() - window_ms)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(row.try_get("hits")?)
+}
+
+pub async fn trust_device(
+    tx: &mut Tx,
+    token_hash: &str,
+    account_id: &str,
+    expires_at: Timestamp,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO trusted_devices (token_hash, account_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now.millis())
+    .bind(expires_at.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Whether `token_hash` is a live trusted device of the account.
+pub async fn is_trusted_device(
+    tx: &mut Tx,
+    token_hash: &str,
+    account_id: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM trusted_devices
+         WHERE token_hash = $1 AND account_id = $2 AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now.millis())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}

@@ -1,0 +1,140 @@
+use super::error_response;
+use crate::auth::ApiUser;
+use crate::client::Client;
+use crate::page::Page;
+use crate::state::WebState;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use carespace_app::accounts::{self, Account, ProfileInput, Registration};
+use carespace_core::language::Language;
+use carespace_core::secret::Secret;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct RegisterBody {
+    email: String,
+    full_name: String,
+    birth_date: String,
+    password: String,
+    language: Option<Language>,
+}
+
+#[derive(Serialize)]
+struct Accepted {
+    status: &'static str,
+}
+
+/// 202 whether or not the address already had an account.
+pub async fn register(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    Json(body): Json<RegisterBody>,
+) -> Response {
+    let input = Registration {
+        email: body.email,
+        full_name: body.full_name,
+        birth_date: body.birth_date,
+        password: Secret::new(body.password),
+        language: body.language.unwrap_or(page.lang),
+    };
+    match accounts::register(&state.app, input, &client.ip).await {
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(Accepted {
+                status: "check_email",
+            }),
+        )
+            .into_response(),
+        Err(error) => error_response(&page, error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetBody {
+    email: String,
+}
+
+pub async fn request_reset(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    Json(body): Json<ResetBody>,
+) -> Response {
+    match accounts::request_password_reset(&state.app, &body.email, &client.ip).await {
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(Accepted {
+                status: "check_email",
+            }),
+        )
+            .into_response(),
+        Err(error) => error_response(&page, error),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AccountBody {
+    id: String,
+    email: String,
+    full_name: String,
+    birth_date: String,
+    language: Language,
+    phone: Option<String>,
+    has_photo: bool,
+}
+
+impl From<Account> for AccountBody {
+    fn from(account: Account) -> Self {
+        AccountBody {
+            id: account.id,
+            email: account.email,
+            full_name: account.full_name,
+            birth_date: account.birth_date,
+            language: account.language,
+            phone: account.phone,
+            has_photo: account.has_photo,
+        }
+    }
+}
+
+pub async fn me(State(state): State<WebState>, page: Page, ApiUser(auth): ApiUser) -> Response {
+    match accounts::find(&state.app, &auth.account().id).await {
+        Ok(account) => Json(AccountBody::from(account)).into_response(),
+        Err(error) => error_response(&page, error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProfileBody {
+    full_name: Option<String>,
+    language: Option<Language>,
+    phone: Option<String>,
+}
+
+/// Changes what is given and keeps the rest.
+pub async fn update_me(
+    State(state): State<WebState>,
+    page: Page,
+    ApiUser(auth): ApiUser,
+    Json(body): Json<ProfileBody>,
+) -> Response {
+    let current = auth.account();
+    let input = ProfileInput {
+        full_name: body.full_name.unwrap_or_else(|| current.full_name.clone()),
+        language: body.language.unwrap_or(current.language),
+        phone: body
+            .phone
+            .unwrap_or_else(|| current.phone.clone().unwrap_or_default()),
+    };
+    let result = accounts::update_profile(&state.app, &current.id, input).await;
+    match result {
+        Ok(()) => match accounts::find(&state.app, &current.id).await {
+            Ok(account) => Json(AccountBody::from(account)).into_response(),
+            Err(error) => error_response(&page, error),
+        },
+        Err(error) => error_response(&page, error),
+    }
+}

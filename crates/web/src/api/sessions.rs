@@ -1,0 +1,146 @@
+use super::error_response;
+use crate::auth::{self, ApiUser, api_session};
+use crate::client::Client;
+use crate::errors::WebError;
+use crate::i18n::cookie_value;
+use crate::page::Page;
+use crate::state::WebState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use carespace_app::AppError;
+use carespace_app::sessions::{self, LoginInput, SessionInfo};
+use carespace_core::secret::Secret;
+use http::header::RETRY_AFTER;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct LoginAnswer {
+    verified: bool,
+}
+
+/// Logs in with the session cookie, for the site's own scripts. Programs use tokens instead.
+pub async fn login(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    headers: HeaderMap,
+    Json(body): Json<LoginBody>,
+) -> Response {
+    let input = LoginInput {
+        email: body.email,
+        password: Secret::new(body.password),
+        device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
+        client,
+    };
+    match sessions::login(&state.app, input).await {
+        Ok(session) => {
+            let mut response = Json(LoginAnswer {
+                verified: session.verified,
+            })
+            .into_response();
+            auth::set_cookie(
+                &mut response,
+                &state,
+                auth::session_cookie_name(&state),
+                &session.token,
+                None,
+            );
+            if let Some(device) = session.device_token {
+                auth::set_cookie(
+                    &mut response,
+                    &state,
+                    auth::device_cookie_name(&state),
+                    &device,
+                    Some(90),
+                );
+            }
+            response
+        }
+        Err(AppError::LoginFailed) => WebError::Unauthorized.into_response(),
+        Err(AppError::LoginThrottled { retry_after_secs }) => {
+            let mut response = WebError::TooManyRequests.into_response();
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(error) => error_response(&page, error),
+    }
+}
+
+pub async fn logout(
+    State(state): State<WebState>,
+    user: ApiUser,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    api_session(&user)?;
+    let name = auth::session_cookie_name(&state);
+    if let Some(token) = cookie_value(&headers, name) {
+        sessions::logout(&state.app, &token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    auth::clear_cookie(&mut response, &state, name);
+    Ok(response)
+}
+
+#[derive(Serialize)]
+pub struct SessionBody {
+    id: String,
+    browser: String,
+    browser_version: String,
+    os: String,
+    device_type: &'static str,
+    browser_language: String,
+    ip: String,
+    created_at: i64,
+    last_seen_at: i64,
+    current: bool,
+}
+
+impl From<SessionInfo> for SessionBody {
+    fn from(s: SessionInfo) -> Self {
+        SessionBody {
+            id: s.id,
+            browser: s.browser,
+            browser_version: s.browser_version,
+            os: s.os,
+            device_type: s.device_type.code(),
+            browser_language: s.browser_language,
+            ip: s.ip,
+            created_at: s.created_at.millis(),
+            last_seen_at: s.last_seen_at.millis(),
+            current: s.is_current,
+        }
+    }
+}
+
+pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Response, WebError> {
+    let current = match api_session(&user) {
+        Ok(session) => session.clone(),
+        // A token holder sees the sessions, none of them marked current.
+        Err(_) => sessions::CurrentSession {
+            session_id: String::new(),
+            csrf_token: String::new(),
+            account: user.0.account().clone(),
+        },
+    };
+    let list = sessions::list(&state.app, &current).await?;
+    Ok(Json(list.into_iter().map(SessionBody::from).collect::<Vec<_>>()).into_response())
+}
+
+pub async fn end(
+    State(state): State<WebState>,
+    ApiUser(auth): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    sessions::end(&state.app, &auth.account().id, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

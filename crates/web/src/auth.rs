@@ -1,0 +1,201 @@
+//! Who is making a request: a browser with a session cookie, a program with a personal access
+//! token (`Authorization: Bearer csp_…`), or no one. The `load` middleware finds out once per
+//! request; the extractors below let a handler demand what it needs:
+//! [`SignedIn`] (a verified account, HTML), [`SignedInUnverified`] (any session, HTML) and
+//! [`ApiUser`] (session or token, JSON).
+
+use crate::errors::WebError;
+use crate::state::WebState;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::accounts::Account;
+use carespace_app::sessions::CurrentSession;
+use carespace_app::{api_tokens, sessions};
+use cookie::{Cookie, SameSite};
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, SET_COOKIE};
+use http::request::Parts;
+
+/// How the request was authenticated.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Session(CurrentSession),
+    /// A personal access token; such requests need no CSRF token, as no browser adds them.
+    Token(Account),
+}
+
+impl Auth {
+    pub fn account(&self) -> &Account {
+        match self {
+            Auth::Session(session) => &session.account,
+            Auth::Token(account) => account,
+        }
+    }
+}
+
+/// A bearer token was sent but is not (or no longer) valid.
+#[derive(Debug, Clone, Copy)]
+pub struct BearerRejected;
+
+pub fn session_cookie_name(state: &WebState) -> &'static str {
+    if state.settings.is_https() {
+        "__Host-session"
+    } else {
+        "session"
+    }
+}
+
+pub fn device_cookie_name(state: &WebState) -> &'static str {
+    if state.settings.is_https() {
+        "__Host-device"
+    } else {
+        "device"
+    }
+}
+
+/// A cookie only the server reads: HttpOnly, Lax, Secure over HTTPS.
+pub fn set_cookie(
+    response: &mut Response,
+    state: &WebState,
+    name: &str,
+    value: &str,
+    max_age_days: Option<i64>,
+) {
+    let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.is_https())
+        .same_site(SameSite::Lax);
+    if let Some(days) = max_age_days {
+        cookie = cookie.max_age(cookie::time::Duration::days(days));
+    }
+    if let Ok(value) = HeaderValue::from_str(&cookie.build().to_string()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+pub fn clear_cookie(response: &mut Response, state: &WebState, name: &str) {
+    let cookie = Cookie::build((name.to_owned(), ""))
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+fn bearer(parts: &http::HeaderMap) -> Option<String> {
+    let value = parts.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+/// Finds the session or token of the request and puts it in the request's extensions. A
+/// session cookie that no longer works is removed from the browser.
+pub async fn load(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
+    if let Some(token) = bearer(request.headers()) {
+        match api_tokens::authenticate(&state.app, &token).await {
+            Ok(Some(account)) => {
+                request.extensions_mut().insert(Auth::Token(account));
+            }
+            Ok(None) => {
+                tracing::warn!(target: "security", "request with an invalid API token");
+                request.extensions_mut().insert(BearerRejected);
+            }
+            Err(error) => return WebError::from(error).into_response(),
+        }
+        return next.run(request).await;
+    }
+    let name = session_cookie_name(&state);
+    let Some(token) = crate::i18n::cookie_value(request.headers(), name) else {
+        return next.run(request).await;
+    };
+    match sessions::authenticate(&state.app, &token).await {
+        Ok(Some(session)) => {
+            request.extensions_mut().insert(Auth::Session(session));
+            next.run(request).await
+        }
+        Ok(None) => {
+            let mut response = next.run(request).await;
+            if !response.headers().contains_key(SET_COOKIE) {
+                clear_cookie(&mut response, &state, name);
+            }
+            response
+        }
+        Err(error) => WebError::from(error).into_response(),
+    }
+}
+
+fn login_redirect(parts: &Parts) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    Redirect::to(&format!("/login?{query}")).into_response()
+}
+
+/// A logged-in person with a verified email address. Anyone else is sent to log in, or to
+/// "check your email".
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub CurrentSession);
+
+impl FromRequestParts<WebState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, Response> {
+        match parts.extensions.get::<Auth>() {
+            Some(Auth::Session(session)) if session.account.verified => {
+                Ok(SignedIn(session.clone()))
+            }
+            Some(Auth::Session(_)) => Err(Redirect::to("/verify-pending").into_response()),
+            _ => Err(login_redirect(parts)),
+        }
+    }
+}
+
+/// A logged-in person, verified or not (for "check your email", resending the link, logout).
+#[derive(Debug, Clone)]
+pub struct SignedInUnverified(pub CurrentSession);
+
+impl FromRequestParts<WebState> for SignedInUnverified {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, Response> {
+        match parts.extensions.get::<Auth>() {
+            Some(Auth::Session(session)) => Ok(SignedInUnverified(session.clone())),
+            _ => Err(login_redirect(parts)),
+        }
+    }
+}
+
+/// The account behind an API request, by session cookie or token; verified.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Auth);
+
+impl FromRequestParts<WebState> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, WebError> {
+        match parts.extensions.get::<Auth>() {
+            Some(auth) if auth.account().verified => Ok(ApiUser(auth.clone())),
+            Some(_) => Err(WebError::Forbidden),
+            None => Err(WebError::Unauthorized),
+        }
+    }
+}
+
+/// The session behind an API request made by the site's own scripts (not by a token).
+pub fn api_session(user: &ApiUser) -> Result<&CurrentSession, WebError> {
+    match &user.0 {
+        Auth::Session(session) => Ok(session),
+        Auth::Token(_) => Err(WebError::Forbidden),
+    }
+}

@@ -1,0 +1,69 @@
+//! What a form shows again after bad input: the values typed (never passwords) and each
+//! field's problem in the user's language, plus a summary at the top that links to the fields.
+
+use crate::page::Page;
+use carespace_app::AppError;
+use carespace_core::accounts::FieldProblem;
+
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    values: Vec<(&'static str, String)>,
+    errors: Vec<(&'static str, String)>,
+    /// A problem that belongs to no single field (e.g. "email or password is wrong").
+    pub general: Option<String>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps a typed value to show again.
+    pub fn with_value(mut self, field: &'static str, value: &str) -> Self {
+        self.values.push((field, value.to_owned()));
+        self
+    }
+
+    pub fn with_problems(mut self, page: &Page, problems: &[FieldProblem]) -> Self {
+        for problem in problems {
+            self.errors
+                .push((problem.field, page.problem(problem.code)));
+        }
+        self
+    }
+
+    pub fn with_general(mut self, message: String) -> Self {
+        self.general = Some(message);
+        self
+    }
+
+    pub fn value(&self, field: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn errors(&self) -> &[(&'static str, String)] {
+        &self.errors
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.general.is_some()
+    }
+}
+
+/// The field problems of an error, when it is about bad input.
+pub fn problems(error: &AppError) -> Option<&[FieldProblem]> {
+    match error {
+        AppError::Invalid(problems) => Some(problems),
+        _ => None,
+    }
+}

@@ -1,0 +1,97 @@
+//! Emails in the recipient's language, from the same translations and a layout like the site's.
+//! Links point to the installation's public URL.
+
+use crate::state::WebState;
+use askama::Template;
+use carespace_app::mail::{MailMessage, MailRenderer, OutgoingMail, RenderedMail};
+use carespace_core::language::Language;
+
+pub struct SiteMailRenderer {
+    state: WebState,
+}
+
+impl SiteMailRenderer {
+    pub fn new(state: WebState) -> Self {
+        Self { state }
+    }
+
+    fn t(&self, language: Language, key: &str, args: &[(&str, &str)]) -> String {
+        self.state.translations.message_with(language, key, args)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mail/message.html")]
+struct HtmlMail<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    greeting: &'a str,
+    body: &'a str,
+    action: Option<(&'a str, &'a str)>,
+    footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/message.txt")]
+struct TextMail<'a> {
+    greeting: &'a str,
+    body: &'a str,
+    action: Option<(&'a str, &'a str)>,
+    footer: &'a str,
+}
+
+impl MailRenderer for SiteMailRenderer {
+    fn render(&self, mail: &OutgoingMail) -> Result<RenderedMail, String> {
+        let base = &self.state.settings.public_url;
+        let lang = mail.language;
+        let stem = format!("mail-{}", mail.message.kind().replace('_', "-"));
+        let link = match &mail.message {
+            MailMessage::VerifyEmail { token } => {
+                Some(format!("{base}/verify-email?token={token}"))
+            }
+            MailMessage::ResetPassword { token } => {
+                Some(format!("{base}/password/reset?token={token}"))
+            }
+            MailMessage::ConfirmNewEmail { token } => {
+                Some(format!("{base}/email/confirm?token={token}"))
+            }
+            MailMessage::AlreadyRegistered | MailMessage::PasswordChanged => {
+                Some(format!("{base}/password/forgot"))
+            }
+            MailMessage::EmailChanged { .. } => None,
+        };
+        let new_email = match &mail.message {
+            MailMessage::EmailChanged { new_email } => new_email.as_str(),
+            _ => "",
+        };
+        let subject = self.t(lang, &format!("{stem}-subject"), &[]);
+        let greeting = self.t(lang, "mail-greeting", &[("name", &mail.name)]);
+        let body = self.t(lang, &format!("{stem}-body"), &[("new_email", new_email)]);
+        let action_label = self.t(lang, &format!("{stem}-action"), &[]);
+        let action = link.as_deref().map(|url| (action_label.as_str(), url));
+        let footer = self.t(lang, "mail-footer", &[("url", base)]);
+        let html = HtmlMail {
+            lang: lang.code(),
+            subject: &subject,
+            greeting: &greeting,
+            body: &body,
+            action,
+            footer: &footer,
+        }
+        .render()
+        .map_err(|e| format!("email template: {e}"))?;
+        let text = TextMail {
+            greeting: &greeting,
+            body: &body,
+            action,
+            footer: &footer,
+        }
+        .render()
+        .map_err(|e| format!("email template: {e}"))?;
+        Ok(RenderedMail {
+            subject,
+            text,
+            html,
+        })
+    }
+}

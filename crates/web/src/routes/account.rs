@@ -1,0 +1,268 @@
+//! "My account": name, language, phone number, photo, email address and password.
+
+use crate::auth::SignedIn;
+use crate::errors::WebError;
+use crate::forms::{FormState, problems};
+use crate::page::{Page, render};
+use crate::routes::message::message;
+use crate::routes::register::{TokenForm, TokenQuery, confirm_page, link_invalid};
+use crate::state::WebState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::accounts::{self, Account, ProfileInput};
+use carespace_app::{AppError, AppResult};
+use carespace_core::language::Language;
+use carespace_core::passwords::RECOMMENDED_CHARS;
+use carespace_core::secret::Secret;
+use http::StatusCode;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountTemplate {
+    page: Page,
+    account: Account,
+    notice: Option<String>,
+    profile: FormState,
+    photo: FormState,
+    email: FormState,
+    password: FormState,
+    recommended: usize,
+}
+
+impl AccountTemplate {
+    fn new(page: Page, account: Account) -> Self {
+        let profile = FormState::new()
+            .with_value("full_name", &account.full_name)
+            .with_value("phone", account.phone.as_deref().unwrap_or_default());
+        AccountTemplate {
+            page,
+            account,
+            notice: None,
+            profile,
+            photo: FormState::new(),
+            email: FormState::new(),
+            password: FormState::new(),
+            recommended: RECOMMENDED_CHARS,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Query(query): Query<DoneQuery>,
+) -> Result<Html<String>, WebError> {
+    let account = accounts::find(&state.app, &session.account.id).await?;
+    let mut template = AccountTemplate::new(page, account);
+    let key = match query.done.as_str() {
+        "profile" => Some("account-saved-profile"),
+        "photo" => Some("account-saved-photo"),
+        "email" => Some("account-email-sent"),
+        "password" => Some("account-saved-password"),
+        _ => None,
+    };
+    template.notice = key.map(|key| template.page.t(key));
+    render(&template)
+}
+
+/// After a change: back to the page with a notice, or the page again with the problems.
+async fn answer(
+    state: &WebState,
+    page: Page,
+    account_id: &str,
+    section: &'static str,
+    result: AppResult<()>,
+    keep: impl FnOnce(FormState) -> FormState,
+) -> Result<Response, WebError> {
+    let error = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/account?done={section}")).into_response()),
+        Err(error) => error,
+    };
+    let Some(problems) = problems(&error) else {
+        return Err(error.into());
+    };
+    let account = accounts::find(&state.app, account_id).await?;
+    let mut template = AccountTemplate::new(page, account);
+    let form = keep(FormState::new()).with_problems(&template.page, problems);
+    match section {
+        "profile" => template.profile = form,
+        "photo" => template.photo = form,
+        "email" => template.email = form,
+        _ => template.password = form,
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    phone: String,
+}
+
+pub async fn profile(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, WebError> {
+    let input = ProfileInput {
+        full_name: form.full_name.clone(),
+        language: form.language.parse().unwrap_or(page.lang),
+        phone: form.phone.clone(),
+    };
+    let result = accounts::update_profile(&state.app, &session.account.id, input).await;
+    answer(&state, page, &session.account.id, "profile", result, |f| {
+        f.with_value("full_name", &form.full_name)
+            .with_value("phone", &form.phone)
+    })
+    .await
+}
+
+pub async fn photo_upload(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut upload = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest)?
+    {
+        if field.name() == Some("photo") {
+            upload = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::PayloadTooLarge)?
+                .to_vec();
+        }
+    }
+    let result = accounts::set_photo(&state.app, &session.account.id, upload).await;
+    answer(&state, page, &session.account.id, "photo", result, |f| f).await
+}
+
+pub async fn photo_remove(
+    State(state): State<WebState>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    accounts::remove_photo(&state.app, &session.account.id).await?;
+    Ok(Redirect::to("/account?done=photo").into_response())
+}
+
+/// The user's own photo. Never cached by shared caches.
+pub async fn photo(
+    State(state): State<WebState>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    let bytes = accounts::photo(&state.app, &session.account.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CACHE_CONTROL, "private, no-cache"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn email(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, WebError> {
+    let result = accounts::request_email_change(
+        &state.app,
+        &session.account.id,
+        Secret::new(form.password),
+        &form.new_email,
+    )
+    .await;
+    answer(&state, page, &session.account.id, "email", result, |f| {
+        f.with_value("new_email", &form.new_email)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn password(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let result = accounts::change_password(
+        &state.app,
+        &session.account.id,
+        &session.session_id,
+        Secret::new(form.current_password),
+        Secret::new(form.new_password),
+    )
+    .await;
+    answer(&state, page, &session.account.id, "password", result, |f| f).await
+}
+
+pub async fn email_confirm_show(
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> Result<Html<String>, WebError> {
+    confirm_page(page, "email-confirm", "/email/confirm", query.token)
+}
+
+pub async fn email_confirm_submit(
+    State(state): State<WebState>,
+    page: Page,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    match accounts::confirm_email_change(&state.app, &form.token).await {
+        Ok(()) => Ok(message(
+            &page,
+            "email-confirm-done-title",
+            "email-confirm-done-text",
+            Some(("/account", "nav-account")),
+        )?
+        .into_response()),
+        Err(AppError::LinkInvalid) => link_invalid(&page),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The languages to choose from on the profile form.
+impl AccountTemplate {
+    fn languages(&self) -> [Language; 2] {
+        Language::ALL
+    }
+}

@@ -1,0 +1,63 @@
+//! "Active sessions": every browser logged in to the account, and ending them (SPEC rule 3).
+
+use crate::auth::SignedIn;
+use crate::errors::WebError;
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::sessions::{self, SessionInfo};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsTemplate {
+    page: Page,
+    sessions: Vec<SessionInfo>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EndedQuery {
+    #[serde(default)]
+    ended: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Query(query): Query<EndedQuery>,
+) -> Result<Html<String>, WebError> {
+    let sessions = sessions::list(&state.app, &session).await?;
+    let notice = query
+        .ended
+        .map(|n| page.t1("sessions-ended", "count", &n.to_string()));
+    render(&SessionsTemplate {
+        page,
+        sessions,
+        notice,
+    })
+}
+
+pub async fn end(
+    State(state): State<WebState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if id == session.session_id {
+        // Ending the current session is logging out, which has its own button.
+        return Err(WebError::BadRequest);
+    }
+    sessions::end(&state.app, &session.account.id, &id).await?;
+    Ok(Redirect::to("/account/sessions?ended=1").into_response())
+}
+
+pub async fn end_others(
+    State(state): State<WebState>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    let ended = sessions::end_others(&state.app, &session).await?;
+    Ok(Redirect::to(&format!("/account/sessions?ended={ended}")).into_response())
+}
