@@ -1,7 +1,7 @@
 //! Demo data fills an empty database once and refuses a database that holds data.
 
 use carespace_app::{AppError, demo};
-use carespace_tests::spawn_app;
+use carespace_tests::{new_client, spawn_app};
 
 #[tokio::test]
 async fn demo_data_loads_into_an_empty_database_only() {
@@ -14,4 +14,22 @@ async fn demo_data_loads_into_an_empty_database_only() {
         matches!(again, Err(AppError::DatabaseNotEmpty)),
         "{again:?}"
     );
+}
+
+#[tokio::test]
+async fn the_demo_people_can_log_in_at_once() {
+    let app = spawn_app().await;
+    let summary = demo::load(&app.ctx).await.unwrap();
+    assert!(summary.logins.len() >= 3);
+    for login in &summary.logins {
+        let client = new_client();
+        let response = app.login_with(&client, &login.email, &login.password).await;
+        assert_eq!(response.status(), 303, "{}", login.email);
+        assert_eq!(
+            response.headers()["location"],
+            "/account",
+            "verified: {}",
+            login.email
+        );
+    }
 }

@@ -2,12 +2,19 @@
 //! Run on SQLite by default and on PostgreSQL with `TEST_DATABASE=postgres`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api;
 mod csrf;
 mod demo;
 mod errors;
 mod health;
 mod language;
+mod login;
+mod mail_delivery;
 mod outbox;
+mod password_reset;
+mod profile;
+mod registration;
 mod routes;
 mod schema;
+mod sessions;
 mod shutdown;

@@ -9,14 +9,17 @@
 
 use axum::Router;
 use carespace_app::AppContext;
+use carespace_app::clock::{ManualClock, SystemClock};
 use carespace_cli::config::Config;
 use carespace_cli::server::{self, RunningServer};
 use carespace_cli::wiring;
 use carespace_core::secret::Secret;
+use carespace_core::time::Clock;
 use carespace_store::Db;
 use carespace_web::WebState;
 use sqlx::{Connection, Executor};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tempfile::TempDir;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub ctx: AppContext,
     pub config: Config,
+    /// The server's clock: it stands still until a test moves it.
+    pub clock: Arc<ManualClock>,
     server: Option<RunningServer>,
     _data_dir: TempDir,
     _database: TestDatabase,
@@ -143,7 +148,9 @@ pub async fn spawn_app_with(
     config.worker.poll_interval_ms = 50;
     config.server.shutdown_grace_seconds = 10;
     configure(&mut config);
-    let ctx = wiring::app_context(&config).await.unwrap();
+    let mut ctx = wiring::app_context(&config).await.unwrap();
+    let clock = Arc::new(ManualClock::starting_at(SystemClock.now()));
+    ctx.clock = clock.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = server::start(&config, ctx.clone(), listener, extra)
         .await
@@ -153,6 +160,7 @@ pub async fn spawn_app_with(
         client: new_client(),
         ctx,
         config,
+        clock,
         server: Some(server),
         _data_dir: data_dir,
         _database: database,
@@ -218,6 +226,16 @@ impl TestApp {
         csrf_token_in(&html).expect("the page has a form with a CSRF token")
     }
 
+    /// The URL of this test's own database.
+    pub fn database_url(&self) -> String {
+        self._database.url.clone()
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance(&self, ms: i64) {
+        self.clock.advance_millis(ms);
+    }
+
     /// Stops the server the way SIGTERM does and waits until it has.
     pub async fn stop(&mut self) {
         let server = self.server.take().expect("server still running");
@@ -252,3 +270,8 @@ pub fn heading(html: &str) -> String {
         .map_or(html.len(), |i| start + i);
     html[start..end].trim().to_owned()
 }
+
+mod mail;
+mod people;
+pub use mail::{Mail, SmtpSink, link_in, read_mail};
+pub use people::Person;

@@ -3,7 +3,48 @@
 
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use crate::passwords;
+use carespace_core::ids;
+use carespace_core::language::Language;
+use carespace_core::secret::Secret;
+use carespace_store::accounts::{self, AccountRow};
 use carespace_store::installation;
+
+/// One password for every demo person, printed by `carespace demo` and `serve --demo`.
+pub const DEMO_PASSWORD: &str = "demo lantern orbit meadow";
+
+struct DemoPerson {
+    role: &'static str,
+    email: &'static str,
+    name: &'static str,
+    birth_date: &'static str,
+    language: Language,
+}
+
+/// The people of the demo. Their roles come with Healthspaces and memberships.
+const PEOPLE: [DemoPerson; 3] = [
+    DemoPerson {
+        role: "client",
+        email: "anna@demo.carespace.nl",
+        name: "Anna de Vries",
+        birth_date: "1988-04-12",
+        language: Language::Nl,
+    },
+    DemoPerson {
+        role: "staff",
+        email: "bram@demo.carespace.nl",
+        name: "Bram Visser",
+        birth_date: "1979-09-03",
+        language: Language::Nl,
+    },
+    DemoPerson {
+        role: "owner",
+        email: "claire@demo.carespace.nl",
+        name: "Claire Bakker",
+        birth_date: "1970-01-20",
+        language: Language::En,
+    },
+];
 
 /// A person the demo created, and how to log in as them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +61,34 @@ pub struct DemoSummary {
 
 /// Fills an empty database with demo data; refuses when anything is there.
 pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
+    // Hashed before the transaction, which on SQLite holds the one writer.
+    let password_hash = passwords::hash(Secret::new(DEMO_PASSWORD)).await?;
     let mut tx = ctx.db.begin().await?;
     if !installation::is_empty(&mut tx).await? {
         return Err(AppError::DatabaseNotEmpty);
     }
     let now = ctx.now();
+    let mut logins = Vec::new();
+    for person in PEOPLE {
+        let account = AccountRow {
+            id: ids::new_id(),
+            email: person.email.to_owned(),
+            full_name: person.name.to_owned(),
+            birth_date: person.birth_date.to_owned(),
+            password_hash: password_hash.clone(),
+            language: person.language.code().to_owned(),
+            phone: None,
+            photo_id: None,
+            email_verified_at: Some(now),
+            created_at: now,
+        };
+        accounts::insert(&mut tx, &account).await?;
+        logins.push(DemoLogin {
+            role: person.role,
+            email: person.email.to_owned(),
+            password: DEMO_PASSWORD.to_owned(),
+        });
+    }
     installation::set(
         &mut tx,
         installation::DEMO_LOADED_AT,
@@ -33,7 +97,7 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     )
     .await?;
     tx.commit().await?;
-    Ok(DemoSummary::default())
+    Ok(DemoSummary { logins })
 }
 
 /// Whether demo data was loaded into this database.

@@ -33,9 +33,6 @@ pub async fn load_if_empty(ctx: &AppContext) -> anyhow::Result<()> {
 
 fn print_summary(summary: &DemoSummary) {
     println!("Demo data loaded.");
-    if summary.logins.is_empty() {
-        println!("This version has no accounts yet, so there is nobody to log in as.");
-    }
     for login in &summary.logins {
         println!(
             "  {:<8} {}  password: {}",

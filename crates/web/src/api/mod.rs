@@ -52,10 +52,16 @@ struct ProblemBody {
 }
 
 #[derive(Serialize)]
-struct InvalidBody {
-    error: &'static str,
+struct InvalidError {
+    code: &'static str,
     message: String,
     problems: Vec<ProblemBody>,
+}
+
+/// The same envelope as every other API error, with the problems added.
+#[derive(Serialize)]
+struct InvalidBody {
+    error: InvalidError,
 }
 
 /// An error as JSON: bad input lists each field's problem (in the user's language); anything
@@ -64,16 +70,18 @@ pub fn error_response(page: &crate::page::Page, error: AppError) -> Response {
     match error {
         AppError::Invalid(problems) => {
             let body = InvalidBody {
-                error: "invalid_input",
-                message: page.t("form-error-summary"),
-                problems: problems
-                    .iter()
-                    .map(|p| ProblemBody {
-                        field: p.field,
-                        code: p.code,
-                        message: page.problem(p.code),
-                    })
-                    .collect(),
+                error: InvalidError {
+                    code: "invalid_input",
+                    message: page.t("form-error-summary"),
+                    problems: problems
+                        .iter()
+                        .map(|p| ProblemBody {
+                            field: p.field,
+                            code: p.code,
+                            message: page.problem(p.code),
+                        })
+                        .collect(),
+                },
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }

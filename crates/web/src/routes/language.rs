@@ -1,8 +1,11 @@
+use crate::auth::Auth;
+use crate::errors::WebError;
 use crate::i18n::LANGUAGE_COOKIE;
 use crate::state::WebState;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use carespace_app::accounts;
 use carespace_core::language::Language;
 use cookie::{Cookie, SameSite};
 use http::HeaderValue;
@@ -16,10 +19,18 @@ pub struct LanguageForm {
     return_to: String,
 }
 
-/// The footer's language switch: remembers the choice in a cookie and returns to the page.
-pub async fn switch(State(state): State<WebState>, Form(form): Form<LanguageForm>) -> Response {
+/// The footer's language switch: remembers the choice in a cookie (and, for someone logged
+/// in, in their account, so emails follow it too) and returns to the page.
+pub async fn switch(
+    State(state): State<WebState>,
+    auth: Option<Extension<Auth>>,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, WebError> {
     let mut response = Redirect::to(local_path_or_root(&form.return_to)).into_response();
     if let Ok(language) = form.lang.parse::<Language>() {
+        if let Some(Extension(Auth::Session(session))) = auth {
+            accounts::set_language(&state.app, &session.account.id, language).await?;
+        }
         let cookie = Cookie::build((LANGUAGE_COOKIE, language.code()))
             .path("/")
             .max_age(cookie::time::Duration::days(365))
@@ -31,7 +42,7 @@ pub async fn switch(State(state): State<WebState>, Form(form): Form<LanguageForm
             response.headers_mut().append(SET_COOKIE, value);
         }
     }
-    response
+    Ok(response)
 }
 
 /// Only paths on this site: never `//other.host` or `https://…`, so the switch cannot be used

@@ -1,0 +1,114 @@
+//! "Forgot your password?": the same answer for every address, single-use links that expire
+//! in an hour, and every session ended by the new password.
+
+use carespace_tests::{Person, heading, link_in, new_client, spawn_app};
+
+async fn ask_reset(
+    app: &carespace_tests::TestApp,
+    client: &reqwest::Client,
+    email: &str,
+) -> reqwest::Response {
+    let token = app.token_with(client, "/password/forgot").await;
+    app.post_with(
+        client,
+        "/password/forgot",
+        &[("csrf_token", &token), ("email", email)],
+    )
+    .await
+}
+
+async fn set_password(
+    app: &carespace_tests::TestApp,
+    client: &reqwest::Client,
+    link: &str,
+    password: &str,
+) -> reqwest::Response {
+    let html = app.get_with(client, link).await.text().await.unwrap();
+    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
+    let token = link.split_once("?token=").unwrap().1;
+    app.post_with(
+        client,
+        "/password/reset",
+        &[
+            ("csrf_token", &csrf),
+            ("token", token),
+            ("password", password),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_get_the_same_answer() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let client = new_client();
+    let known = ask_reset(&app, &client, &anna.email).await;
+    let unknown = ask_reset(&app, &client, "nobody@example.nl").await;
+    assert_eq!(known.status(), 200);
+    assert_eq!(unknown.status(), 200);
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    let mails = app.mails_when_sent().await;
+    assert!(mails.iter().all(|m| m.to != "nobody@example.nl"));
+    assert_eq!(
+        app.mails_to(&anna.email).await.last().unwrap().subject,
+        "Kies een nieuw wachtwoord"
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_through_the_link_ends_every_session_and_the_link_works_once() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let elsewhere = app.logged_in(&anna).await;
+    let client = new_client();
+    ask_reset(&app, &client, &anna.email).await;
+    let link = link_in(
+        &app.last_mail_to(&anna.email).await,
+        "/password/reset?token=",
+    );
+
+    let weak = set_password(&app, &client, &link, "12345678").await;
+    assert_eq!(weak.status(), 422, "the policy applies to resets too");
+
+    let done = set_password(&app, &client, &link, "copper kettle winter harbour").await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(heading(&done.text().await.unwrap()), "Wachtwoord gewijzigd");
+    assert_eq!(app.get_with(&elsewhere, "/account").await.status(), 303);
+    assert_eq!(
+        app.last_mail_to(&anna.email).await.subject,
+        "Je wachtwoord is gewijzigd"
+    );
+
+    assert_eq!(
+        app.login_with(&new_client(), &anna.email, &anna.password)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.login_with(&new_client(), &anna.email, "copper kettle winter harbour")
+            .await
+            .status(),
+        303
+    );
+
+    let again = app.get_with(&client, &link).await;
+    assert_eq!(again.status(), 400, "the link is used up");
+}
+
+#[tokio::test]
+async fn the_reset_link_expires_after_an_hour() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let client = new_client();
+    ask_reset(&app, &client, &anna.email).await;
+    let link = link_in(&app.last_mail_to(&anna.email).await, "/password/reset");
+    app.advance(59 * 60_000);
+    assert_eq!(app.get_with(&client, &link).await.status(), 200);
+    app.advance(60_000 + 1);
+    assert_eq!(app.get_with(&client, &link).await.status(), 400);
+}

@@ -1,0 +1,309 @@
+//! "My account": details, language, photo, email address and password.
+
+use carespace_tests::{heading, link_in, new_client, spawn_app};
+use image::{ImageFormat, Rgb, RgbImage};
+use std::io::Cursor;
+
+#[tokio::test]
+async fn details_and_language_change_and_the_language_applies_at_once() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let token = app.token_with(&client, "/account").await;
+    let saved = app
+        .post_with(
+            &client,
+            "/account/profile",
+            &[
+                ("csrf_token", &token),
+                ("full_name", "Anna de Vries"),
+                ("language", "en"),
+                ("phone", "06 1234 5678"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    // The account's language wins over the browser's.
+    let page = client
+        .get(app.url("/account?done=profile"))
+        .header("accept-language", "nl")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading(&page), "My account");
+    assert!(page.contains("Your details have been saved."));
+    assert!(page.contains("1990-05-31"), "the date of birth is shown");
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.full_name, "Anna de Vries");
+    assert_eq!(stored.language, "en");
+    assert_eq!(stored.phone.as_deref(), Some("+31612345678"));
+
+    // The footer switch changes the account's language too, so emails follow.
+    let token = app.token_with(&client, "/account").await;
+    app.post_with(
+        &client,
+        "/language",
+        &[
+            ("csrf_token", &token),
+            ("lang", "nl"),
+            ("return_to", "/account"),
+        ],
+    )
+    .await;
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.language, "nl");
+}
+
+#[tokio::test]
+async fn bad_details_are_refused_and_kept_and_the_date_of_birth_cannot_change() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let token = app.token_with(&client, "/account").await;
+    let response = app
+        .post_with(
+            &client,
+            "/account/profile",
+            &[
+                ("csrf_token", &token),
+                ("full_name", "  "),
+                ("phone", "call me"),
+                ("birth_date", "2001-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Vul je volledige naam in."));
+    assert!(html.contains("value=\"call me\""));
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.full_name, "Anna Jansen");
+    assert_eq!(stored.birth_date, "1990-05-31");
+    assert_eq!(stored.phone, None);
+}
+
+/// A JPEG with an EXIF segment holding a GPS position, as a phone camera writes it.
+fn photo_with_gps() -> Vec<u8> {
+    let picture = RgbImage::from_fn(1600, 1200, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut jpeg = Cursor::new(Vec::new());
+    picture.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
+    let jpeg = jpeg.into_inner();
+    let exif = b"Exif\0\0MM\0*GPSLatitude 52.3676 N GPSLongitude 4.9041 E";
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    segment.extend_from_slice(exif);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&segment);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+async fn upload(
+    app: &carespace_tests::TestApp,
+    client: &reqwest::Client,
+    bytes: Vec<u8>,
+    name: &str,
+) -> reqwest::Response {
+    let token = app.token_with(client, "/account").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    client
+        .post(app.url("/account/photo"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_photo_is_stored_small_and_without_its_metadata() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let original = photo_with_gps();
+    assert!(original.windows(11).any(|w| w == b"GPSLatitude"));
+    assert_eq!(
+        upload(&app, &client, original, "holiday.jpg")
+            .await
+            .status(),
+        303
+    );
+
+    let stored_row = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    let id =
+        carespace_store::files::ContentId::parse(stored_row.photo_id.as_deref().unwrap()).unwrap();
+    let stored = app
+        .ctx
+        .files
+        .open(&id, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .read_all()
+        .await
+        .unwrap();
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+    assert!(!stored.windows(4).any(|w| w == b"Exif"));
+    let decoded = image::load_from_memory(&stored).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (512, 384));
+
+    let served = app.get_with(&client, "/account/photo").await;
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), stored);
+    assert_eq!(
+        app.get("/account/photo").await.status(),
+        303,
+        "not for anyone else"
+    );
+
+    let token = app.token_with(&client, "/account").await;
+    assert_eq!(
+        app.post_with(&client, "/account/photo/remove", &[("csrf_token", &token)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.get_with(&client, "/account/photo").await.status(), 404);
+    assert!(
+        app.ctx.files.open(&id, None).await.unwrap().is_none(),
+        "the file is gone"
+    );
+}
+
+#[tokio::test]
+async fn only_real_images_are_accepted_whatever_their_name() {
+    let app = spawn_app().await;
+    let (_, client) = app.signed_up("Anna").await;
+    let response = upload(&app, &client, b"%PDF-1.7 not a photo".to_vec(), "photo.jpg").await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Alleen JPEG-, PNG- of WebP-afbeeldingen")
+    );
+}
+
+#[tokio::test]
+async fn changing_the_email_address_needs_the_password_and_the_new_address_confirmed() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let token = app.token_with(&client, "/account").await;
+    let wrong = app
+        .post_with(
+            &client,
+            "/account/email",
+            &[
+                ("csrf_token", &token),
+                ("new_email", "anna@new.example.nl"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Het huidige wachtwoord klopt niet.")
+    );
+
+    let asked = app
+        .post_with(
+            &client,
+            "/account/email",
+            &[
+                ("csrf_token", &token),
+                ("new_email", "Anna@New.example.nl"),
+                ("password", &anna.password),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap();
+    assert!(
+        stored.is_some(),
+        "nothing changes before the new address is confirmed"
+    );
+
+    let mail = app.last_mail_to("anna@new.example.nl").await;
+    let link = link_in(&mail, "/email/confirm?token=");
+    let confirmed = app.confirm_link(&client, &link).await;
+    assert_eq!(confirmed.status(), 200);
+
+    let notice = app.last_mail_to(&anna.email).await;
+    assert_eq!(notice.subject, "Je e-mailadres is gewijzigd");
+    assert!(notice.text.contains("anna@new.example.nl"));
+    assert_eq!(
+        app.login_with(&new_client(), "anna@new.example.nl", &anna.password)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        app.login_with(&new_client(), &anna.email, &anna.password)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let other = app.logged_in(&anna).await;
+    let token = app.token_with(&client, "/account").await;
+    let wrong = app
+        .post_with(
+            &client,
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", "nope nope nope"),
+                ("new_password", "copper kettle winter harbour"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let changed = app
+        .post_with(
+            &client,
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", &anna.password),
+                ("new_password", "copper kettle winter harbour"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(app.get_with(&client, "/account").await.status(), 200);
+    assert_eq!(app.get_with(&other, "/account").await.status(), 303);
+    assert_eq!(
+        app.last_mail_to(&anna.email).await.subject,
+        "Je wachtwoord is gewijzigd"
+    );
+}
