@@ -44,7 +44,8 @@ impl Translations {
     pub fn message_with(&self, language: Language, key: &str, args: &[(&str, &str)]) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(*value));
+            // Numbers go in as numbers, so plural variants (`[one]`, `*[other]`) are chosen.
+            fluent_args.set(*name, FluentValue::try_number(*value));
         }
         self.format(language, key, Some(&fluent_args))
     }
@@ -164,6 +165,15 @@ mod tests {
         assert_eq!(negotiate(&headers, Language::En), Language::Nl);
         headers.insert(COOKIE, "lang=xx".parse().unwrap());
         assert_eq!(negotiate(&headers, Language::Nl), Language::En);
+    }
+
+    #[test]
+    fn counts_choose_the_plural_form() {
+        let translations = Translations::load().unwrap();
+        let one = translations.message_with(Language::Nl, "sessions-ended", &[("count", "1")]);
+        let two = translations.message_with(Language::En, "sessions-ended", &[("count", "2")]);
+        assert_eq!(one, "Er is één sessie beëindigd.");
+        assert_eq!(two, "2 sessions have been ended.");
     }
 
     #[test]
