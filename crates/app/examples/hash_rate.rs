@@ -1,0 +1,52 @@
+//! The raw argon2id rate of this machine, to compare the server's login throughput with:
+//! `cargo run --release -p carespace-app --example hash_rate`.
+
+use carespace_app::passwords;
+use carespace_core::secret::Secret;
+use std::time::Instant;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let hash = passwords::hash(Secret::new("violet tram under the dunes")).await?;
+    let rounds = 40;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        passwords::verify(
+            Secret::new("violet tram under the dunes"),
+            Some(hash.clone()),
+        )
+        .await?;
+    }
+    let one_core = started.elapsed().as_secs_f64() / f64::from(rounds);
+    println!(
+        "one core: {:.1} ms per verification, {:.1} per second",
+        one_core * 1e3,
+        1.0 / one_core
+    );
+
+    let cores = std::thread::available_parallelism()?.get();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..cores {
+        let hash = hash.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..rounds {
+                passwords::verify(
+                    Secret::new("violet tram under the dunes"),
+                    Some(hash.clone()),
+                )
+                .await?;
+            }
+            Ok::<_, carespace_app::AppError>(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let total = f64::from(rounds) * cores as f64;
+    println!(
+        "{cores} cores: {:.1} verifications per second",
+        total / started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
