@@ -45,7 +45,7 @@ impl Translations {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             // Numbers go in as numbers, so plural variants (`[one]`, `*[other]`) are chosen.
-            fluent_args.set(*name, FluentValue::try_number(*value));
+            fluent_args.set(*name, FluentValue::try_number(value));
         }
         self.format(language, key, Some(&fluent_args))
     }
