@@ -97,16 +97,7 @@ pub async fn register(ctx: &AppContext, input: Registration, ip: &str) -> AppRes
     let mut tx = ctx.db.begin().await?;
     throttle::limit_per_hour(&mut tx, &format!("register:{ip}"), 20, now).await?;
     if let Some(existing) = store::find_by_email_in(&mut tx, email.as_str()).await? {
-        let language = existing.language.parse().unwrap_or(input.language);
-        mail::enqueue(
-            &mut tx,
-            &existing.email,
-            &existing.full_name,
-            language,
-            MailMessage::AlreadyRegistered,
-            now,
-        )
-        .await?;
+        email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
         tx.commit().await?;
         tracing::info!(target: "security", "registration for an existing address: owner emailed");
         return Ok(());
@@ -130,31 +121,62 @@ pub async fn register(ctx: &AppContext, input: Registration, ip: &str) -> AppRes
     Ok(())
 }
 
-async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) -> AppResult<()> {
-    let token = tokens::generate()?;
-    store::expire_tokens(tx, &account.id, store::VERIFY_EMAIL, now).await?;
-    store::insert_token(
-        tx,
-        &NewToken {
-            token_hash: &tokens::hash(&token),
-            account_id: &account.id,
-            purpose: store::VERIFY_EMAIL,
-            new_email: None,
-            expires_at: now.plus_millis(VERIFY_LINK_MS),
-        },
-        now,
-    )
-    .await?;
+/// Queues an email to the account's own address, in the account's language.
+async fn email_owner(
+    tx: &mut Tx,
+    account: &AccountRow,
+    message: MailMessage,
+    now: Timestamp,
+) -> AppResult<()> {
     let language = account.language.parse().unwrap_or(Language::Nl);
     mail::enqueue(
         tx,
         &account.email,
         &account.full_name,
         language,
-        MailMessage::VerifyEmail { token },
+        message,
         now,
     )
     .await
+}
+
+/// Stores a new single-use link token for the account and returns the token itself.
+async fn issue_token(
+    tx: &mut Tx,
+    account_id: &str,
+    purpose: &str,
+    new_email: Option<&str>,
+    lifetime_ms: i64,
+    now: Timestamp,
+) -> AppResult<String> {
+    let token = tokens::generate()?;
+    store::insert_token(
+        tx,
+        &NewToken {
+            token_hash: &tokens::hash(&token),
+            account_id,
+            purpose,
+            new_email,
+            expires_at: now.plus_millis(lifetime_ms),
+        },
+        now,
+    )
+    .await?;
+    Ok(token)
+}
+
+async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) -> AppResult<()> {
+    store::expire_tokens(tx, &account.id, store::VERIFY_EMAIL, now).await?;
+    let token = issue_token(
+        tx,
+        &account.id,
+        store::VERIFY_EMAIL,
+        None,
+        VERIFY_LINK_MS,
+        now,
+    )
+    .await?;
+    email_owner(tx, account, MailMessage::VerifyEmail { token }, now).await
 }
 
 /// Follows a verification link: the account's address is verified. Single use.
@@ -212,29 +234,16 @@ pub async fn request_password_reset(ctx: &AppContext, email: &str, ip: &str) -> 
         return Ok(());
     };
     if !sent_recently(&mut tx, &account.id, store::RESET_PASSWORD, now).await? {
-        let token = tokens::generate()?;
-        store::insert_token(
+        let token = issue_token(
             &mut tx,
-            &NewToken {
-                token_hash: &tokens::hash(&token),
-                account_id: &account.id,
-                purpose: store::RESET_PASSWORD,
-                new_email: None,
-                expires_at: now.plus_millis(RESET_LINK_MS),
-            },
+            &account.id,
+            store::RESET_PASSWORD,
+            None,
+            RESET_LINK_MS,
             now,
         )
         .await?;
-        let language = account.language.parse().unwrap_or(Language::Nl);
-        mail::enqueue(
-            &mut tx,
-            &account.email,
-            &account.full_name,
-            language,
-            MailMessage::ResetPassword { token },
-            now,
-        )
-        .await?;
+        email_owner(&mut tx, &account, MailMessage::ResetPassword { token }, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -281,16 +290,7 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: Secret)
     store::set_password_hash(&mut tx, &account.id, &hash, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
     sessions::end_all_in(&mut tx, &account.id, None).await?;
-    let language = account.language.parse().unwrap_or(Language::Nl);
-    mail::enqueue(
-        &mut tx,
-        &account.email,
-        &account.full_name,
-        language,
-        MailMessage::PasswordChanged,
-        now,
-    )
-    .await?;
+    email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "password reset; all sessions ended");
     Ok(())
@@ -375,16 +375,7 @@ pub async fn change_password(
     let mut tx = ctx.db.begin().await?;
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;
     sessions::end_all_in(&mut tx, account_id, Some(current_session_id)).await?;
-    let language = account.language.parse().unwrap_or(Language::Nl);
-    mail::enqueue(
-        &mut tx,
-        &account.email,
-        &account.full_name,
-        language,
-        MailMessage::PasswordChanged,
-        now,
-    )
-    .await?;
+    email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");
     Ok(())
@@ -409,33 +400,20 @@ pub async fn request_email_change(
     confirm_password(&account, password, "password").await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let language = account.language.parse().unwrap_or(Language::Nl);
     if let Some(other) = store::find_by_email_in(&mut tx, new_email.as_str()).await? {
-        let other_language = other.language.parse().unwrap_or(language);
-        mail::enqueue(
-            &mut tx,
-            &other.email,
-            &other.full_name,
-            other_language,
-            MailMessage::AlreadyRegistered,
-            now,
-        )
-        .await?;
+        email_owner(&mut tx, &other, MailMessage::AlreadyRegistered, now).await?;
     } else {
-        let token = tokens::generate()?;
         store::expire_tokens(&mut tx, account_id, store::CHANGE_EMAIL, now).await?;
-        store::insert_token(
+        let token = issue_token(
             &mut tx,
-            &NewToken {
-                token_hash: &tokens::hash(&token),
-                account_id,
-                purpose: store::CHANGE_EMAIL,
-                new_email: Some(new_email.as_str()),
-                expires_at: now.plus_millis(VERIFY_LINK_MS),
-            },
+            account_id,
+            store::CHANGE_EMAIL,
+            Some(new_email.as_str()),
+            VERIFY_LINK_MS,
             now,
         )
         .await?;
+        let language = account.language.parse().unwrap_or(Language::Nl);
         mail::enqueue(
             &mut tx,
             new_email.as_str(),
@@ -474,12 +452,9 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str) -> AppResult<()
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
-    let language = account.language.parse().unwrap_or(Language::Nl);
-    mail::enqueue(
+    email_owner(
         &mut tx,
-        &account.email,
-        &account.full_name,
-        language,
+        &account,
         MailMessage::EmailChanged { new_email },
         now,
     )

@@ -10,8 +10,9 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::accounts::Account;
-use carespace_app::sessions::CurrentSession;
+use carespace_app::sessions::{CurrentSession, NewSession};
 use carespace_app::{api_tokens, sessions};
+use carespace_core::throttle::TRUSTED_DEVICE_MS;
 use cookie::{Cookie, SameSite};
 use http::HeaderValue;
 use http::header::{AUTHORIZATION, SET_COOKIE};
@@ -72,6 +73,27 @@ pub fn set_cookie(
     }
     if let Ok(value) = HeaderValue::from_str(&cookie.build().to_string()) {
         response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// Sets the cookies of a login: the session, and the trusted-device cookie when it is new.
+pub fn set_login_cookies(response: &mut Response, state: &WebState, session: &NewSession) {
+    set_cookie(
+        response,
+        state,
+        session_cookie_name(state),
+        &session.token,
+        None,
+    );
+    if let Some(device) = &session.device_token {
+        let days = TRUSTED_DEVICE_MS / 86_400_000;
+        set_cookie(
+            response,
+            state,
+            device_cookie_name(state),
+            device,
+            Some(days),
+        );
     }
 }
 

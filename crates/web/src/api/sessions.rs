@@ -46,22 +46,7 @@ pub async fn login(
                 verified: session.verified,
             })
             .into_response();
-            auth::set_cookie(
-                &mut response,
-                &state,
-                auth::session_cookie_name(&state),
-                &session.token,
-                None,
-            );
-            if let Some(device) = session.device_token {
-                auth::set_cookie(
-                    &mut response,
-                    &state,
-                    auth::device_cookie_name(&state),
-                    &device,
-                    Some(90),
-                );
-            }
+            auth::set_login_cookies(&mut response, &state, &session);
             response
         }
         Err(AppError::LoginFailed) => WebError::Unauthorized.into_response(),

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
 use carespace_app::sessions::{self, LoginInput};
 use carespace_core::secret::Secret;
-use carespace_core::throttle::TRUSTED_DEVICE_MS;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
@@ -86,23 +85,7 @@ pub async fn submit(
                 target
             };
             let mut response = Redirect::to(&target).into_response();
-            auth::set_cookie(
-                &mut response,
-                &state,
-                auth::session_cookie_name(&state),
-                &session.token,
-                None,
-            );
-            if let Some(device) = session.device_token {
-                let days = TRUSTED_DEVICE_MS / 86_400_000;
-                auth::set_cookie(
-                    &mut response,
-                    &state,
-                    auth::device_cookie_name(&state),
-                    &device,
-                    Some(days),
-                );
-            }
+            auth::set_login_cookies(&mut response, &state, &session);
             return Ok(response);
         }
         Err(AppError::LoginFailed) => (StatusCode::UNAUTHORIZED, page.t("login-failed"), None),
