@@ -1,6 +1,7 @@
 //! "My account": details, language, photo, email address and password.
 
-use carespace_tests::{heading, link_in, new_client, spawn_app};
+use axum::Router;
+use carespace_tests::{heading, link_in, new_client, spawn_app, spawn_app_with};
 use image::{ImageFormat, Rgb, RgbImage};
 use std::io::Cursor;
 
@@ -185,6 +186,45 @@ async fn a_photo_is_stored_small_and_without_its_metadata() {
     assert!(
         app.ctx.files.open(&id, None).await.unwrap().is_none(),
         "the file is gone"
+    );
+}
+
+#[tokio::test]
+async fn a_large_photo_within_the_limit_is_accepted_and_one_over_it_refused() {
+    let app = spawn_app_with(|c| c.accounts.photo_max_bytes = 4_000_000, Router::new()).await;
+    let (_, client) = app.signed_up("Anna").await;
+    // Noise does not compress: about 3 MB of PNG, more than a framework's default form limit.
+    let mut seed: u32 = 7;
+    let noise = RgbImage::from_fn(1000, 1000, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let [a, b, c, _] = seed.to_le_bytes();
+        Rgb([a, b, c])
+    });
+    let mut png = Cursor::new(Vec::new());
+    noise.write_to(&mut png, ImageFormat::Png).unwrap();
+    let png = png.into_inner();
+    assert!(
+        png.len() > 2_500_000 && png.len() < 4_000_000,
+        "{}",
+        png.len()
+    );
+    assert_eq!(
+        upload(&app, &client, png.clone(), "noise.png")
+            .await
+            .status(),
+        303
+    );
+
+    let mut too_big = png;
+    too_big.extend(std::iter::repeat_n(0u8, 1_500_000));
+    let refused = upload(&app, &client, too_big, "noise.png").await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("De foto is te groot.")
     );
 }
 

@@ -35,10 +35,6 @@ impl Auth {
     }
 }
 
-/// A bearer token was sent but is not (or no longer) valid.
-#[derive(Debug, Clone, Copy)]
-pub struct BearerRejected;
-
 pub fn session_cookie_name(state: &WebState) -> &'static str {
     if state.settings.is_https() {
         "__Host-session"
@@ -126,10 +122,8 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
             Ok(Some(account)) => {
                 request.extensions_mut().insert(Auth::Token(account));
             }
-            Ok(None) => {
-                tracing::warn!(target: "security", "request with an invalid API token");
-                request.extensions_mut().insert(BearerRejected);
-            }
+            // The request goes on unauthenticated, and API routes answer 401.
+            Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),
             Err(error) => return WebError::from(error).into_response(),
         }
         return next.run(request).await;

@@ -14,7 +14,7 @@ use crate::errors::WebError;
 use crate::i18n::cookie_value;
 use crate::state::WebState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
@@ -150,16 +150,17 @@ async fn token_from_form(request: Request) -> Result<(Request, Option<String>), 
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
+/// The field `field` of a multipart body. Forms put the token first, so parsing stops before
+/// any uploaded file is looked at.
 async fn multipart_value(
     content_type: &str,
     bytes: axum::body::Bytes,
     field: &str,
 ) -> Option<String> {
-    let request = Request::builder()
-        .header(CONTENT_TYPE, content_type)
-        .body(Body::from(bytes))
-        .ok()?;
-    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
     while let Ok(Some(part)) = multipart.next_field().await {
         if part.name() == Some(field) {
             return part.text().await.ok();

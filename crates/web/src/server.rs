@@ -4,7 +4,7 @@ use crate::state::WebState;
 use crate::{auth, csrf, errors, metrics, routes, security};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::from_fn_with_state;
 use http::HeaderValue;
 use std::future::Future;
@@ -55,6 +55,9 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
         .layer(axum::middleware::from_fn(csrf::verify));
     routes::routes()
         .merge(extra)
+        // The body limit above is the one limit; axum's own 2 MB default for forms and
+        // uploads would otherwise cut photo uploads short.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware)
         .with_state(state)
 }
