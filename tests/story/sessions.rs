@@ -1,7 +1,7 @@
 //! Active sessions (SPEC rule 3, ASVS V7): what is kept, ending them, timeouts.
 
 use axum::Router;
-use carespace_tests::{Person, new_client, spawn_app, spawn_app_with};
+use carespace_tests::{Person, spawn_app, spawn_app_with};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -197,14 +197,18 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
         .unwrap()
         .unwrap()
         .id;
-    assert_eq!(
-        carespace_app::sessions::end_all(&app.ctx, &id)
-            .await
-            .unwrap(),
-        2
-    );
+    let event = carespace_app::audit::Event {
+        actor: None,
+        role: "operator",
+        action: "account_deactivated",
+        object_type: "account",
+        object_id: Some(&id),
+        outcome: carespace_core::audit::Outcome::Success,
+    };
+    let origin = carespace_app::audit::Origin::default();
+    let ended = carespace_app::sessions::end_all(&app.ctx, &id, &origin, event).await;
+    assert_eq!(ended.unwrap(), 2);
     for client in &clients {
         assert_eq!(app.get_with(client, "/account").await.status(), 303);
     }
-    let _ = new_client();
 }

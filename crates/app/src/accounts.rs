@@ -6,6 +6,7 @@ mod photo;
 
 pub use photo::{photo, remove_photo, set_photo};
 
+use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
@@ -75,7 +76,7 @@ pub struct Registration {
 /// account its owner is emailed instead, and the answer is the same: no one learns from
 /// registering whether an address is known. The password is hashed either way, so neither
 /// does the time the answer takes.
-pub async fn register(ctx: &AppContext, input: Registration, ip: &str) -> AppResult<()> {
+pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) -> AppResult<()> {
     let now = ctx.now();
     let mut problems = Problems::default();
     let email = problems.check("email", Email::parse(&input.email));
@@ -95,9 +96,18 @@ pub async fn register(ctx: &AppContext, input: Registration, ip: &str) -> AppRes
     let password_hash = passwords::hash(input.password).await?;
 
     let mut tx = ctx.db.begin().await?;
-    throttle::limit_per_hour(&mut tx, &format!("register:{ip}"), 20, now).await?;
+    throttle::limit_per_hour(&mut tx, &format!("register:{}", origin.ip), 20, now).await?;
     if let Some(existing) = store::find_by_email_in(&mut tx, email.as_str()).await? {
         email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
+        let event = Event {
+            actor: None,
+            role: "anonymous",
+            action: "registration_for_existing_email",
+            object_type: "account",
+            object_id: Some(&existing.id),
+            outcome: carespace_core::audit::Outcome::Denied,
+        };
+        audit::record(&mut tx, origin, event, now).await?;
         tx.commit().await?;
         tracing::info!(target: "security", "registration for an existing address: owner emailed");
         return Ok(());
@@ -116,6 +126,13 @@ pub async fn register(ctx: &AppContext, input: Registration, ip: &str) -> AppRes
     };
     store::insert(&mut tx, &account).await?;
     send_verification(&mut tx, &account, now).await?;
+    let event = Event::own(
+        &account.id,
+        "account_registered",
+        "account",
+        Some(&account.id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "account registered");
     Ok(())
@@ -180,7 +197,7 @@ async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) ->
 }
 
 /// Follows a verification link: the account's address is verified. Single use.
-pub async fn verify_email(ctx: &AppContext, token: &str) -> AppResult<()> {
+pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult<()> {
     if !tokens::is_well_formed(token) {
         return Err(AppError::LinkInvalid);
     }
@@ -190,6 +207,13 @@ pub async fn verify_email(ctx: &AppContext, token: &str) -> AppResult<()> {
         .await?
         .ok_or(AppError::LinkInvalid)?;
     store::mark_verified(&mut tx, &used.account_id, now).await?;
+    let event = Event::own(
+        &used.account_id,
+        "email_verified",
+        "account",
+        Some(&used.account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %used.account_id, "email address verified");
     Ok(())
@@ -224,11 +248,15 @@ async fn sent_recently(
 }
 
 /// Emails a reset link when the address has an account. The answer is the same either way.
-pub async fn request_password_reset(ctx: &AppContext, email: &str, ip: &str) -> AppResult<()> {
+pub async fn request_password_reset(
+    ctx: &AppContext,
+    email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
     let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    throttle::limit_per_hour(&mut tx, &format!("reset:{ip}"), 20, now).await?;
+    throttle::limit_per_hour(&mut tx, &format!("reset:{}", origin.ip), 20, now).await?;
     let Some(account) = store::find_by_email_in(&mut tx, email.as_str()).await? else {
         tx.commit().await?;
         return Ok(());
@@ -266,7 +294,12 @@ pub async fn reset_link_is_valid(ctx: &AppContext, token: &str) -> AppResult<boo
 
 /// Sets a new password through a reset link: the link is used up, every session of the
 /// account ends, and the owner is told by email. A reset also proves the address is theirs.
-pub async fn reset_password(ctx: &AppContext, token: &str, new_password: Secret) -> AppResult<()> {
+pub async fn reset_password(
+    ctx: &AppContext,
+    token: &str,
+    new_password: Secret,
+    origin: &Origin,
+) -> AppResult<()> {
     if !tokens::is_well_formed(token) {
         return Err(AppError::LinkInvalid);
     }
@@ -291,6 +324,8 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: Secret)
     store::mark_verified(&mut tx, &account.id, now).await?;
     sessions::end_all_in(&mut tx, &account.id, None).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
+    let event = Event::own(&account.id, "password_reset", "account", Some(&account.id));
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "password reset; all sessions ended");
     Ok(())
@@ -363,6 +398,7 @@ pub async fn change_password(
     current_session_id: &str,
     current_password: Secret,
     new_password: Secret,
+    origin: &Origin,
 ) -> AppResult<()> {
     let account = store::find(&ctx.db, account_id)
         .await?
@@ -376,6 +412,8 @@ pub async fn change_password(
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;
     sessions::end_all_in(&mut tx, account_id, Some(current_session_id)).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
+    let event = Event::own(account_id, "password_changed", "account", Some(account_id));
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");
     Ok(())
@@ -430,7 +468,7 @@ pub async fn request_email_change(
 
 /// Follows the link sent to a new address: the account's email becomes that address, and the
 /// old address is told.
-pub async fn confirm_email_change(ctx: &AppContext, token: &str) -> AppResult<()> {
+pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult<()> {
     if !tokens::is_well_formed(token) {
         return Err(AppError::LinkInvalid);
     }
@@ -451,6 +489,8 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str) -> AppResult<()
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
+    let event = Event::own(&account.id, "email_changed", "account", Some(&account.id));
+    audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
     email_owner(
         &mut tx,

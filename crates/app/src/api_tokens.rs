@@ -2,6 +2,7 @@
 //! hash, expiring, revocable, listed with their last use.
 
 use crate::accounts::{self, Account};
+use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use carespace_core::time::Timestamp;
@@ -40,6 +41,7 @@ pub async fn create(
     account_id: &str,
     name: &str,
     days: u32,
+    origin: &Origin,
 ) -> AppResult<(ApiToken, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -60,6 +62,8 @@ pub async fn create(
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &row, &tokens::hash(&secret)).await?;
+    let event = Event::own(account_id, "api_token_created", "api_token", Some(&row.id));
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %row.id, "API token created");
     Ok((ApiToken::from(row), secret))
@@ -73,11 +77,18 @@ pub async fn list(ctx: &AppContext, account_id: &str) -> AppResult<Vec<ApiToken>
         .collect())
 }
 
-pub async fn revoke(ctx: &AppContext, account_id: &str, token_id: &str) -> AppResult<()> {
+pub async fn revoke(
+    ctx: &AppContext,
+    account_id: &str,
+    token_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
     if !store::revoke(&mut tx, account_id, token_id, ctx.now()).await? {
         return Err(AppError::NotFound);
     }
+    let event = Event::own(account_id, "api_token_revoked", "api_token", Some(token_id));
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %token_id, "API token revoked");
     Ok(())

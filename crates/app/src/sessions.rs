@@ -3,10 +3,12 @@
 //! absolute timeouts, and the browser data the user sees on "Active sessions".
 
 use crate::accounts::Account;
+use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
 use carespace_core::accounts::Email;
+use carespace_core::audit::Outcome;
 use carespace_core::secret::Secret;
 use carespace_core::sessions::{Device, DeviceType, LAST_SEEN_GRANULARITY_MS};
 use carespace_core::throttle::{self as policy, Curve};
@@ -50,15 +52,24 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| input.email.trim().to_lowercase());
     let account = account_store::find_by_email(&ctx.db, &normalised).await?;
-    let keys = ThrottleKeys::new(
-        ctx,
-        &normalised,
-        account.as_ref().map(|a| a.id.as_str()),
-        &input,
-        now,
-    )
-    .await?;
-    keys.check(ctx, now).await?;
+    let account_id = account.as_ref().map(|a| a.id.clone());
+    let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
+    let origin = Origin {
+        ip: input.client.ip.clone(),
+        session_id: None,
+    };
+    if let Err(error) = keys.check(ctx, now).await {
+        let mut tx = ctx.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &origin,
+            denied("login_throttled", account_id.as_deref()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(error);
+    }
 
     let matches = passwords::verify(
         input.password,
@@ -70,6 +81,13 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         Some(account) if matches => account,
         _ => {
             keys.count_failure(&mut tx, now).await?;
+            audit::record(
+                &mut tx,
+                &origin,
+                denied("login_failed", account_id.as_deref()),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             tracing::warn!(target: "security", ip = %input.client.ip, "login failed");
             return Err(AppError::LoginFailed);
@@ -90,7 +108,18 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         .await?;
         Some(token)
     };
-    let token = create_in(&mut tx, ctx, &account.id, &input.client, now).await?;
+    let (token, session_id) = create_in(&mut tx, ctx, &account.id, &input.client, now).await?;
+    let origin = Origin {
+        session_id: Some(session_id.clone()),
+        ..origin
+    };
+    audit::record(
+        &mut tx,
+        &origin,
+        Event::own(&account.id, "login", "session", Some(&session_id)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, ip = %input.client.ip, "login");
     Ok(NewSession {
@@ -98,6 +127,18 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         device_token,
         verified: account.email_verified_at.is_some(),
     })
+}
+
+/// A refused login: no one is known to have acted; the account tried, when it exists.
+fn denied<'a>(action: &'a str, account_id: Option<&'a str>) -> Event<'a> {
+    Event {
+        actor: None,
+        role: "anonymous",
+        action,
+        object_type: "account",
+        object_id: account_id,
+        outcome: Outcome::Denied,
+    }
 }
 
 /// The counters a login try is held against.
@@ -188,7 +229,7 @@ async fn create_in(
     account_id: &str,
     client: &ClientInfo,
     now: Timestamp,
-) -> AppResult<String> {
+) -> AppResult<(String, String)> {
     let token = tokens::generate()?;
     let device = Device::from_user_agent(&client.user_agent);
     let limits = ctx.accounts.session_limits();
@@ -207,7 +248,7 @@ async fn create_in(
         expires_at: now.plus_millis(limits.absolute_ms),
     };
     store::insert(tx, &row, &tokens::hash(&token)).await?;
-    Ok(token)
+    Ok((token, row.id))
 }
 
 /// Whoever a request's session belongs to.
@@ -249,12 +290,20 @@ pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<Cur
 }
 
 /// Ends the session of this cookie.
-pub async fn logout(ctx: &AppContext, token: &str) -> AppResult<()> {
+pub async fn logout(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult<()> {
     if !tokens::is_well_formed(token) {
         return Ok(());
     }
     let mut tx = ctx.db.begin().await?;
     if let Some(account) = store::delete_by_token_hash(&mut tx, &tokens::hash(token)).await? {
+        let session = origin.session_id.as_deref();
+        audit::record(
+            &mut tx,
+            origin,
+            Event::own(&account, "logout", "session", session),
+            ctx.now(),
+        )
+        .await?;
         tracing::info!(target: "security", %account, "logout");
     }
     tx.commit().await?;
@@ -300,28 +349,53 @@ pub async fn list(ctx: &AppContext, current: &CurrentSession) -> AppResult<Vec<S
 }
 
 /// Ends one of the user's own sessions. Someone else's session is "not found".
-pub async fn end(ctx: &AppContext, account_id: &str, session_id: &str) -> AppResult<()> {
+pub async fn end(
+    ctx: &AppContext,
+    account_id: &str,
+    session_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
     if !store::delete(&mut tx, account_id, session_id).await? {
         return Err(AppError::NotFound);
     }
+    let event = Event::own(account_id, "session_ended", "session", Some(session_id));
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, "session ended by its owner");
     Ok(())
 }
 
 /// Ends all the user's sessions but the current one; returns how many ended.
-pub async fn end_others(ctx: &AppContext, current: &CurrentSession) -> AppResult<u64> {
+pub async fn end_others(
+    ctx: &AppContext,
+    current: &CurrentSession,
+    origin: &Origin,
+) -> AppResult<u64> {
     let mut tx = ctx.db.begin().await?;
     let ended = end_all_in(&mut tx, &current.account.id, Some(&current.session_id)).await?;
+    let event = Event::own(
+        &current.account.id,
+        "other_sessions_ended",
+        "account",
+        Some(&current.account.id),
+    );
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     Ok(ended)
 }
 
-/// Ends every session of an account (a deactivation, a password reset); returns how many.
-pub async fn end_all(ctx: &AppContext, account_id: &str) -> AppResult<u64> {
+/// Ends every session of an account (a deactivation, say); returns how many. `event` says who
+/// did it and why, for the audit log.
+pub async fn end_all(
+    ctx: &AppContext,
+    account_id: &str,
+    origin: &Origin,
+    event: Event<'_>,
+) -> AppResult<u64> {
     let mut tx = ctx.db.begin().await?;
     let ended = end_all_in(&mut tx, account_id, None).await?;
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     Ok(ended)
 }

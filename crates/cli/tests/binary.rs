@@ -70,3 +70,33 @@ fn every_command_explains_itself() {
         assert!(help.contains("Usage:"), "{command}: {help}");
     }
 }
+
+#[test]
+fn verify_audit_says_whether_the_chain_is_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let intact = carespace(dir.path(), &["admin", "verify-audit"], &[]);
+    assert!(intact.status.success(), "{intact:?}");
+    assert!(
+        String::from_utf8(intact.stdout)
+            .unwrap()
+            .contains("The audit log is intact: 0 entries.")
+    );
+    // A head that points past the last entry: entries were removed.
+    let db = dir.path().join("carespace.db");
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import sqlite3; c = sqlite3.connect({:?}); c.execute('UPDATE audit_head SET last_seq = 3'); c.commit()",
+            db.display().to_string()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let broken = carespace(dir.path(), &["admin", "verify-audit"], &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        String::from_utf8(broken.stderr)
+            .unwrap()
+            .contains("entry 1 is changed, missing or out of place")
+    );
+}

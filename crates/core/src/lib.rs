@@ -2,6 +2,7 @@
 //! Nothing in this crate performs IO; everything here is a pure function of its input.
 
 pub mod accounts;
+pub mod audit;
 pub mod ids;
 pub mod jobs;
 pub mod language;

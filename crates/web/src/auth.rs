@@ -208,6 +208,14 @@ impl FromRequestParts<WebState> for ApiUser {
     }
 }
 
+/// The session of a request, when it came with one (not with a token).
+pub fn session_of(auth: &Auth) -> Option<&CurrentSession> {
+    match auth {
+        Auth::Session(session) => Some(session),
+        Auth::Token(_) => None,
+    }
+}
+
 /// The session behind an API request made by the site's own scripts (not by a token).
 pub fn api_session(user: &ApiUser) -> Result<&CurrentSession, WebError> {
     match &user.0 {

@@ -3,7 +3,8 @@
 use crate::errors::WebError;
 use crate::state::WebState;
 use axum::extract::{ConnectInfo, FromRequestParts};
-use carespace_app::sessions::ClientInfo;
+use carespace_app::audit::Origin;
+use carespace_app::sessions::{ClientInfo, CurrentSession};
 use http::header::{ACCEPT_LANGUAGE, USER_AGENT};
 use http::request::Parts;
 use std::net::SocketAddr;
@@ -36,5 +37,13 @@ impl FromRequestParts<WebState> for Client {
             user_agent: header(USER_AGENT),
             accept_language: header(ACCEPT_LANGUAGE),
         }))
+    }
+}
+
+/// Where a request came from, for the audit log: its address and, when logged in, its session.
+pub fn origin(client: &ClientInfo, session: Option<&CurrentSession>) -> Origin {
+    Origin {
+        ip: client.ip.clone(),
+        session_id: session.map(|s| s.session_id.clone()),
     }
 }

@@ -8,6 +8,8 @@ pub enum AdminTask {
     Config,
     /// Show how many jobs are waiting, running and failed.
     Jobs,
+    /// Check the audit log's hash chain; exits with 1 when an entry was changed or removed.
+    VerifyAudit,
 }
 
 pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
@@ -27,6 +29,24 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
                 println!("{:<8} {n}", state.as_str());
             }
             Ok(())
+        }
+        AdminTask::VerifyAudit => {
+            let ctx = wiring::app_context(config).await?;
+            let report = carespace_app::audit::verify(&ctx).await;
+            ctx.db.close().await;
+            let report = report?;
+            match report.broken_at {
+                None => {
+                    println!("The audit log is intact: {} entries.", report.entries);
+                    Ok(())
+                }
+                Some(seq) => {
+                    eprintln!(
+                        "The audit log was tampered with: entry {seq} is changed, missing or out of place."
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 use super::error_response;
 use crate::auth::ApiUser;
-use crate::client::Client;
+use crate::client::{Client, origin};
 use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
@@ -40,7 +40,7 @@ pub async fn register(
         password: Secret::new(body.password),
         language: body.language.unwrap_or(page.lang),
     };
-    match accounts::register(&state.app, input, &client.ip).await {
+    match accounts::register(&state.app, input, &origin(&client, None)).await {
         Ok(()) => (
             StatusCode::ACCEPTED,
             Json(Accepted {
@@ -63,7 +63,7 @@ pub async fn request_reset(
     Client(client): Client,
     Json(body): Json<ResetBody>,
 ) -> Response {
-    match accounts::request_password_reset(&state.app, &body.email, &client.ip).await {
+    match accounts::request_password_reset(&state.app, &body.email, &origin(&client, None)).await {
         Ok(()) => (
             StatusCode::ACCEPTED,
             Json(Accepted {

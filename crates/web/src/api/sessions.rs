@@ -1,6 +1,6 @@
 use super::error_response;
-use crate::auth::{self, ApiUser, api_session};
-use crate::client::Client;
+use crate::auth::{self, ApiUser, api_session, session_of};
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::i18n::cookie_value;
 use crate::page::Page;
@@ -63,13 +63,14 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<WebState>,
+    Client(client): Client,
     user: ApiUser,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    api_session(&user)?;
+    let session = api_session(&user)?;
     let name = auth::session_cookie_name(&state);
     if let Some(token) = cookie_value(&headers, name) {
-        sessions::logout(&state.app, &token).await?;
+        sessions::logout(&state.app, &token, &origin(&client, Some(session))).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     auth::clear_cookie(&mut response, &state, name);
@@ -123,9 +124,16 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
 
 pub async fn end(
     State(state): State<WebState>,
+    Client(client): Client,
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    sessions::end(&state.app, &auth.account().id, &id).await?;
+    sessions::end(
+        &state.app,
+        &auth.account().id,
+        &id,
+        &origin(&client, session_of(&auth)),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

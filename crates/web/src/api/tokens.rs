@@ -1,5 +1,6 @@
 use super::error_response;
-use crate::auth::{ApiUser, api_session};
+use crate::auth::{ApiUser, api_session, session_of};
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::page::Page;
 use crate::state::WebState;
@@ -58,12 +59,21 @@ pub struct CreateBody {
 /// Only from a logged-in browser: a token cannot mint further tokens.
 pub async fn create(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     user: ApiUser,
     Json(body): Json<CreateBody>,
 ) -> Result<Response, WebError> {
     let session = api_session(&user)?;
-    match api_tokens::create(&state.app, &session.account.id, &body.name, body.days).await {
+    match api_tokens::create(
+        &state.app,
+        &session.account.id,
+        &body.name,
+        body.days,
+        &origin(&client, Some(session)),
+    )
+    .await
+    {
         Ok((token, secret)) => Ok((
             StatusCode::CREATED,
             Json(TokenBody::new(token, Some(secret))),
@@ -75,9 +85,16 @@ pub async fn create(
 
 pub async fn revoke(
     State(state): State<WebState>,
+    Client(client): Client,
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    api_tokens::revoke(&state.app, &auth.account().id, &id).await?;
+    api_tokens::revoke(
+        &state.app,
+        &auth.account().id,
+        &id,
+        &origin(&client, session_of(&auth)),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,6 +1,7 @@
 //! "My account": name, language, phone number, photo, email address and password.
 
 use crate::auth::SignedIn;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -220,6 +221,7 @@ pub struct PasswordForm {
 
 pub async fn password(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Form(form): Form<PasswordForm>,
@@ -230,6 +232,7 @@ pub async fn password(
         &session.session_id,
         Secret::new(form.current_password),
         Secret::new(form.new_password),
+        &origin(&client, Some(&session)),
     )
     .await;
     answer(&state, page, &session.account.id, "password", result, |f| f).await
@@ -244,10 +247,11 @@ pub async fn email_confirm_show(
 
 pub async fn email_confirm_submit(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    match accounts::confirm_email_change(&state.app, &form.token).await {
+    match accounts::confirm_email_change(&state.app, &form.token, &origin(&client, None)).await {
         Ok(()) => Ok(message(
             &page,
             "email-confirm-done-title",

@@ -1,7 +1,7 @@
 //! Logging in and out.
 
 use crate::auth::{self, Auth, SignedInUnverified};
-use crate::client::Client;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::FormState;
 use crate::i18n::cookie_value;
@@ -114,12 +114,13 @@ pub async fn submit(
 
 pub async fn logout(
     State(state): State<WebState>,
-    SignedInUnverified(_): SignedInUnverified,
+    Client(client): Client,
+    SignedInUnverified(session): SignedInUnverified,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let name = auth::session_cookie_name(&state);
     if let Some(token) = cookie_value(&headers, name) {
-        sessions::logout(&state.app, &token).await?;
+        sessions::logout(&state.app, &token, &origin(&client, Some(&session))).await?;
     }
     let mut response = Redirect::to("/").into_response();
     auth::clear_cookie(&mut response, &state, name);

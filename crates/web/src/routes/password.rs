@@ -1,6 +1,6 @@
 //! "Forgot your password?" and the reset link.
 
-use crate::client::Client;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -45,7 +45,7 @@ pub async fn forgot_submit(
     Client(client): Client,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, WebError> {
-    match accounts::request_password_reset(&state.app, &form.email, &client.ip).await {
+    match accounts::request_password_reset(&state.app, &form.email, &origin(&client, None)).await {
         Ok(()) => Ok(message(
             &page,
             "forgot-sent-title",
@@ -108,11 +108,19 @@ pub struct ResetForm {
 
 pub async fn reset_submit(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let token = form.token;
-    match accounts::reset_password(&state.app, &token, Secret::new(form.password)).await {
+    match accounts::reset_password(
+        &state.app,
+        &token,
+        Secret::new(form.password),
+        &origin(&client, None),
+    )
+    .await
+    {
         Ok(()) => Ok(message(
             &page,
             "reset-done-title",

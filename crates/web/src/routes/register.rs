@@ -1,7 +1,7 @@
 //! Registering, and confirming the email address.
 
 use crate::auth::SignedInUnverified;
-use crate::client::Client;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -60,7 +60,7 @@ pub async fn submit(
         password: Secret::new(form.password),
         language: page.lang,
     };
-    match accounts::register(&state.app, input, &client.ip).await {
+    match accounts::register(&state.app, input, &origin(&client, None)).await {
         Ok(()) => Ok(Redirect::to("/register/done").into_response()),
         Err(error) => {
             let Some(problems) = problems(&error) else {
@@ -136,10 +136,11 @@ pub struct TokenForm {
 
 pub async fn verify_submit(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    match accounts::verify_email(&state.app, &form.token).await {
+    match accounts::verify_email(&state.app, &form.token, &origin(&client, None)).await {
         Ok(()) => Ok(message(
             &page,
             "verify-done-title",

@@ -1,6 +1,7 @@
 //! "Active sessions": every browser logged in to the account, and ending them (SPEC rule 3).
 
 use crate::auth::SignedIn;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::page::{Page, render};
 use crate::state::WebState;
@@ -43,6 +44,7 @@ pub async fn list(
 
 pub async fn end(
     State(state): State<WebState>,
+    Client(client): Client,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
@@ -50,14 +52,22 @@ pub async fn end(
         // Ending the current session is logging out, which has its own button.
         return Err(WebError::BadRequest);
     }
-    sessions::end(&state.app, &session.account.id, &id).await?;
+    sessions::end(
+        &state.app,
+        &session.account.id,
+        &id,
+        &origin(&client, Some(&session)),
+    )
+    .await?;
     Ok(Redirect::to("/account/sessions?ended=1").into_response())
 }
 
 pub async fn end_others(
     State(state): State<WebState>,
+    Client(client): Client,
     SignedIn(session): SignedIn,
 ) -> Result<Response, WebError> {
-    let ended = sessions::end_others(&state.app, &session).await?;
+    let ended =
+        sessions::end_others(&state.app, &session, &origin(&client, Some(&session))).await?;
     Ok(Redirect::to(&format!("/account/sessions?ended={ended}")).into_response())
 }

@@ -1,6 +1,7 @@
 //! Personal access tokens for the API, on the account pages.
 
 use crate::auth::SignedIn;
+use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -47,12 +48,20 @@ pub struct CreateForm {
 
 pub async fn create(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, WebError> {
     let days = form.days.trim().parse().unwrap_or(0);
-    let result = api_tokens::create(&state.app, &session.account.id, &form.name, days).await;
+    let result = api_tokens::create(
+        &state.app,
+        &session.account.id,
+        &form.name,
+        days,
+        &origin(&client, Some(&session)),
+    )
+    .await;
     let tokens_after =
         |state: WebState, id: String| async move { api_tokens::list(&state.app, &id).await };
     match result {
@@ -88,9 +97,16 @@ pub async fn create(
 
 pub async fn revoke(
     State(state): State<WebState>,
+    Client(client): Client,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    api_tokens::revoke(&state.app, &session.account.id, &id).await?;
+    api_tokens::revoke(
+        &state.app,
+        &session.account.id,
+        &id,
+        &origin(&client, Some(&session)),
+    )
+    .await?;
     Ok(Redirect::to("/account/tokens").into_response())
 }

@@ -1,0 +1,112 @@
+//! The audit log's storage: appending to the hash chain, and reading it back in order.
+
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::tx::Tx;
+use carespace_core::audit::{AuditRecord, Outcome, chain_hash};
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// An entry as stored, with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub seq: i64,
+    pub record: AuditRecord,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Appends `record` to the chain inside the caller's transaction; returns its sequence number.
+pub async fn append(tx: &mut Tx, record: &AuditRecord) -> StoreResult<i64> {
+    // Taking the head row first makes other appenders wait until this transaction ends.
+    let head = sqlx::query(
+        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let seq: i64 = head.try_get("last_seq")?;
+    let prev_hash: String = head.try_get("last_hash")?;
+    let hash = chain_hash(&prev_hash, record);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, id, at, actor_account_id, actor_role, on_behalf_of, action,
+                                object_type, object_id, client_account_id, healthspace_id, ip,
+                                session_id, outcome, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(seq)
+    .bind(&record.id)
+    .bind(record.at.millis())
+    .bind(&record.actor_account_id)
+    .bind(&record.actor_role)
+    .bind(&record.on_behalf_of)
+    .bind(&record.action)
+    .bind(&record.object_type)
+    .bind(&record.object_id)
+    .bind(&record.client_account_id)
+    .bind(&record.healthspace_id)
+    .bind(&record.ip)
+    .bind(&record.session_id)
+    .bind(record.outcome.code())
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(seq)
+}
+
+fn from_row(row: &AnyRow) -> StoreResult<StoredEntry> {
+    let outcome: String = row.try_get("outcome")?;
+    Ok(StoredEntry {
+        seq: row.try_get("seq")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+        record: AuditRecord {
+            id: row.try_get("id")?,
+            at: Timestamp::from_millis(row.try_get("at")?),
+            actor_account_id: row.try_get("actor_account_id")?,
+            actor_role: row.try_get("actor_role")?,
+            on_behalf_of: row.try_get("on_behalf_of")?,
+            action: row.try_get("action")?,
+            object_type: row.try_get("object_type")?,
+            object_id: row.try_get("object_id")?,
+            client_account_id: row.try_get("client_account_id")?,
+            healthspace_id: row.try_get("healthspace_id")?,
+            ip: row.try_get("ip")?,
+            session_id: row.try_get("session_id")?,
+            outcome: if outcome == "success" {
+                Outcome::Success
+            } else {
+                Outcome::Denied
+            },
+        },
+    })
+}
+
+const COLUMNS: &str =
+    "seq, id, at, actor_account_id, actor_role, on_behalf_of, action, object_type,
+                       object_id, client_account_id, healthspace_id, ip, session_id, outcome,
+                       prev_hash, hash";
+
+/// Up to `limit` entries after sequence number `after`, in order: the chain read page by page.
+pub async fn entries_after(db: &Db, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+    let rows = sqlx::query(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Where the chain should end.
+pub async fn head(db: &Db) -> StoreResult<(i64, String)> {
+    let row = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    Ok((row.try_get("last_seq")?, row.try_get("last_hash")?))
+}
