@@ -207,6 +207,10 @@ pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> App
         .await?
         .ok_or(AppError::LinkInvalid)?;
     store::mark_verified(&mut tx, &used.account_id, now).await?;
+    // Whoever proves an address takes up the ownerships waiting for it.
+    if let Some(account) = store::find_in(&mut tx, &used.account_id).await? {
+        carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+    }
     let event = Event::own(
         &used.account_id,
         "email_verified",
@@ -322,6 +326,7 @@ pub async fn reset_password(
     store::expire_tokens(&mut tx, &account.id, store::RESET_PASSWORD, now).await?;
     store::set_password_hash(&mut tx, &account.id, &hash, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
+    carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
     sessions::end_all_in(&mut tx, &account.id, None).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     let event = Event::own(&account.id, "password_reset", "account", Some(&account.id));
@@ -489,6 +494,7 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
+    carespace_store::organisations::link_owner(&mut tx, &new_email, &account.id).await?;
     let event = Event::own(&account.id, "email_changed", "account", Some(&account.id));
     audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;

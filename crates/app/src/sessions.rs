@@ -257,6 +257,8 @@ pub struct CurrentSession {
     pub session_id: String,
     pub csrf_token: String,
     pub account: Account,
+    /// Owns an organisation: "My organisation" is in the menu.
+    pub is_owner: bool,
 }
 
 /// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
@@ -282,10 +284,12 @@ pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<Cur
     if now.millis() - session.last_seen_at.millis() >= LAST_SEEN_GRANULARITY_MS {
         store::touch(&ctx.db, &session.id, now).await?;
     }
+    let is_owner = carespace_store::organisations::owns_any(&ctx.db, &account.id).await?;
     Ok(Some(CurrentSession {
         session_id: session.id,
         csrf_token: session.csrf_token,
         account: Account::from(account),
+        is_owner,
     }))
 }
 

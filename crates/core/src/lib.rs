@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod healthspaces;
 pub mod ids;
 pub mod jobs;
 pub mod language;
 pub mod passwords;
+pub mod policy;
 pub mod secret;
 pub mod sessions;
 pub mod throttle;

@@ -221,3 +221,56 @@ mail-email-changed-action = Log in
 
 error-unauthorized-title = Please log in
 error-unauthorized-text = You need to log in to do this.
+
+# My organisation
+nav-organisation = My organisation
+organisation-title = My organisation
+organisation-saved = The organisation's details have been saved.
+organisation-healthspace-created = The Healthspace has been created. It is not active yet: activate it when it is ready.
+organisation-healthspace-activated = The Healthspace is active: clients and staff can reach it.
+organisation-healthspace-deactivated = The Healthspace is deactivated. Memberships were not cancelled.
+organisation-details = Organisation details
+organisation-address-note = Changing the organisation's address does not change the address of any Healthspace. A Healthspace's address is set in its own settings and shown on its login page.
+organisation-name = Name
+organisation-address = Address
+organisation-billing-address = Billing address
+organisation-healthspaces = Healthspaces
+organisation-no-healthspaces = This organisation has no Healthspaces yet.
+organisation-healthspace-name = Name of the Healthspace
+organisation-alias = Alias (web address)
+organisation-alias-hint = 3 to 40 lowercase letters, digits and hyphens, for example de-linde. The Healthspace will be at /h/ followed by the alias.
+organisation-alias-warning = Choose the alias carefully: it cannot be changed later, and it is never given out again.
+organisation-state = State
+organisation-active = Active
+organisation-inactive = Inactive
+organisation-actions = Actions
+organisation-activate = Activate
+organisation-deactivate = Deactivate
+organisation-new-healthspace = New Healthspace
+organisation-create = Create Healthspace
+deactivate-title = Deactivate Healthspace
+deactivate-effect = After deactivating, clients and staff can no longer reach this Healthspace. You, as owner, keep access.
+deactivate-memberships = { $count ->
+    [one] There is one existing membership.
+   *[other] There are { $count } existing memberships.
+}
+deactivate-not-cancelled = Memberships are not cancelled: they stay existing memberships, count in reports and seats, and are all valid again — connections included — when you activate the Healthspace again. To stop them, cancel the memberships before deactivating.
+deactivate-confirm = Deactivate
+deactivate-cancel = Keep it active
+healthspace-unavailable-title = This Healthspace is not available
+healthspace-unavailable-text = This Healthspace cannot be reached at the moment. Contact your care provider if you expected to find it here.
+healthspace-signed-in = You are logged in.
+problem-required = This field is required.
+problem-too-long = This is too long.
+problem-healthspace-name = Give the Healthspace a name of at most 100 characters.
+problem-alias-length = The alias must be 3 to 40 characters.
+problem-alias-characters = Use only lowercase letters, digits and single hyphens, not at the start or end.
+problem-alias-reserved = This word is reserved. Choose another alias.
+problem-alias-taken = This alias is taken or was used before. Choose another.
+mail-greeting-anonymous = Hello,
+mail-owner-added-subject = You are now an owner of an organisation
+mail-owner-added-body = You are now an owner of { $organisation } on Carespace. Log in and open My organisation to manage it and its Healthspaces.
+mail-owner-added-action = Open My organisation
+mail-owner-invited-subject = You have been made owner of an organisation
+mail-owner-invited-body = You have been made owner of { $organisation } on Carespace. Create an account with this email address ({ $email }) and confirm it; the organisation then appears under My organisation. Already have an account with another address? Change it to this one in My account.
+mail-owner-invited-action = Create an account

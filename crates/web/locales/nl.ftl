@@ -221,3 +221,56 @@ mail-email-changed-action = Inloggen
 
 error-unauthorized-title = Log eerst in
 error-unauthorized-text = Je moet ingelogd zijn om dit te doen.
+
+# Mijn organisatie
+nav-organisation = Mijn organisatie
+organisation-title = Mijn organisatie
+organisation-saved = De gegevens van de organisatie zijn opgeslagen.
+organisation-healthspace-created = De Healthspace is aangemaakt. Hij is nog niet actief: activeer hem als hij klaar is.
+organisation-healthspace-activated = De Healthspace is actief: cliënten en medewerkers kunnen hem bereiken.
+organisation-healthspace-deactivated = De Healthspace is gedeactiveerd. Lidmaatschappen zijn niet opgezegd.
+organisation-details = Gegevens van de organisatie
+organisation-address-note = Een adreswijziging van de organisatie verandert het adres van de Healthspaces niet. Het adres van een Healthspace stel je in bij de instellingen van die Healthspace; het staat op de loginpagina.
+organisation-name = Naam
+organisation-address = Adres
+organisation-billing-address = Factuuradres
+organisation-healthspaces = Healthspaces
+organisation-no-healthspaces = Deze organisatie heeft nog geen Healthspaces.
+organisation-healthspace-name = Naam van de Healthspace
+organisation-alias = Alias (webadres)
+organisation-alias-hint = 3 tot 40 kleine letters, cijfers en koppeltekens, bijvoorbeeld de-linde. De Healthspace komt op /h/ gevolgd door de alias.
+organisation-alias-warning = Kies de alias zorgvuldig: je kunt hem later niet wijzigen, en hij wordt nooit opnieuw uitgegeven.
+organisation-state = Status
+organisation-active = Actief
+organisation-inactive = Niet actief
+organisation-actions = Acties
+organisation-activate = Activeren
+organisation-deactivate = Deactiveren
+organisation-new-healthspace = Nieuwe Healthspace
+organisation-create = Healthspace aanmaken
+deactivate-title = Healthspace deactiveren
+deactivate-effect = Na het deactiveren kunnen cliënten en medewerkers deze Healthspace niet meer bereiken. Jij als eigenaar houdt toegang.
+deactivate-memberships = { $count ->
+    [one] Er is één bestaand lidmaatschap.
+   *[other] Er zijn { $count } bestaande lidmaatschappen.
+}
+deactivate-not-cancelled = Lidmaatschappen worden niet opgezegd: ze blijven bestaande lidmaatschappen, tellen mee in rapportages en seats, en zijn allemaal weer geldig — connecties ook — als je de Healthspace opnieuw activeert. Wil je dat niet, zeg de lidmaatschappen dan eerst op.
+deactivate-confirm = Deactiveren
+deactivate-cancel = Actief laten
+healthspace-unavailable-title = Deze Healthspace is niet beschikbaar
+healthspace-unavailable-text = Deze Healthspace is op dit moment niet te bereiken. Neem contact op met je zorgaanbieder als je hem hier verwachtte.
+healthspace-signed-in = Je bent ingelogd.
+problem-required = Dit veld is verplicht.
+problem-too-long = Dit is te lang.
+problem-healthspace-name = Geef de Healthspace een naam van hoogstens 100 tekens.
+problem-alias-length = De alias moet 3 tot 40 tekens zijn.
+problem-alias-characters = Gebruik alleen kleine letters, cijfers en enkele koppeltekens, niet aan het begin of eind.
+problem-alias-reserved = Dit woord is gereserveerd. Kies een andere alias.
+problem-alias-taken = Deze alias is bezet of al eens gebruikt. Kies een andere.
+mail-greeting-anonymous = Hallo,
+mail-owner-added-subject = Je bent nu eigenaar van een organisatie
+mail-owner-added-body = Je bent nu eigenaar van { $organisation } op Carespace. Log in en open Mijn organisatie om de organisatie en haar Healthspaces te beheren.
+mail-owner-added-action = Mijn organisatie openen
+mail-owner-invited-subject = Je bent eigenaar gemaakt van een organisatie
+mail-owner-invited-body = Je bent eigenaar gemaakt van { $organisation } op Carespace. Maak een account aan met dit e-mailadres ({ $email }) en bevestig het; de organisatie staat dan onder Mijn organisatie. Heb je al een account met een ander adres? Wijzig het dan in Mijn account naar dit adres.
+mail-owner-invited-action = Account aanmaken

@@ -59,14 +59,30 @@ impl MailRenderer for SiteMailRenderer {
                 Some(format!("{base}/password/forgot"))
             }
             MailMessage::EmailChanged { .. } => None,
+            MailMessage::OwnerAdded { .. } => Some(format!("{base}/organisation")),
+            MailMessage::OwnerInvited { .. } => Some(format!("{base}/register")),
         };
-        let new_email = match &mail.message {
-            MailMessage::EmailChanged { new_email } => new_email.as_str(),
-            _ => "",
+        let (new_email, organisation) = match &mail.message {
+            MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
+            MailMessage::OwnerAdded { organisation }
+            | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
+            _ => ("", ""),
         };
         let subject = self.t(lang, &format!("{stem}-subject"), &[]);
-        let greeting = self.t(lang, "mail-greeting", &[("name", &mail.name)]);
-        let body = self.t(lang, &format!("{stem}-body"), &[("new_email", new_email)]);
+        let greeting = if mail.name.is_empty() {
+            self.t(lang, "mail-greeting-anonymous", &[])
+        } else {
+            self.t(lang, "mail-greeting", &[("name", &mail.name)])
+        };
+        let body = self.t(
+            lang,
+            &format!("{stem}-body"),
+            &[
+                ("new_email", new_email),
+                ("organisation", organisation),
+                ("email", &mail.to),
+            ],
+        );
         let action_label = self.t(lang, &format!("{stem}-action"), &[]);
         let action = link.as_deref().map(|url| (action_label.as_str(), url));
         let footer = self.t(lang, "mail-footer", &[("url", base)]);

@@ -20,6 +20,8 @@ pub struct Page {
     pub lang: Language,
     /// The name of the person logged in, for the navigation.
     pub signed_in: Option<String>,
+    /// Whether "My organisation" is in the menu (owners only).
+    pub is_owner: bool,
     pub csrf_token: String,
     /// The path of this request, so the language switch can return to it.
     pub path: String,
@@ -35,6 +37,7 @@ impl Page {
                 |account| account.language,
             ),
             signed_in: account.map(|a| a.full_name.clone()),
+            is_owner: matches!(parts.extensions.get::<Auth>(), Some(Auth::Session(s)) if s.is_owner),
             csrf_token: parts
                 .extensions
                 .get::<CsrfToken>()
@@ -108,7 +111,11 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 16] = [
+    const TEMPLATES: [&str; 20] = [
+        include_str!("../templates/organisations.html"),
+        include_str!("../templates/organisation.html"),
+        include_str!("../templates/deactivate.html"),
+        include_str!("../templates/healthspace_login.html"),
         include_str!("../templates/base.html"),
         include_str!("../templates/start.html"),
         include_str!("../templates/login.html"),

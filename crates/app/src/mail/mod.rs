@@ -61,6 +61,14 @@ pub enum MailMessage {
     EmailChanged {
         new_email: String,
     },
+    /// You are now an owner of this organisation.
+    OwnerAdded {
+        organisation: String,
+    },
+    /// You have been made owner of this organisation: register with this address.
+    OwnerInvited {
+        organisation: String,
+    },
 }
 
 impl MailMessage {
@@ -73,6 +81,8 @@ impl MailMessage {
             MailMessage::PasswordChanged => "password_changed",
             MailMessage::ConfirmNewEmail { .. } => "confirm_new_email",
             MailMessage::EmailChanged { .. } => "email_changed",
+            MailMessage::OwnerAdded { .. } => "owner_added",
+            MailMessage::OwnerInvited { .. } => "owner_invited",
         }
     }
 }

@@ -1,3 +1,6 @@
+use carespace_app::AppError;
+use carespace_app::audit::Origin;
+use carespace_app::{healthspaces, organisations};
 use carespace_cli::config::Config;
 use carespace_cli::wiring;
 use clap::Subcommand;
@@ -10,6 +13,55 @@ pub enum AdminTask {
     Jobs,
     /// Check the audit log's hash chain; exits with 1 when an entry was changed or removed.
     VerifyAudit,
+    /// Create an organisation with its first owner, who is emailed (an invitation to register
+    /// when the address has no account yet).
+    CreateOrganisation {
+        /// The organisation's name.
+        #[arg(long)]
+        name: String,
+        /// The first owner's email address.
+        #[arg(long)]
+        owner: String,
+    },
+    /// Make an account a platform operator.
+    GrantOperator {
+        /// The account's email address.
+        email: String,
+    },
+    /// Make an account no longer a platform operator.
+    RevokeOperator {
+        /// The account's email address.
+        email: String,
+    },
+    /// Give a Healthspace a new alias; the old one keeps leading to it and is never reused.
+    ChangeAlias {
+        /// The current (or an old) alias.
+        old: String,
+        /// The new alias.
+        new: String,
+    },
+}
+
+/// Where the command line acts from, in the audit log.
+fn origin() -> Origin {
+    Origin {
+        ip: "command-line".into(),
+        session_id: None,
+    }
+}
+
+fn describe(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid(problems) => {
+            let list: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.field, p.code))
+                .collect();
+            anyhow::anyhow!("not accepted: {}", list.join(", "))
+        }
+        AppError::NotFound => anyhow::anyhow!("not found"),
+        other => other.into(),
+    }
 }
 
 pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
@@ -28,6 +80,29 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
             for (state, n) in depth {
                 println!("{:<8} {n}", state.as_str());
             }
+            Ok(())
+        }
+        AdminTask::CreateOrganisation { name, owner } => {
+            let ctx = wiring::app_context(config).await?;
+            let result = organisations::create(&ctx, &name, &owner, &origin()).await;
+            ctx.db.close().await;
+            let organisation = result.map_err(describe)?;
+            println!(
+                "Organisation {:?} created ({}); {owner} has been emailed.",
+                organisation.name, organisation.id
+            );
+            Ok(())
+        }
+        AdminTask::GrantOperator { email } => set_operator(config, &email, true).await,
+        AdminTask::RevokeOperator { email } => set_operator(config, &email, false).await,
+        AdminTask::ChangeAlias { old, new } => {
+            let ctx = wiring::app_context(config).await?;
+            let result = healthspaces::change_alias(&ctx, &old, &new, &origin()).await;
+            ctx.db.close().await;
+            result.map_err(describe)?;
+            println!(
+                "The Healthspace at /h/{old} is now at /h/{new}; the old address leads there."
+            );
             Ok(())
         }
         AdminTask::VerifyAudit => {
@@ -49,4 +124,19 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+async fn set_operator(config: &Config, email: &str, operator: bool) -> anyhow::Result<()> {
+    let ctx = wiring::app_context(config).await?;
+    let result = organisations::set_operator(&ctx, email, operator, &origin()).await;
+    ctx.db.close().await;
+    if !result.map_err(describe)? {
+        anyhow::bail!("no account has the address {email}");
+    }
+    if operator {
+        println!("{email} is now a platform operator.");
+    } else {
+        println!("{email} is no longer a platform operator.");
+    }
+    Ok(())
 }

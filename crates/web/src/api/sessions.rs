@@ -116,6 +116,7 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
             session_id: String::new(),
             csrf_token: String::new(),
             account: user.0.account().clone(),
+            is_owner: false,
         },
     };
     let list = sessions::list(&state.app, &current).await?;

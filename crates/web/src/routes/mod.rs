@@ -5,9 +5,11 @@ pub mod account;
 pub mod assets;
 pub mod dev_inbox;
 pub mod health;
+pub mod healthspace;
 pub mod language;
 pub mod login;
 pub mod message;
+pub mod organisation;
 pub mod password;
 pub mod register;
 pub mod sessions;
@@ -62,6 +64,21 @@ pub fn routes() -> Router<WebState> {
         .route("/account/sessions/{id}/end", post(sessions::end))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/organisation", get(organisation::index))
+        .route(
+            "/organisation/{id}",
+            get(organisation::show).post(organisation::update),
+        )
+        .route(
+            "/organisation/{id}/healthspaces",
+            post(organisation::create_healthspace),
+        )
+        .route("/healthspaces/{id}/activate", post(organisation::activate))
+        .route(
+            "/healthspaces/{id}/deactivate",
+            get(organisation::deactivate_confirm).post(organisation::deactivate),
+        )
+        .route("/h/{alias}", get(healthspace::login_page))
         .route("/dev/inbox", get(dev_inbox::list))
         .route("/dev/inbox/{name}", get(dev_inbox::show))
         .route("/language", post(language::switch))

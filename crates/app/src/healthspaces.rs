@@ -1,0 +1,230 @@
+//! Healthspaces (rules 10, 11; seed 003): created by an owner with a name and a permanent alias,
+//! inactive until activated; only owners reach an inactive one.
+
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::organisations;
+use carespace_core::audit::Outcome;
+use carespace_core::healthspaces::{Alias, HealthspaceState};
+use carespace_core::ids::new_id;
+use carespace_core::policy::{self, Action};
+use carespace_store::healthspaces::{self as store, HealthspaceRow};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Healthspace {
+    pub id: String,
+    pub organisation_id: String,
+    pub name: String,
+    pub alias: String,
+    pub state: HealthspaceState,
+    pub address: String,
+}
+
+impl From<HealthspaceRow> for Healthspace {
+    fn from(row: HealthspaceRow) -> Self {
+        Healthspace {
+            state: HealthspaceState::from_code(&row.state),
+            id: row.id,
+            organisation_id: row.organisation_id,
+            name: row.name,
+            alias: row.alias,
+            address: row.address,
+        }
+    }
+}
+
+/// The Healthspaces of an organisation the account manages.
+pub async fn of_organisation(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+) -> AppResult<Vec<Healthspace>> {
+    organisations::get(ctx, account_id, organisation_id).await?;
+    Ok(store::of_organisation(&ctx.db, organisation_id)
+        .await?
+        .into_iter()
+        .map(Healthspace::from)
+        .collect())
+}
+
+/// Creates an inactive Healthspace. The alias is checked and claimed for ever.
+pub async fn create(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+    name: &str,
+    alias: &str,
+    origin: &Origin,
+) -> AppResult<Healthspace> {
+    let facts = organisations::facts(ctx, organisation_id, account_id).await?;
+    if !policy::allows(facts, Action::ManageHealthspaces) {
+        return Err(AppError::NotFound);
+    }
+    let mut problems = Problems::default();
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > 100 {
+        problems.add("name", "healthspace_name");
+    }
+    let alias = problems.check("alias", Alias::parse(alias));
+    problems.finish()?;
+    let Some(alias) = alias else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if store::alias_taken(&mut tx, alias.as_str()).await? {
+        return Err(AppError::field("alias", "alias_taken"));
+    }
+    let row = HealthspaceRow {
+        id: new_id(),
+        organisation_id: organisation_id.to_owned(),
+        name: trimmed.to_owned(),
+        alias: alias.as_str().to_owned(),
+        state: HealthspaceState::Inactive.code().to_owned(),
+        address: String::new(),
+    };
+    store::insert(&mut tx, &row, now).await?;
+    record(
+        &mut tx,
+        account_id,
+        "healthspace_created",
+        &row.id,
+        origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Healthspace::from(row))
+}
+
+async fn record(
+    tx: &mut carespace_store::Tx,
+    account_id: &str,
+    action: &str,
+    healthspace_id: &str,
+    origin: &Origin,
+    now: carespace_core::time::Timestamp,
+) -> AppResult<()> {
+    let event = Event {
+        actor: Some(account_id),
+        role: "owner",
+        action,
+        object_type: "healthspace",
+        object_id: Some(healthspace_id),
+        outcome: Outcome::Success,
+    };
+    audit::record(tx, origin, event, now).await
+}
+
+/// A Healthspace the account may manage; otherwise "not found".
+pub async fn managed(
+    ctx: &AppContext,
+    account_id: &str,
+    healthspace_id: &str,
+) -> AppResult<Healthspace> {
+    let row = store::find(&ctx.db, healthspace_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = organisations::facts(ctx, &row.organisation_id, account_id).await?;
+    if !policy::allows(facts, Action::ManageHealthspaces) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Healthspace::from(row))
+}
+
+/// Activates or deactivates. Deactivating cancels no membership: they stay "existing
+/// memberships" and are valid again on reactivation (seed 003).
+pub async fn set_state(
+    ctx: &AppContext,
+    account_id: &str,
+    healthspace_id: &str,
+    state: HealthspaceState,
+    origin: &Origin,
+) -> AppResult<()> {
+    let healthspace = managed(ctx, account_id, healthspace_id).await?;
+    if healthspace.state == state {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::set_state(&mut tx, &healthspace.id, state.code(), now).await?;
+    let action = match state {
+        HealthspaceState::Active => "healthspace_activated",
+        HealthspaceState::Inactive => "healthspace_deactivated",
+    };
+    record(&mut tx, account_id, action, &healthspace.id, origin, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the Healthspace's own login page shows, found by its alias or an old one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicPage {
+    /// The alias is an old one: the Healthspace lives at this alias now.
+    MovedTo(String),
+    Open(Healthspace),
+    /// Inactive: not available, and nothing about it is shown.
+    Unavailable,
+}
+
+/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
+pub async fn public_page(
+    ctx: &AppContext,
+    alias: &str,
+    viewer: Option<&str>,
+) -> AppResult<PublicPage> {
+    let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
+        return Err(AppError::NotFound);
+    };
+    if row.alias != alias {
+        return Ok(PublicPage::MovedTo(row.alias));
+    }
+    let healthspace = Healthspace::from(row);
+    if healthspace.state == HealthspaceState::Active {
+        return Ok(PublicPage::Open(healthspace));
+    }
+    let owner = match viewer {
+        Some(account_id) => policy::allows(
+            organisations::facts(ctx, &healthspace.organisation_id, account_id).await?,
+            Action::EnterInactiveHealthspace,
+        ),
+        None => false,
+    };
+    Ok(if owner {
+        PublicPage::Open(healthspace)
+    } else {
+        PublicPage::Unavailable
+    })
+}
+
+/// Gives a Healthspace a new alias: only the platform operator may (`carespace admin
+/// change-alias`). The old alias keeps leading to it and is never given out again.
+pub async fn change_alias(
+    ctx: &AppContext,
+    old: &str,
+    new: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let new = Alias::parse(new).map_err(|code| AppError::field("alias", code))?;
+    let row = store::find_by_any_alias(&ctx.db, old)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if store::alias_taken(&mut tx, new.as_str()).await? {
+        return Err(AppError::field("alias", "alias_taken"));
+    }
+    store::change_alias(&mut tx, &row.id, new.as_str(), now).await?;
+    let event = Event {
+        actor: None,
+        role: "operator",
+        action: "healthspace_alias_changed",
+        object_type: "healthspace",
+        object_id: Some(&row.id),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

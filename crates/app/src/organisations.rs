@@ -1,0 +1,224 @@
+//! Organisations (rule 9): created by a platform operator with their first owner; owners see
+//! and change the organisation's details. Everyone else is told it does not exist.
+
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::{self, MailMessage};
+use carespace_core::accounts::Email;
+use carespace_core::audit::Outcome;
+use carespace_core::ids::new_id;
+use carespace_core::language::Language;
+use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_store::accounts as account_store;
+use carespace_store::organisations::{self as store, OrganisationRow};
+
+pub use carespace_store::organisations::OrganisationRow as Organisation;
+
+const MAX_NAME: usize = 200;
+const MAX_ADDRESS: usize = 500;
+
+/// Creates an organisation with its first owner, as a platform operator does from the command
+/// line. An owner with an account is told by email; an address without one gets an invitation
+/// to register, and becomes owner once that address is verified.
+pub async fn create(
+    ctx: &AppContext,
+    name: &str,
+    owner_email: &str,
+    origin: &Origin,
+) -> AppResult<Organisation> {
+    let mut problems = Problems::default();
+    let name = problems.check("name", check_text(name, MAX_NAME, true));
+    let email = problems.check("owner_email", Email::parse(owner_email));
+    problems.finish()?;
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let now = ctx.now();
+    let organisation = OrganisationRow {
+        id: new_id(),
+        name,
+        address: String::new(),
+        billing_address: String::new(),
+    };
+    let mut tx = ctx.db.begin().await?;
+    store::insert(&mut tx, &organisation, now).await?;
+    let owner = account_store::find_by_email_in(&mut tx, email.as_str()).await?;
+    let verified_owner = owner.filter(|a| a.email_verified_at.is_some());
+    store::add_owner(
+        &mut tx,
+        &organisation.id,
+        email.as_str(),
+        verified_owner.as_ref().map(|a| a.id.as_str()),
+        now,
+    )
+    .await?;
+    let (recipient, language, message) = match &verified_owner {
+        Some(account) => (
+            account.full_name.clone(),
+            account.language.parse().unwrap_or(Language::Nl),
+            MailMessage::OwnerAdded {
+                organisation: organisation.name.clone(),
+            },
+        ),
+        None => (
+            String::new(),
+            Language::Nl,
+            MailMessage::OwnerInvited {
+                organisation: organisation.name.clone(),
+            },
+        ),
+    };
+    mail::enqueue(&mut tx, email.as_str(), &recipient, language, message, now).await?;
+    let event = Event {
+        actor: None,
+        role: "operator",
+        action: "organisation_created",
+        object_type: "organisation",
+        object_id: Some(&organisation.id),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(organisation)
+}
+
+fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static str> {
+    let text = text.trim();
+    if required && text.is_empty() {
+        return Err("required");
+    }
+    if text.chars().count() > max
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err("too_long");
+    }
+    Ok(text.replace("\r\n", "\n"))
+}
+
+/// The organisations the account owns.
+pub async fn owned(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Organisation>> {
+    Ok(store::owned_by(&ctx.db, account_id).await?)
+}
+
+pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bool> {
+    Ok(store::owns_any(&ctx.db, account_id).await?)
+}
+
+/// What the policy needs to know about the account and this organisation.
+pub(crate) async fn facts(
+    ctx: &AppContext,
+    organisation_id: &str,
+    account_id: &str,
+) -> AppResult<ActorFacts> {
+    Ok(ActorFacts {
+        owns_organisation: store::is_owner(&ctx.db, organisation_id, account_id).await?,
+        is_operator: false,
+    })
+}
+
+/// The organisation, when the account may manage it; otherwise "not found".
+pub async fn get(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+) -> AppResult<Organisation> {
+    if !policy::allows(
+        facts(ctx, organisation_id, account_id).await?,
+        Action::ManageOrganisation,
+    ) {
+        return Err(AppError::NotFound);
+    }
+    store::find(&ctx.db, organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Debug, Clone)]
+pub struct Details {
+    pub name: String,
+    pub address: String,
+    pub billing_address: String,
+}
+
+/// Changes the organisation's name and addresses. Healthspace addresses are their own and do
+/// not follow (seed 003).
+pub async fn update(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+    details: Details,
+    origin: &Origin,
+) -> AppResult<()> {
+    let current = get(ctx, account_id, organisation_id).await?;
+    let mut problems = Problems::default();
+    let name = problems.check("name", check_text(&details.name, MAX_NAME, true));
+    let address = problems.check("address", check_text(&details.address, MAX_ADDRESS, false));
+    let billing = problems.check(
+        "billing_address",
+        check_text(&details.billing_address, MAX_ADDRESS, false),
+    );
+    problems.finish()?;
+    let (Some(name), Some(address), Some(billing_address)) = (name, address, billing) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::update(
+        &mut tx,
+        &OrganisationRow {
+            id: current.id.clone(),
+            name,
+            address,
+            billing_address,
+        },
+        now,
+    )
+    .await?;
+    let event = Event {
+        actor: Some(account_id),
+        role: "owner",
+        action: "organisation_changed",
+        object_type: "organisation",
+        object_id: Some(&current.id),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes an account a platform operator, or no longer one. Returns false when no account has
+/// that address.
+pub async fn set_operator(
+    ctx: &AppContext,
+    email: &str,
+    operator: bool,
+    origin: &Origin,
+) -> AppResult<bool> {
+    let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let Some(account_id) =
+        store::set_operator(&mut tx, email.as_str(), operator.then_some(now)).await?
+    else {
+        return Ok(false);
+    };
+    let event = Event {
+        actor: None,
+        role: "operator",
+        action: if operator {
+            "operator_granted"
+        } else {
+            "operator_revoked"
+        },
+        object_type: "account",
+        object_id: Some(&account_id),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,150 @@
+//! Organisations and their owners.
+
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::tx::Tx;
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub billing_address: String,
+}
+
+fn from_row(row: &AnyRow) -> StoreResult<OrganisationRow> {
+    Ok(OrganisationRow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        billing_address: row.try_get("billing_address")?,
+    })
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    organisation: &OrganisationRow,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO organisations (id, name, address, billing_address, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&organisation.id)
+    .bind(&organisation.name)
+    .bind(&organisation.address)
+    .bind(&organisation.billing_address)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    organisation: &OrganisationRow,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE organisations SET name = $2, address = $3, billing_address = $4, updated_at = $5
+         WHERE id = $1",
+    )
+    .bind(&organisation.id)
+    .bind(&organisation.name)
+    .bind(&organisation.address)
+    .bind(&organisation.billing_address)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn add_owner(
+    tx: &mut Tx,
+    organisation_id: &str,
+    email: &str,
+    account_id: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO organisation_owners (organisation_id, email, account_id, added_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (organisation_id, email) DO NOTHING",
+    )
+    .bind(organisation_id)
+    .bind(email)
+    .bind(account_id)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Links ownerships waiting for `email` to the account that has just proved it owns the address.
+pub async fn link_owner(tx: &mut Tx, email: &str, account_id: &str) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE organisation_owners SET account_id = $2 WHERE email = $1 AND account_id IS NULL",
+    )
+    .bind(email)
+    .bind(account_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The organisations the account owns, by name.
+pub async fn owned_by(db: &Db, account_id: &str) -> StoreResult<Vec<OrganisationRow>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, o.address, o.billing_address FROM organisations o
+         JOIN organisation_owners w ON w.organisation_id = o.id
+         WHERE w.account_id = $1 ORDER BY o.name, o.id",
+    )
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn is_owner(db: &Db, organisation_id: &str, account_id: &str) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM organisation_owners WHERE organisation_id = $1 AND account_id = $2",
+    )
+    .bind(organisation_id)
+    .bind(account_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+pub async fn owns_any(db: &Db, account_id: &str) -> StoreResult<bool> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM organisation_owners WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+pub async fn find(db: &Db, id: &str) -> StoreResult<Option<OrganisationRow>> {
+    let row =
+        sqlx::query("SELECT id, name, address, billing_address FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Grants (`Some(now)`) or revokes (`None`) the operator role; false when there is no such account.
+pub async fn set_operator(
+    tx: &mut Tx,
+    email: &str,
+    since: Option<Timestamp>,
+) -> StoreResult<Option<String>> {
+    let row = sqlx::query("UPDATE accounts SET operator_since = $2 WHERE email = $1 RETURNING id")
+        .bind(email)
+        .bind(since.map(Timestamp::millis))
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(row.map(|row| row.try_get("id")).transpose()?)
+}

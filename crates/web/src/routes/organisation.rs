@@ -1,0 +1,267 @@
+//! "My organisation" (rule 9; seed 003): only owners see it; every route answers 404 to anyone
+//! else. Details, and the Healthspaces: create, activate, deactivate.
+
+use crate::auth::SignedIn;
+use crate::client::{Client, origin};
+use crate::errors::WebError;
+use crate::forms::{FormState, problems};
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::healthspaces::{self, Healthspace};
+use carespace_app::organisations::{self, Details, Organisation};
+use carespace_app::sessions::CurrentSession;
+use carespace_core::healthspaces::HealthspaceState;
+use http::StatusCode;
+use serde::Deserialize;
+
+/// One organisation: straight to it. Several: a list. None: not found.
+pub async fn index(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    let owned = organisations::owned(&state.app, &session.account.id).await?;
+    match owned.as_slice() {
+        [] => Err(WebError::NotFound),
+        [only] => Ok(Redirect::to(&format!("/organisation/{}", only.id)).into_response()),
+        _ => Ok(render(&ListTemplate {
+            page,
+            organisations: owned,
+        })?
+        .into_response()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct ListTemplate {
+    page: Page,
+    organisations: Vec<Organisation>,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationTemplate {
+    page: Page,
+    organisation: Organisation,
+    healthspaces: Vec<Healthspace>,
+    details: FormState,
+    create: FormState,
+    notice: Option<String>,
+}
+
+impl OrganisationTemplate {
+    fn is_active(&self, healthspace: &Healthspace) -> bool {
+        healthspace.state == HealthspaceState::Active
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+async fn page_for(
+    state: &WebState,
+    page: Page,
+    session: &CurrentSession,
+    id: &str,
+) -> Result<OrganisationTemplate, WebError> {
+    let organisation = organisations::get(&state.app, &session.account.id, id).await?;
+    let healthspaces = healthspaces::of_organisation(&state.app, &session.account.id, id).await?;
+    let details = FormState::new()
+        .with_value("name", &organisation.name)
+        .with_value("address", &organisation.address)
+        .with_value("billing_address", &organisation.billing_address);
+    Ok(OrganisationTemplate {
+        page,
+        organisation,
+        healthspaces,
+        details,
+        create: FormState::new(),
+        notice: None,
+    })
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Html<String>, WebError> {
+    let mut template = page_for(&state, page, &session, &id).await?;
+    let key = match query.done.as_str() {
+        "details" => Some("organisation-saved"),
+        "created" => Some("organisation-healthspace-created"),
+        "activated" => Some("organisation-healthspace-activated"),
+        "deactivated" => Some("organisation-healthspace-deactivated"),
+        _ => None,
+    };
+    template.notice = key.map(|key| template.page.t(key));
+    render(&template)
+}
+
+#[derive(Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    billing_address: String,
+}
+
+pub async fn update(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<DetailsForm>,
+) -> Result<Response, WebError> {
+    let details = Details {
+        name: form.name.clone(),
+        address: form.address.clone(),
+        billing_address: form.billing_address.clone(),
+    };
+    let origin = origin(&client, Some(&session));
+    match organisations::update(&state.app, &session.account.id, &id, details, &origin).await {
+        Ok(()) => Ok(Redirect::to(&format!("/organisation/{id}?done=details")).into_response()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let mut template = page_for(&state, page, &session, &id).await?;
+            template.details = FormState::new()
+                .with_value("name", &form.name)
+                .with_value("address", &form.address)
+                .with_value("billing_address", &form.billing_address)
+                .with_problems(&template.page, problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    alias: String,
+}
+
+pub async fn create_healthspace(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let result = healthspaces::create(
+        &state.app,
+        &session.account.id,
+        &id,
+        &form.name,
+        &form.alias,
+        &origin,
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/organisation/{id}?done=created")).into_response()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let mut template = page_for(&state, page, &session, &id).await?;
+            template.create = FormState::new()
+                .with_value("hs_name", &form.name)
+                .with_value("alias", &form.alias)
+                .with_problems(&template.page, problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
+        }
+    }
+}
+
+pub async fn activate(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    change_state(
+        &state,
+        &client,
+        &session,
+        &id,
+        HealthspaceState::Active,
+        "activated",
+    )
+    .await
+}
+
+async fn change_state(
+    state: &WebState,
+    client: &carespace_app::sessions::ClientInfo,
+    session: &CurrentSession,
+    id: &str,
+    to: HealthspaceState,
+    done: &str,
+) -> Result<Response, WebError> {
+    let healthspace = healthspaces::managed(&state.app, &session.account.id, id).await?;
+    let origin = origin(client, Some(session));
+    healthspaces::set_state(&state.app, &session.account.id, id, to, &origin).await?;
+    Ok(Redirect::to(&format!(
+        "/organisation/{}?done={done}",
+        healthspace.organisation_id
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "deactivate.html")]
+struct DeactivateTemplate {
+    page: Page,
+    healthspace: Healthspace,
+    memberships: i64,
+}
+
+/// Before deactivating: what it does and does not do.
+pub async fn deactivate_confirm(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let healthspace = healthspaces::managed(&state.app, &session.account.id, &id).await?;
+    // Memberships arrive with the next part of this issue; until then there are none.
+    render(&DeactivateTemplate {
+        page,
+        healthspace,
+        memberships: 0,
+    })
+}
+
+pub async fn deactivate(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    change_state(
+        &state,
+        &client,
+        &session,
+        &id,
+        HealthspaceState::Inactive,
+        "deactivated",
+    )
+    .await
+}

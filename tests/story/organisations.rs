@@ -1,0 +1,402 @@
+//! Organisations and Healthspaces (rules 9–11, seed 003): owners only, aliases for ever,
+//! inactive until activated.
+
+use carespace_app::audit::Origin;
+use carespace_app::{healthspaces, organisations};
+use carespace_store::audit::entries_after;
+use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
+
+fn cli() -> Origin {
+    Origin {
+        ip: "command-line".into(),
+        session_id: None,
+    }
+}
+
+/// An organisation owned by a signed-up person; returns its id and the owner's browser.
+async fn organisation_of(
+    app: &TestApp,
+    first_name: &str,
+    name: &str,
+) -> (String, Person, reqwest::Client) {
+    let owner = Person::new(first_name);
+    app.sign_up(&owner).await;
+    let organisation = organisations::create(&app.ctx, name, &owner.email, &cli())
+        .await
+        .unwrap();
+    let client = app.logged_in(&owner).await;
+    (organisation.id, owner, client)
+}
+
+async fn create_healthspace(
+    app: &TestApp,
+    client: &reqwest::Client,
+    org: &str,
+    name: &str,
+    alias: &str,
+) -> reqwest::Response {
+    let token = app
+        .token_with(client, &format!("/organisation/{org}"))
+        .await;
+    app.post_with(
+        client,
+        &format!("/organisation/{org}/healthspaces"),
+        &[("csrf_token", &token), ("name", name), ("alias", alias)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_operator_creates_an_organisation_and_its_owner_finds_it_in_the_menu() {
+    let app = spawn_app().await;
+    let (org, owner, client) = organisation_of(&app, "Olga", "Praktijk De Linde").await;
+    let mail = app.last_mail_to(&owner.email).await;
+    assert_eq!(mail.subject, "Je bent nu eigenaar van een organisatie");
+    assert!(mail.text.contains("Praktijk De Linde"));
+
+    let account = app
+        .get_with(&client, "/account")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        account.contains("href=\"/organisation\""),
+        "the owner has My organisation in the menu"
+    );
+    let index = app.get_with(&client, "/organisation").await;
+    assert_eq!(
+        index.headers()["location"],
+        format!("/organisation/{org}").as_str()
+    );
+    let page = app
+        .get_with(&client, &format!("/organisation/{org}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading(&page), "Praktijk De Linde");
+    assert!(page.contains("verandert het adres van de Healthspaces niet"));
+
+    let entries = entries_after(&app.ctx.db, 0, 100).await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.record.action == "organisation_created"
+                && e.record.ip.as_deref() == Some("command-line"))
+    );
+}
+
+#[tokio::test]
+async fn everything_behind_my_organisation_is_not_found_for_anyone_but_its_owners() {
+    let app = spawn_app().await;
+    let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
+    create_healthspace(&app, &owner, &org, "De Linde", "de-linde").await;
+    let hs = healthspaces::public_page(&app.ctx, "de-linde", None)
+        .await
+        .unwrap();
+    assert_eq!(hs, healthspaces::PublicPage::Unavailable);
+    let hs_id = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let (_, _, other_owner) = organisation_of(&app, "Otto", "Elders").await;
+    let (_, client) = app.signed_up("Cleo").await;
+    for outsider in [&other_owner, &client] {
+        let token = app.token_with(outsider, "/account").await;
+        assert_eq!(
+            app.get_with(outsider, &format!("/organisation/{org}"))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            app.get_with(outsider, &format!("/healthspaces/{hs_id}/deactivate"))
+                .await
+                .status(),
+            404
+        );
+        for path in [
+            format!("/organisation/{org}"),
+            format!("/organisation/{org}/healthspaces"),
+            format!("/healthspaces/{hs_id}/activate"),
+            format!("/healthspaces/{hs_id}/deactivate"),
+        ] {
+            let response = app
+                .post_with(
+                    outsider,
+                    &path,
+                    &[("csrf_token", &token), ("name", "X"), ("alias", "xyz-1")],
+                )
+                .await;
+            assert_eq!(response.status(), 404, "{path}");
+        }
+    }
+    // Someone who owns nothing has no "My organisation" at all.
+    assert_eq!(app.get_with(&client, "/organisation").await.status(), 404);
+    let page = app
+        .get_with(&client, "/account")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("href=\"/organisation\""));
+    // Nothing changed.
+    let stored = carespace_store::organisations::find(&app.ctx.db, &org)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name, "De Linde");
+    assert_eq!(
+        healthspaces::of_organisation(
+            &app.ctx,
+            &carespace_store::accounts::find_by_email(&app.ctx.db, "olga@example.nl")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            &org
+        )
+        .await
+        .unwrap()
+        .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_owner_without_an_account_is_invited_and_becomes_owner_after_verifying() {
+    let app = spawn_app().await;
+    let organisation = organisations::create(&app.ctx, "Nieuw", "nina@example.nl", &cli())
+        .await
+        .unwrap();
+    let invite = app.last_mail_to("nina@example.nl").await;
+    assert_eq!(
+        invite.subject,
+        "Je bent eigenaar gemaakt van een organisatie"
+    );
+    assert!(invite.text.starts_with("Hallo,"));
+    link_in(&invite, "/register");
+    let nina = Person::new("Nina");
+    app.sign_up(&nina).await;
+    let client = app.logged_in(&nina).await;
+    assert_eq!(
+        app.get_with(&client, &format!("/organisation/{}", organisation.id))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_new_healthspace_is_inactive_until_activated_and_only_owners_reach_it_meanwhile() {
+    let app = spawn_app().await;
+    let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
+    let created = create_healthspace(&app, &owner, &org, "De Linde Jeugd", "de-linde-jeugd").await;
+    assert_eq!(created.status(), 303);
+    let page = app
+        .get_with(&owner, &format!("/organisation/{org}?done=created"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Niet actief"));
+
+    let anonymous = new_client();
+    let closed = app.get_with(&anonymous, "/h/de-linde-jeugd").await;
+    assert_eq!(closed.status(), 404);
+    let closed = closed.text().await.unwrap();
+    assert_eq!(heading(&closed), "Deze Healthspace is niet beschikbaar");
+    assert!(
+        !closed.contains("De Linde Jeugd"),
+        "nothing about it is shown"
+    );
+    let owners_view = app.get_with(&owner, "/h/de-linde-jeugd").await;
+    assert_eq!(owners_view.status(), 200);
+
+    let hs_id = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde-jeugd")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = app
+        .token_with(&owner, &format!("/organisation/{org}"))
+        .await;
+    app.post_with(
+        &owner,
+        &format!("/healthspaces/{hs_id}/activate"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    let open = app.get_with(&anonymous, "/h/de-linde-jeugd").await;
+    assert_eq!(open.status(), 200);
+    assert_eq!(heading(&open.text().await.unwrap()), "De Linde Jeugd");
+
+    let confirm = app
+        .get_with(&owner, &format!("/healthspaces/{hs_id}/deactivate"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(confirm.contains("Lidmaatschappen worden niet opgezegd"));
+    assert!(confirm.contains("Er zijn 0 bestaande lidmaatschappen."));
+    app.post_with(
+        &owner,
+        &format!("/healthspaces/{hs_id}/deactivate"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(
+        app.get_with(&anonymous, "/h/de-linde-jeugd").await.status(),
+        404
+    );
+
+    let actions: Vec<String> = entries_after(&app.ctx.db, 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .collect();
+    assert!(
+        actions.ends_with(&[
+            "healthspace_created".into(),
+            "healthspace_activated".into(),
+            "healthspace_deactivated".into()
+        ]),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn aliases_follow_the_rules_and_are_never_given_out_twice() {
+    let app = spawn_app().await;
+    let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
+    for (alias, message) in [
+        ("De Linde", "Gebruik alleen kleine letters"),
+        ("ab", "3 tot 40 tekens"),
+        ("api", "Dit woord is gereserveerd"),
+    ] {
+        let response = create_healthspace(&app, &owner, &org, "Naam", alias).await;
+        assert_eq!(response.status(), 422, "{alias}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(message), "{alias}");
+        assert!(
+            html.contains(&format!("value=\"{alias}\"")),
+            "what was typed is kept"
+        );
+    }
+    assert_eq!(
+        create_healthspace(&app, &owner, &org, "Eerste", "de-linde")
+            .await
+            .status(),
+        303
+    );
+    let taken = create_healthspace(&app, &owner, &org, "Tweede", "de-linde").await;
+    assert_eq!(taken.status(), 422);
+    assert!(taken.text().await.unwrap().contains("Deze alias is bezet"));
+
+    // Only the operator changes an alias; the old one leads on and stays taken.
+    healthspaces::change_alias(&app.ctx, "de-linde", "linde-zorg", &cli())
+        .await
+        .unwrap();
+    let token = app.token_with(&owner, "/account").await;
+    let hs_id = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "linde-zorg")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.post_with(
+        &owner,
+        &format!("/healthspaces/{hs_id}/activate"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    let moved = app.get("/h/de-linde").await;
+    assert_eq!(moved.status(), 308);
+    assert_eq!(moved.headers()["location"], "/h/linde-zorg");
+    assert_eq!(
+        create_healthspace(&app, &owner, &org, "Derde", "de-linde")
+            .await
+            .status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn changing_the_organisations_address_leaves_the_healthspaces_address_alone() {
+    let app = spawn_app().await;
+    let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
+    create_healthspace(&app, &owner, &org, "De Linde", "de-linde").await;
+    let token = app
+        .token_with(&owner, &format!("/organisation/{org}"))
+        .await;
+    let saved = app
+        .post_with(
+            &owner,
+            &format!("/organisation/{org}"),
+            &[
+                ("csrf_token", &token),
+                ("name", "De Linde"),
+                ("address", "Lindelaan 1\n1234 AB Utrecht"),
+                ("billing_address", "Postbus 9"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let stored = carespace_store::organisations::find(&app.ctx.db, &org)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.address, "Lindelaan 1\n1234 AB Utrecht");
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hs.address, "");
+
+    let empty = app
+        .post_with(
+            &owner,
+            &format!("/organisation/{org}"),
+            &[("csrf_token", &token), ("name", " ")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("Dit veld is verplicht.")
+    );
+}
+
+#[tokio::test]
+async fn operators_are_granted_and_revoked_with_an_audit_entry() {
+    let app = spawn_app().await;
+    let (pim, _) = app.signed_up("Pim").await;
+    assert!(
+        organisations::set_operator(&app.ctx, &pim.email, true, &cli())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !organisations::set_operator(&app.ctx, "nobody@example.nl", true, &cli())
+            .await
+            .unwrap()
+    );
+    assert!(
+        organisations::set_operator(&app.ctx, &pim.email, false, &cli())
+            .await
+            .unwrap()
+    );
+    let actions: Vec<String> = entries_after(&app.ctx.db, 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .collect();
+    assert!(actions.ends_with(&["operator_granted".into(), "operator_revoked".into()]));
+}
