@@ -11,6 +11,7 @@ mod health;
 mod language;
 mod login;
 mod mail_delivery;
+mod memberships;
 mod organisations;
 mod outbox;
 mod password_reset;

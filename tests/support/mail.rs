@@ -2,7 +2,6 @@
 //! process (Python's aiosmtpd, installed by the test command) that a test points Carespace at.
 
 use crate::TestApp;
-use carespace_core::jobs::JobState;
 use mail_parser::MessageParser;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -72,14 +71,13 @@ impl TestApp {
         read_dir_sorted(&self.config.mail_dir())
     }
 
-    /// Waits until the job queue holds nothing left to do, then returns every email.
+    /// Waits until the job queue holds nothing due, then returns every email.
     pub async fn mails_when_sent(&self) -> Vec<Mail> {
         for _ in 0..200 {
-            let depth = carespace_app::jobs::queue_depth(&self.ctx).await.unwrap();
-            let busy = depth
-                .iter()
-                .any(|(state, n)| matches!(state, JobState::Pending | JobState::Running) && *n > 0);
-            if !busy {
+            let busy = carespace_app::jobs::due_or_running(&self.ctx)
+                .await
+                .unwrap();
+            if busy == 0 {
                 return self.mails();
             }
             tokio::time::sleep(Duration::from_millis(25)).await;

@@ -53,7 +53,28 @@ pub async fn record(
     event: Event<'_>,
     now: Timestamp,
 ) -> AppResult<()> {
-    let record = AuditRecord {
+    audit::append(tx, &to_record(origin, event, now)).await?;
+    Ok(())
+}
+
+/// Appends an entry about a client's data in a Healthspace (NEN 7513: which client, where).
+pub async fn record_about(
+    tx: &mut Tx,
+    origin: &Origin,
+    event: Event<'_>,
+    client_account_id: &str,
+    healthspace_id: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    let mut record = to_record(origin, event, now);
+    record.client_account_id = Some(client_account_id.to_owned());
+    record.healthspace_id = Some(healthspace_id.to_owned());
+    audit::append(tx, &record).await?;
+    Ok(())
+}
+
+fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
+    AuditRecord {
         id: new_id(),
         at: now,
         actor_account_id: event.actor.map(str::to_owned),
@@ -67,9 +88,7 @@ pub async fn record(
         ip: (!origin.ip.is_empty()).then(|| origin.ip.clone()),
         session_id: origin.session_id.clone(),
         outcome: event.outcome,
-    };
-    audit::append(tx, &record).await?;
-    Ok(())
+    }
 }
 
 /// The result of checking the chain.

@@ -133,6 +133,16 @@ pub async fn managed(
     Ok(Healthspace::from(row))
 }
 
+/// How many memberships exist (and count in seats) in a Healthspace the account manages.
+pub async fn existing_memberships(
+    ctx: &AppContext,
+    account_id: &str,
+    healthspace_id: &str,
+) -> AppResult<i64> {
+    let healthspace = managed(ctx, account_id, healthspace_id).await?;
+    Ok(carespace_store::memberships::count_active(&ctx.db, &healthspace.id).await?)
+}
+
 /// Activates or deactivates. Deactivating cancels no membership: they stay "existing
 /// memberships" and are valid again on reactivation (seed 003).
 pub async fn set_state(

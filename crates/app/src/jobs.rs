@@ -7,3 +7,8 @@ use carespace_store::jobs;
 pub async fn queue_depth(ctx: &AppContext) -> AppResult<Vec<(JobState, i64)>> {
     Ok(jobs::depth_by_state(&ctx.db).await?)
 }
+
+/// How many jobs are due now or running.
+pub async fn due_or_running(ctx: &AppContext) -> AppResult<i64> {
+    Ok(jobs::due_or_running(&ctx.db, ctx.now()).await?)
+}

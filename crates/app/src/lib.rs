@@ -13,6 +13,7 @@ pub mod health;
 pub mod healthspaces;
 pub mod jobs;
 pub mod mail;
+pub mod memberships;
 pub mod organisations;
 pub mod passwords;
 pub mod sessions;

@@ -115,7 +115,7 @@ pub(crate) async fn facts(
 ) -> AppResult<ActorFacts> {
     Ok(ActorFacts {
         owns_organisation: store::is_owner(&ctx.db, organisation_id, account_id).await?,
-        is_operator: false,
+        ..ActorFacts::default()
     })
 }
 

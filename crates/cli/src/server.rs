@@ -61,7 +61,8 @@ pub async fn start(
             lease: Duration::from_secs(config.worker.lease_seconds),
         },
     )
-    .with_handler(Arc::new(mail));
+    .with_handler(Arc::new(mail))
+    .with_handler(Arc::new(carespace_app::memberships::ReminderHandler));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();

@@ -7,6 +7,7 @@ pub mod healthspaces;
 pub mod ids;
 pub mod jobs;
 pub mod language;
+pub mod memberships;
 pub mod passwords;
 pub mod policy;
 pub mod secret;

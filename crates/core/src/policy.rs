@@ -2,6 +2,8 @@
 //! case has looked up. Use cases ask here and nowhere else; a "no" on something the actor may
 //! not know about becomes "not found".
 
+use crate::memberships::Role;
+
 /// What the policy needs to know about the person acting, relative to the subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ActorFacts {
@@ -9,6 +11,10 @@ pub struct ActorFacts {
     pub owns_organisation: bool,
     /// A platform operator: manages organisations and accounts from the command line.
     pub is_operator: bool,
+    /// The actor's active role in the subject's Healthspace, if any.
+    pub role: Option<Role>,
+    /// Whether that Healthspace is active (only owners reach an inactive one).
+    pub healthspace_active: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +25,8 @@ pub enum Action {
     ManageHealthspaces,
     /// Enter a Healthspace that is not active (owners only: seed 003).
     EnterInactiveHealthspace,
+    /// Invite people, see the members list, cancel memberships, connect staff and clients.
+    ManageMembers,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
@@ -28,6 +36,10 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
         Action::ManageOrganisation
         | Action::ManageHealthspaces
         | Action::EnterInactiveHealthspace => actor.owns_organisation,
+        // Owners hold all rights in their Healthspaces; admins in their own, while it is active.
+        Action::ManageMembers => {
+            actor.owns_organisation || (actor.role == Some(Role::Admin) && actor.healthspace_active)
+        }
     }
 }
 
@@ -39,11 +51,11 @@ mod tests {
     fn only_owners_manage_their_organisation_not_operators_nor_others() {
         let owner = ActorFacts {
             owns_organisation: true,
-            is_operator: false,
+            ..ActorFacts::default()
         };
         let operator = ActorFacts {
-            owns_organisation: false,
             is_operator: true,
+            ..ActorFacts::default()
         };
         let other = ActorFacts::default();
         for action in [
@@ -55,5 +67,42 @@ mod tests {
             assert!(!allows(operator, action));
             assert!(!allows(other, action));
         }
+    }
+
+    #[test]
+    fn members_are_managed_by_owners_and_by_admins_of_an_active_healthspace_only() {
+        let admin = ActorFacts {
+            role: Some(Role::Admin),
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        assert!(allows(admin, Action::ManageMembers));
+        assert!(!allows(
+            ActorFacts {
+                healthspace_active: false,
+                ..admin
+            },
+            Action::ManageMembers
+        ));
+        for role in [Role::Client, Role::Staff] {
+            let member = ActorFacts {
+                role: Some(role),
+                healthspace_active: true,
+                ..ActorFacts::default()
+            };
+            assert!(!allows(member, Action::ManageMembers));
+        }
+        let owner = ActorFacts {
+            owns_organisation: true,
+            ..ActorFacts::default()
+        };
+        assert!(allows(owner, Action::ManageMembers), "also while inactive");
+        assert!(!allows(
+            ActorFacts {
+                is_operator: true,
+                ..ActorFacts::default()
+            },
+            Action::ManageMembers
+        ));
     }
 }

@@ -225,3 +225,16 @@ pub async fn find(db: &Db, job_id: &str) -> StoreResult<Option<JobRecord>> {
 fn parse_state(text: &str) -> StoreResult<JobState> {
     JobState::parse(text).ok_or_else(|| StoreError::Corrupt(format!("job state {text:?}")))
 }
+
+/// Jobs that are due now or running: the work a worker has in hand (jobs waiting for a later
+/// time do not count).
+pub async fn due_or_running(db: &Db, now: Timestamp) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM jobs
+         WHERE state = 'running' OR (state = 'pending' AND run_at <= $1)",
+    )
+    .bind(now.millis())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}

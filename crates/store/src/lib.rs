@@ -11,6 +11,7 @@ pub mod healthspaces;
 pub mod installation;
 pub mod jobs;
 pub mod mail;
+pub mod memberships;
 pub mod organisations;
 pub mod schema;
 pub mod sessions;

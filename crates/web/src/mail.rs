@@ -61,12 +61,22 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::EmailChanged { .. } => None,
             MailMessage::OwnerAdded { .. } => Some(format!("{base}/organisation")),
             MailMessage::OwnerInvited { .. } => Some(format!("{base}/register")),
+            MailMessage::Invitation { token, .. } => {
+                Some(format!("{base}/invitations/accept?token={token}"))
+            }
+            MailMessage::MembershipCancelled { .. } => Some(format!("{base}/account/memberships")),
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
             MailMessage::OwnerAdded { organisation }
             | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
+            MailMessage::Invitation { healthspace, .. }
+            | MailMessage::MembershipCancelled { healthspace } => ("", healthspace.as_str()),
             _ => ("", ""),
+        };
+        let role = match &mail.message {
+            MailMessage::Invitation { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
+            _ => String::new(),
         };
         let subject = self.t(lang, &format!("{stem}-subject"), &[]);
         let greeting = if mail.name.is_empty() {
@@ -81,6 +91,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("new_email", new_email),
                 ("organisation", organisation),
                 ("email", &mail.to),
+                ("role", &role),
             ],
         );
         let action_label = self.t(lang, &format!("{stem}-action"), &[]);

@@ -111,7 +111,12 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 20] = [
+    const TEMPLATES: [&str; 25] = [
+        include_str!("../templates/members.html"),
+        include_str!("../templates/invitation.html"),
+        include_str!("../templates/memberships.html"),
+        include_str!("../templates/cancel_membership.html"),
+        include_str!("../templates/connections.html"),
         include_str!("../templates/organisations.html"),
         include_str!("../templates/organisation.html"),
         include_str!("../templates/deactivate.html"),

@@ -69,6 +69,17 @@ pub enum MailMessage {
     OwnerInvited {
         organisation: String,
     },
+    /// You are invited into a Healthspace with a role (or reminded of it).
+    Invitation {
+        healthspace: String,
+        role: String,
+        token: String,
+        reminder: bool,
+    },
+    /// The care provider cancelled your membership.
+    MembershipCancelled {
+        healthspace: String,
+    },
 }
 
 impl MailMessage {
@@ -83,6 +94,11 @@ impl MailMessage {
             MailMessage::EmailChanged { .. } => "email_changed",
             MailMessage::OwnerAdded { .. } => "owner_added",
             MailMessage::OwnerInvited { .. } => "owner_invited",
+            MailMessage::Invitation {
+                reminder: false, ..
+            } => "invitation",
+            MailMessage::Invitation { reminder: true, .. } => "invitation_reminder",
+            MailMessage::MembershipCancelled { .. } => "membership_cancelled",
         }
     }
 }

@@ -6,8 +6,11 @@ pub mod assets;
 pub mod dev_inbox;
 pub mod health;
 pub mod healthspace;
+pub mod invitations;
 pub mod language;
 pub mod login;
+pub mod members;
+pub mod memberships;
 pub mod message;
 pub mod organisation;
 pub mod password;
@@ -79,6 +82,20 @@ pub fn routes() -> Router<WebState> {
             get(organisation::deactivate_confirm).post(organisation::deactivate),
         )
         .route("/h/{alias}", get(healthspace::login_page))
+        .route("/h/{alias}/members", get(members::list))
+        .route("/h/{alias}/invitations", post(members::invite))
+        .route("/h/{alias}/connections", post(members::connect))
+        .route("/h/{alias}/memberships/{id}/cancel", post(members::cancel))
+        .route(
+            "/invitations/accept",
+            get(invitations::show).post(invitations::accept),
+        )
+        .route("/account/memberships", get(memberships::list))
+        .route(
+            "/account/memberships/{id}/cancel",
+            get(memberships::cancel_confirm).post(memberships::cancel),
+        )
+        .route("/account/connections", get(memberships::connections))
         .route("/dev/inbox", get(dev_inbox::list))
         .route("/dev/inbox/{name}", get(dev_inbox::show))
         .route("/language", post(language::switch))

@@ -241,11 +241,12 @@ pub async fn deactivate_confirm(
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let healthspace = healthspaces::managed(&state.app, &session.account.id, &id).await?;
-    // Memberships arrive with the next part of this issue; until then there are none.
+    let memberships =
+        healthspaces::existing_memberships(&state.app, &session.account.id, &id).await?;
     render(&DeactivateTemplate {
         page,
         healthspace,
-        memberships: 0,
+        memberships,
     })
 }
 

@@ -1,0 +1,568 @@
+//! Memberships, invitations and connections (rule 6, SPEC §2): admins invite people with a
+//! role; the invited accept with a second identity check (their date of birth, when the admin
+//! gave one); either side can cancel; staff see a client only through a connection.
+
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::{self, MailMessage};
+use crate::worker::{JobError, JobHandler};
+use async_trait::async_trait;
+use carespace_core::accounts::Email;
+use carespace_core::audit::Outcome;
+use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::new_id;
+use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
+use carespace_core::language::Language;
+use carespace_core::memberships::{INVITATION_MS, MembershipState, REMINDER_AFTER_MS, Role};
+use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_core::time::{Date, Timestamp};
+use carespace_core::tokens;
+use carespace_store::jobs::{self, NewJob};
+use carespace_store::memberships::{self as store, ConnectionRow, InvitationRow, MembershipRow};
+use carespace_store::{
+    Tx, accounts as account_store, healthspaces as hs_store, organisations as org_store,
+};
+use serde::{Deserialize, Serialize};
+
+pub use carespace_store::memberships::{MemberFilter, MemberRow};
+
+/// What the policy needs about `account_id` in the Healthspace.
+pub(crate) async fn facts(
+    ctx: &AppContext,
+    healthspace: &hs_store::HealthspaceRow,
+    account_id: &str,
+) -> AppResult<ActorFacts> {
+    let roles = store::active_roles(&ctx.db, &healthspace.id, account_id).await?;
+    Ok(ActorFacts {
+        owns_organisation: org_store::is_owner(&ctx.db, &healthspace.organisation_id, account_id)
+            .await?,
+        is_operator: false,
+        role: roles.iter().filter_map(|r| Role::parse(r).ok()).max(),
+        healthspace_active: HealthspaceState::from_code(&healthspace.state)
+            == HealthspaceState::Active,
+    })
+}
+
+/// The Healthspace at `alias`, when the account may manage its members; otherwise "not found".
+pub async fn managed_healthspace(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+) -> AppResult<hs_store::HealthspaceRow> {
+    let healthspace = hs_store::find_by_any_alias(&ctx.db, alias)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if healthspace.alias != alias
+        || !policy::allows(
+            facts(ctx, &healthspace, account_id).await?,
+            Action::ManageMembers,
+        )
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(healthspace)
+}
+
+fn event<'a>(
+    actor: &'a str,
+    role: &'a str,
+    action: &'a str,
+    object_type: &'a str,
+    object_id: &'a str,
+) -> Event<'a> {
+    Event {
+        actor: Some(actor),
+        role,
+        action,
+        object_type,
+        object_id: Some(object_id),
+        outcome: Outcome::Success,
+    }
+}
+
+fn manager_role(facts: ActorFacts) -> &'static str {
+    if facts.owns_organisation {
+        "owner"
+    } else {
+        "admin"
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct InvitationInput {
+    pub email: String,
+    pub role: String,
+    /// Optional: when given, the invited person must enter the same date at acceptance.
+    pub birth_date: String,
+}
+
+pub const REMINDER_JOB: &str = "invitation_reminder";
+
+#[derive(Serialize, Deserialize)]
+struct Reminder {
+    invitation_id: String,
+    token: String,
+}
+
+/// Invites someone into the Healthspace with a role; reminders follow after 3 and 7 days.
+pub async fn invite(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    input: InvitationInput,
+    origin: &Origin,
+) -> AppResult<()> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let mut problems = Problems::default();
+    let email = problems.check("email", Email::parse(&input.email));
+    let role = problems.check("role", Role::parse(&input.role));
+    let birth_date = if input.birth_date.trim().is_empty() {
+        Some(None)
+    } else {
+        problems.check(
+            "birth_date",
+            Date::parse_iso(&input.birth_date)
+                .map(Some)
+                .ok_or("birth_date_invalid"),
+        )
+    };
+    problems.finish()?;
+    let (Some(email), Some(role), Some(birth_date)) = (email, role, birth_date) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let now = ctx.now();
+    let token = tokens::generate()?;
+    let invitation = InvitationRow {
+        id: new_id(),
+        healthspace_id: healthspace.id.clone(),
+        email: email.as_str().to_owned(),
+        role: role.code().to_owned(),
+        birth_date: birth_date.map(|d| d.to_string()),
+        invited_by: actor.to_owned(),
+        expires_at: now.plus_millis(INVITATION_MS),
+    };
+    let facts = facts(ctx, &healthspace, actor).await?;
+    let mut tx = ctx.db.begin().await?;
+    store::insert_invitation(&mut tx, &invitation, &tokens::hash(&token), now).await?;
+    let language = recipient_language(&mut tx, email.as_str()).await?;
+    let message = MailMessage::Invitation {
+        healthspace: healthspace.name.clone(),
+        role: role.code().to_owned(),
+        token: token.clone(),
+        reminder: false,
+    };
+    mail::enqueue(&mut tx, email.as_str(), "", language, message, now).await?;
+    let payload = serde_json::to_string(&Reminder {
+        invitation_id: invitation.id.clone(),
+        token,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    for (n, after) in REMINDER_AFTER_MS.iter().enumerate() {
+        let key = format!("reminder:{}:{n}", invitation.id);
+        let job = NewJob {
+            kind: REMINDER_JOB,
+            payload: &payload,
+            idempotency_key: Some(&key),
+            run_at: now.plus_millis(*after),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        };
+        jobs::enqueue(&mut tx, &job, now).await?;
+    }
+    audit::record(
+        &mut tx,
+        origin,
+        event(
+            actor,
+            manager_role(facts),
+            "invitation_sent",
+            "invitation",
+            &invitation.id,
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn recipient_language(tx: &mut Tx, email: &str) -> AppResult<Language> {
+    Ok(account_store::find_by_email_in(tx, email)
+        .await?
+        .and_then(|a| a.language.parse().ok())
+        .unwrap_or(Language::Nl))
+}
+
+/// Sends an invitation's reminder, unless it was accepted, revoked or expired meanwhile.
+pub struct ReminderHandler;
+
+#[async_trait]
+impl JobHandler for ReminderHandler {
+    fn kind(&self) -> &'static str {
+        REMINDER_JOB
+    }
+
+    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
+        let reminder: Reminder = serde_json::from_str(payload)
+            .map_err(|e| JobError(format!("unreadable reminder: {e}")))?;
+        let fail = |e: &dyn std::fmt::Display| JobError(e.to_string());
+        let now = ctx.now();
+        let Some(invitation) = store::open_invitation_by_id(&ctx.db, &reminder.invitation_id, now)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let Some(healthspace) = hs_store::find(&ctx.db, &invitation.healthspace_id)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let mut tx = ctx.db.begin().await.map_err(|e| fail(&e))?;
+        let language = recipient_language(&mut tx, &invitation.email)
+            .await
+            .map_err(|e| fail(&e))?;
+        let message = MailMessage::Invitation {
+            healthspace: healthspace.name,
+            role: invitation.role,
+            token: reminder.token,
+            reminder: true,
+        };
+        mail::enqueue(&mut tx, &invitation.email, "", language, message, now)
+            .await
+            .map_err(|e| fail(&e))?;
+        tx.commit().await.map_err(|e| fail(&e))
+    }
+}
+
+/// What the invited person sees before accepting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationView {
+    pub healthspace: String,
+    pub alias: String,
+    pub role: Role,
+    /// The admin gave a date of birth: the invited person must enter theirs.
+    pub asks_birth_date: bool,
+}
+
+pub async fn view_invitation(ctx: &AppContext, token: &str) -> AppResult<InvitationView> {
+    let (invitation, healthspace) = open(ctx, token).await?;
+    Ok(InvitationView {
+        healthspace: healthspace.name,
+        alias: healthspace.alias,
+        role: Role::parse(&invitation.role).map_err(|_| AppError::LinkInvalid)?,
+        asks_birth_date: invitation.birth_date.is_some(),
+    })
+}
+
+async fn open(
+    ctx: &AppContext,
+    token: &str,
+) -> AppResult<(InvitationRow, hs_store::HealthspaceRow)> {
+    if !tokens::is_well_formed(token) {
+        return Err(AppError::LinkInvalid);
+    }
+    let invitation = store::open_invitation(&ctx.db, &tokens::hash(token), ctx.now())
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let healthspace = hs_store::find(&ctx.db, &invitation.healthspace_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    Ok((invitation, healthspace))
+}
+
+/// Accepts an invitation as the logged-in account; returns the Healthspace's alias. When the
+/// admin gave a date of birth, the one entered must match it and the account's own.
+pub async fn accept(
+    ctx: &AppContext,
+    account_id: &str,
+    token: &str,
+    birth_date: &str,
+    origin: &Origin,
+) -> AppResult<String> {
+    let (invitation, healthspace) = open(ctx, token).await?;
+    let account = account_store::find(&ctx.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    if let Some(expected) = &invitation.birth_date {
+        let entered = Date::parse_iso(birth_date).map(|d| d.to_string());
+        if entered.as_deref() != Some(expected.as_str()) || account.birth_date != *expected {
+            let mut tx = ctx.db.begin().await?;
+            let mut denied = event(
+                account_id,
+                "self",
+                "invitation_identity_check_failed",
+                "invitation",
+                &invitation.id,
+            );
+            denied.outcome = Outcome::Denied;
+            audit::record(&mut tx, origin, denied, now).await?;
+            tx.commit().await?;
+            return Err(AppError::field("birth_date", "birth_date_mismatch"));
+        }
+    }
+    let mut tx = ctx.db.begin().await?;
+    if !store::accept_invitation(&mut tx, &invitation.id, account_id, now).await? {
+        return Err(AppError::LinkInvalid);
+    }
+    let already = store::active_roles(&ctx.db, &healthspace.id, account_id).await?;
+    if !already.contains(&invitation.role) {
+        let membership = MembershipRow {
+            id: new_id(),
+            healthspace_id: healthspace.id.clone(),
+            account_id: account_id.to_owned(),
+            role: invitation.role.clone(),
+            state: MembershipState::Active.code().to_owned(),
+            created_at: now,
+            cancelled_at: None,
+            cancelled_by: None,
+        };
+        store::insert(&mut tx, &membership).await?;
+        audit::record(
+            &mut tx,
+            origin,
+            event(
+                account_id,
+                "self",
+                "membership_created",
+                "membership",
+                &membership.id,
+            ),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(healthspace.alias)
+}
+
+/// A membership as its member sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyMembership {
+    pub id: String,
+    pub healthspace: String,
+    pub alias: String,
+    pub role: Role,
+    pub state: MembershipState,
+    pub since: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+}
+
+pub async fn mine(ctx: &AppContext, account_id: &str) -> AppResult<Vec<MyMembership>> {
+    let mut out = Vec::new();
+    for m in store::of_account(&ctx.db, account_id).await? {
+        let Some(healthspace) = hs_store::find(&ctx.db, &m.healthspace_id).await? else {
+            continue;
+        };
+        out.push(MyMembership {
+            role: Role::parse(&m.role).unwrap_or(Role::Client),
+            state: MembershipState::from_code(&m.state),
+            id: m.id,
+            healthspace: healthspace.name,
+            alias: healthspace.alias,
+            since: m.created_at,
+            cancelled_at: m.cancelled_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The member cancels their own membership. Staff of the Healthspace lose access to them at
+/// once (their connections end); the client keeps everything.
+pub async fn cancel_own(
+    ctx: &AppContext,
+    account_id: &str,
+    membership_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let membership = store::find(&ctx.db, membership_id)
+        .await?
+        .filter(|m| m.account_id == account_id)
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if store::cancel(&mut tx, &membership.id, account_id, now).await? {
+        store::end_connections_of(
+            &mut tx,
+            &membership.healthspace_id,
+            account_id,
+            account_id,
+            now,
+        )
+        .await?;
+        let record = event(
+            account_id,
+            "self",
+            "membership_cancelled",
+            "membership",
+            &membership.id,
+        );
+        audit::record_about(
+            &mut tx,
+            origin,
+            record,
+            account_id,
+            &membership.healthspace_id,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An admin or owner cancels someone's membership: same effect, and the member is emailed.
+pub async fn cancel_by_provider(
+    ctx: &AppContext,
+    actor: &str,
+    membership_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let membership = store::find(&ctx.db, membership_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let healthspace = hs_store::find(&ctx.db, &membership.healthspace_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = facts(ctx, &healthspace, actor).await?;
+    if !policy::allows(facts, Action::ManageMembers) {
+        return Err(AppError::NotFound);
+    }
+    let member = account_store::find(&ctx.db, &membership.account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if store::cancel(&mut tx, &membership.id, actor, now).await? {
+        store::end_connections_of(&mut tx, &healthspace.id, &member.id, actor, now).await?;
+        let language = member.language.parse().unwrap_or(Language::Nl);
+        let message = MailMessage::MembershipCancelled {
+            healthspace: healthspace.name.clone(),
+        };
+        mail::enqueue(
+            &mut tx,
+            &member.email,
+            &member.full_name,
+            language,
+            message,
+            now,
+        )
+        .await?;
+        let role = manager_role(facts);
+        let record = event(
+            actor,
+            role,
+            "membership_cancelled",
+            "membership",
+            &membership.id,
+        );
+        audit::record_about(&mut tx, origin, record, &member.id, &healthspace.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One page of the members list.
+#[derive(Debug, Clone)]
+pub struct MembersPage {
+    pub members: Vec<MemberRow>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<String>,
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+pub async fn members(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    filter: &MemberFilter<'_>,
+) -> AppResult<MembersPage> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let mut members = store::page(&ctx.db, &healthspace.id, filter, PAGE_SIZE + 1).await?;
+    let next = if members.len() as i64 > PAGE_SIZE {
+        members.truncate(PAGE_SIZE as usize);
+        members.last().map(|m| m.membership.id.clone())
+    } else {
+        None
+    };
+    Ok(MembersPage { members, next })
+}
+
+/// Connects a staff member (or admin) to a client of the same Healthspace, both named by email.
+pub async fn connect(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    staff_email: &str,
+    client_email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let facts = facts(ctx, &healthspace, actor).await?;
+    let member_with = |email: &str, roles: &'static [&'static str], field: &'static str| {
+        let ctx = ctx.clone();
+        let healthspace_id = healthspace.id.clone();
+        let email = email.trim().to_lowercase();
+        async move {
+            let account = account_store::find_by_email(&ctx.db, &email).await?;
+            let Some(account) = account else {
+                return Err(AppError::field(field, "not_a_member"));
+            };
+            let held = store::active_roles(&ctx.db, &healthspace_id, &account.id).await?;
+            if held.iter().any(|r| roles.contains(&r.as_str())) {
+                Ok(account)
+            } else {
+                Err(AppError::field(field, "not_a_member"))
+            }
+        }
+    };
+    let staff = member_with(staff_email, &["staff", "admin"], "staff").await?;
+    let client = member_with(client_email, &["client"], "client").await?;
+    if store::is_connected(&ctx.db, &healthspace.id, &staff.id, &client.id).await? {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let connection = ConnectionRow {
+        id: new_id(),
+        healthspace_id: healthspace.id.clone(),
+        staff_account_id: staff.id.clone(),
+        client_account_id: client.id.clone(),
+        created_at: now,
+    };
+    let mut tx = ctx.db.begin().await?;
+    store::insert_connection(&mut tx, &connection, actor).await?;
+    let record = event(
+        actor,
+        manager_role(facts),
+        "connection_created",
+        "connection",
+        &connection.id,
+    );
+    audit::record_about(&mut tx, origin, record, &client.id, &healthspace.id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "My connections": who is connected to the client, where, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyConnection {
+    pub staff_name: String,
+    pub healthspace: String,
+    pub since: Timestamp,
+}
+
+pub async fn my_connections(ctx: &AppContext, account_id: &str) -> AppResult<Vec<MyConnection>> {
+    let mut out = Vec::new();
+    for (connection, staff_name) in store::connections_of_client(&ctx.db, account_id).await? {
+        let healthspace = hs_store::find(&ctx.db, &connection.healthspace_id).await?;
+        out.push(MyConnection {
+            staff_name,
+            healthspace: healthspace.map(|h| h.name).unwrap_or_default(),
+            since: connection.created_at,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,56 @@
+//! Memberships: an account's role in a Healthspace (SPEC §2, rule 6).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Client,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Client, Role::Staff, Role::Admin];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Role, &'static str> {
+        match code {
+            "client" => Ok(Role::Client),
+            "staff" => Ok(Role::Staff),
+            "admin" => Ok(Role::Admin),
+            _ => Err("role_invalid"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipState {
+    Active,
+    Cancelled,
+}
+
+impl MembershipState {
+    pub const fn code(self) -> &'static str {
+        match self {
+            MembershipState::Active => "active",
+            MembershipState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> MembershipState {
+        if code == "active" {
+            MembershipState::Active
+        } else {
+            MembershipState::Cancelled
+        }
+    }
+}
+
+/// An invitation is valid for two weeks; reminders go out after 3 and 7 days.
+pub const INVITATION_MS: i64 = 14 * 24 * 3_600_000;
+pub const REMINDER_AFTER_MS: [i64; 2] = [3 * 24 * 3_600_000, 7 * 24 * 3_600_000];

@@ -1,0 +1,375 @@
+//! Memberships, invitations and connections.
+
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::tx::Tx;
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRow {
+    pub id: String,
+    pub healthspace_id: String,
+    pub account_id: String,
+    pub role: String,
+    pub state: String,
+    pub created_at: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+    pub cancelled_by: Option<String>,
+}
+
+/// A membership with the member's name and email, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub membership: MembershipRow,
+    pub full_name: String,
+    pub email: String,
+}
+
+const COLUMNS: &str = "m.id, m.healthspace_id, m.account_id, m.role, m.state, m.created_at,
+                       m.cancelled_at, m.cancelled_by";
+
+fn from_row(row: &AnyRow) -> StoreResult<MembershipRow> {
+    Ok(MembershipRow {
+        id: row.try_get("id")?,
+        healthspace_id: row.try_get("healthspace_id")?,
+        account_id: row.try_get("account_id")?,
+        role: row.try_get("role")?,
+        state: row.try_get("state")?,
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        cancelled_at: row
+            .try_get::<Option<i64>, _>("cancelled_at")?
+            .map(Timestamp::from_millis),
+        cancelled_by: row.try_get("cancelled_by")?,
+    })
+}
+
+pub async fn insert(tx: &mut Tx, m: &MembershipRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO memberships (id, healthspace_id, account_id, role, state, created_at)
+         VALUES ($1, $2, $3, $4, 'active', $5)",
+    )
+    .bind(&m.id)
+    .bind(&m.healthspace_id)
+    .bind(&m.account_id)
+    .bind(&m.role)
+    .bind(m.created_at.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The account's active roles in a Healthspace.
+pub async fn active_roles(
+    db: &Db,
+    healthspace_id: &str,
+    account_id: &str,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT role FROM memberships WHERE healthspace_id = $1 AND account_id = $2 AND state = 'active'",
+    )
+    .bind(healthspace_id)
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("role")?)).collect()
+}
+
+pub async fn find(db: &Db, id: &str) -> StoreResult<Option<MembershipRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM memberships m WHERE m.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The account's memberships, newest first.
+pub async fn of_account(db: &Db, account_id: &str) -> StoreResult<Vec<MembershipRow>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM memberships m WHERE m.account_id = $1 ORDER BY m.id DESC");
+    let rows = sqlx::query(&sql)
+        .bind(account_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Cancels an active membership; false when it was not active.
+pub async fn cancel(tx: &mut Tx, id: &str, by: &str, now: Timestamp) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE memberships SET state = 'cancelled', cancelled_at = $3, cancelled_by = $2
+         WHERE id = $1 AND state = 'active'",
+    )
+    .bind(id)
+    .bind(by)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// What the members list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter<'a> {
+    pub role: Option<&'a str>,
+    pub state: Option<&'a str>,
+    /// Part of the name or email address.
+    pub search: Option<&'a str>,
+    /// Keyset: only memberships after this id (they are UUIDv7, so in order of joining).
+    pub after: Option<&'a str>,
+}
+
+/// One page of a Healthspace's members: never the whole table.
+pub async fn page(
+    db: &Db,
+    healthspace_id: &str,
+    filter: &MemberFilter<'_>,
+    limit: i64,
+) -> StoreResult<Vec<MemberRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, a.full_name, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE m.healthspace_id = $1
+           AND ($2 = '' OR m.role = $2)
+           AND ($3 = '' OR m.state = $3)
+           AND ($4 = '' OR LOWER(a.full_name) LIKE $4 OR a.email LIKE $4)
+           AND m.id > $5
+         ORDER BY m.id LIMIT $6"
+    );
+    let search = filter
+        .search
+        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_default();
+    let rows = sqlx::query(&sql)
+        .bind(healthspace_id)
+        .bind(filter.role.unwrap_or(""))
+        .bind(filter.state.unwrap_or(""))
+        .bind(search)
+        .bind(filter.after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(MemberRow {
+                membership: from_row(row)?,
+                full_name: row.try_get("full_name")?,
+                email: row.try_get("email")?,
+            })
+        })
+        .collect()
+}
+
+/// Existing memberships of a Healthspace (active ones; they count in seats even while the
+/// Healthspace is inactive).
+pub async fn count_active(db: &Db, healthspace_id: &str) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships WHERE healthspace_id = $1 AND state = 'active'",
+    )
+    .bind(healthspace_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub id: String,
+    pub healthspace_id: String,
+    pub email: String,
+    pub role: String,
+    pub birth_date: Option<String>,
+    pub invited_by: String,
+    pub expires_at: Timestamp,
+}
+
+pub async fn insert_invitation(
+    tx: &mut Tx,
+    invitation: &InvitationRow,
+    token_hash: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO invitations (id, token_hash, healthspace_id, email, role, birth_date, invited_by,
+                                  created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&invitation.id)
+    .bind(token_hash)
+    .bind(&invitation.healthspace_id)
+    .bind(&invitation.email)
+    .bind(&invitation.role)
+    .bind(&invitation.birth_date)
+    .bind(&invitation.invited_by)
+    .bind(now.millis())
+    .bind(invitation.expires_at.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+const INVITATION_COLUMNS: &str =
+    "id, healthspace_id, email, role, birth_date, invited_by, expires_at";
+
+fn invitation_from_row(row: &AnyRow) -> StoreResult<InvitationRow> {
+    Ok(InvitationRow {
+        id: row.try_get("id")?,
+        healthspace_id: row.try_get("healthspace_id")?,
+        email: row.try_get("email")?,
+        role: row.try_get("role")?,
+        birth_date: row.try_get("birth_date")?,
+        invited_by: row.try_get("invited_by")?,
+        expires_at: Timestamp::from_millis(row.try_get("expires_at")?),
+    })
+}
+
+/// An open invitation (not accepted, revoked or expired) by its token's hash.
+pub async fn open_invitation(
+    db: &Db,
+    token_hash: &str,
+    now: Timestamp,
+) -> StoreResult<Option<InvitationRow>> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(token_hash)
+        .bind(now.millis())
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(invitation_from_row).transpose()
+}
+
+/// An invitation by id, while it is still open.
+pub async fn open_invitation_by_id(
+    db: &Db,
+    id: &str,
+    now: Timestamp,
+) -> StoreResult<Option<InvitationRow>> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(now.millis())
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(invitation_from_row).transpose()
+}
+
+/// Marks an open invitation accepted; false when someone was first (or it closed meanwhile).
+pub async fn accept_invitation(
+    tx: &mut Tx,
+    id: &str,
+    account_id: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE invitations SET accepted_at = $3, accepted_by = $2
+         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3",
+    )
+    .bind(id)
+    .bind(account_id)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub id: String,
+    pub healthspace_id: String,
+    pub staff_account_id: String,
+    pub client_account_id: String,
+    pub created_at: Timestamp,
+}
+
+pub async fn insert_connection(
+    tx: &mut Tx,
+    c: &ConnectionRow,
+    created_by: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO connections (id, healthspace_id, staff_account_id, client_account_id, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&c.id)
+    .bind(&c.healthspace_id)
+    .bind(&c.staff_account_id)
+    .bind(&c.client_account_id)
+    .bind(c.created_at.millis())
+    .bind(created_by)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A client's connections that have not ended, with the staff member's name, oldest first.
+pub async fn connections_of_client(
+    db: &Db,
+    client_account_id: &str,
+) -> StoreResult<Vec<(ConnectionRow, String)>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.healthspace_id, c.staff_account_id, c.client_account_id, c.created_at, a.full_name
+         FROM connections c JOIN accounts a ON a.id = c.staff_account_id
+         WHERE c.client_account_id = $1 AND c.ended_at IS NULL ORDER BY c.created_at, c.id",
+    )
+    .bind(client_account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                ConnectionRow {
+                    id: row.try_get("id")?,
+                    healthspace_id: row.try_get("healthspace_id")?,
+                    staff_account_id: row.try_get("staff_account_id")?,
+                    client_account_id: row.try_get("client_account_id")?,
+                    created_at: Timestamp::from_millis(row.try_get("created_at")?),
+                },
+                row.try_get("full_name")?,
+            ))
+        })
+        .collect()
+}
+
+/// Whether staff and client are connected in the Healthspace now.
+pub async fn is_connected(
+    db: &Db,
+    healthspace_id: &str,
+    staff: &str,
+    client: &str,
+) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM connections
+         WHERE healthspace_id = $1 AND staff_account_id = $2 AND client_account_id = $3 AND ended_at IS NULL",
+    )
+    .bind(healthspace_id)
+    .bind(staff)
+    .bind(client)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Ends the connections of a member in a Healthspace (their membership ended).
+pub async fn end_connections_of(
+    tx: &mut Tx,
+    healthspace_id: &str,
+    account_id: &str,
+    by: &str,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE connections SET ended_at = $4, ended_by = $3
+         WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2) AND ended_at IS NULL",
+    )
+    .bind(healthspace_id)
+    .bind(account_id)
+    .bind(by)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,223 @@
+//! A Healthspace's members, for its admins and the organisation's owners: the list (search,
+//! filters, keyset pages), invitations, cancelling memberships and connecting staff to clients.
+
+use crate::auth::SignedIn;
+use crate::client::{Client, origin};
+use crate::errors::WebError;
+use crate::forms::{FormState, problems};
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::AppResult;
+use carespace_app::memberships::{self, InvitationInput, MemberFilter, MembersPage};
+use carespace_app::sessions::CurrentSession;
+use carespace_core::memberships::Role;
+
+use http::StatusCode;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    done: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersTemplate {
+    page: Page,
+    alias: String,
+    query: ListQuery,
+    list: MembersPage,
+    invite: FormState,
+    connect: FormState,
+    notice: Option<String>,
+}
+
+impl MembersTemplate {
+    fn roles(&self) -> [Role; 3] {
+        Role::ALL
+    }
+
+    fn role_label(&self, code: &str) -> String {
+        self.page.t(&format!("role-{code}"))
+    }
+
+    fn next_link(&self, after: &str) -> String {
+        let query = [
+            ("q", self.query.q.as_str()),
+            ("role", &self.query.role),
+            ("state", &self.query.state),
+            ("after", after),
+        ];
+        format!(
+            "/h/{}/members?{}",
+            self.alias,
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        )
+    }
+}
+
+async fn load(
+    state: &WebState,
+    session: &CurrentSession,
+    alias: &str,
+    query: &ListQuery,
+) -> AppResult<MembersPage> {
+    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let (q, role, st, after) = (
+        non_empty(&query.q),
+        non_empty(&query.role),
+        non_empty(&query.state),
+        non_empty(&query.after),
+    );
+    let filter = MemberFilter {
+        role: role.as_deref(),
+        state: st.as_deref(),
+        search: q.as_deref(),
+        after: after.as_deref(),
+    };
+    memberships::members(&state.app, &session.account.id, alias, &filter).await
+}
+
+async fn template(
+    state: &WebState,
+    page: Page,
+    session: &CurrentSession,
+    alias: String,
+    query: ListQuery,
+) -> Result<MembersTemplate, WebError> {
+    let list = load(state, session, &alias, &query).await?;
+    let key = match query.done.as_str() {
+        "invited" => Some("members-invited"),
+        "cancelled" => Some("members-cancelled"),
+        "connected" => Some("members-connected"),
+        _ => None,
+    };
+    let notice = key.map(|k| page.t(k));
+    Ok(MembersTemplate {
+        page,
+        alias,
+        query,
+        list,
+        invite: FormState::new(),
+        connect: FormState::new(),
+        notice,
+    })
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(alias): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    Ok(render(&template(&state, page, &session, alias, query).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+pub async fn invite(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(alias): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, WebError> {
+    let input = InvitationInput {
+        email: form.email.clone(),
+        role: form.role.clone(),
+        birth_date: form.birth_date.clone(),
+    };
+    let origin = origin(&client, Some(&session));
+    match memberships::invite(&state.app, &session.account.id, &alias, input, &origin).await {
+        Ok(()) => Ok(Redirect::to(&format!("/h/{alias}/members?done=invited")).into_response()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let mut t = template(&state, page, &session, alias, ListQuery::default()).await?;
+            t.invite = FormState::new()
+                .with_value("email", &form.email)
+                .with_value("role", &form.role)
+                .with_value("birth_date", &form.birth_date)
+                .with_problems(&t.page, problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConnectForm {
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    client: String,
+}
+
+pub async fn connect(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(alias): Path<String>,
+    Form(form): Form<ConnectForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    match memberships::connect(
+        &state.app,
+        &session.account.id,
+        &alias,
+        &form.staff,
+        &form.client,
+        &origin,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/h/{alias}/members?done=connected")).into_response()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let mut t = template(&state, page, &session, alias, ListQuery::default()).await?;
+            t.connect = FormState::new()
+                .with_value("staff", &form.staff)
+                .with_value("client", &form.client)
+                .with_problems(&t.page, problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
+        }
+    }
+}
+
+pub async fn cancel(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path((alias, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    memberships::managed_healthspace(&state.app, &session.account.id, &alias).await?;
+    let origin = origin(&client, Some(&session));
+    memberships::cancel_by_provider(&state.app, &session.account.id, &id, &origin).await?;
+    Ok(Redirect::to(&format!("/h/{alias}/members?done=cancelled")).into_response())
+}

@@ -1,0 +1,497 @@
+//! Memberships, invitations and connections (rule 6, SPEC §2).
+
+use carespace_app::audit::Origin;
+use carespace_app::{healthspaces, organisations};
+use carespace_core::healthspaces::HealthspaceState;
+use carespace_store::audit::entries_after;
+use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
+
+/// An active Healthspace `alias` of an organisation owned by Olga; returns Olga's browser.
+async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
+    let olga = Person::new("Olga");
+    app.sign_up(&olga).await;
+    let org = organisations::create(&app.ctx, "De Linde", &olga.email, &Origin::default())
+        .await
+        .unwrap();
+    let olga_id = account_id(app, &olga.email).await;
+    let hs = healthspaces::create(
+        &app.ctx,
+        &olga_id,
+        &org.id,
+        "De Linde",
+        alias,
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    healthspaces::set_state(
+        &app.ctx,
+        &olga_id,
+        &hs.id,
+        HealthspaceState::Active,
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    app.logged_in(&olga).await
+}
+
+async fn account_id(app: &TestApp, email: &str) -> String {
+    carespace_store::accounts::find_by_email(&app.ctx.db, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn invite(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    alias: &str,
+    email: &str,
+    role: &str,
+    birth_date: &str,
+) -> reqwest::Response {
+    let token = app.token_with(admin, &format!("/h/{alias}/members")).await;
+    app.post_with(
+        admin,
+        &format!("/h/{alias}/invitations"),
+        &[
+            ("csrf_token", &token),
+            ("email", email),
+            ("role", role),
+            ("birth_date", birth_date),
+        ],
+    )
+    .await
+}
+
+/// The person accepts the newest invitation emailed to them, entering `birth_date`.
+async fn accept(
+    app: &TestApp,
+    client: &reqwest::Client,
+    person: &Person,
+    birth_date: &str,
+) -> reqwest::Response {
+    let mail = app
+        .mails_to(&person.email)
+        .await
+        .into_iter()
+        .rfind(|m| m.text.contains("/invitations/accept"))
+        .expect("an invitation");
+    let link = link_in(&mail, "/invitations/accept?token=");
+    let html = app.get_with(client, &link).await.text().await.unwrap();
+    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
+    let token = link.split_once("token=").unwrap().1;
+    app.post_with(
+        client,
+        "/invitations/accept",
+        &[
+            ("csrf_token", &csrf),
+            ("token", token),
+            ("birth_date", birth_date),
+        ],
+    )
+    .await
+}
+
+async fn connect(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    alias: &str,
+    staff: &str,
+    client: &str,
+) -> reqwest::Response {
+    let token = app.token_with(admin, &format!("/h/{alias}/members")).await;
+    app.post_with(
+        admin,
+        &format!("/h/{alias}/connections"),
+        &[("csrf_token", &token), ("staff", staff), ("client", client)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn invited_people_join_get_connected_and_the_client_cancels() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let bram = Person::new("Bram");
+    let cleo = Person::new("Cleo");
+    assert_eq!(
+        invite(&app, &owner, "de-linde", &bram.email, "staff", "")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        invite(
+            &app,
+            &owner,
+            "de-linde",
+            &cleo.email,
+            "client",
+            &cleo.birth_date
+        )
+        .await
+        .status(),
+        303
+    );
+    let invitation = app.last_mail_to(&cleo.email).await;
+    assert_eq!(
+        invitation.subject,
+        "Je bent uitgenodigd voor een Healthspace"
+    );
+    assert!(
+        invitation.text.contains("als Cliënt"),
+        "{}",
+        invitation.text
+    );
+
+    // Not logged in: the invitation asks to log in or register first.
+    let link = link_in(&invitation, "/invitations/accept?token=");
+    let anonymous = app
+        .get_with(&new_client(), &link)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(anonymous.contains("Log in om te accepteren"));
+
+    app.sign_up(&bram).await;
+    app.sign_up(&cleo).await;
+    let bram_browser = app.logged_in(&bram).await;
+    let cleo_browser = app.logged_in(&cleo).await;
+    assert_eq!(accept(&app, &bram_browser, &bram, "").await.status(), 303);
+
+    let wrong = accept(&app, &cleo_browser, &cleo, "1991-05-31").await;
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("komt niet overeen"));
+    let joined = accept(&app, &cleo_browser, &cleo, &cleo.birth_date).await;
+    assert_eq!(joined.status(), 303);
+    assert_eq!(joined.headers()["location"], "/h/de-linde");
+
+    assert_eq!(
+        connect(&app, &owner, "de-linde", &bram.email, &cleo.email)
+            .await
+            .status(),
+        303
+    );
+    let mine = app
+        .get_with(&cleo_browser, "/account/connections")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Bram Jansen") && mine.contains("De Linde"));
+
+    // Cleo cancels: Bram loses the connection at once; Cleo's membership is kept as cancelled.
+    let memberships = app
+        .get_with(&cleo_browser, "/account/memberships")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let id_start =
+        memberships.find("/account/memberships/").unwrap() + "/account/memberships/".len();
+    let id = &memberships[id_start..id_start + 36];
+    let confirm = app
+        .get_with(&cleo_browser, &format!("/account/memberships/{id}/cancel"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        confirm.contains("kunnen de medewerkers van deze Healthspace je dossier niet meer zien")
+    );
+    let token = app.token_with(&cleo_browser, "/account/memberships").await;
+    let cancelled = app
+        .post_with(
+            &cleo_browser,
+            &format!("/account/memberships/{id}/cancel"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(cancelled.status(), 303);
+    let after = app
+        .get_with(&cleo_browser, "/account/connections")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!after.contains("Bram Jansen"));
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    let cleo_id = account_id(&app, &cleo.email).await;
+    let bram_id = account_id(&app, &bram.email).await;
+    assert!(
+        !carespace_store::memberships::is_connected(&app.ctx.db, &hs.id, &bram_id, &cleo_id)
+            .await
+            .unwrap()
+    );
+    let stored = carespace_store::memberships::find(&app.ctx.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, "cancelled");
+    assert_eq!(stored.cancelled_by.as_deref(), Some(cleo_id.as_str()));
+
+    let actions: Vec<String> = entries_after(&app.ctx.db, 0, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .collect();
+    for expected in [
+        "invitation_sent",
+        "invitation_identity_check_failed",
+        "membership_created",
+        "connection_created",
+        "membership_cancelled",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected}: {actions:?}"
+        );
+    }
+    let connection_entry = entries_after(&app.ctx.db, 0, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.record.action == "connection_created")
+        .unwrap();
+    assert_eq!(
+        connection_entry.record.client_account_id.as_deref(),
+        Some(cleo_id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_provider_cancels_and_the_client_is_emailed() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let cleo = Person::new("Cleo");
+    app.sign_up(&cleo).await;
+    invite(&app, &owner, "de-linde", &cleo.email, "client", "").await;
+    let cleo_browser = app.logged_in(&cleo).await;
+    accept(&app, &cleo_browser, &cleo, "").await;
+    let list = app
+        .get_with(&owner, "/h/de-linde/members")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Cleo Jansen"));
+    let start = list.find("/h/de-linde/memberships/").unwrap();
+    let action = &list[start..list[start..].find('"').unwrap() + start];
+    let token = app.token_with(&owner, "/h/de-linde/members").await;
+    assert_eq!(
+        app.post_with(&owner, action, &[("csrf_token", &token)])
+            .await
+            .status(),
+        303
+    );
+    let mail = app.last_mail_to(&cleo.email).await;
+    assert_eq!(mail.subject, "Je lidmaatschap is opgezegd");
+    assert!(
+        !mail.text.to_lowercase().contains("dossier:"),
+        "no health content"
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_reminded_after_3_and_7_days_and_expire() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    invite(&app, &owner, "de-linde", "dirk@example.nl", "client", "").await;
+    assert_eq!(app.mails_to("dirk@example.nl").await.len(), 1);
+    app.advance(3 * 24 * 3_600_000 + 1_000);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mails = app.mails_to("dirk@example.nl").await;
+    assert_eq!(mails.len(), 2);
+    assert_eq!(
+        mails[1].subject,
+        "Herinnering: je bent uitgenodigd voor een Healthspace"
+    );
+    app.advance(11 * 24 * 3_600_000);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let link = link_in(
+        &app.mails_to("dirk@example.nl").await[0],
+        "/invitations/accept",
+    );
+    assert_eq!(
+        app.get_with(&new_client(), &link).await.status(),
+        400,
+        "expired after 14 days"
+    );
+}
+
+#[tokio::test]
+async fn only_admins_and_owners_see_the_members_and_only_in_an_active_healthspace() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let (bram, ali) = (Person::new("Bram"), Person::new("Ali"));
+    app.sign_up(&bram).await;
+    app.sign_up(&ali).await;
+    invite(&app, &owner, "de-linde", &bram.email, "staff", "").await;
+    invite(&app, &owner, "de-linde", &ali.email, "admin", "").await;
+    let bram_browser = app.logged_in(&bram).await;
+    let ali_browser = app.logged_in(&ali).await;
+    accept(&app, &bram_browser, &bram, "").await;
+    accept(&app, &ali_browser, &ali, "").await;
+    assert_eq!(
+        app.get_with(&ali_browser, "/h/de-linde/members")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_with(&bram_browser, "/h/de-linde/members")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get_with(&owner, "/h/de-linde/members").await.status(),
+        200
+    );
+
+    // Deactivated: the admin is locked out, the owner is not; memberships stay.
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    let owner_id = account_id(&app, "olga@example.nl").await;
+    healthspaces::set_state(
+        &app.ctx,
+        &owner_id,
+        &hs.id,
+        HealthspaceState::Inactive,
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get_with(&ali_browser, "/h/de-linde/members")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get_with(&owner, "/h/de-linde/members").await.status(),
+        200
+    );
+    assert_eq!(
+        heading(
+            &app.get_with(&bram_browser, "/h/de-linde")
+                .await
+                .text()
+                .await
+                .unwrap()
+        ),
+        "Deze Healthspace is niet beschikbaar"
+    );
+    let confirm = app
+        .get_with(&owner, &format!("/healthspaces/{}/deactivate", hs.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(confirm.contains("Er zijn 2 bestaande lidmaatschappen."));
+    healthspaces::set_state(
+        &app.ctx,
+        &owner_id,
+        &hs.id,
+        HealthspaceState::Active,
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get_with(&ali_browser, "/h/de-linde/members")
+            .await
+            .status(),
+        200,
+        "valid again"
+    );
+}
+
+#[tokio::test]
+async fn the_members_list_pages_by_keyset_and_filters() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = carespace_core::time::Timestamp::from_millis(1_700_000_000_000);
+    let mut tx = app.ctx.db.begin().await.unwrap();
+    for n in 0..30 {
+        let id = carespace_core::ids::new_id();
+        carespace_store::accounts::insert(
+            &mut tx,
+            &carespace_store::accounts::AccountRow {
+                id: id.clone(),
+                email: format!("member{n:02}@example.nl"),
+                full_name: format!("Member {n:02}"),
+                birth_date: "1980-01-01".into(),
+                password_hash: "x".into(),
+                language: "nl".into(),
+                phone: None,
+                photo_id: None,
+                email_verified_at: Some(now),
+                created_at: now,
+            },
+        )
+        .await
+        .unwrap();
+        carespace_store::memberships::insert(
+            &mut tx,
+            &carespace_store::memberships::MembershipRow {
+                id: carespace_core::ids::new_id(),
+                healthspace_id: hs.id.clone(),
+                account_id: id,
+                role: if n % 3 == 0 { "staff" } else { "client" }.into(),
+                state: "active".into(),
+                created_at: now,
+                cancelled_at: None,
+                cancelled_by: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let first = app
+        .get_with(&owner, "/h/de-linde/members")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("Member 00") && first.contains("Member 24") && !first.contains("Member 25")
+    );
+    let start = first.find("/h/de-linde/members?").unwrap();
+    let next = first[start..first[start..].find('"').unwrap() + start].replace("&#38;", "&");
+    let second = app.get_with(&owner, &next).await.text().await.unwrap();
+    assert!(
+        second.contains("Member 25")
+            && second.contains("Member 29")
+            && !second.contains("Member 24")
+    );
+    let staff = app
+        .get_with(&owner, "/h/de-linde/members?role=staff")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(staff.contains("Member 03") && !staff.contains("Member 04"));
+    let search = app
+        .get_with(&owner, "/h/de-linde/members?q=member07")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(search.contains("Member 07") && !search.contains("Member 08"));
+}
