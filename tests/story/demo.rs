@@ -33,3 +33,44 @@ async fn the_demo_people_can_log_in_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_a_practice_with_an_owner_a_client_and_a_connected_staff_member() {
+    let app = spawn_app().await;
+    let summary = demo::load(&app.ctx).await.unwrap();
+    let path = summary.healthspace.unwrap();
+    assert_eq!(
+        app.get(&path).await.status(),
+        200,
+        "the Healthspace is active"
+    );
+    let login = |role: &str| {
+        summary
+            .logins
+            .iter()
+            .find(|l| l.role == role)
+            .unwrap()
+            .clone()
+    };
+    let anna = login("client");
+    let client = new_client();
+    app.login_with(&client, &anna.email, &anna.password).await;
+    let connections = app
+        .get_with(&client, "/account/connections")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(connections.contains("Bram Visser"));
+    let claire = login("owner");
+    let owner = new_client();
+    app.login_with(&owner, &claire.email, &claire.password)
+        .await;
+    let members = app
+        .get_with(&owner, &format!("{path}/members"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains("Anna de Vries") && members.contains("Bram Visser"));
+}

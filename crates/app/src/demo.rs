@@ -4,11 +4,18 @@
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
+use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids;
 use carespace_core::language::Language;
+use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::secret::Secret;
+use carespace_core::time::Timestamp;
+use carespace_store::Tx;
 use carespace_store::accounts::{self, AccountRow};
+use carespace_store::healthspaces::{self, HealthspaceRow};
 use carespace_store::installation;
+use carespace_store::memberships::{self, ConnectionRow, MembershipRow};
+use carespace_store::organisations::{self, OrganisationRow};
 
 /// One password for every demo person, printed by `carespace demo` and `serve --demo`.
 pub const DEMO_PASSWORD: &str = "demo lantern orbit meadow";
@@ -57,6 +64,8 @@ pub struct DemoLogin {
 #[derive(Debug, Clone, Default)]
 pub struct DemoSummary {
     pub logins: Vec<DemoLogin>,
+    /// Where the demo Healthspace is.
+    pub healthspace: Option<String>,
 }
 
 /// Fills an empty database with demo data; refuses when anything is there.
@@ -69,6 +78,7 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     }
     let now = ctx.now();
     let mut logins = Vec::new();
+    let mut ids = Vec::new();
     for person in PEOPLE {
         let account = AccountRow {
             id: ids::new_id(),
@@ -83,11 +93,15 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
             created_at: now,
         };
         accounts::insert(&mut tx, &account).await?;
+        ids.push(account.id.clone());
         logins.push(DemoLogin {
             role: person.role,
             email: person.email.to_owned(),
             password: DEMO_PASSWORD.to_owned(),
         });
+    }
+    if let [anna, bram, claire] = ids.as_slice() {
+        care_provider(&mut tx, anna, bram, claire, now).await?;
     }
     installation::set(
         &mut tx,
@@ -97,7 +111,70 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     )
     .await?;
     tx.commit().await?;
-    Ok(DemoSummary { logins })
+    Ok(DemoSummary {
+        logins,
+        healthspace: Some(format!("/h/{DEMO_ALIAS}")),
+    })
+}
+
+/// The demo's alias: the Healthspace is at `/h/de-linde`.
+pub const DEMO_ALIAS: &str = "de-linde";
+
+/// Claire owns the practice "De Linde" with one active Healthspace, where Anna is a client and
+/// Bram a staff member connected to her.
+async fn care_provider(
+    tx: &mut Tx,
+    anna: &str,
+    bram: &str,
+    claire: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    let organisation = OrganisationRow {
+        id: ids::new_id(),
+        name: "Praktijk De Linde".into(),
+        address: "Lindelaan 1\n3512 AB Utrecht".into(),
+        billing_address: "Postbus 100\n3500 AA Utrecht".into(),
+    };
+    organisations::insert(tx, &organisation, now).await?;
+    organisations::add_owner(
+        tx,
+        &organisation.id,
+        "claire@demo.carespace.nl",
+        Some(claire),
+        now,
+    )
+    .await?;
+    let healthspace = HealthspaceRow {
+        id: ids::new_id(),
+        organisation_id: organisation.id.clone(),
+        name: "De Linde".into(),
+        alias: DEMO_ALIAS.into(),
+        state: HealthspaceState::Active.code().into(),
+        address: "Lindelaan 1, Utrecht".into(),
+    };
+    healthspaces::insert(tx, &healthspace, now).await?;
+    for (account, role) in [(anna, Role::Client), (bram, Role::Staff)] {
+        let membership = MembershipRow {
+            id: ids::new_id(),
+            healthspace_id: healthspace.id.clone(),
+            account_id: account.to_owned(),
+            role: role.code().into(),
+            state: MembershipState::Active.code().into(),
+            created_at: now,
+            cancelled_at: None,
+            cancelled_by: None,
+        };
+        memberships::insert(tx, &membership).await?;
+    }
+    let connection = ConnectionRow {
+        id: ids::new_id(),
+        healthspace_id: healthspace.id,
+        staff_account_id: bram.to_owned(),
+        client_account_id: anna.to_owned(),
+        created_at: now,
+    };
+    memberships::insert_connection(tx, &connection, claire).await?;
+    Ok(())
 }
 
 /// Whether demo data was loaded into this database.

@@ -33,6 +33,9 @@ pub async fn load_if_empty(ctx: &AppContext) -> anyhow::Result<()> {
 
 fn print_summary(summary: &DemoSummary) {
     println!("Demo data loaded.");
+    if let Some(path) = &summary.healthspace {
+        println!("  The practice's Healthspace is at {path}.");
+    }
     for login in &summary.logins {
         println!(
             "  {:<8} {}  password: {}",
