@@ -4,6 +4,7 @@
 
 mod api;
 mod audit;
+mod authorization;
 mod csrf;
 mod demo;
 mod errors;

@@ -1,0 +1,228 @@
+//! The authorisation matrix (ASVS V8): every route behind organisations, Healthspaces and
+//! memberships × every kind of actor, with the status each must get. One table; a new route of
+//! these contexts gets a row here.
+
+use carespace_app::audit::Origin;
+use carespace_app::{healthspaces, organisations};
+use carespace_core::healthspaces::HealthspaceState;
+use carespace_tests::{Person, TestApp, new_client, spawn_app};
+
+/// The actors, in the order of the columns below.
+const ACTORS: [&str; 11] = [
+    "anonymous",
+    "client",
+    "other client",
+    "staff",
+    "admin",
+    "other admin",
+    "owner",
+    "other owner",
+    "operator",
+    "inactive member",
+    "unverified",
+];
+
+struct World {
+    clients: Vec<reqwest::Client>,
+    org: String,
+    hs: String,
+}
+
+async fn id_of(app: &TestApp, email: &str) -> String {
+    carespace_store::accounts::find_by_email(&app.ctx.db, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn member(app: &TestApp, hs: &str, email: &str, role: &str) {
+    let account_id = id_of(app, email).await;
+    let mut tx = app.ctx.db.begin().await.unwrap();
+    carespace_store::memberships::insert(
+        &mut tx,
+        &carespace_store::memberships::MembershipRow {
+            id: carespace_core::ids::new_id(),
+            healthspace_id: hs.to_owned(),
+            account_id,
+            role: role.into(),
+            state: "active".into(),
+            created_at: app.ctx.clock.now(),
+            cancelled_at: None,
+            cancelled_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn world(app: &TestApp) -> World {
+    let names = [
+        "Cleo", "Dana", "Bram", "Ali", "Bea", "Olga", "Otto", "Pim", "Ivo",
+    ];
+    for name in names {
+        app.sign_up(&Person::new(name)).await;
+    }
+    let origin = Origin::default();
+    let org = organisations::create(&app.ctx, "Alpha", "olga@example.nl", &origin)
+        .await
+        .unwrap();
+    let other_org = organisations::create(&app.ctx, "Beta", "otto@example.nl", &origin)
+        .await
+        .unwrap();
+    let olga = id_of(app, "olga@example.nl").await;
+    let otto = id_of(app, "otto@example.nl").await;
+    let alpha = healthspaces::create(&app.ctx, &olga, &org.id, "Alpha", "alpha", &origin)
+        .await
+        .unwrap();
+    let dormant = healthspaces::create(&app.ctx, &olga, &org.id, "Dormant", "dormant", &origin)
+        .await
+        .unwrap();
+    let beta = healthspaces::create(&app.ctx, &otto, &other_org.id, "Beta", "beta", &origin)
+        .await
+        .unwrap();
+    for (id, by) in [(&alpha.id, &olga), (&beta.id, &otto)] {
+        healthspaces::set_state(&app.ctx, by, id, HealthspaceState::Active, &origin)
+            .await
+            .unwrap();
+    }
+    member(app, &alpha.id, "cleo@example.nl", "client").await;
+    member(app, &beta.id, "dana@example.nl", "client").await;
+    member(app, &alpha.id, "bram@example.nl", "staff").await;
+    member(app, &alpha.id, "ali@example.nl", "admin").await;
+    member(app, &beta.id, "bea@example.nl", "admin").await;
+    member(app, &dormant.id, "ivo@example.nl", "client").await;
+    organisations::set_operator(&app.ctx, "pim@example.nl", true, &origin)
+        .await
+        .unwrap();
+
+    let unverified = Person::new("Una");
+    let una = new_client();
+    app.register_with(&una, &unverified).await;
+    app.login_with(&una, &unverified.email, &unverified.password)
+        .await;
+
+    let mut clients = vec![new_client()];
+    for name in [
+        "Cleo", "Dana", "Bram", "Ali", "Bea", "Olga", "Otto", "Pim", "Ivo",
+    ] {
+        clients.push(app.logged_in(&Person::new(name)).await);
+    }
+    clients.push(una);
+    World {
+        clients,
+        org: org.id,
+        hs: alpha.id,
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_actor_as_the_policy_says() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let org = w.org.as_str();
+    let hs = w.hs.as_str();
+    // anon client other staff admin oadmin owner oowner operator inactive unverified
+    let table: Vec<(&str, String, [u16; 11])> = vec![
+        (
+            "GET",
+            "/organisation".into(),
+            [303, 404, 404, 404, 404, 404, 303, 303, 404, 404, 303],
+        ),
+        (
+            "GET",
+            format!("/organisation/{org}"),
+            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            format!("/organisation/{org}"),
+            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            format!("/organisation/{org}/healthspaces"),
+            [303, 404, 404, 404, 404, 404, 422, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            format!("/healthspaces/{hs}/activate"),
+            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            "GET",
+            format!("/healthspaces/{hs}/deactivate"),
+            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+        ),
+        (
+            "GET",
+            "/h/alpha".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/h/dormant".into(),
+            [404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/h/alpha/members".into(),
+            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+        ),
+        (
+            "GET",
+            "/h/dormant/members".into(),
+            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            "/h/alpha/invitations".into(),
+            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            "/h/alpha/connections".into(),
+            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            "GET",
+            "/account/memberships".into(),
+            [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 303],
+        ),
+        (
+            "GET",
+            "/account/connections".into(),
+            [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 303],
+        ),
+    ];
+    for (method, path, expected) in &table {
+        for (n, client) in w.clients.iter().enumerate() {
+            let token = app.token_with(client, "/").await;
+            let response = if *method == "GET" {
+                app.get_with(client, path).await
+            } else {
+                app.post_with(
+                    client,
+                    path,
+                    &[
+                        ("csrf_token", token.as_str()),
+                        ("name", "Alpha"),
+                        ("alias", ""),
+                        ("email", "new@example.nl"),
+                        ("role", "client"),
+                        ("staff", "bram@example.nl"),
+                        ("client", "cleo@example.nl"),
+                    ],
+                )
+                .await
+            };
+            assert_eq!(
+                response.status().as_u16(),
+                expected[n],
+                "{method} {path} as {}",
+                ACTORS[n]
+            );
+        }
+    }
+}
