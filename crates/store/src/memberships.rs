@@ -227,16 +227,7 @@ pub async fn open_invitation(
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<Option<InvitationRow>> {
-    let sql = format!(
-        "SELECT {INVITATION_COLUMNS} FROM invitations
-         WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
-    );
-    let row = sqlx::query(&sql)
-        .bind(token_hash)
-        .bind(now.millis())
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(invitation_from_row).transpose()
+    open_invitation_where(db, "token_hash", token_hash, now).await
 }
 
 /// An invitation by id, while it is still open.
@@ -245,12 +236,22 @@ pub async fn open_invitation_by_id(
     id: &str,
     now: Timestamp,
 ) -> StoreResult<Option<InvitationRow>> {
+    open_invitation_where(db, "id", id, now).await
+}
+
+async fn open_invitation_where(
+    db: &Db,
+    column: &str,
+    value: &str,
+    now: Timestamp,
+) -> StoreResult<Option<InvitationRow>> {
+    // `column` is one of the two constants above, never input.
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
-         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
+         WHERE {column} = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
     );
     let row = sqlx::query(&sql)
-        .bind(id)
+        .bind(value)
         .bind(now.millis())
         .fetch_optional(db.pool())
         .await?;
