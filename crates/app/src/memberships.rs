@@ -351,22 +351,19 @@ pub struct MyMembership {
 }
 
 pub async fn mine(ctx: &AppContext, account_id: &str) -> AppResult<Vec<MyMembership>> {
-    let mut out = Vec::new();
-    for m in store::of_account(&ctx.db, account_id).await? {
-        let Some(healthspace) = hs_store::find(&ctx.db, &m.healthspace_id).await? else {
-            continue;
-        };
-        out.push(MyMembership {
+    Ok(store::of_account(&ctx.db, account_id)
+        .await?
+        .into_iter()
+        .map(|(m, healthspace, alias)| MyMembership {
             role: Role::parse(&m.role).unwrap_or(Role::Client),
             state: MembershipState::from_code(&m.state),
             id: m.id,
-            healthspace: healthspace.name,
-            alias: healthspace.alias,
+            healthspace,
+            alias,
             since: m.created_at,
             cancelled_at: m.cancelled_at,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The member cancels their own membership. Staff of the Healthspace lose access to them at
@@ -555,14 +552,13 @@ pub struct MyConnection {
 }
 
 pub async fn my_connections(ctx: &AppContext, account_id: &str) -> AppResult<Vec<MyConnection>> {
-    let mut out = Vec::new();
-    for (connection, staff_name) in store::connections_of_client(&ctx.db, account_id).await? {
-        let healthspace = hs_store::find(&ctx.db, &connection.healthspace_id).await?;
-        out.push(MyConnection {
+    Ok(store::connections_of_client(&ctx.db, account_id)
+        .await?
+        .into_iter()
+        .map(|(connection, staff_name, healthspace)| MyConnection {
             staff_name,
-            healthspace: healthspace.map(|h| h.name).unwrap_or_default(),
+            healthspace,
             since: connection.created_at,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }

@@ -82,15 +82,29 @@ pub async fn find(db: &Db, id: &str) -> StoreResult<Option<MembershipRow>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// The account's memberships, newest first.
-pub async fn of_account(db: &Db, account_id: &str) -> StoreResult<Vec<MembershipRow>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM memberships m WHERE m.account_id = $1 ORDER BY m.id DESC");
+/// The account's memberships with their Healthspace's name and alias, newest first.
+pub async fn of_account(
+    db: &Db,
+    account_id: &str,
+) -> StoreResult<Vec<(MembershipRow, String, String)>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, h.name AS healthspace_name, h.alias AS healthspace_alias
+         FROM memberships m JOIN healthspaces h ON h.id = m.healthspace_id
+         WHERE m.account_id = $1 ORDER BY m.id DESC"
+    );
     let rows = sqlx::query(&sql)
         .bind(account_id)
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter()
+        .map(|row| {
+            Ok((
+                from_row(row)?,
+                row.try_get("healthspace_name")?,
+                row.try_get("healthspace_alias")?,
+            ))
+        })
+        .collect()
 }
 
 /// Cancels an active membership; false when it was not active.
@@ -306,14 +320,17 @@ pub async fn insert_connection(
     Ok(())
 }
 
-/// A client's connections that have not ended, with the staff member's name, oldest first.
+/// A client's connections that have not ended, with the staff member's name and the
+/// Healthspace's, oldest first.
 pub async fn connections_of_client(
     db: &Db,
     client_account_id: &str,
-) -> StoreResult<Vec<(ConnectionRow, String)>> {
+) -> StoreResult<Vec<(ConnectionRow, String, String)>> {
     let rows = sqlx::query(
-        "SELECT c.id, c.healthspace_id, c.staff_account_id, c.client_account_id, c.created_at, a.full_name
+        "SELECT c.id, c.healthspace_id, c.staff_account_id, c.client_account_id, c.created_at,
+                a.full_name, h.name AS healthspace_name
          FROM connections c JOIN accounts a ON a.id = c.staff_account_id
+         JOIN healthspaces h ON h.id = c.healthspace_id
          WHERE c.client_account_id = $1 AND c.ended_at IS NULL ORDER BY c.created_at, c.id",
     )
     .bind(client_account_id)
@@ -330,6 +347,7 @@ pub async fn connections_of_client(
                     created_at: Timestamp::from_millis(row.try_get("created_at")?),
                 },
                 row.try_get("full_name")?,
+                row.try_get("healthspace_name")?,
             ))
         })
         .collect()
