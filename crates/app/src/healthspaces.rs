@@ -134,27 +134,29 @@ pub async fn managed(
 }
 
 /// How many memberships exist (and count in seats) in a Healthspace the account manages.
-pub async fn existing_memberships(
+/// Returned with the Healthspace itself, for the page that asks before deactivating.
+pub async fn with_existing_memberships(
     ctx: &AppContext,
     account_id: &str,
     healthspace_id: &str,
-) -> AppResult<i64> {
+) -> AppResult<(Healthspace, i64)> {
     let healthspace = managed(ctx, account_id, healthspace_id).await?;
-    Ok(carespace_store::memberships::count_active(&ctx.db, &healthspace.id).await?)
+    let count = carespace_store::memberships::count_active(&ctx.db, &healthspace.id).await?;
+    Ok((healthspace, count))
 }
 
 /// Activates or deactivates. Deactivating cancels no membership: they stay "existing
-/// memberships" and are valid again on reactivation (seed 003).
+/// memberships" and are valid again on reactivation (seed 003). Returns the Healthspace.
 pub async fn set_state(
     ctx: &AppContext,
     account_id: &str,
     healthspace_id: &str,
     state: HealthspaceState,
     origin: &Origin,
-) -> AppResult<()> {
+) -> AppResult<Healthspace> {
     let healthspace = managed(ctx, account_id, healthspace_id).await?;
     if healthspace.state == state {
-        return Ok(());
+        return Ok(healthspace);
     }
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
@@ -165,7 +167,10 @@ pub async fn set_state(
     };
     record(&mut tx, account_id, action, &healthspace.id, origin, now).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Healthspace {
+        state,
+        ..healthspace
+    })
 }
 
 /// What the Healthspace's own login page shows, found by its alias or an old one.

@@ -215,9 +215,9 @@ async fn change_state(
     to: HealthspaceState,
     done: &str,
 ) -> Result<Response, WebError> {
-    let healthspace = healthspaces::managed(&state.app, &session.account.id, id).await?;
     let origin = origin(client, Some(session));
-    healthspaces::set_state(&state.app, &session.account.id, id, to, &origin).await?;
+    let healthspace =
+        healthspaces::set_state(&state.app, &session.account.id, id, to, &origin).await?;
     Ok(Redirect::to(&format!(
         "/organisation/{}?done={done}",
         healthspace.organisation_id
@@ -240,9 +240,8 @@ pub async fn deactivate_confirm(
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let healthspace = healthspaces::managed(&state.app, &session.account.id, &id).await?;
-    let memberships =
-        healthspaces::existing_memberships(&state.app, &session.account.id, &id).await?;
+    let (healthspace, memberships) =
+        healthspaces::with_existing_memberships(&state.app, &session.account.id, &id).await?;
     render(&DeactivateTemplate {
         page,
         healthspace,
