@@ -1,115 +1,11 @@
 //! Memberships, invitations and connections (rule 6, SPEC §2).
 
+use crate::practice::{accept, account_id, connect, healthspace, invite};
 use carespace_app::audit::Origin;
-use carespace_app::{healthspaces, organisations};
+use carespace_app::healthspaces;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_store::audit::entries_after;
-use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
-
-/// An active Healthspace `alias` of an organisation owned by Olga; returns Olga's browser.
-async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
-    let olga = Person::new("Olga");
-    app.sign_up(&olga).await;
-    let org = organisations::create(&app.ctx, "De Linde", &olga.email, &Origin::default())
-        .await
-        .unwrap();
-    let olga_id = account_id(app, &olga.email).await;
-    let hs = healthspaces::create(
-        &app.ctx,
-        &olga_id,
-        &org.id,
-        "De Linde",
-        alias,
-        &Origin::default(),
-    )
-    .await
-    .unwrap();
-    healthspaces::set_state(
-        &app.ctx,
-        &olga_id,
-        &hs.id,
-        HealthspaceState::Active,
-        &Origin::default(),
-    )
-    .await
-    .unwrap();
-    app.logged_in(&olga).await
-}
-
-async fn account_id(app: &TestApp, email: &str) -> String {
-    carespace_store::accounts::find_by_email(&app.ctx.db, email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn invite(
-    app: &TestApp,
-    admin: &reqwest::Client,
-    alias: &str,
-    email: &str,
-    role: &str,
-    birth_date: &str,
-) -> reqwest::Response {
-    let token = app.token_with(admin, &format!("/h/{alias}/members")).await;
-    app.post_with(
-        admin,
-        &format!("/h/{alias}/invitations"),
-        &[
-            ("csrf_token", &token),
-            ("email", email),
-            ("role", role),
-            ("birth_date", birth_date),
-        ],
-    )
-    .await
-}
-
-/// The person accepts the newest invitation emailed to them, entering `birth_date`.
-async fn accept(
-    app: &TestApp,
-    client: &reqwest::Client,
-    person: &Person,
-    birth_date: &str,
-) -> reqwest::Response {
-    let mail = app
-        .mails_to(&person.email)
-        .await
-        .into_iter()
-        .rfind(|m| m.text.contains("/invitations/accept"))
-        .expect("an invitation");
-    let link = link_in(&mail, "/invitations/accept?token=");
-    let html = app.get_with(client, &link).await.text().await.unwrap();
-    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
-    let token = link.split_once("token=").unwrap().1;
-    app.post_with(
-        client,
-        "/invitations/accept",
-        &[
-            ("csrf_token", &csrf),
-            ("token", token),
-            ("birth_date", birth_date),
-        ],
-    )
-    .await
-}
-
-async fn connect(
-    app: &TestApp,
-    admin: &reqwest::Client,
-    alias: &str,
-    staff: &str,
-    client: &str,
-) -> reqwest::Response {
-    let token = app.token_with(admin, &format!("/h/{alias}/members")).await;
-    app.post_with(
-        admin,
-        &format!("/h/{alias}/connections"),
-        &[("csrf_token", &token), ("staff", staff), ("client", client)],
-    )
-    .await
-}
+use carespace_tests::{Person, heading, link_in, new_client, spawn_app};
 
 #[tokio::test]
 async fn invited_people_join_get_connected_and_the_client_cancels() {

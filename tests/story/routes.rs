@@ -46,6 +46,13 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/healthspaces/x/deactivate".into(), 403),
         (Method::GET, "/h/no-such-alias".into(), 404),
         (Method::GET, "/h/no-such-alias/members".into(), 303),
+        (Method::GET, "/h/no-such-alias/brand.css".into(), 404),
+        (Method::GET, "/h/no-such-alias/logo".into(), 404),
+        (Method::POST, "/h/x/connections/self".into(), 403),
+        (Method::GET, "/h/x/settings".into(), 303),
+        (Method::POST, "/h/x/settings".into(), 403),
+        (Method::POST, "/h/x/settings/logo".into(), 403),
+        (Method::POST, "/h/x/settings/logo/remove".into(), 403),
         (Method::POST, "/h/x/invitations".into(), 403),
         (Method::POST, "/h/x/connections".into(), 403),
         (Method::POST, "/h/x/memberships/y/cancel".into(), 403),
@@ -78,6 +85,31 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::PUT, "/healthz".into(), 403),
         (Method::GET, "/api/v1/nothing".into(), 404),
     ]
+}
+
+/// Whether a concrete path (query aside) fits a route pattern such as `/h/{alias}/members`.
+pub fn fits(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (pattern, path): (Vec<_>, Vec<_>) =
+        (pattern.split('/').collect(), path.split('/').collect());
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+}
+
+#[test]
+fn the_route_table_holds_every_route_the_site_has() {
+    let table = every_route();
+    let missing: Vec<_> = carespace_web::routes::paths()
+        .into_iter()
+        .filter(|pattern| !table.iter().any(|(_, path, _)| fits(pattern, path)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these routes to every_route(): {missing:?}"
+    );
 }
 
 #[tokio::test]

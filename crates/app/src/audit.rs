@@ -57,17 +57,18 @@ pub async fn record(
     Ok(())
 }
 
-/// Appends an entry about a client's data in a Healthspace (NEN 7513: which client, where).
-pub async fn record_about(
+/// Appends an entry about something in a Healthspace, and about which client when it concerns
+/// one (NEN 7513: which client, where); the Healthspace's audit-log viewer reads these.
+pub async fn record_in(
     tx: &mut Tx,
     origin: &Origin,
     event: Event<'_>,
-    client_account_id: &str,
     healthspace_id: &str,
+    client_account_id: Option<&str>,
     now: Timestamp,
 ) -> AppResult<()> {
     let mut record = to_record(origin, event, now);
-    record.client_account_id = Some(client_account_id.to_owned());
+    record.client_account_id = client_account_id.map(str::to_owned);
     record.healthspace_id = Some(healthspace_id.to_owned());
     audit::append(tx, &record).await?;
     Ok(())

@@ -12,7 +12,7 @@ use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self, AccountRow};
-use carespace_store::healthspaces::{self, HealthspaceRow};
+use carespace_store::healthspaces::{self, HealthspaceRow, SettingsRow};
 use carespace_store::installation;
 use carespace_store::memberships::{self, ConnectionRow, MembershipRow};
 use carespace_store::organisations::{self, OrganisationRow};
@@ -151,6 +151,18 @@ async fn care_provider(
         alias: DEMO_ALIAS.into(),
         state: HealthspaceState::Active.code().into(),
         address: "Lindelaan 1, Utrecht".into(),
+        settings: SettingsRow {
+            welcome_html:
+                "<p>Welkom bij <strong>Praktijk De Linde</strong>. Stel je vragen gerust \
+                via een bericht; we antwoorden binnen twee werkdagen.</p>"
+                    .into(),
+            opening_hours: "Maandag t/m donderdag 9:00–17:00\nVrijdag 9:00–12:30".into(),
+            logo_id: None,
+            brand_primary: "#1d5e3a".into(),
+            brand_primary_text: "#ffffff".into(),
+            staff_connect_self: false,
+        },
+        updated_at: now.millis(),
     };
     healthspaces::insert(tx, &healthspace, now).await?;
     for (account, role) in [(anna, Role::Client), (bram, Role::Staff)] {

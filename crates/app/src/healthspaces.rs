@@ -1,5 +1,8 @@
 //! Healthspaces (rules 10, 11; seed 003): created by an owner with a name and a permanent alias,
-//! inactive until activated; only owners reach an inactive one.
+//! inactive until activated; only owners reach an inactive one. Their settings and branding
+//! live in [`settings`].
+
+pub mod settings;
 
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -8,8 +11,11 @@ use crate::organisations;
 use carespace_core::audit::Outcome;
 use carespace_core::healthspaces::{Alias, HealthspaceState};
 use carespace_core::ids::new_id;
-use carespace_core::policy::{self, Action};
+use carespace_core::memberships::Role;
+use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
+
+pub use carespace_store::healthspaces::SettingsRow as HealthspaceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healthspace {
@@ -19,6 +25,9 @@ pub struct Healthspace {
     pub alias: String,
     pub state: HealthspaceState,
     pub address: String,
+    pub settings: HealthspaceSettings,
+    /// Changes with every change; versions the URLs of its stylesheet and logo.
+    pub version: i64,
 }
 
 impl From<HealthspaceRow> for Healthspace {
@@ -30,6 +39,8 @@ impl From<HealthspaceRow> for Healthspace {
             name: row.name,
             alias: row.alias,
             address: row.address,
+            settings: row.settings,
+            version: row.updated_at,
         }
     }
 }
@@ -83,11 +94,13 @@ pub async fn create(
         alias: alias.as_str().to_owned(),
         state: HealthspaceState::Inactive.code().to_owned(),
         address: String::new(),
+        settings: HealthspaceSettings::default(),
+        updated_at: now.millis(),
     };
     store::insert(&mut tx, &row, now).await?;
     record(
         &mut tx,
-        account_id,
+        (account_id, "owner"),
         "healthspace_created",
         &row.id,
         origin,
@@ -98,9 +111,10 @@ pub async fn create(
     Ok(Healthspace::from(row))
 }
 
+/// Records something done to a Healthspace by `account_id` acting as `role`.
 async fn record(
     tx: &mut carespace_store::Tx,
-    account_id: &str,
+    (account_id, role): (&str, &str),
     action: &str,
     healthspace_id: &str,
     origin: &Origin,
@@ -108,13 +122,13 @@ async fn record(
 ) -> AppResult<()> {
     let event = Event {
         actor: Some(account_id),
-        role: "owner",
+        role,
         action,
         object_type: "healthspace",
         object_id: Some(healthspace_id),
         outcome: Outcome::Success,
     };
-    audit::record(tx, origin, event, now).await
+    audit::record_in(tx, origin, event, healthspace_id, None, now).await
 }
 
 /// A Healthspace the account may manage; otherwise "not found".
@@ -165,7 +179,15 @@ pub async fn set_state(
         HealthspaceState::Active => "healthspace_activated",
         HealthspaceState::Inactive => "healthspace_deactivated",
     };
-    record(&mut tx, account_id, action, &healthspace.id, origin, now).await?;
+    record(
+        &mut tx,
+        (account_id, "owner"),
+        action,
+        &healthspace.id,
+        origin,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Healthspace {
         state,
@@ -178,7 +200,7 @@ pub async fn set_state(
 pub enum PublicPage {
     /// The alias is an old one: the Healthspace lives at this alias now.
     MovedTo(String),
-    Open(Healthspace),
+    Open(Box<Healthspace>),
     /// Inactive: not available, and nothing about it is shown.
     Unavailable,
 }
@@ -197,7 +219,7 @@ pub async fn public_page(
     }
     let healthspace = Healthspace::from(row);
     if healthspace.state == HealthspaceState::Active {
-        return Ok(PublicPage::Open(healthspace));
+        return Ok(PublicPage::Open(Box::new(healthspace)));
     }
     let owner = match viewer {
         Some(account_id) => policy::allows(
@@ -207,9 +229,61 @@ pub async fn public_page(
         None => false,
     };
     Ok(if owner {
-        PublicPage::Open(healthspace)
+        PublicPage::Open(Box::new(healthspace))
     } else {
         PublicPage::Unavailable
+    })
+}
+
+/// What `/h/<alias>` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HomePage {
+    /// The alias is an old one: the Healthspace lives at this alias now.
+    MovedTo(String),
+    /// Inactive: not available, and nothing about it is shown.
+    Unavailable,
+    /// Someone who may not enter: its login page with name, address, logo and colours.
+    Visitor(Box<Healthspace>),
+    /// A member (or owner): its dashboard.
+    Inside(Box<Inside>),
+}
+
+/// A Healthspace as the member who entered it sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inside {
+    pub healthspace: Healthspace,
+    /// The member's highest role; `None` for an owner who is not a member.
+    pub role: Option<Role>,
+    /// Members, settings, seats and audit log are open to them.
+    pub manages: bool,
+    /// Staff who may connect themselves to clients.
+    pub connects_self: bool,
+}
+
+/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
+pub async fn home(ctx: &AppContext, alias: &str, viewer: Option<&str>) -> AppResult<HomePage> {
+    let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
+        return Err(AppError::NotFound);
+    };
+    if row.alias != alias {
+        return Ok(HomePage::MovedTo(row.alias));
+    }
+    let facts = match viewer {
+        Some(account_id) => crate::memberships::facts(ctx, &row, account_id).await?,
+        None => ActorFacts::default(),
+    };
+    let healthspace = Healthspace::from(row);
+    Ok(if policy::allows(facts, Action::EnterHealthspace) {
+        HomePage::Inside(Box::new(Inside {
+            healthspace,
+            role: facts.role,
+            manages: policy::allows(facts, Action::ManageSettings),
+            connects_self: policy::allows(facts, Action::ConnectSelf),
+        }))
+    } else if healthspace.state == HealthspaceState::Active {
+        HomePage::Visitor(Box::new(healthspace))
+    } else {
+        HomePage::Unavailable
     })
 }
 

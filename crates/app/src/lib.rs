@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod healthspaces;
+mod images;
 pub mod jobs;
 pub mod mail;
 pub mod memberships;

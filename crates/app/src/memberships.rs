@@ -41,6 +41,7 @@ pub(crate) async fn facts(
         role: roles.iter().filter_map(|r| Role::parse(r).ok()).max(),
         healthspace_active: HealthspaceState::from_code(&healthspace.state)
             == HealthspaceState::Active,
+        staff_may_connect_self: healthspace.settings.staff_connect_self,
     })
 }
 
@@ -81,7 +82,7 @@ fn event<'a>(
     }
 }
 
-fn manager_role(facts: ActorFacts) -> &'static str {
+pub(crate) fn manager_role(facts: ActorFacts) -> &'static str {
     if facts.owns_organisation {
         "owner"
     } else {
@@ -169,7 +170,7 @@ pub async fn invite(
         };
         jobs::enqueue(&mut tx, &job, now).await?;
     }
-    audit::record(
+    audit::record_in(
         &mut tx,
         origin,
         event(
@@ -179,6 +180,8 @@ pub async fn invite(
             "invitation",
             &invitation.id,
         ),
+        &healthspace.id,
+        None,
         now,
     )
     .await?;
@@ -298,7 +301,7 @@ pub async fn accept(
                 &invitation.id,
             );
             denied.outcome = Outcome::Denied;
-            audit::record(&mut tx, origin, denied, now).await?;
+            audit::record_in(&mut tx, origin, denied, &healthspace.id, None, now).await?;
             tx.commit().await?;
             return Err(AppError::field("birth_date", "birth_date_mismatch"));
         }
@@ -320,7 +323,7 @@ pub async fn accept(
             cancelled_by: None,
         };
         store::insert(&mut tx, &membership).await?;
-        audit::record(
+        audit::record_in(
             &mut tx,
             origin,
             event(
@@ -330,6 +333,8 @@ pub async fn accept(
                 "membership",
                 &membership.id,
             ),
+            &healthspace.id,
+            None,
             now,
         )
         .await?;
@@ -396,12 +401,12 @@ pub async fn cancel_own(
             "membership",
             &membership.id,
         );
-        audit::record_about(
+        audit::record_in(
             &mut tx,
             origin,
             record,
-            account_id,
             &membership.healthspace_id,
+            Some(account_id),
             now,
         )
         .await?;
@@ -455,7 +460,15 @@ pub async fn cancel_by_provider(
             "membership",
             &membership.id,
         );
-        audit::record_about(&mut tx, origin, record, &member.id, &healthspace.id, now).await?;
+        audit::record_in(
+            &mut tx,
+            origin,
+            record,
+            &healthspace.id,
+            Some(&member.id),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -499,46 +512,97 @@ pub async fn connect(
 ) -> AppResult<()> {
     let healthspace = managed_healthspace(ctx, actor, alias).await?;
     let facts = facts(ctx, &healthspace, actor).await?;
-    let member_with = |email: &str, roles: &'static [&'static str], field: &'static str| {
-        let ctx = ctx.clone();
-        let healthspace_id = healthspace.id.clone();
-        let email = email.trim().to_lowercase();
-        async move {
-            let account = account_store::find_by_email(&ctx.db, &email).await?;
-            let Some(account) = account else {
-                return Err(AppError::field(field, "not_a_member"));
-            };
-            let held = store::active_roles(&ctx.db, &healthspace_id, &account.id).await?;
-            if held.iter().any(|r| roles.contains(&r.as_str())) {
-                Ok(account)
-            } else {
-                Err(AppError::field(field, "not_a_member"))
-            }
-        }
-    };
-    let staff = member_with(staff_email, &["staff", "admin"], "staff").await?;
-    let client = member_with(client_email, &["client"], "client").await?;
-    if store::is_connected(&ctx.db, &healthspace.id, &staff.id, &client.id).await? {
+    let staff = member_by_email(ctx, &healthspace.id, staff_email, STAFF_ROLES, "staff").await?;
+    let client = member_by_email(ctx, &healthspace.id, client_email, &["client"], "client").await?;
+    let actor = (actor, manager_role(facts));
+    link(ctx, &healthspace.id, &staff.id, &client.id, actor, origin).await
+}
+
+/// A staff member connects themselves to a client, when the Healthspace's setting allows it.
+pub async fn connect_self(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    client_email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let (healthspace, _) =
+        crate::healthspaces::settings::permitted(ctx, actor, alias, Action::ConnectSelf).await?;
+    let field = "client_email";
+    let client = member_by_email(ctx, &healthspace.id, client_email, &["client"], field).await?;
+    link(
+        ctx,
+        &healthspace.id,
+        actor,
+        &client.id,
+        (actor, "staff"),
+        origin,
+    )
+    .await
+}
+
+const STAFF_ROLES: &[&str] = &["staff", "admin"];
+
+/// The account with this email, when it holds one of `roles` in the Healthspace; otherwise a
+/// problem with `field` that says only "not a member".
+async fn member_by_email(
+    ctx: &AppContext,
+    healthspace_id: &str,
+    email: &str,
+    roles: &[&str],
+    field: &'static str,
+) -> AppResult<account_store::AccountRow> {
+    let email = email.trim().to_lowercase();
+    let not_a_member = || AppError::field(field, "not_a_member");
+    let account = account_store::find_by_email(&ctx.db, &email)
+        .await?
+        .ok_or_else(not_a_member)?;
+    let held = store::active_roles(&ctx.db, healthspace_id, &account.id).await?;
+    if held.iter().any(|r| roles.contains(&r.as_str())) {
+        Ok(account)
+    } else {
+        Err(not_a_member())
+    }
+}
+
+/// Connects staff and client, unless they already are; audit-logged as about the client.
+async fn link(
+    ctx: &AppContext,
+    healthspace_id: &str,
+    staff_id: &str,
+    client_id: &str,
+    (actor, role): (&str, &str),
+    origin: &Origin,
+) -> AppResult<()> {
+    if store::is_connected(&ctx.db, healthspace_id, staff_id, client_id).await? {
         return Ok(());
     }
     let now = ctx.now();
     let connection = ConnectionRow {
         id: new_id(),
-        healthspace_id: healthspace.id.clone(),
-        staff_account_id: staff.id.clone(),
-        client_account_id: client.id.clone(),
+        healthspace_id: healthspace_id.to_owned(),
+        staff_account_id: staff_id.to_owned(),
+        client_account_id: client_id.to_owned(),
         created_at: now,
     };
     let mut tx = ctx.db.begin().await?;
     store::insert_connection(&mut tx, &connection, actor).await?;
     let record = event(
         actor,
-        manager_role(facts),
+        role,
         "connection_created",
         "connection",
         &connection.id,
     );
-    audit::record_about(&mut tx, origin, record, &client.id, &healthspace.id, now).await?;
+    audit::record_in(
+        &mut tx,
+        origin,
+        record,
+        healthspace_id,
+        Some(client_id),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,8 +15,11 @@ use carespace_core::throttle::{self as policy, Curve};
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
 use carespace_store::accounts as account_store;
+use carespace_store::healthspaces as hs_store;
 use carespace_store::sessions::{self as store, SessionRow};
 use carespace_store::{Tx, throttle};
+
+pub use carespace_store::healthspaces::HealthspaceLink;
 
 /// What the request tells about the browser.
 #[derive(Debug, Clone, Default)]
@@ -251,6 +254,9 @@ async fn create_in(
     Ok((token, row.id))
 }
 
+/// The most Healthspaces the navigation's switcher lists.
+const SWITCHER_MAX: i64 = 50;
+
 /// Whoever a request's session belongs to.
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
@@ -259,6 +265,8 @@ pub struct CurrentSession {
     pub account: Account,
     /// Owns an organisation: "My organisation" is in the menu.
     pub is_owner: bool,
+    /// The Healthspaces the account can enter, for the navigation's switcher.
+    pub healthspaces: Vec<HealthspaceLink>,
 }
 
 /// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
@@ -285,11 +293,13 @@ pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<Cur
         store::touch(&ctx.db, &session.id, now).await?;
     }
     let is_owner = carespace_store::organisations::owns_any(&ctx.db, &account.id).await?;
+    let healthspaces = hs_store::enterable_by(&ctx.db, &account.id, SWITCHER_MAX).await?;
     Ok(Some(CurrentSession {
         session_id: session.id,
         csrf_token: session.csrf_token,
         account: Account::from(account),
         is_owner,
+        healthspaces,
     }))
 }
 

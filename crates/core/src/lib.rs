@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod branding;
 pub mod healthspaces;
 pub mod ids;
 pub mod jobs;

@@ -15,6 +15,8 @@ pub struct ActorFacts {
     pub role: Option<Role>,
     /// Whether that Healthspace is active (only owners reach an inactive one).
     pub healthspace_active: bool,
+    /// The Healthspace's setting that lets staff connect themselves to clients.
+    pub staff_may_connect_self: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,18 @@ pub enum Action {
     EnterInactiveHealthspace,
     /// Invite people, see the members list, cancel memberships, connect staff and clients.
     ManageMembers,
+    /// Change the Healthspace's name, address, texts, logo, colours and settings.
+    ManageSettings,
+    /// Read the Healthspace's audit log.
+    ViewAuditLog,
+    /// See the seats report: existing memberships per month and role.
+    ViewSeats,
+    /// Add and remove the organisation's owners.
+    ManageOwners,
+    /// Enter the Healthspace: its dashboard and what members share there.
+    EnterHealthspace,
+    /// Connect oneself, as staff, to a client of the Healthspace.
+    ConnectSelf,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
@@ -34,11 +48,24 @@ pub enum Action {
 pub fn allows(actor: ActorFacts, action: Action) -> bool {
     match action {
         Action::ManageOrganisation
+        | Action::ManageOwners
         | Action::ManageHealthspaces
         | Action::EnterInactiveHealthspace => actor.owns_organisation,
         // Owners hold all rights in their Healthspaces; admins in their own, while it is active.
-        Action::ManageMembers => {
+        Action::ManageMembers
+        | Action::ManageSettings
+        | Action::ViewAuditLog
+        | Action::ViewSeats => {
             actor.owns_organisation || (actor.role == Some(Role::Admin) && actor.healthspace_active)
+        }
+        Action::EnterHealthspace => {
+            actor.owns_organisation || (actor.role.is_some() && actor.healthspace_active)
+        }
+        // Admins connect anyone through ManageMembers; staff only themselves, when allowed.
+        Action::ConnectSelf => {
+            actor.role == Some(Role::Staff)
+                && actor.healthspace_active
+                && actor.staff_may_connect_self
         }
     }
 }
@@ -103,6 +130,92 @@ mod tests {
                 ..ActorFacts::default()
             },
             Action::ManageMembers
+        ));
+    }
+
+    #[test]
+    fn settings_audit_log_and_seats_follow_member_management() {
+        let admin = ActorFacts {
+            role: Some(Role::Admin),
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        let staff = ActorFacts {
+            role: Some(Role::Staff),
+            ..admin
+        };
+        for action in [
+            Action::ManageSettings,
+            Action::ViewAuditLog,
+            Action::ViewSeats,
+        ] {
+            assert!(allows(admin, action));
+            assert!(!allows(staff, action));
+            assert!(!allows(
+                ActorFacts {
+                    healthspace_active: false,
+                    ..admin
+                },
+                action
+            ));
+        }
+        assert!(!allows(admin, Action::ManageOwners), "owners only");
+    }
+
+    #[test]
+    fn members_enter_an_active_healthspace_and_owners_any() {
+        let client = ActorFacts {
+            role: Some(Role::Client),
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        assert!(allows(client, Action::EnterHealthspace));
+        assert!(!allows(
+            ActorFacts {
+                healthspace_active: false,
+                ..client
+            },
+            Action::EnterHealthspace
+        ));
+        assert!(!allows(ActorFacts::default(), Action::EnterHealthspace));
+        assert!(allows(
+            ActorFacts {
+                owns_organisation: true,
+                ..ActorFacts::default()
+            },
+            Action::EnterHealthspace
+        ));
+    }
+
+    #[test]
+    fn staff_connect_themselves_only_when_the_healthspace_allows_it() {
+        let staff = ActorFacts {
+            role: Some(Role::Staff),
+            healthspace_active: true,
+            staff_may_connect_self: true,
+            ..ActorFacts::default()
+        };
+        assert!(allows(staff, Action::ConnectSelf));
+        assert!(!allows(
+            ActorFacts {
+                staff_may_connect_self: false,
+                ..staff
+            },
+            Action::ConnectSelf
+        ));
+        assert!(!allows(
+            ActorFacts {
+                role: Some(Role::Client),
+                ..staff
+            },
+            Action::ConnectSelf
+        ));
+        assert!(!allows(
+            ActorFacts {
+                healthspace_active: false,
+                ..staff
+            },
+            Action::ConnectSelf
         ));
     }
 }

@@ -15,9 +15,26 @@ pub struct HealthspaceRow {
     pub alias: String,
     pub state: String,
     pub address: String,
+    pub settings: SettingsRow,
+    /// Changes with every change to the row; versions the brand stylesheet and logo URLs.
+    pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, organisation_id, name, alias, state, address";
+/// What admins and owners set on the settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettingsRow {
+    /// Sanitised HTML.
+    pub welcome_html: String,
+    pub opening_hours: String,
+    pub logo_id: Option<String>,
+    /// `#rrggbb`, or empty for the product's colours.
+    pub brand_primary: String,
+    pub brand_primary_text: String,
+    pub staff_connect_self: bool,
+}
+
+const COLUMNS: &str = "id, organisation_id, name, alias, state, address, welcome_html, \
+    opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self, updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
     Ok(HealthspaceRow {
@@ -27,6 +44,15 @@ fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
         alias: row.try_get("alias")?,
         state: row.try_get("state")?,
         address: row.try_get("address")?,
+        settings: SettingsRow {
+            welcome_html: row.try_get("welcome_html")?,
+            opening_hours: row.try_get("opening_hours")?,
+            logo_id: row.try_get("logo_id")?,
+            brand_primary: row.try_get("brand_primary")?,
+            brand_primary_text: row.try_get("brand_primary_text")?,
+            staff_connect_self: row.try_get::<i64, _>("staff_connect_self")? != 0,
+        },
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
@@ -40,9 +66,12 @@ pub async fn alias_taken(tx: &mut Tx, alias: &str) -> StoreResult<bool> {
 }
 
 pub async fn insert(tx: &mut Tx, healthspace: &HealthspaceRow, now: Timestamp) -> StoreResult<()> {
+    let settings = &healthspace.settings;
     sqlx::query(
-        "INSERT INTO healthspaces (id, organisation_id, name, alias, state, address, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO healthspaces (id, organisation_id, name, alias, state, address, welcome_html,
+         opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self,
+         created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
     )
     .bind(&healthspace.id)
     .bind(&healthspace.organisation_id)
@@ -50,6 +79,12 @@ pub async fn insert(tx: &mut Tx, healthspace: &HealthspaceRow, now: Timestamp) -
     .bind(&healthspace.alias)
     .bind(&healthspace.state)
     .bind(&healthspace.address)
+    .bind(&settings.welcome_html)
+    .bind(&settings.opening_hours)
+    .bind(&settings.logo_id)
+    .bind(&settings.brand_primary)
+    .bind(&settings.brand_primary_text)
+    .bind(i64::from(settings.staff_connect_self))
     .bind(now.millis())
     .execute(tx.conn())
     .await?;
@@ -100,6 +135,64 @@ pub async fn set_state(tx: &mut Tx, id: &str, state: &str, now: Timestamp) -> St
     Ok(())
 }
 
+/// Stores the name, address and settings (the logo apart: see [`set_logo`]).
+pub async fn update_settings(
+    tx: &mut Tx,
+    id: &str,
+    name: &str,
+    address: &str,
+    settings: &SettingsRow,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE healthspaces SET name = $2, address = $3, welcome_html = $4, opening_hours = $5,
+         brand_primary = $6, brand_primary_text = $7, staff_connect_self = $8, updated_at = $9
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(address)
+    .bind(&settings.welcome_html)
+    .bind(&settings.opening_hours)
+    .bind(&settings.brand_primary)
+    .bind(&settings.brand_primary_text)
+    .bind(i64::from(settings.staff_connect_self))
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_logo(
+    tx: &mut Tx,
+    id: &str,
+    logo_id: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE healthspaces SET logo_id = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(logo_id)
+        .bind(now.millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// How many Healthspaces use a stored logo file, before it may be deleted.
+pub async fn logo_users(tx: &mut Tx, logo_id: &str) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM healthspaces WHERE logo_id = $1")
+        .bind(logo_id)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn find_in(tx: &mut Tx, id: &str) -> StoreResult<Option<HealthspaceRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM healthspaces WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(tx.conn()).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn find(db: &Db, id: &str) -> StoreResult<Option<HealthspaceRow>> {
     let sql = format!("SELECT {COLUMNS} FROM healthspaces WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
@@ -128,4 +221,42 @@ pub async fn of_organisation(db: &Db, organisation_id: &str) -> StoreResult<Vec<
         .fetch_all(db.pool())
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// A Healthspace someone can enter, for the navigation's switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthspaceLink {
+    pub name: String,
+    pub alias: String,
+}
+
+/// The Healthspaces the account can enter: active ones it is a member of, and every one of the
+/// organisations it owns. At most `limit`, by name.
+pub async fn enterable_by(
+    db: &Db,
+    account_id: &str,
+    limit: i64,
+) -> StoreResult<Vec<HealthspaceLink>> {
+    let rows = sqlx::query(
+        "SELECT h.name AS name, h.alias AS alias, h.id AS id
+         FROM memberships m JOIN healthspaces h ON h.id = m.healthspace_id
+         WHERE m.account_id = $1 AND m.state = 'active' AND h.state = 'active'
+         UNION
+         SELECT h.name AS name, h.alias AS alias, h.id AS id
+         FROM organisation_owners o JOIN healthspaces h ON h.organisation_id = o.organisation_id
+         WHERE o.account_id = $1
+         ORDER BY name, id LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(HealthspaceLink {
+                name: row.try_get("name")?,
+                alias: row.try_get("alias")?,
+            })
+        })
+        .collect()
 }

@@ -1,7 +1,9 @@
 //! What a form shows again after bad input: the values typed (never passwords) and each
 //! field's problem in the user's language, plus a summary at the top that links to the fields.
 
+use crate::errors::WebError;
 use crate::page::Page;
+use axum::extract::Multipart;
 use carespace_app::AppError;
 use carespace_core::accounts::FieldProblem;
 
@@ -66,4 +68,23 @@ pub fn problems(error: &AppError) -> Option<&[FieldProblem]> {
         AppError::Invalid(problems) => Some(problems),
         _ => None,
     }
+}
+
+/// The bytes of the multipart form's file field `name`; empty when it was not sent.
+pub async fn file_field(multipart: &mut Multipart, name: &str) -> Result<Vec<u8>, WebError> {
+    let mut upload = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest)?
+    {
+        if field.name() == Some(name) {
+            upload = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::PayloadTooLarge)?
+                .to_vec();
+        }
+    }
+    Ok(upload)
 }

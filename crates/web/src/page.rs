@@ -10,6 +10,8 @@ use crate::state::WebState;
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::response::Html;
+use carespace_app::healthspaces::Healthspace;
+use carespace_app::sessions::HealthspaceLink;
 use carespace_core::language::Language;
 use http::request::Parts;
 
@@ -25,7 +27,17 @@ pub struct Page {
     pub csrf_token: String,
     /// The path of this request, so the language switch can return to it.
     pub path: String,
+    /// The Healthspaces the person can enter, for the switcher in the navigation.
+    pub healthspaces: Vec<HealthspaceLink>,
+    /// The Healthspace whose look this page takes, when it has its own colours.
+    pub brand: Option<Brand>,
     state: WebState,
+}
+
+/// A Healthspace's own stylesheet, versioned so it can be cached for ever.
+#[derive(Clone, Debug)]
+pub struct Brand {
+    pub stylesheet: String,
 }
 
 impl Page {
@@ -44,8 +56,33 @@ impl Page {
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
             path: parts.uri.path().to_owned(),
+            healthspaces: match parts.extensions.get::<Auth>() {
+                Some(Auth::Session(s)) => s.healthspaces.clone(),
+                _ => Vec::new(),
+            },
+            brand: None,
             state: state.clone(),
         }
+    }
+
+    /// This page in the colours of `healthspace`, when it has its own.
+    pub fn branded(mut self, healthspace: &Healthspace) -> Self {
+        if !healthspace.settings.brand_primary.is_empty() {
+            self.brand = Some(Brand {
+                stylesheet: format!(
+                    "/h/{}/brand.css?v={}",
+                    healthspace.alias, healthspace.version
+                ),
+            });
+        }
+        self
+    }
+
+    /// Whether this page belongs to the Healthspace at `alias`, for the switcher.
+    pub fn is_in(&self, alias: &str) -> bool {
+        self.path
+            .strip_prefix("/h/")
+            .is_some_and(|rest| rest == alias || rest.starts_with(&format!("{alias}/")))
     }
 
     /// The translated message `key`.
@@ -111,7 +148,10 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 25] = [
+    const TEMPLATES: [&str; 28] = [
+        include_str!("../templates/dashboard.html"),
+        include_str!("../templates/healthspace_heading.html"),
+        include_str!("../templates/healthspace_settings.html"),
         include_str!("../templates/members.html"),
         include_str!("../templates/invitation.html"),
         include_str!("../templates/memberships.html"),

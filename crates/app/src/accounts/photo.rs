@@ -1,30 +1,26 @@
-//! Profile photos. An upload is recognised by its content (JPEG, PNG or WebP), decoded and
-//! drawn again as a fresh JPEG no larger than the configured size: nothing of the original
-//! file survives, so neither does its metadata (camera, GPS position, comments).
+//! Profile photos, drawn again as a fresh JPEG no larger than the configured size (see
+//! [`crate::images`]): nothing of the original file survives, metadata included.
 
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use crate::images::{self, ImageCodes, Redrawn};
 use bytes::Bytes;
 use carespace_store::accounts as store;
 use carespace_store::files::ContentId;
-use image::codecs::jpeg::JpegEncoder;
-use image::{ImageFormat, ImageReader, Limits};
-use std::io::Cursor;
 
 const FIELD: &str = "photo";
+const CODES: ImageCodes = ImageCodes {
+    missing: "photo_missing",
+    too_large: "photo_too_large",
+    wrong_type: "photo_type",
+    unreadable: "photo_unreadable",
+};
 
 /// Replaces the account's photo by `upload`.
 pub async fn set_photo(ctx: &AppContext, account_id: &str, upload: Vec<u8>) -> AppResult<()> {
-    if upload.is_empty() {
-        return Err(AppError::field(FIELD, "photo_missing"));
-    }
-    if upload.len() > ctx.accounts.photo_max_bytes {
-        return Err(AppError::field(FIELD, "photo_too_large"));
-    }
     let size = ctx.accounts.photo_size_px;
-    let jpeg = tokio::task::spawn_blocking(move || redraw(&upload, size))
-        .await
-        .map_err(|e| AppError::Internal(format!("photo task failed: {e}")))??;
+    let limit = ctx.accounts.photo_max_bytes;
+    let jpeg = images::redraw_upload(upload, limit, size, Redrawn::Jpeg, FIELD, CODES).await?;
     let id = ctx.files.put(Bytes::from(jpeg)).await?;
     replace(ctx, account_id, Some(id.as_str())).await
 }
@@ -64,70 +60,5 @@ pub async fn photo(ctx: &AppContext, account_id: &str) -> AppResult<Option<Vec<u
     match ctx.files.open(&id, None).await? {
         Some(file) => Ok(Some(file.read_all().await?)),
         None => Ok(None),
-    }
-}
-
-/// Decodes an image of an allowed type and encodes it again as a JPEG of at most `size`×`size`.
-fn redraw(upload: &[u8], size: u32) -> AppResult<Vec<u8>> {
-    let format = image::guess_format(upload).map_err(|_| AppError::field(FIELD, "photo_type"))?;
-    if !matches!(
-        format,
-        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
-    ) {
-        return Err(AppError::field(FIELD, "photo_type"));
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(10_000);
-    limits.max_image_height = Some(10_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let decoded = reader
-        .decode()
-        .map_err(|_| AppError::field(FIELD, "photo_unreadable"))?;
-    let fitted = if decoded.width() > size || decoded.height() > size {
-        decoded.thumbnail(size, size)
-    } else {
-        decoded
-    };
-    let rgb = fitted.to_rgb8();
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&rgb)
-        .map_err(|e| AppError::Internal(format!("photo encoding: {e}")))?;
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use image::{Rgb, RgbImage};
-
-    fn png(width: u32, height: u32) -> Vec<u8> {
-        let picture = RgbImage::from_pixel(width, height, Rgb([200, 40, 90]));
-        let mut out = Cursor::new(Vec::new());
-        picture.write_to(&mut out, ImageFormat::Png).unwrap();
-        out.into_inner()
-    }
-
-    #[test]
-    fn photos_are_redrawn_as_small_jpegs() {
-        let jpeg = redraw(&png(1200, 600), 512).unwrap();
-        assert_eq!(image::guess_format(&jpeg).unwrap(), ImageFormat::Jpeg);
-        let back = image::load_from_memory(&jpeg).unwrap();
-        assert_eq!((back.width(), back.height()), (512, 256));
-    }
-
-    #[test]
-    fn other_files_are_refused_by_content_whatever_their_name() {
-        let problem = |result: AppResult<Vec<u8>>| match result {
-            Err(AppError::Invalid(problems)) => problems[0].code,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(problem(redraw(b"GIF89a not allowed", 512)), "photo_type");
-        assert_eq!(problem(redraw(b"%PDF-1.7", 512)), "photo_type");
-        let mut broken = png(10, 10);
-        broken.truncate(40);
-        assert_eq!(problem(redraw(&broken, 512)), "photo_unreadable");
     }
 }

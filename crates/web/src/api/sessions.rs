@@ -117,6 +117,7 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
             csrf_token: String::new(),
             account: user.0.account().clone(),
             is_owner: false,
+            healthspaces: Vec::new(),
         },
     };
     let list = sessions::list(&state.app, &current).await?;

@@ -3,7 +3,7 @@
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
 use crate::errors::WebError;
-use crate::forms::{FormState, problems};
+use crate::forms::{FormState, file_field, problems};
 use crate::page::{Page, render};
 use crate::routes::message::message;
 use crate::routes::register::{TokenForm, TokenQuery, confirm_page, link_invalid};
@@ -140,20 +140,7 @@ pub async fn photo_upload(
     SignedIn(session): SignedIn,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let mut upload = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| WebError::BadRequest)?
-    {
-        if field.name() == Some("photo") {
-            upload = field
-                .bytes()
-                .await
-                .map_err(|_| WebError::PayloadTooLarge)?
-                .to_vec();
-        }
-    }
+    let upload = file_field(&mut multipart, "photo").await?;
     let result = accounts::set_photo(&state.app, &session.account.id, upload).await;
     answer(&state, page, &session.account.id, "photo", result, |f| f).await
 }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod dev_inbox;
 pub mod health;
 pub mod healthspace;
+pub mod healthspace_settings;
 pub mod invitations;
 pub mod language;
 pub mod login;
@@ -24,84 +25,121 @@ use crate::errors::WebError;
 use crate::metrics;
 use crate::state::WebState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
-pub fn routes() -> Router<WebState> {
-    let pages = Router::new()
-        .route("/", get(start::show))
-        .route("/register", get(register::show).post(register::submit))
-        .route("/register/done", get(register::done))
-        .route(
+/// Every page route: path and handlers. The router is built from this list, and the story
+/// tests check that each path is in their route table.
+pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
+    vec![
+        ("/", get(start::show)),
+        ("/register", get(register::show).post(register::submit)),
+        ("/register/done", get(register::done)),
+        (
             "/verify-email",
             get(register::verify_show).post(register::verify_submit),
-        )
-        .route(
+        ),
+        (
             "/verify-pending",
             get(register::pending).post(register::resend),
-        )
-        .route("/login", get(login::show).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route(
+        ),
+        ("/login", get(login::show).post(login::submit)),
+        ("/logout", post(login::logout)),
+        (
             "/password/forgot",
             get(password::forgot_show).post(password::forgot_submit),
-        )
-        .route(
+        ),
+        (
             "/password/reset",
             get(password::reset_show).post(password::reset_submit),
-        )
-        .route("/account", get(account::show))
-        .route("/account/profile", post(account::profile))
-        .route(
+        ),
+        ("/account", get(account::show)),
+        ("/account/profile", post(account::profile)),
+        (
             "/account/photo",
             get(account::photo).post(account::photo_upload),
-        )
-        .route("/account/photo/remove", post(account::photo_remove))
-        .route("/account/email", post(account::email))
-        .route("/account/password", post(account::password))
-        .route(
+        ),
+        ("/account/photo/remove", post(account::photo_remove)),
+        ("/account/email", post(account::email)),
+        ("/account/password", post(account::password)),
+        (
             "/email/confirm",
             get(account::email_confirm_show).post(account::email_confirm_submit),
-        )
-        .route("/account/sessions", get(sessions::list))
-        .route("/account/sessions/end-others", post(sessions::end_others))
-        .route("/account/sessions/{id}/end", post(sessions::end))
-        .route("/account/tokens", get(tokens::list).post(tokens::create))
-        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/organisation", get(organisation::index))
-        .route(
+        ),
+        ("/account/sessions", get(sessions::list)),
+        ("/account/sessions/end-others", post(sessions::end_others)),
+        ("/account/sessions/{id}/end", post(sessions::end)),
+        ("/account/tokens", get(tokens::list).post(tokens::create)),
+        ("/account/tokens/{id}/revoke", post(tokens::revoke)),
+        ("/organisation", get(organisation::index)),
+        (
             "/organisation/{id}",
             get(organisation::show).post(organisation::update),
-        )
-        .route(
+        ),
+        (
             "/organisation/{id}/healthspaces",
             post(organisation::create_healthspace),
-        )
-        .route("/healthspaces/{id}/activate", post(organisation::activate))
-        .route(
+        ),
+        ("/healthspaces/{id}/activate", post(organisation::activate)),
+        (
             "/healthspaces/{id}/deactivate",
             get(organisation::deactivate_confirm).post(organisation::deactivate),
-        )
-        .route("/h/{alias}", get(healthspace::login_page))
-        .route("/h/{alias}/members", get(members::list))
-        .route("/h/{alias}/invitations", post(members::invite))
-        .route("/h/{alias}/connections", post(members::connect))
-        .route("/h/{alias}/memberships/{id}/cancel", post(members::cancel))
-        .route(
+        ),
+        ("/h/{alias}", get(healthspace::home)),
+        ("/h/{alias}/brand.css", get(healthspace::brand_css)),
+        ("/h/{alias}/logo", get(healthspace::logo)),
+        (
+            "/h/{alias}/connections/self",
+            post(healthspace::connect_self),
+        ),
+        (
+            "/h/{alias}/settings",
+            get(healthspace_settings::show).post(healthspace_settings::update),
+        ),
+        (
+            "/h/{alias}/settings/logo",
+            post(healthspace_settings::logo_upload),
+        ),
+        (
+            "/h/{alias}/settings/logo/remove",
+            post(healthspace_settings::logo_remove),
+        ),
+        ("/h/{alias}/members", get(members::list)),
+        ("/h/{alias}/invitations", post(members::invite)),
+        ("/h/{alias}/connections", post(members::connect)),
+        ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
+        (
             "/invitations/accept",
             get(invitations::show).post(invitations::accept),
-        )
-        .route("/account/memberships", get(memberships::list))
-        .route(
+        ),
+        ("/account/memberships", get(memberships::list)),
+        (
             "/account/memberships/{id}/cancel",
             get(memberships::cancel_confirm).post(memberships::cancel),
-        )
-        .route("/account/connections", get(memberships::connections))
-        .route("/dev/inbox", get(dev_inbox::list))
-        .route("/dev/inbox/{name}", get(dev_inbox::show))
-        .route("/language", post(language::switch))
-        .route("/static/{name}", get(assets::serve))
-        .route("/healthz", get(health::check))
-        .route("/metrics", get(metrics::report));
+        ),
+        ("/account/connections", get(memberships::connections)),
+        ("/dev/inbox", get(dev_inbox::list)),
+        ("/dev/inbox/{name}", get(dev_inbox::show)),
+        ("/language", post(language::switch)),
+        ("/static/{name}", get(assets::serve)),
+        ("/healthz", get(health::check)),
+        ("/metrics", get(metrics::report)),
+    ]
+}
+
+/// Every path the site answers: the pages and the JSON API.
+pub fn paths() -> Vec<&'static str> {
+    let pages = pages().into_iter().map(|(path, _)| path);
+    pages
+        .chain(api::endpoints().into_iter().map(|(_, path, _)| path))
+        .collect()
+}
+
+pub fn routes() -> Router<WebState> {
+    let pages = pages()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        });
     api::endpoints()
         .into_iter()
         .fold(pages, |router, (_, path, handler)| {

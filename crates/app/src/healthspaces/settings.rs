@@ -1,0 +1,275 @@
+//! A Healthspace's settings ("Beheer > Instellingen", seed 003), for its admins and the
+//! organisation's owners: name, address, welcome text, opening hours, logo, brand colours and
+//! whether staff may connect themselves to clients.
+
+use super::{Healthspace, HealthspaceSettings, record};
+use crate::audit::Origin;
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::images::{self, ImageCodes, Redrawn};
+use crate::memberships::{self, manager_role};
+use bytes::Bytes;
+use carespace_core::branding::{BrandColours, Colour};
+use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_store::files::ContentId;
+use carespace_store::healthspaces::{self as store, HealthspaceRow};
+use std::collections::HashSet;
+
+pub const NAME_MAX: usize = 100;
+pub const ADDRESS_MAX: usize = 500;
+pub const WELCOME_MAX: usize = 5_000;
+pub const OPENING_HOURS_MAX: usize = 1_000;
+/// Logos are drawn again within this square.
+pub const LOGO_PX: u32 = 512;
+
+const LOGO_FIELD: &str = "logo";
+const LOGO_CODES: ImageCodes = ImageCodes {
+    missing: "logo_missing",
+    too_large: "logo_too_large",
+    wrong_type: "logo_type",
+    unreadable: "logo_unreadable",
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput {
+    pub name: String,
+    pub address: String,
+    /// A little markup is kept (paragraphs, emphasis, lists, links); everything else is removed.
+    pub welcome_text: String,
+    pub opening_hours: String,
+    /// Both empty for the product's own colours; otherwise `#rrggbb` each.
+    pub brand_primary: String,
+    pub brand_primary_text: String,
+    pub staff_connect_self: bool,
+}
+
+/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
+/// otherwise "not found".
+pub(crate) async fn permitted(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    action: Action,
+) -> AppResult<(HealthspaceRow, ActorFacts)> {
+    let healthspace = store::find_by_any_alias(&ctx.db, alias)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = memberships::facts(ctx, &healthspace, account_id).await?;
+    if healthspace.alias != alias || !policy::allows(facts, action) {
+        return Err(AppError::NotFound);
+    }
+    Ok((healthspace, facts))
+}
+
+/// The Healthspace, when the account may change its settings.
+pub async fn editable(ctx: &AppContext, account_id: &str, alias: &str) -> AppResult<Healthspace> {
+    let (row, _) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+    Ok(Healthspace::from(row))
+}
+
+/// Checks and stores the settings; nothing is stored when any field is wrong.
+pub async fn update(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    input: &SettingsInput,
+    origin: &Origin,
+) -> AppResult<Healthspace> {
+    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+    let mut problems = Problems::default();
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        problems.add("name", "healthspace_name");
+    }
+    let too_long = |text: &str, max: usize| text.chars().count() > max;
+    if too_long(&input.address, ADDRESS_MAX) {
+        problems.add("address", "too_long");
+    }
+    if too_long(&input.welcome_text, WELCOME_MAX) {
+        problems.add("welcome_text", "too_long");
+    }
+    if too_long(&input.opening_hours, OPENING_HOURS_MAX) {
+        problems.add("opening_hours", "too_long");
+    }
+    let colours = problems
+        .check(
+            "brand_primary",
+            brand_colours(&input.brand_primary, &input.brand_primary_text),
+        )
+        .flatten();
+    problems.finish()?;
+    let settings = HealthspaceSettings {
+        welcome_html: sanitise(&input.welcome_text),
+        opening_hours: input.opening_hours.trim().to_owned(),
+        logo_id: row.settings.logo_id.clone(),
+        brand_primary: colours.map(|c| c.primary.hex()).unwrap_or_default(),
+        brand_primary_text: colours.map(|c| c.primary_text.hex()).unwrap_or_default(),
+        staff_connect_self: input.staff_connect_self,
+    };
+    let address = input.address.trim();
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::update_settings(&mut tx, &row.id, name, address, &settings, now).await?;
+    let actor = (account_id, manager_role(facts));
+    record(
+        &mut tx,
+        actor,
+        "healthspace_settings_changed",
+        &row.id,
+        origin,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Healthspace {
+        name: name.to_owned(),
+        address: address.to_owned(),
+        settings,
+        version: now.millis(),
+        ..Healthspace::from(row)
+    })
+}
+
+/// Both colours empty means the product's own; otherwise both must parse and be readable.
+fn brand_colours(primary: &str, text: &str) -> Result<Option<BrandColours>, &'static str> {
+    if primary.trim().is_empty() && text.trim().is_empty() {
+        return Ok(None);
+    }
+    BrandColours::check(Colour::parse(primary)?, Colour::parse(text)?).map(Some)
+}
+
+/// Keeps a little safe markup of the welcome text: paragraphs, line breaks, emphasis, lists,
+/// small headings and links (which open without giving the site away).
+fn sanitise(text: &str) -> String {
+    let tags: HashSet<&str> = [
+        "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3",
+    ]
+    .into_iter()
+    .collect();
+    let schemes: HashSet<&str> = ["https", "http", "mailto", "tel"].into_iter().collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .url_schemes(schemes)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(text.trim())
+        .to_string()
+}
+
+/// Replaces the logo by the upload, drawn again as a PNG of at most 512×512.
+pub async fn set_logo(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    upload: Vec<u8>,
+    origin: &Origin,
+) -> AppResult<()> {
+    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+    let limit = ctx.accounts.photo_max_bytes;
+    let png =
+        images::redraw_upload(upload, limit, LOGO_PX, Redrawn::Png, LOGO_FIELD, LOGO_CODES).await?;
+    let id = ctx.files.put(Bytes::from(png)).await?;
+    replace_logo(
+        ctx,
+        (account_id, manager_role(facts)),
+        &row,
+        Some(id.as_str()),
+        origin,
+    )
+    .await
+}
+
+pub async fn remove_logo(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+    replace_logo(ctx, (account_id, manager_role(facts)), &row, None, origin).await
+}
+
+async fn replace_logo(
+    ctx: &AppContext,
+    actor: (&str, &str),
+    row: &HealthspaceRow,
+    logo_id: Option<&str>,
+    origin: &Origin,
+) -> AppResult<()> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let current = store::find_in(&mut tx, &row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::set_logo(&mut tx, &row.id, logo_id, now).await?;
+    let action = if logo_id.is_some() {
+        "healthspace_logo_changed"
+    } else {
+        "healthspace_logo_removed"
+    };
+    record(&mut tx, actor, action, &row.id, origin, now).await?;
+    let orphan = match current.settings.logo_id.as_deref() {
+        Some(old) if Some(old) != logo_id && store::logo_users(&mut tx, old).await? == 0 => {
+            ContentId::parse(old)
+        }
+        _ => None,
+    };
+    tx.commit().await?;
+    if let Some(old) = orphan {
+        ctx.files.delete(&old).await?;
+    }
+    Ok(())
+}
+
+/// The logo as PNG bytes, for whoever may see the Healthspace's own page.
+pub async fn logo(
+    ctx: &AppContext,
+    alias: &str,
+    viewer: Option<&str>,
+) -> AppResult<Option<Vec<u8>>> {
+    let super::PublicPage::Open(healthspace) = super::public_page(ctx, alias, viewer).await? else {
+        return Err(AppError::NotFound);
+    };
+    let Some(id) = healthspace
+        .settings
+        .logo_id
+        .as_deref()
+        .and_then(ContentId::parse)
+    else {
+        return Ok(None);
+    };
+    match ctx.files.open(&id, None).await? {
+        Some(file) => Ok(Some(file.read_all().await?)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_welcome_text_keeps_simple_markup_and_loses_everything_else() {
+        let html = sanitise(
+            "<p onclick=\"x()\">Welkom <strong>bij ons</strong></p><script>alert(1)</script>\
+             <a href=\"javascript:alert(1)\">klik</a><a href=\"https://example.nl\">site</a>\
+             <img src=x onerror=alert(1)><style>p{}</style><ul><li>één</li></ul>",
+        );
+        assert_eq!(
+            html,
+            "<p>Welkom <strong>bij ons</strong></p><a rel=\"noopener noreferrer nofollow\">klik</a>\
+             <a href=\"https://example.nl\" rel=\"noopener noreferrer nofollow\">site</a>\
+             <ul><li>één</li></ul>"
+        );
+    }
+
+    #[test]
+    fn brand_colours_are_both_empty_or_both_readable() {
+        assert_eq!(brand_colours("", " "), Ok(None));
+        assert!(brand_colours("#0b5c8a", "#ffffff").unwrap().is_some());
+        assert_eq!(brand_colours("#0b5c8a", ""), Err("colour_format"));
+        assert_eq!(
+            brand_colours("#ffd400", "#000000"),
+            Err("colour_page_contrast")
+        );
+    }
+}
