@@ -299,6 +299,16 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             [303, 400, 400, 400, 400, 400, 400, 400, 400, 400, 303],
         ),
         (
+            "POST",
+            "/h/alpha/invitations/no-such-id/revoke".into(),
+            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
+            "/h/alpha/invitations/no-such-id/resend".into(),
+            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+        ),
+        (
             // Someone else's membership, or none: no one learns whether it exists.
             "GET",
             "/account/memberships/no-such-id/cancel".into(),

@@ -5,7 +5,7 @@ use carespace_app::audit::Origin;
 use carespace_app::healthspaces;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_store::audit::entries_after;
-use carespace_tests::{Person, heading, link_in, new_client, spawn_app};
+use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
 
 #[tokio::test]
 async fn invited_people_join_get_connected_and_the_client_cancels() {
@@ -390,4 +390,97 @@ async fn the_members_list_pages_by_keyset_and_filters() {
         .await
         .unwrap();
     assert!(search.contains("Member 07") && !search.contains("Member 08"));
+}
+
+async fn on_invitation(app: &TestApp, admin: &reqwest::Client, action: &str) -> reqwest::Response {
+    let page = app
+        .get_with(admin, "/h/de-linde/members")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = "/h/de-linde/invitations/";
+    let start = page
+        .match_indices(marker)
+        .map(|(i, _)| i)
+        .find(|i| page[*i..].starts_with(marker) && page[*i..].contains(action))
+        .expect("a pending invitation");
+    let id = page[start + marker.len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = carespace_tests::csrf_token_in(&page).unwrap();
+    app.post_with(
+        admin,
+        &format!("{marker}{id}/{action}"),
+        &[("csrf_token", token.as_str())],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_expired_invitation_is_sent_again_and_a_revoked_one_stops_working() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    invite(&app, &owner, "de-linde", "dirk@example.nl", "client", "").await;
+    let first = link_in(
+        &app.mails_to("dirk@example.nl").await[0],
+        "/invitations/accept",
+    );
+    app.advance(15 * 24 * 3_600_000);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Sessions end within days; the owner logs in again.
+    let owner = app.logged_in(&Person::new("Olga")).await;
+    let members = app
+        .get_with(&owner, "/h/de-linde/members")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains("dirk@example.nl") && members.contains("Verlopen"));
+    let sent_before = app.mails_to("dirk@example.nl").await.len();
+
+    let resent = on_invitation(&app, &owner, "resend").await;
+    assert_eq!(
+        resent.headers()["location"],
+        "/h/de-linde/members?done=resent"
+    );
+    let mails = app.mails_to("dirk@example.nl").await;
+    assert_eq!(mails.len(), sent_before + 1);
+    let second = link_in(mails.last().unwrap(), "/invitations/accept");
+    assert_ne!(first, second);
+    assert_eq!(app.get_with(&new_client(), &first).await.status(), 400);
+    assert_eq!(app.get_with(&new_client(), &second).await.status(), 200);
+
+    let revoked = on_invitation(&app, &owner, "revoke").await;
+    assert_eq!(
+        revoked.headers()["location"],
+        "/h/de-linde/members?done=revoked"
+    );
+    assert_eq!(app.get_with(&new_client(), &second).await.status(), 400);
+    let members = app
+        .get_with(&owner, "/h/de-linde/members")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!members.contains("dirk@example.nl"));
+    // The new invitation's reminders find it revoked and send nothing.
+    let sent = app.mails_to("dirk@example.nl").await.len();
+    app.advance(8 * 24 * 3_600_000);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mails_to("dirk@example.nl").await.len(), sent);
+
+    let actions: Vec<_> = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .filter(|a| a.starts_with("invitation_"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["invitation_sent", "invitation_sent", "invitation_revoked"]
+    );
 }

@@ -54,6 +54,8 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/h/x/settings/logo".into(), 403),
         (Method::POST, "/h/x/settings/logo/remove".into(), 403),
         (Method::POST, "/h/x/invitations".into(), 403),
+        (Method::POST, "/h/x/invitations/y/revoke".into(), 403),
+        (Method::POST, "/h/x/invitations/y/resend".into(), 403),
         (Method::POST, "/h/x/connections".into(), 403),
         (Method::POST, "/h/x/memberships/y/cancel".into(), 403),
         (Method::GET, "/invitations/accept?token=x".into(), 400),

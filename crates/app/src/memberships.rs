@@ -132,8 +132,6 @@ pub async fn invite(
     let (Some(email), Some(role), Some(birth_date)) = (email, role, birth_date) else {
         return Err(AppError::Internal("checked input missing".into()));
     };
-    let now = ctx.now();
-    let token = tokens::generate()?;
     let invitation = InvitationRow {
         id: new_id(),
         healthspace_id: healthspace.id.clone(),
@@ -141,19 +139,37 @@ pub async fn invite(
         role: role.code().to_owned(),
         birth_date: birth_date.map(|d| d.to_string()),
         invited_by: actor.to_owned(),
-        expires_at: now.plus_millis(INVITATION_MS),
+        expires_at: ctx.now().plus_millis(INVITATION_MS),
     };
     let facts = facts(ctx, &healthspace, actor).await?;
     let mut tx = ctx.db.begin().await?;
-    store::insert_invitation(&mut tx, &invitation, &tokens::hash(&token), now).await?;
-    let language = recipient_language(&mut tx, email.as_str()).await?;
+    let actor = (actor, manager_role(facts));
+    send_invitation(ctx, &mut tx, &healthspace, &invitation, actor, origin).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores the invitation and, in the same transaction, its email, its reminders after 3 and 7
+/// days, and the audit entry.
+async fn send_invitation(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    healthspace: &hs_store::HealthspaceRow,
+    invitation: &InvitationRow,
+    (actor, role): (&str, &str),
+    origin: &Origin,
+) -> AppResult<()> {
+    let now = ctx.now();
+    let token = tokens::generate()?;
+    store::insert_invitation(tx, invitation, &tokens::hash(&token), now).await?;
+    let language = recipient_language(tx, &invitation.email).await?;
     let message = MailMessage::Invitation {
         healthspace: healthspace.name.clone(),
-        role: role.code().to_owned(),
+        role: invitation.role.clone(),
         token: token.clone(),
         reminder: false,
     };
-    mail::enqueue(&mut tx, email.as_str(), "", language, message, now).await?;
+    mail::enqueue(tx, &invitation.email, "", language, message, now).await?;
     let payload = serde_json::to_string(&Reminder {
         invitation_id: invitation.id.clone(),
         token,
@@ -168,23 +184,98 @@ pub async fn invite(
             run_at: now.plus_millis(*after),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         };
-        jobs::enqueue(&mut tx, &job, now).await?;
+        jobs::enqueue(tx, &job, now).await?;
     }
-    audit::record_in(
-        &mut tx,
-        origin,
-        event(
-            actor,
-            manager_role(facts),
-            "invitation_sent",
-            "invitation",
-            &invitation.id,
-        ),
-        &healthspace.id,
-        None,
-        now,
-    )
-    .await?;
+    let record = event(actor, role, "invitation_sent", "invitation", &invitation.id);
+    audit::record_in(tx, origin, record, &healthspace.id, None, now).await
+}
+
+/// An invitation not yet accepted, as the members page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: Timestamp,
+    pub expired: bool,
+}
+
+/// The most pending invitations the members page lists.
+pub const PENDING_SHOWN: i64 = 50;
+
+/// The Healthspace's invitations not accepted nor revoked, newest first.
+pub async fn pending_invitations(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+) -> AppResult<Vec<PendingInvitation>> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let now = ctx.now();
+    let rows = store::pending_invitations(&ctx.db, &healthspace.id, PENDING_SHOWN).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PendingInvitation {
+            role: Role::parse(&row.role).unwrap_or(Role::Client),
+            expired: row.expires_at <= now,
+            id: row.id,
+            email: row.email,
+            expires_at: row.expires_at,
+        })
+        .collect())
+}
+
+/// Revokes a pending invitation: its link and reminders stop working.
+pub async fn revoke_invitation(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    invitation_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let role = manager_role(facts(ctx, &healthspace, actor).await?);
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::pending_invitation(&mut tx, &healthspace.id, invitation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::revoke_invitation(&mut tx, invitation_id, now).await?;
+    let record = event(
+        actor,
+        role,
+        "invitation_revoked",
+        "invitation",
+        invitation_id,
+    );
+    audit::record_in(&mut tx, origin, record, &healthspace.id, None, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends a pending invitation again, expired or not: the old link stops working and a new one
+/// with a fresh 14 days and its own reminders goes out.
+pub async fn resend_invitation(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    invitation_id: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let role = manager_role(facts(ctx, &healthspace, actor).await?);
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let old = store::pending_invitation(&mut tx, &healthspace.id, invitation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::revoke_invitation(&mut tx, &old.id, now).await?;
+    let renewed = InvitationRow {
+        id: new_id(),
+        invited_by: actor.to_owned(),
+        expires_at: now.plus_millis(INVITATION_MS),
+        ..old
+    };
+    send_invitation(ctx, &mut tx, &healthspace, &renewed, (actor, role), origin).await?;
     tx.commit().await?;
     Ok(())
 }

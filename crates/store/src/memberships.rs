@@ -272,6 +272,57 @@ async fn open_invitation_where(
     row.as_ref().map(invitation_from_row).transpose()
 }
 
+/// Invitations of a Healthspace not accepted nor revoked (expired ones included, so they can
+/// be sent again), newest first, at most `limit`.
+pub async fn pending_invitations(
+    db: &Db,
+    healthspace_id: &str,
+    limit: i64,
+) -> StoreResult<Vec<InvitationRow>> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE healthspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(healthspace_id)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(invitation_from_row).collect()
+}
+
+/// A pending (not accepted, not revoked) invitation of the Healthspace, expired or not.
+pub async fn pending_invitation(
+    tx: &mut Tx,
+    healthspace_id: &str,
+    id: &str,
+) -> StoreResult<Option<InvitationRow>> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE id = $1 AND healthspace_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(healthspace_id)
+        .fetch_optional(tx.conn())
+        .await?;
+    row.as_ref().map(invitation_from_row).transpose()
+}
+
+/// Revokes a pending invitation; its link and reminders stop working.
+pub async fn revoke_invitation(tx: &mut Tx, id: &str, now: Timestamp) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE invitations SET revoked_at = $2
+         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now.millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Marks an open invitation accepted; false when someone was first (or it closed meanwhile).
 pub async fn accept_invitation(
     tx: &mut Tx,

@@ -12,7 +12,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppResult;
-use carespace_app::memberships::{self, InvitationInput, MemberFilter, MembersPage};
+use carespace_app::memberships::{
+    self, InvitationInput, MemberFilter, MembersPage, PendingInvitation,
+};
 use carespace_app::sessions::CurrentSession;
 use carespace_core::memberships::Role;
 
@@ -40,6 +42,7 @@ struct MembersTemplate {
     alias: String,
     query: ListQuery,
     list: MembersPage,
+    invitations: Vec<PendingInvitation>,
     invite: FormState,
     connect: FormState,
     notice: Option<String>,
@@ -99,10 +102,14 @@ async fn template(
     query: ListQuery,
 ) -> Result<MembersTemplate, WebError> {
     let list = load(state, session, &alias, &query).await?;
+    let invitations =
+        memberships::pending_invitations(&state.app, &session.account.id, &alias).await?;
     let key = match query.done.as_str() {
         "invited" => Some("members-invited"),
         "cancelled" => Some("members-cancelled"),
         "connected" => Some("members-connected"),
+        "revoked" => Some("members-revoked"),
+        "resent" => Some("members-resent"),
         _ => None,
     };
     let notice = key.map(|k| page.t(k));
@@ -111,6 +118,7 @@ async fn template(
         alias,
         query,
         list,
+        invitations,
         invite: FormState::new(),
         connect: FormState::new(),
         notice,
@@ -220,4 +228,28 @@ pub async fn cancel(
     let origin = origin(&client, Some(&session));
     memberships::cancel_by_provider(&state.app, &session.account.id, &id, &origin).await?;
     Ok(Redirect::to(&format!("/h/{alias}/members?done=cancelled")).into_response())
+}
+
+pub async fn revoke_invitation(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path((alias, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let account = &session.account.id;
+    memberships::revoke_invitation(&state.app, account, &alias, &id, &origin).await?;
+    Ok(Redirect::to(&format!("/h/{alias}/members?done=revoked")).into_response())
+}
+
+pub async fn resend_invitation(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path((alias, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let account = &session.account.id;
+    memberships::resend_invitation(&state.app, account, &alias, &id, &origin).await?;
+    Ok(Redirect::to(&format!("/h/{alias}/members?done=resent")).into_response())
 }

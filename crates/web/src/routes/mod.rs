@@ -105,6 +105,14 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ),
         ("/h/{alias}/members", get(members::list)),
         ("/h/{alias}/invitations", post(members::invite)),
+        (
+            "/h/{alias}/invitations/{id}/revoke",
+            post(members::revoke_invitation),
+        ),
+        (
+            "/h/{alias}/invitations/{id}/resend",
+            post(members::resend_invitation),
+        ),
         ("/h/{alias}/connections", post(members::connect)),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
         (
