@@ -22,5 +22,6 @@ mod profile;
 mod registration;
 mod routes;
 mod schema;
+mod seats;
 mod sessions;
 mod shutdown;

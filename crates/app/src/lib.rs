@@ -17,6 +17,7 @@ pub mod mail;
 pub mod memberships;
 pub mod organisations;
 pub mod passwords;
+pub mod seats;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

@@ -79,6 +79,72 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// A calendar month, as reports count by (in UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl Month {
+    /// The month a moment falls in.
+    pub fn of(at: Timestamp) -> Month {
+        let date = at.utc_date();
+        Month {
+            year: date.year,
+            month: date.month,
+        }
+    }
+
+    /// Its first moment: the first day at 00:00 UTC.
+    pub fn start(self) -> Timestamp {
+        // days-from-civil, after H. Hinnant
+        let (y, m) = (i64::from(self.year), i64::from(self.month));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Timestamp(days * 86_400_000)
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                month: self.month + 1,
+                ..self
+            }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                month: self.month - 1,
+                ..self
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
 impl Timestamp {
     /// The UTC calendar day of this moment (days-from-civil inverted, after H. Hinnant).
     pub fn utc_date(self) -> Date {
@@ -103,6 +169,35 @@ impl Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_start_on_the_first_at_midnight_utc_and_follow_each_other() {
+        let march_2024 = Month {
+            year: 2024,
+            month: 3,
+        };
+        assert_eq!(march_2024.start().millis(), 1_709_251_200_000);
+        assert_eq!(
+            Month::of(Timestamp::from_millis(1_709_251_199_999)).month,
+            2
+        );
+        assert_eq!(Month::of(march_2024.start()), march_2024);
+        let december = Month {
+            year: 2025,
+            month: 12,
+        };
+        assert_eq!(december.next().to_string(), "2026-01");
+        assert_eq!(december.next().previous(), december);
+        assert_eq!(
+            Month {
+                year: 1970,
+                month: 1
+            }
+            .start()
+            .millis(),
+            0
+        );
+    }
 
     #[test]
     fn converts_moments_to_utc_dates() {

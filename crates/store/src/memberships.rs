@@ -443,3 +443,27 @@ pub async fn end_connections_of(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Memberships by role that existed at some moment in `[from, to)`: created before its end and
+/// not cancelled before its start. Deactivating a Healthspace cancels none, so those count too.
+pub async fn existing_by_role(
+    db: &Db,
+    healthspace_id: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> StoreResult<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT role, COUNT(*) AS n FROM memberships
+         WHERE healthspace_id = $1 AND created_at < $3
+           AND (cancelled_at IS NULL OR cancelled_at >= $2)
+         GROUP BY role",
+    )
+    .bind(healthspace_id)
+    .bind(from.millis())
+    .bind(to.millis())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("role")?, row.try_get("n")?)))
+        .collect()
+}

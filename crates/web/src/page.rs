@@ -148,7 +148,8 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 28] = [
+    const TEMPLATES: [&str; 29] = [
+        include_str!("../templates/seats.html"),
         include_str!("../templates/dashboard.html"),
         include_str!("../templates/healthspace_heading.html"),
         include_str!("../templates/healthspace_settings.html"),

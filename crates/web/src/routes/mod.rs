@@ -16,6 +16,7 @@ pub mod message;
 pub mod organisation;
 pub mod password;
 pub mod register;
+pub mod seats;
 pub mod sessions;
 pub mod start;
 pub mod tokens;
@@ -104,6 +105,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             post(healthspace_settings::logo_remove),
         ),
         ("/h/{alias}/members", get(members::list)),
+        ("/h/{alias}/seats", get(seats::show)),
+        ("/h/{alias}/seats.csv", get(seats::csv)),
         ("/h/{alias}/invitations", post(members::invite)),
         (
             "/h/{alias}/invitations/{id}/revoke",

@@ -1,0 +1,69 @@
+//! The seats report (seed 003): per Healthspace and calendar month, the memberships that
+//! existed by role. Memberships of an inactive Healthspace are not cancelled, so they count.
+
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::healthspaces::settings::permitted;
+use carespace_core::memberships::Role;
+use carespace_core::policy::Action;
+use carespace_core::time::Month;
+use carespace_store::memberships as store;
+
+/// How many months the report covers, this one included.
+pub const MONTHS: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatsMonth {
+    pub month: Month,
+    pub clients: i64,
+    pub staff: i64,
+    pub admins: i64,
+}
+
+impl SeatsMonth {
+    pub fn total(&self) -> i64 {
+        self.clients + self.staff + self.admins
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatsReport {
+    pub healthspace: String,
+    pub alias: String,
+    /// Newest month first.
+    pub months: Vec<SeatsMonth>,
+}
+
+/// The last twelve months of the Healthspace at `alias`, for its admins and owners.
+pub async fn report(ctx: &AppContext, account_id: &str, alias: &str) -> AppResult<SeatsReport> {
+    let (healthspace, _) = permitted(ctx, account_id, alias, Action::ViewSeats).await?;
+    let mut month = Month::of(ctx.now());
+    let mut months = Vec::with_capacity(MONTHS);
+    for _ in 0..MONTHS {
+        let counts = store::existing_by_role(
+            &ctx.db,
+            &healthspace.id,
+            month.start(),
+            month.next().start(),
+        )
+        .await?;
+        let of = |role: Role| {
+            counts
+                .iter()
+                .find(|(code, _)| code == role.code())
+                .map_or(0, |(_, n)| *n)
+        };
+        months.push(SeatsMonth {
+            month,
+            clients: of(Role::Client),
+            staff: of(Role::Staff),
+            admins: of(Role::Admin),
+        });
+        month = month.previous();
+    }
+    Ok(SeatsReport {
+        healthspace: healthspace.name,
+        alias: healthspace.alias,
+        months,
+    })
+}
