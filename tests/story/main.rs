@@ -4,6 +4,7 @@
 
 mod api;
 mod audit;
+mod audit_viewer;
 mod authorization;
 mod csrf;
 mod demo;

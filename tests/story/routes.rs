@@ -51,6 +51,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/h/x/connections/self".into(), 403),
         (Method::GET, "/h/x/settings".into(), 303),
         (Method::GET, "/h/x/seats".into(), 303),
+        (Method::GET, "/h/x/audit".into(), 303),
         (Method::GET, "/h/x/seats.csv".into(), 303),
         (Method::POST, "/h/x/settings".into(), 403),
         (Method::POST, "/h/x/settings/logo".into(), 403),

@@ -1,6 +1,8 @@
 //! Writing the audit log, always inside the transaction of what it records, and checking its
 //! chain (`carespace admin verify-audit`).
 
+pub mod viewer;
+
 use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::audit::{AuditRecord, GENESIS, Outcome, chain_hash};

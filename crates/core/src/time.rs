@@ -53,6 +53,19 @@ impl Date {
         Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
     }
 
+    /// Its first moment, 00:00 UTC (days-from-civil, after H. Hinnant).
+    pub fn start(self) -> Timestamp {
+        let (y, m) = (i64::from(self.year), i64::from(self.month));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Timestamp(days * 86_400_000)
+    }
+
     /// Whole years from `self` to `on`: the age of someone born on `self`.
     pub fn years_until(self, on: Date) -> i32 {
         let had_birthday = (on.month, on.day) >= (self.month, self.day);
@@ -98,16 +111,12 @@ impl Month {
 
     /// Its first moment: the first day at 00:00 UTC.
     pub fn start(self) -> Timestamp {
-        // days-from-civil, after H. Hinnant
-        let (y, m) = (i64::from(self.year), i64::from(self.month));
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        Timestamp(days * 86_400_000)
+        Date {
+            year: self.year,
+            month: self.month,
+            day: 1,
+        }
+        .start()
     }
 
     pub fn next(self) -> Month {

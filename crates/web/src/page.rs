@@ -148,7 +148,8 @@ pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    const TEMPLATES: [&str; 29] = [
+    const TEMPLATES: [&str; 30] = [
+        include_str!("../templates/audit.html"),
         include_str!("../templates/seats.html"),
         include_str!("../templates/dashboard.html"),
         include_str!("../templates/healthspace_heading.html"),

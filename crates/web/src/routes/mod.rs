@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
 pub mod dev_inbox;
 pub mod health;
 pub mod healthspace;
@@ -106,6 +107,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ),
         ("/h/{alias}/members", get(members::list)),
         ("/h/{alias}/seats", get(seats::show)),
+        ("/h/{alias}/audit", get(audit::show)),
         ("/h/{alias}/seats.csv", get(seats::csv)),
         ("/h/{alias}/invitations", post(members::invite)),
         (

@@ -1,0 +1,109 @@
+//! A Healthspace's audit log as its admins and the owners read it: newest first, filtered by
+//! person, client and period, one keyset page at a time.
+
+use crate::context::AppContext;
+use crate::error::{AppResult, Problems};
+use crate::healthspaces::settings::permitted;
+use carespace_core::policy::Action;
+use carespace_core::time::Date;
+use carespace_store::accounts as account_store;
+use carespace_store::audit::{self as store, HealthspaceFilter};
+
+pub use carespace_store::audit::NamedEntry;
+
+/// Entries per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// What the reader typed into the filter form.
+#[derive(Debug, Clone, Default)]
+pub struct LogQuery {
+    /// Email address of the person who acted.
+    pub person: String,
+    /// Email address of the client concerned.
+    pub client: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub to: String,
+    /// The cursor of the next page: `at:seq` of the last entry shown.
+    pub before: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPage {
+    pub healthspace: String,
+    pub entries: Vec<NamedEntry>,
+    /// The cursor for the next page, when there is one.
+    pub next: Option<String>,
+}
+
+pub async fn healthspace_log(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    query: &LogQuery,
+) -> AppResult<LogPage> {
+    let (healthspace, _) = permitted(ctx, account_id, alias, Action::ViewAuditLog).await?;
+    let mut problems = Problems::default();
+    let from = date(&mut problems, "from", &query.from);
+    let to = date(&mut problems, "to", &query.to);
+    problems.finish()?;
+    let empty = LogPage {
+        healthspace: healthspace.name.clone(),
+        entries: Vec::new(),
+        next: None,
+    };
+    // A filter on an address nobody has matches nothing.
+    let (Some(actor), Some(client)) = (
+        account_of(ctx, &query.person).await?,
+        account_of(ctx, &query.client).await?,
+    ) else {
+        return Ok(empty);
+    };
+    let filter = HealthspaceFilter {
+        actor_account_id: actor.as_deref(),
+        client_account_id: client.as_deref(),
+        from: from.map(Date::start),
+        // Through the end of the day typed.
+        to: to.map(|d| d.start().plus_millis(86_400_000)),
+        before: cursor(&query.before),
+    };
+    let mut entries =
+        store::of_healthspace(&ctx.db, &healthspace.id, &filter, PAGE_SIZE + 1).await?;
+    let next = if entries.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX) {
+        entries.pop();
+        entries
+            .last()
+            .map(|e| format!("{}:{}", e.record.at.millis(), e.seq))
+    } else {
+        None
+    };
+    Ok(LogPage {
+        healthspace: healthspace.name,
+        entries,
+        next,
+    })
+}
+
+fn date(problems: &mut Problems, field: &'static str, text: &str) -> Option<Date> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    problems.check(field, Date::parse_iso(text).ok_or("date_invalid"))
+}
+
+/// `Some(None)` for no filter, `Some(Some(id))` for a known address, `None` for an unknown one.
+async fn account_of(ctx: &AppContext, email: &str) -> AppResult<Option<Option<String>>> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Ok(Some(None));
+    }
+    Ok(account_store::find_by_email(&ctx.db, &email)
+        .await?
+        .map(|account| Some(account.id)))
+}
+
+fn cursor(text: &str) -> Option<(i64, i64)> {
+    let (at, seq) = text.split_once(':')?;
+    Some((at.parse().ok()?, seq.parse().ok()?))
+}

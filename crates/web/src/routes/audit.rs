@@ -1,0 +1,113 @@
+//! A Healthspace's audit log for its admins and the owners: who did what, about which
+//! client, when and from where; filtered by person, client and period.
+
+use crate::auth::SignedIn;
+use crate::errors::WebError;
+use crate::forms::{FormState, problems};
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use carespace_app::audit::viewer::{self, LogPage, LogQuery, NamedEntry};
+use http::StatusCode;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct FilterQuery {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    client: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditTemplate {
+    page: Page,
+    alias: String,
+    log: LogPage,
+    filter: FormState,
+    query: FilterQuery,
+}
+
+impl AuditTemplate {
+    fn action_label(&self, entry: &NamedEntry) -> String {
+        let key = format!("audit-action-{}", entry.record.action.replace('_', "-"));
+        self.page.t(&key)
+    }
+
+    fn role_label(&self, entry: &NamedEntry) -> String {
+        let role = entry.record.actor_role.as_deref().unwrap_or("system");
+        self.page.t(&format!("audit-role-{role}"))
+    }
+
+    fn denied(&self, entry: &NamedEntry) -> bool {
+        entry.record.outcome == carespace_core::audit::Outcome::Denied
+    }
+
+    fn next_link(&self, before: &str) -> String {
+        let q = &self.query;
+        let query = [
+            ("person", q.person.as_str()),
+            ("client", &q.client),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("before", before),
+        ];
+        format!(
+            "/h/{}/audit?{}",
+            self.alias,
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        )
+    }
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(alias): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Response, WebError> {
+    let input = LogQuery {
+        person: query.person.clone(),
+        client: query.client.clone(),
+        from: query.from.clone(),
+        to: query.to.clone(),
+        before: query.before.clone(),
+    };
+    let filter = FormState::new()
+        .with_value("person", &query.person)
+        .with_value("client", &query.client)
+        .with_value("from", &query.from)
+        .with_value("to", &query.to);
+    let account = &session.account.id;
+    let (status, log, filter) =
+        match viewer::healthspace_log(&state.app, account, &alias, &input).await {
+            Ok(log) => (StatusCode::OK, log, filter),
+            Err(error) => {
+                let Some(problems) = problems(&error) else {
+                    return Err(error.into());
+                };
+                let unfiltered = LogQuery::default();
+                let log = viewer::healthspace_log(&state.app, account, &alias, &unfiltered).await?;
+                let filter = filter.with_problems(&page, problems);
+                (StatusCode::UNPROCESSABLE_ENTITY, log, filter)
+            }
+        };
+    let template = AuditTemplate {
+        page,
+        alias,
+        log,
+        filter,
+        query,
+    };
+    Ok((status, render(&template)?).into_response())
+}

@@ -1,0 +1,141 @@
+//! The audit-log viewer: owners and admins read their Healthspace's log, filtered by person,
+//! client and period, page by page; nothing of another Healthspace shows.
+
+use crate::practice::{account_id, connect, healthspace, join};
+use carespace_app::audit::Origin;
+use carespace_app::memberships::{self, InvitationInput};
+use carespace_app::organisations;
+use carespace_tests::{Person, spawn_app};
+
+#[tokio::test]
+async fn owners_read_their_healthspace_log_filtered_and_paged() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let bram = Person::new("Bram");
+    let cleo = Person::new("Cleo");
+    join(&app, &owner, "de-linde", &bram, "staff").await;
+    join(&app, &owner, "de-linde", &cleo, "client").await;
+    join(&app, &owner, "de-linde", &Person::new("Dirk"), "client").await;
+    connect(&app, &owner, "de-linde", &bram.email, &cleo.email).await;
+
+    // Another Healthspace of the same organisation, with its own entries.
+    let olga = account_id(&app, "olga@example.nl").await;
+    let org = organisations::owned(&app.ctx, &olga)
+        .await
+        .unwrap()
+        .remove(0);
+    carespace_app::healthspaces::create(
+        &app.ctx,
+        &olga,
+        &org.id,
+        "Jeugd",
+        "jeugd",
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    let invitation = InvitationInput {
+        email: "elsewhere@example.nl".into(),
+        role: "client".into(),
+        birth_date: String::new(),
+    };
+    memberships::invite(&app.ctx, &olga, "jeugd", invitation, &Origin::default())
+        .await
+        .unwrap();
+
+    let page = app.get_with(&owner, "/h/de-linde/audit").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Medewerker aan cliënt gekoppeld"));
+    assert!(page.contains("Lidmaatschap gestart"));
+    assert!(page.contains("Uitnodiging verstuurd"));
+    assert!(!page.contains("audit-action-"), "every action has a label");
+    assert!(
+        !page.contains("elsewhere"),
+        "nothing of another Healthspace"
+    );
+    assert_eq!(page.matches("Uitnodiging verstuurd").count(), 3);
+
+    let by_client = app
+        .get_with(&owner, "/h/de-linde/audit?client=cleo%40example.nl")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_client.contains("Medewerker aan cliënt gekoppeld"));
+    assert!(!by_client.contains("Uitnodiging verstuurd"));
+    assert!(by_client.contains("value=\"cleo@example.nl\""));
+
+    let by_person = app
+        .get_with(&owner, "/h/de-linde/audit?person=bram%40example.nl")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(by_person.matches("Lidmaatschap gestart").count(), 1);
+    assert!(!by_person.contains("Medewerker aan cliënt gekoppeld"));
+
+    let today = app.ctx.now().utc_date();
+    let tomorrow = app.ctx.now().plus_millis(86_400_000).utc_date();
+    let later = app
+        .get_with(&owner, &format!("/h/de-linde/audit?from={tomorrow}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(later.contains("Geen regels gevonden."));
+    let within = app
+        .get_with(
+            &owner,
+            &format!("/h/de-linde/audit?from={today}&to={today}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(within.contains("Medewerker aan cliënt gekoppeld"));
+
+    let bad = app
+        .get_with(&owner, "/h/de-linde/audit?from=24-11-2026")
+        .await;
+    assert_eq!(bad.status(), 422);
+    let bad = bad.text().await.unwrap();
+    assert!(bad.contains("Vul een datum in zoals 2026-11-24."));
+    assert!(bad.contains("value=\"24-11-2026\""));
+
+    // Many entries: pages of 50, the next one by keyset.
+    for n in 0..55 {
+        let invitation = InvitationInput {
+            email: format!("person{n}@example.nl"),
+            role: "client".into(),
+            birth_date: String::new(),
+        };
+        memberships::invite(&app.ctx, &olga, "de-linde", invitation, &Origin::default())
+            .await
+            .unwrap();
+    }
+    let first = app
+        .get_with(&owner, "/h/de-linde/audit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.matches("<tr>").count(),
+        51,
+        "a header row and 50 entries"
+    );
+    let start = first
+        .find("/h/de-linde/audit?person=")
+        .expect("a next page");
+    let next = first[start..start + first[start..].find('"').unwrap()].replace("&#38;", "&");
+    let second = app.get_with(&owner, &next).await.text().await.unwrap();
+    assert!(
+        second.contains("Medewerker aan cliënt gekoppeld"),
+        "older entries"
+    );
+    assert!(
+        !second.contains("person54@"),
+        "the newest are on the first page only"
+    );
+}
