@@ -183,6 +183,17 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         ),
         (
             "POST",
+            format!("/organisation/{org}/owners"),
+            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            // Removes the owner the row above added.
+            "POST",
+            format!("/organisation/{org}/owners/remove"),
+            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+        ),
+        (
+            "POST",
             format!("/healthspaces/{hs}/activate"),
             [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
         ),

@@ -400,3 +400,93 @@ async fn operators_are_granted_and_revoked_with_an_audit_entry() {
         .collect();
     assert!(actions.ends_with(&["operator_granted".into(), "operator_revoked".into()]));
 }
+
+#[tokio::test]
+async fn owners_add_and_remove_owners_but_never_the_last_one() {
+    let app = carespace_tests::spawn_app().await;
+    let owner = crate::practice::healthspace(&app, "de-linde").await;
+    let olga = crate::practice::account_id(&app, "olga@example.nl").await;
+    let org = carespace_app::organisations::owned(&app.ctx, &olga)
+        .await
+        .unwrap()
+        .remove(0);
+    let path = format!("/organisation/{}", org.id);
+    let post = |to: &'static str, email: &'static str| {
+        let (app, owner, path) = (&app, &owner, path.clone());
+        async move {
+            let token = app.token_with(owner, &path).await;
+            app.post_with(
+                owner,
+                &format!("{path}{to}"),
+                &[("csrf_token", token.as_str()), ("email", email)],
+            )
+            .await
+        }
+    };
+
+    // A new owner with an account is emailed and can use "My organisation" at once.
+    let (_, pieter) = app.signed_up("Pieter").await;
+    let added = post("/owners", "pieter@example.nl").await;
+    assert_eq!(
+        added.headers()["location"],
+        format!("{path}?done=owner-added")
+    );
+    assert!(
+        app.last_mail_to("pieter@example.nl")
+            .await
+            .text
+            .contains("De Linde")
+    );
+    assert_eq!(app.get_with(&pieter, &path).await.status(), 200);
+    let again = post("/owners", "pieter@example.nl").await;
+    assert_eq!(again.status(), 422);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("Dit adres is al eigenaar.")
+    );
+
+    // Olga removes Pieter; then she cannot remove herself, the last owner.
+    assert_eq!(
+        post("/owners/remove", "pieter@example.nl").await.status(),
+        303
+    );
+    assert_eq!(app.get_with(&pieter, &path).await.status(), 404);
+    let last = post("/owners/remove", "olga@example.nl").await;
+    assert_eq!(last.status(), 422);
+    assert!(
+        last.text()
+            .await
+            .unwrap()
+            .contains("De laatste eigenaar kan niet worden verwijderd.")
+    );
+    assert_eq!(
+        app.get_with(&owner, &path).await.status(),
+        200,
+        "still owner"
+    );
+    // An invited address without an account does not count as an owner who can manage.
+    assert_eq!(post("/owners", "nieuw@example.nl").await.status(), 303);
+    assert_eq!(
+        post("/owners/remove", "olga@example.nl").await.status(),
+        422
+    );
+
+    let actions: Vec<_> = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .filter(|a| a.starts_with("organisation_owner"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "organisation_owner_added",
+            "organisation_owner_removed",
+            "organisation_owner_added"
+        ]
+    );
+}

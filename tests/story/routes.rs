@@ -41,6 +41,8 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::GET, "/organisation/x".into(), 303),
         (Method::POST, "/organisation/x".into(), 403),
         (Method::POST, "/organisation/x/healthspaces".into(), 403),
+        (Method::POST, "/organisation/x/owners".into(), 403),
+        (Method::POST, "/organisation/x/owners/remove".into(), 403),
         (Method::POST, "/healthspaces/x/activate".into(), 403),
         (Method::GET, "/healthspaces/x/deactivate".into(), 303),
         (Method::POST, "/healthspaces/x/deactivate".into(), 403),

@@ -43,16 +43,33 @@ pub async fn create(
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &organisation, now).await?;
-    let owner = account_store::find_by_email_in(&mut tx, email.as_str()).await?;
+    enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
+    let event = Event {
+        actor: None,
+        role: "operator",
+        action: "organisation_created",
+        object_type: "organisation",
+        object_id: Some(&organisation.id),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(organisation)
+}
+
+/// Makes `email` an owner and tells them: an account holder by an "owner added" email, an
+/// address without a verified account by an invitation to register (it becomes owner once that
+/// address is verified).
+async fn enlist_owner(
+    tx: &mut carespace_store::Tx,
+    organisation: &OrganisationRow,
+    email: &str,
+    now: carespace_core::time::Timestamp,
+) -> AppResult<()> {
+    let owner = account_store::find_by_email_in(tx, email).await?;
     let verified_owner = owner.filter(|a| a.email_verified_at.is_some());
-    store::add_owner(
-        &mut tx,
-        &organisation.id,
-        email.as_str(),
-        verified_owner.as_ref().map(|a| a.id.as_str()),
-        now,
-    )
-    .await?;
+    let account_id = verified_owner.as_ref().map(|a| a.id.as_str());
+    store::add_owner(tx, &organisation.id, email, account_id, now).await?;
     let (recipient, language, message) = match &verified_owner {
         Some(account) => (
             account.full_name.clone(),
@@ -69,18 +86,95 @@ pub async fn create(
             },
         ),
     };
-    mail::enqueue(&mut tx, email.as_str(), &recipient, language, message, now).await?;
-    let event = Event {
-        actor: None,
-        role: "operator",
-        action: "organisation_created",
+    mail::enqueue(tx, email, &recipient, language, message, now).await?;
+    Ok(())
+}
+
+pub use carespace_store::organisations::OwnerRow as Owner;
+
+/// The organisation's owners, for its owners.
+pub async fn owners(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+) -> AppResult<Vec<Owner>> {
+    permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
+    Ok(store::owners_of(&ctx.db, organisation_id).await?)
+}
+
+async fn permitted(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+    action: Action,
+) -> AppResult<Organisation> {
+    if !policy::allows(facts(ctx, organisation_id, account_id).await?, action) {
+        return Err(AppError::NotFound);
+    }
+    store::find(&ctx.db, organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn owner_event<'a>(account_id: &'a str, action: &'a str, organisation_id: &'a str) -> Event<'a> {
+    Event {
+        actor: Some(account_id),
+        role: "owner",
+        action,
         object_type: "organisation",
-        object_id: Some(&organisation.id),
+        object_id: Some(organisation_id),
         outcome: Outcome::Success,
-    };
+    }
+}
+
+/// An owner adds another owner by email address.
+pub async fn add_owner(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+    email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let organisation = permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
+    let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::lock(&mut tx, organisation_id, now).await?;
+    let already = store::owners_of(&ctx.db, organisation_id).await?;
+    if already.iter().any(|o| o.email == email.as_str()) {
+        return Err(AppError::field("email", "already_owner"));
+    }
+    enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
+    let event = owner_event(account_id, "organisation_owner_added", organisation_id);
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    Ok(organisation)
+    Ok(())
+}
+
+/// An owner removes an owner (themselves included), but never the last one with an account:
+/// an organisation always keeps someone who can manage it.
+pub async fn remove_owner(
+    ctx: &AppContext,
+    account_id: &str,
+    organisation_id: &str,
+    email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::lock(&mut tx, organisation_id, now).await?;
+    if !store::remove_owner(&mut tx, organisation_id, email).await? {
+        return Err(AppError::NotFound);
+    }
+    if store::count_linked_owners(&mut tx, organisation_id).await? == 0 {
+        // Dropping the transaction undoes the removal.
+        return Err(AppError::field("owner", "last_owner"));
+    }
+    let event = owner_event(account_id, "organisation_owner_removed", organisation_id);
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static str> {

@@ -148,3 +148,66 @@ pub async fn set_operator(
         .await?;
     Ok(row.map(|row| row.try_get("id")).transpose()?)
 }
+
+/// An owner as the organisation page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRow {
+    pub email: String,
+    /// `None` until someone verifies the address.
+    pub account_id: Option<String>,
+    pub full_name: Option<String>,
+}
+
+/// The organisation's owners by email address.
+pub async fn owners_of(db: &Db, organisation_id: &str) -> StoreResult<Vec<OwnerRow>> {
+    let rows = sqlx::query(
+        "SELECT o.email, o.account_id, a.full_name FROM organisation_owners o
+         LEFT JOIN accounts a ON a.id = o.account_id
+         WHERE o.organisation_id = $1 ORDER BY o.email",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OwnerRow {
+                email: row.try_get("email")?,
+                account_id: row.try_get("account_id")?,
+                full_name: row.try_get("full_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Takes the organisation's row lock for the rest of the transaction, so that changes to its
+/// owners happen one after the other (two owners removing each other cannot leave none).
+pub async fn lock(tx: &mut Tx, organisation_id: &str, now: Timestamp) -> StoreResult<()> {
+    sqlx::query("UPDATE organisations SET updated_at = $2 WHERE id = $1")
+        .bind(organisation_id)
+        .bind(now.millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Owners with an account (not merely an address waiting for one).
+pub async fn count_linked_owners(tx: &mut Tx, organisation_id: &str) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM organisation_owners
+         WHERE organisation_id = $1 AND account_id IS NOT NULL",
+    )
+    .bind(organisation_id)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn remove_owner(tx: &mut Tx, organisation_id: &str, email: &str) -> StoreResult<bool> {
+    let done =
+        sqlx::query("DELETE FROM organisation_owners WHERE organisation_id = $1 AND email = $2")
+            .bind(organisation_id)
+            .bind(email)
+            .execute(tx.conn())
+            .await?;
+    Ok(done.rows_affected() > 0)
+}

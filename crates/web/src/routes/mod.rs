@@ -15,6 +15,7 @@ pub mod members;
 pub mod memberships;
 pub mod message;
 pub mod organisation;
+pub mod owners;
 pub mod password;
 pub mod register;
 pub mod seats;
@@ -77,6 +78,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             "/organisation/{id}",
             get(organisation::show).post(organisation::update),
         ),
+        ("/organisation/{id}/owners", post(owners::add)),
+        ("/organisation/{id}/owners/remove", post(owners::remove)),
         (
             "/organisation/{id}/healthspaces",
             post(organisation::create_healthspace),

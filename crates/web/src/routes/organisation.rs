@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use carespace_app::healthspaces::{self, Healthspace};
-use carespace_app::organisations::{self, Details, Organisation};
+use carespace_app::organisations::{self, Details, Organisation, Owner};
 use carespace_app::sessions::CurrentSession;
 use carespace_core::healthspaces::HealthspaceState;
 use http::StatusCode;
@@ -45,12 +45,14 @@ struct ListTemplate {
 
 #[derive(Template)]
 #[template(path = "organisation.html")]
-struct OrganisationTemplate {
-    page: Page,
+pub(crate) struct OrganisationTemplate {
+    pub(crate) page: Page,
     organisation: Organisation,
     healthspaces: Vec<Healthspace>,
+    owners: Vec<Owner>,
     details: FormState,
     create: FormState,
+    pub(crate) owner_form: FormState,
     notice: Option<String>,
 }
 
@@ -66,7 +68,7 @@ pub struct DoneQuery {
     done: String,
 }
 
-async fn page_for(
+pub(crate) async fn page_for(
     state: &WebState,
     page: Page,
     session: &CurrentSession,
@@ -74,6 +76,7 @@ async fn page_for(
 ) -> Result<OrganisationTemplate, WebError> {
     let organisation = organisations::get(&state.app, &session.account.id, id).await?;
     let healthspaces = healthspaces::of_organisation(&state.app, &session.account.id, id).await?;
+    let owners = organisations::owners(&state.app, &session.account.id, id).await?;
     let details = FormState::new()
         .with_value("name", &organisation.name)
         .with_value("address", &organisation.address)
@@ -82,8 +85,10 @@ async fn page_for(
         page,
         organisation,
         healthspaces,
+        owners,
         details,
         create: FormState::new(),
+        owner_form: FormState::new(),
         notice: None,
     })
 }
@@ -101,6 +106,8 @@ pub async fn show(
         "created" => Some("organisation-healthspace-created"),
         "activated" => Some("organisation-healthspace-activated"),
         "deactivated" => Some("organisation-healthspace-deactivated"),
+        "owner-added" => Some("owners-added"),
+        "owner-removed" => Some("owners-removed"),
         _ => None,
     };
     template.notice = key.map(|key| template.page.t(key));
