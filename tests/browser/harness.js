@@ -83,3 +83,21 @@ export async function seriousAccessibilityViolations(page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/**
+ * Opens the newest email in the dev inbox with this subject, sent to `to` when given (the
+ * worker may need a moment to deliver it).
+ */
+export async function openMail(page, baseUrl, subject, to) {
+  for (let i = 0; i < 40; i++) {
+    await page.goto(baseUrl + "/dev/inbox");
+    const items = page.locator("ul.inbox li", { hasText: to ?? "" });
+    const link = items.getByRole("link", { name: subject, exact: true }).first();
+    if (await link.count()) {
+      await link.click();
+      return;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no email "${subject}"${to ? ` to ${to}` : ""} in the dev inbox`);
+}

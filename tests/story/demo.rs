@@ -62,6 +62,11 @@ async fn the_demo_has_a_practice_with_an_owner_a_client_and_a_connected_staff_me
         .await
         .unwrap();
     assert!(connections.contains("Bram Visser"));
+    // Anna lands in a branded Healthspace with its welcome text and opening hours.
+    let dashboard = app.get_with(&client, &path).await.text().await.unwrap();
+    assert!(dashboard.contains("Welkom bij <strong>Praktijk De Linde</strong>"));
+    assert!(dashboard.contains("Vrijdag 9:00–12:30"));
+    assert!(dashboard.contains("/brand.css?v="));
     let claire = login("owner");
     let owner = new_client();
     app.login_with(&owner, &claire.email, &claire.password)

@@ -1,6 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, seriousAccessibilityViolations } from "../harness.js";
+import { startServer, launchBrowser, seriousAccessibilityViolations, openMail } from "../harness.js";
 
 let server;
 let browser;
@@ -24,20 +24,6 @@ const PHOTO = Buffer.from(
 const EMAIL = "journey@example.nl";
 const PASSWORD = "violet tram under the dunes";
 
-/** Opens the newest email in the dev inbox with this subject (the worker may need a moment). */
-async function openMail(page, subject) {
-  for (let i = 0; i < 40; i++) {
-    await page.goto(server.baseUrl + "/dev/inbox");
-    const link = page.getByRole("link", { name: subject }).first();
-    if (await link.count()) {
-      await link.click();
-      return;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no email "${subject}" in the dev inbox`);
-}
-
 async function logIn(page) {
   await page.goto(server.baseUrl + "/login");
   await page.getByLabel("Email address").fill(EMAIL);
@@ -59,7 +45,7 @@ test("a new user registers, confirms by email, changes language and photo, and e
   await page.getByRole("button", { name: "Create account" }).click();
   assert.equal(await page.textContent("h1"), "Check your email");
 
-  await openMail(page, "Confirm your email address");
+  await openMail(page, server.baseUrl, "Confirm your email address");
   await page.getByRole("link", { name: /\/verify-email\?token=/ }).click();
   await page.getByRole("button", { name: "Confirm email address" }).click();
   assert.equal(await page.textContent("h1"), "Email address confirmed");
