@@ -4,7 +4,7 @@
 use carespace_tests::{new_client, spawn_app};
 use serde_json::{Value, json};
 
-async fn create_token(
+pub async fn create_token(
     app: &carespace_tests::TestApp,
     client: &reqwest::Client,
     name: &str,

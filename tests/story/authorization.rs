@@ -130,7 +130,8 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 6] = [
+const GUARDED: [&str; 7] = [
+    "/api/v1/healthspaces/",
     "/organisation",
     "/healthspaces/",
     "/h/",
@@ -256,6 +257,11 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             "GET",
             "/h/dormant/audit".into(),
             [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+        ),
+        (
+            "GET",
+            "/api/v1/healthspaces/alpha/seats".into(),
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
         ),
         (
             "GET",

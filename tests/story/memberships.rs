@@ -484,3 +484,73 @@ async fn an_expired_invitation_is_sent_again_and_a_revoked_one_stops_working() {
         ["invitation_sent", "invitation_sent", "invitation_revoked"]
     );
 }
+
+#[tokio::test]
+async fn over_the_api_a_client_reads_and_leaves_and_managers_read_the_seats() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    crate::practice::join(&app, &owner, "de-linde", &Person::new("Bram"), "staff").await;
+    let cleo = Person::new("Cleo");
+    let cleo_browser = crate::practice::join(&app, &owner, "de-linde", &cleo, "client").await;
+    connect(&app, &owner, "de-linde", "bram@example.nl", &cleo.email).await;
+    let secret = crate::api::create_token(&app, &cleo_browser, "app").await;
+    let program = new_client();
+    let get = |path: &'static str, secret: String| {
+        let (program, url) = (program.clone(), app.url(path));
+        async move { program.get(url).bearer_auth(secret).send().await.unwrap() }
+    };
+
+    let mine: serde_json::Value = get("/api/v1/memberships", secret.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["alias"], "de-linde");
+    assert_eq!(mine[0]["role"], "client");
+    assert_eq!(mine[0]["active"], true);
+    let connections: serde_json::Value = get("/api/v1/connections", secret.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(connections[0]["staff"], "Bram Jansen");
+    assert_eq!(
+        get("/api/v1/healthspaces/de-linde/seats", secret.clone())
+            .await
+            .status(),
+        404,
+        "a client does not see the seats"
+    );
+
+    let id = mine[0]["id"].as_str().unwrap();
+    let left = program
+        .delete(app.url(&format!("/api/v1/memberships/{id}")))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 204);
+    let connections: serde_json::Value = get("/api/v1/connections", secret.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        connections,
+        serde_json::json!([]),
+        "staff lost access at once"
+    );
+
+    let owner_secret = crate::api::create_token(&app, &owner, "reports").await;
+    let seats: serde_json::Value = get("/api/v1/healthspaces/de-linde/seats", owner_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seats.as_array().unwrap().len(), 12);
+    assert_eq!(
+        seats[0]["clients"], 1,
+        "cancelled this month: still counted"
+    );
+    assert_eq!(seats[0]["staff"], 1);
+}

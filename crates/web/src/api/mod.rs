@@ -4,6 +4,7 @@
 //! published OpenAPI document to it.
 
 mod accounts;
+mod memberships;
 mod sessions;
 mod tokens;
 
@@ -37,6 +38,18 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
         ("get", "/api/v1/tokens", get(tokens::list)),
         ("post", "/api/v1/tokens", post(tokens::create)),
         ("delete", "/api/v1/tokens/{id}", delete(tokens::revoke)),
+        ("get", "/api/v1/memberships", get(memberships::mine)),
+        (
+            "delete",
+            "/api/v1/memberships/{id}",
+            delete(memberships::cancel),
+        ),
+        ("get", "/api/v1/connections", get(memberships::connections)),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/seats",
+            get(memberships::seats),
+        ),
     ]
 }
 
