@@ -232,24 +232,8 @@ pub async fn revoke_invitation(
     invitation_id: &str,
     origin: &Origin,
 ) -> AppResult<()> {
-    let healthspace = managed_healthspace(ctx, actor, alias).await?;
-    let role = manager_role(facts(ctx, &healthspace, actor).await?);
-    let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
-    store::pending_invitation(&mut tx, &healthspace.id, invitation_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    store::revoke_invitation(&mut tx, invitation_id, now).await?;
-    let record = event(
-        actor,
-        role,
-        "invitation_revoked",
-        "invitation",
-        invitation_id,
-    );
-    audit::record_in(&mut tx, origin, record, &healthspace.id, None, now).await?;
-    tx.commit().await?;
-    Ok(())
+    let closing = Closing::Revoke;
+    close_pending(ctx, actor, alias, invitation_id, closing, origin).await
 }
 
 /// Sends a pending invitation again, expired or not: the old link stops working and a new one
@@ -261,6 +245,25 @@ pub async fn resend_invitation(
     invitation_id: &str,
     origin: &Origin,
 ) -> AppResult<()> {
+    let closing = Closing::SendAgain;
+    close_pending(ctx, actor, alias, invitation_id, closing, origin).await
+}
+
+/// What follows when a pending invitation is closed.
+enum Closing {
+    Revoke,
+    /// A new invitation to the same address, role and date of birth.
+    SendAgain,
+}
+
+async fn close_pending(
+    ctx: &AppContext,
+    actor: &str,
+    alias: &str,
+    invitation_id: &str,
+    closing: Closing,
+    origin: &Origin,
+) -> AppResult<()> {
     let healthspace = managed_healthspace(ctx, actor, alias).await?;
     let role = manager_role(facts(ctx, &healthspace, actor).await?);
     let now = ctx.now();
@@ -269,13 +272,21 @@ pub async fn resend_invitation(
         .await?
         .ok_or(AppError::NotFound)?;
     store::revoke_invitation(&mut tx, &old.id, now).await?;
-    let renewed = InvitationRow {
-        id: new_id(),
-        invited_by: actor.to_owned(),
-        expires_at: now.plus_millis(INVITATION_MS),
-        ..old
-    };
-    send_invitation(ctx, &mut tx, &healthspace, &renewed, (actor, role), origin).await?;
+    match closing {
+        Closing::Revoke => {
+            let record = event(actor, role, "invitation_revoked", "invitation", &old.id);
+            audit::record_in(&mut tx, origin, record, &healthspace.id, None, now).await?;
+        }
+        Closing::SendAgain => {
+            let renewed = InvitationRow {
+                id: new_id(),
+                invited_by: actor.to_owned(),
+                expires_at: now.plus_millis(INVITATION_MS),
+                ..old
+            };
+            send_invitation(ctx, &mut tx, &healthspace, &renewed, (actor, role), origin).await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }

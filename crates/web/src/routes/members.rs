@@ -230,26 +230,25 @@ pub async fn cancel(
     Ok(Redirect::to(&format!("/h/{alias}/members?done=cancelled")).into_response())
 }
 
-pub async fn revoke_invitation(
+/// Revokes an invitation, or sends it again: `POST …/invitations/{id}/revoke` or `…/resend`.
+pub async fn close_invitation(
     State(state): State<WebState>,
     Client(client): Client,
     SignedIn(session): SignedIn,
-    Path((alias, id)): Path<(String, String)>,
+    Path((alias, id, action)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
     let origin = origin(&client, Some(&session));
     let account = &session.account.id;
-    memberships::revoke_invitation(&state.app, account, &alias, &id, &origin).await?;
-    Ok(Redirect::to(&format!("/h/{alias}/members?done=revoked")).into_response())
-}
-
-pub async fn resend_invitation(
-    State(state): State<WebState>,
-    Client(client): Client,
-    SignedIn(session): SignedIn,
-    Path((alias, id)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let origin = origin(&client, Some(&session));
-    let account = &session.account.id;
-    memberships::resend_invitation(&state.app, account, &alias, &id, &origin).await?;
-    Ok(Redirect::to(&format!("/h/{alias}/members?done=resent")).into_response())
+    let done = match action.as_str() {
+        "revoke" => {
+            memberships::revoke_invitation(&state.app, account, &alias, &id, &origin).await?;
+            "revoked"
+        }
+        "resend" => {
+            memberships::resend_invitation(&state.app, account, &alias, &id, &origin).await?;
+            "resent"
+        }
+        _ => return Err(WebError::NotFound),
+    };
+    Ok(Redirect::to(&format!("/h/{alias}/members?done={done}")).into_response())
 }

@@ -114,12 +114,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/h/{alias}/seats.csv", get(seats::csv)),
         ("/h/{alias}/invitations", post(members::invite)),
         (
-            "/h/{alias}/invitations/{id}/revoke",
-            post(members::revoke_invitation),
-        ),
-        (
-            "/h/{alias}/invitations/{id}/resend",
-            post(members::resend_invitation),
+            "/h/{alias}/invitations/{id}/{action}",
+            post(members::close_invitation),
         ),
         ("/h/{alias}/connections", post(members::connect)),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
