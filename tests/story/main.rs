@@ -10,6 +10,7 @@ mod csrf;
 mod demo;
 mod errors;
 mod health;
+mod healthspace_api;
 mod healthspace_settings;
 mod language;
 mod login;

@@ -87,6 +87,18 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::DELETE, "/api/v1/memberships/x".into(), 403),
         (Method::GET, "/api/v1/connections".into(), 401),
         (Method::GET, "/api/v1/healthspaces/x/seats".into(), 401),
+        (Method::GET, "/api/v1/healthspaces/x/members".into(), 401),
+        (
+            Method::POST,
+            "/api/v1/healthspaces/x/invitations".into(),
+            403,
+        ),
+        (
+            Method::POST,
+            "/api/v1/healthspaces/x/connections".into(),
+            403,
+        ),
+        (Method::GET, "/api/v1/healthspaces/x/audit".into(), 401),
         (Method::POST, "/language".into(), 403),
         (Method::GET, "/healthz".into(), 200),
         (Method::GET, "/metrics".into(), 200),

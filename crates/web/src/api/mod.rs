@@ -4,6 +4,7 @@
 //! published OpenAPI document to it.
 
 mod accounts;
+mod healthspaces;
 mod memberships;
 mod sessions;
 mod tokens;
@@ -49,6 +50,26 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "get",
             "/api/v1/healthspaces/{alias}/seats",
             get(memberships::seats),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/members",
+            get(healthspaces::members),
+        ),
+        (
+            "post",
+            "/api/v1/healthspaces/{alias}/invitations",
+            post(healthspaces::invite),
+        ),
+        (
+            "post",
+            "/api/v1/healthspaces/{alias}/connections",
+            post(healthspaces::connect),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/audit",
+            get(healthspaces::audit),
         ),
     ]
 }

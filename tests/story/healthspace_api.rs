@@ -1,0 +1,91 @@
+//! Managing a Healthspace over the API with a personal access token: invitations, the members
+//! list, connections and the audit log, with the same rules and answers as the pages.
+
+use crate::api::create_token;
+use crate::practice::{healthspace, join};
+use carespace_tests::{Person, new_client, spawn_app};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn an_owner_invites_lists_connects_and_reads_the_log_over_the_api() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let secret = create_token(&app, &owner, "practice system").await;
+    let program = new_client();
+    let url = |path: &str| app.url(&format!("/api/v1/healthspaces/de-linde{path}"));
+
+    let bad = program
+        .post(url("/invitations"))
+        .bearer_auth(&secret)
+        .header("accept-language", "en")
+        .json(&json!({ "email": "not an address", "role": "client" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await.unwrap();
+    assert_eq!(bad["error"]["problems"][0]["field"], "email");
+    assert_eq!(bad["error"]["problems"][0]["code"], "email_invalid");
+
+    let sent = program
+        .post(url("/invitations"))
+        .bearer_auth(&secret)
+        .json(&json!({ "email": "dirk@example.nl", "role": "client" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 202);
+    assert_eq!(app.mails_to("dirk@example.nl").await.len(), 1);
+
+    let bram = Person::new("Bram");
+    let cleo = Person::new("Cleo");
+    let staff = join(&app, &owner, "de-linde", &bram, "staff").await;
+    join(&app, &owner, "de-linde", &cleo, "client").await;
+
+    let members: Value = program
+        .get(url("/members?role=client"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(members["members"].as_array().unwrap().len(), 1);
+    assert_eq!(members["members"][0]["email"], "cleo@example.nl");
+    assert!(members.get("next").is_none());
+
+    let connected = program
+        .post(url("/connections"))
+        .bearer_auth(&secret)
+        .json(&json!({ "staff": bram.email, "client": cleo.email }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(connected.status(), 204);
+
+    let log: Value = program
+        .get(url("/audit?client=cleo%40example.nl"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["entries"][0]["action"], "connection_created");
+    assert_eq!(log["entries"][0]["client"], "Cleo Jansen");
+    assert_eq!(log["entries"][0]["role"], "owner");
+
+    // Staff get nothing of this, with a token or a browser.
+    let staff_secret = create_token(&app, &staff, "mine").await;
+    for path in ["/members", "/audit"] {
+        let answer = program
+            .get(url(path))
+            .bearer_auth(&staff_secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 404, "{path}");
+    }
+}
