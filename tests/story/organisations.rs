@@ -490,3 +490,80 @@ async fn owners_add_and_remove_owners_but_never_the_last_one() {
         ]
     );
 }
+
+#[tokio::test]
+async fn deactivating_can_cancel_every_membership_first_and_each_member_is_emailed() {
+    let app = carespace_tests::spawn_app().await;
+    let owner = crate::practice::healthspace(&app, "de-linde").await;
+    let bram = carespace_tests::Person::new("Bram");
+    let cleo = carespace_tests::Person::new("Cleo");
+    crate::practice::join(&app, &owner, "de-linde", &bram, "staff").await;
+    let cleo_browser = crate::practice::join(&app, &owner, "de-linde", &cleo, "client").await;
+    crate::practice::connect(&app, &owner, "de-linde", &bram.email, &cleo.email).await;
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/healthspaces/{}/deactivate", hs.id);
+    let confirm = app.get_with(&owner, &path).await.text().await.unwrap();
+    assert!(confirm.contains("Eerst alle lidmaatschappen opzeggen"));
+    let token = carespace_tests::csrf_token_in(&confirm).unwrap();
+    let done = app
+        .post_with(
+            &owner,
+            &path,
+            &[("csrf_token", token.as_str()), ("cancel_memberships", "on")],
+        )
+        .await;
+    assert!(
+        done.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("?done=deactivated-cancelled")
+    );
+    for person in [&bram, &cleo] {
+        let mail = app.last_mail_to(&person.email).await;
+        assert_eq!(
+            mail.subject, "Je lidmaatschap is opgezegd",
+            "{}",
+            person.email
+        );
+    }
+    let connections = app
+        .get_with(&cleo_browser, "/account/connections")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!connections.contains("Bram Jansen"), "connections ended");
+
+    // Activating again brings nobody back; the seats of this month still count them.
+    let olga = crate::practice::account_id(&app, "olga@example.nl").await;
+    carespace_app::healthspaces::set_state(
+        &app.ctx,
+        &olga,
+        &hs.id,
+        carespace_core::healthspaces::HealthspaceState::Active,
+        &carespace_app::audit::Origin::default(),
+    )
+    .await
+    .unwrap();
+    let members = app
+        .get_with(&owner, "/h/de-linde/members?state=active")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!members.contains("Bram Jansen") && !members.contains("Cleo Jansen"));
+    let report = carespace_app::seats::report(&app.ctx, &olga, "de-linde")
+        .await
+        .unwrap();
+    assert_eq!(report.months[0].total(), 2);
+    let cancelled = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == "membership_cancelled")
+        .count();
+    assert_eq!(cancelled, 2);
+}

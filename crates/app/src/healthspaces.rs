@@ -137,6 +137,16 @@ pub async fn managed(
     account_id: &str,
     healthspace_id: &str,
 ) -> AppResult<Healthspace> {
+    Ok(Healthspace::from(
+        managed_row(ctx, account_id, healthspace_id).await?,
+    ))
+}
+
+async fn managed_row(
+    ctx: &AppContext,
+    account_id: &str,
+    healthspace_id: &str,
+) -> AppResult<HealthspaceRow> {
     let row = store::find(&ctx.db, healthspace_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -144,7 +154,37 @@ pub async fn managed(
     if !policy::allows(facts, Action::ManageHealthspaces) {
         return Err(AppError::NotFound);
     }
-    Ok(Healthspace::from(row))
+    Ok(row)
+}
+
+/// Deactivates after cancelling every membership as the provider, each member emailed, in one
+/// transaction: what the deactivation page offers (seed 003). Returns how many were cancelled.
+pub async fn deactivate_cancelling_memberships(
+    ctx: &AppContext,
+    account_id: &str,
+    healthspace_id: &str,
+    origin: &Origin,
+) -> AppResult<u64> {
+    let row = managed_row(ctx, account_id, healthspace_id).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let actor = (account_id, "owner");
+    let cancelled = crate::memberships::cancel_all(ctx, &mut tx, &row, actor, origin).await?;
+    if HealthspaceState::from_code(&row.state) != HealthspaceState::Inactive {
+        let inactive = HealthspaceState::Inactive.code();
+        store::set_state(&mut tx, &row.id, inactive, now).await?;
+        record(
+            &mut tx,
+            actor,
+            "healthspace_deactivated",
+            &row.id,
+            origin,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(cancelled)
 }
 
 /// How many memberships exist (and count in seats) in a Healthspace the account manages.

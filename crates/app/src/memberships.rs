@@ -537,43 +537,109 @@ pub async fn cancel_by_provider(
     let member = account_store::find(&ctx.db, &membership.account_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let member = Member {
+        id: &member.id,
+        email: &member.email,
+        full_name: &member.full_name,
+        language: &member.language,
+    };
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    if store::cancel(&mut tx, &membership.id, actor, now).await? {
-        store::end_connections_of(&mut tx, &healthspace.id, &member.id, actor, now).await?;
-        let language = member.language.parse().unwrap_or(Language::Nl);
-        let message = MailMessage::MembershipCancelled {
-            healthspace: healthspace.name.clone(),
-        };
-        mail::enqueue(
-            &mut tx,
-            &member.email,
-            &member.full_name,
-            language,
-            message,
-            now,
-        )
-        .await?;
-        let role = manager_role(facts);
-        let record = event(
-            actor,
-            role,
-            "membership_cancelled",
-            "membership",
-            &membership.id,
-        );
-        audit::record_in(
-            &mut tx,
-            origin,
-            record,
-            &healthspace.id,
-            Some(&member.id),
-            now,
-        )
-        .await?;
-    }
+    let actor = (actor, manager_role(facts));
+    end_by_provider(
+        &mut tx,
+        &healthspace,
+        &membership.id,
+        member,
+        actor,
+        origin,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Who a provider's cancellation is emailed to.
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    id: &'a str,
+    email: &'a str,
+    full_name: &'a str,
+    language: &'a str,
+}
+
+/// Cancels an active membership as the provider: the member's connections end, the member is
+/// emailed, and the audit log notes it. False when it was no longer active.
+async fn end_by_provider(
+    tx: &mut Tx,
+    healthspace: &hs_store::HealthspaceRow,
+    membership_id: &str,
+    member: Member<'_>,
+    (actor, role): (&str, &str),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<bool> {
+    if !store::cancel(tx, membership_id, actor, now).await? {
+        return Ok(false);
+    }
+    store::end_connections_of(tx, &healthspace.id, member.id, actor, now).await?;
+    let language = member.language.parse().unwrap_or(Language::Nl);
+    let message = MailMessage::MembershipCancelled {
+        healthspace: healthspace.name.clone(),
+    };
+    mail::enqueue(tx, member.email, member.full_name, language, message, now).await?;
+    let record = event(
+        actor,
+        role,
+        "membership_cancelled",
+        "membership",
+        membership_id,
+    );
+    audit::record_in(tx, origin, record, &healthspace.id, Some(member.id), now).await?;
+    Ok(true)
+}
+
+/// Cancels every active membership of the Healthspace as its provider, each member emailed,
+/// inside the caller's transaction: deactivating offers this first (seed 003). Returns how
+/// many were cancelled.
+pub(crate) async fn cancel_all(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    healthspace: &hs_store::HealthspaceRow,
+    actor: (&str, &str),
+    origin: &Origin,
+) -> AppResult<u64> {
+    const BATCH: i64 = 200;
+    let now = ctx.now();
+    let mut after = String::new();
+    let mut cancelled = 0;
+    loop {
+        let filter = MemberFilter {
+            role: None,
+            state: Some(MembershipState::Active.code()),
+            search: None,
+            after: Some(&after),
+        };
+        let batch = store::page(&ctx.db, &healthspace.id, &filter, BATCH).await?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.membership.id.clone();
+        for row in &batch {
+            let member = Member {
+                id: &row.membership.account_id,
+                email: &row.email,
+                full_name: &row.full_name,
+                language: &row.language,
+            };
+            let id = &row.membership.id;
+            if end_by_provider(tx, healthspace, id, member, actor, origin, now).await? {
+                cancelled += 1;
+            }
+        }
+    }
+    Ok(cancelled)
 }
 
 /// One page of the members list.

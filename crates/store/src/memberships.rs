@@ -25,6 +25,7 @@ pub struct MemberRow {
     pub membership: MembershipRow,
     pub full_name: String,
     pub email: String,
+    pub language: String,
 }
 
 const COLUMNS: &str = "m.id, m.healthspace_id, m.account_id, m.role, m.state, m.created_at,
@@ -140,7 +141,8 @@ pub async fn page(
     limit: i64,
 ) -> StoreResult<Vec<MemberRow>> {
     let sql = format!(
-        "SELECT {COLUMNS}, a.full_name, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
+        "SELECT {COLUMNS}, a.full_name, a.email, a.language
+         FROM memberships m JOIN accounts a ON a.id = m.account_id
          WHERE m.healthspace_id = $1
            AND ($2 = '' OR m.role = $2)
            AND ($3 = '' OR m.state = $3)
@@ -167,6 +169,7 @@ pub async fn page(
                 membership: from_row(row)?,
                 full_name: row.try_get("full_name")?,
                 email: row.try_get("email")?,
+                language: row.try_get("language")?,
             })
         })
         .collect()

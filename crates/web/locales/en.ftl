@@ -438,3 +438,6 @@ owners-added = The owner has been added and emailed.
 owners-removed = The owner has been removed.
 problem-already-owner = This address is already an owner.
 problem-last-owner = The last owner cannot be removed. Add another owner first.
+deactivate-cancel-all = First cancel all memberships
+deactivate-cancel-all-hint = Each member is emailed that their membership was cancelled, and every connection ends. Clients keep their records. This cannot be undone by activating again.
+organisation-healthspace-deactivated-cancelled = The Healthspace is deactivated, and all its memberships were cancelled; each member has been emailed.

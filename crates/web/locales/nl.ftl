@@ -438,3 +438,6 @@ owners-added = De eigenaar is toegevoegd en gemaild.
 owners-removed = De eigenaar is verwijderd.
 problem-already-owner = Dit adres is al eigenaar.
 problem-last-owner = De laatste eigenaar kan niet worden verwijderd. Voeg eerst een andere eigenaar toe.
+deactivate-cancel-all = Eerst alle lidmaatschappen opzeggen
+deactivate-cancel-all-hint = Elk lid krijgt een e-mail dat het lidmaatschap is opgezegd, en alle koppelingen eindigen. Cliënten houden hun dossier. Opnieuw activeren maakt dit niet ongedaan.
+organisation-healthspace-deactivated-cancelled = De Healthspace is gedeactiveerd en al zijn lidmaatschappen zijn opgezegd; elk lid heeft een e-mail gekregen.

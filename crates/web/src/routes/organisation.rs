@@ -106,6 +106,7 @@ pub async fn show(
         "created" => Some("organisation-healthspace-created"),
         "activated" => Some("organisation-healthspace-activated"),
         "deactivated" => Some("organisation-healthspace-deactivated"),
+        "deactivated-cancelled" => Some("organisation-healthspace-deactivated-cancelled"),
         "owner-added" => Some("owners-added"),
         "owner-removed" => Some("owners-removed"),
         _ => None,
@@ -256,12 +257,31 @@ pub async fn deactivate_confirm(
     })
 }
 
+#[derive(Deserialize)]
+pub struct DeactivateForm {
+    /// Present when the owner chose to cancel every membership first.
+    #[serde(default)]
+    cancel_memberships: Option<String>,
+}
+
 pub async fn deactivate(
     State(state): State<WebState>,
     Client(client): Client,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
+    Form(form): Form<DeactivateForm>,
 ) -> Result<Response, WebError> {
+    if form.cancel_memberships.is_some() {
+        let origin = origin(&client, Some(&session));
+        let account = &session.account.id;
+        healthspaces::deactivate_cancelling_memberships(&state.app, account, &id, &origin).await?;
+        let healthspace = healthspaces::managed(&state.app, account, &id).await?;
+        let to = format!(
+            "/organisation/{}?done=deactivated-cancelled",
+            healthspace.organisation_id
+        );
+        return Ok(Redirect::to(&to).into_response());
+    }
     change_state(
         &state,
         &client,
