@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load check of the public pages on loopback: starts a release build of Carespace on embedded
+# Load check of the pages on loopback: starts a release build of Carespace on embedded
 # SQLite in a temporary directory, runs wrk against a few routes for a bounded time, prints
-# throughput and latency percentiles, and stops the server. Run on demand, never in CI.
+# throughput and latency percentiles, and stops the server. The public pages are asked as a
+# visitor; a Healthspace's pages as the demo owner, logged in. Run on demand, never in CI.
 #
 #   bash load/pages.sh [SECONDS_PER_ROUTE]
 set -euo pipefail
@@ -14,7 +15,7 @@ cargo build --release --locked --bin carespace
 
 data_dir=$(mktemp -d)
 target/release/carespace serve --demo --listen "127.0.0.1:$port" --data-dir "$data_dir" \
-  >/dev/null 2>"$data_dir/server.log" &
+  >"$data_dir/server.out" 2>"$data_dir/server.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -25,4 +26,21 @@ for route in / /login /healthz /no/such/page; do
   echo "== GET $route"
   wrk -t2 -c32 -d"${seconds}s" --latency -H "Accept-Language: nl" -H "Cookie: $cookie" \
     "http://127.0.0.1:$port$route" | grep -E "Requests/sec|  50%|  99%"
+done
+
+# The demo owner logs in once; her session cookie then asks for the Healthspace's pages.
+base="http://127.0.0.1:$port"
+jar="$data_dir/cookies"
+curl -fs -c "$jar" -b "$jar" "$base/login" -o "$data_dir/login.html"
+csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$data_dir/login.html" | head -1 | sed 's/.*value="//; s/"$//')
+email=$(grep -o 'claire@demo\.carespace\.nl' "$data_dir/server.out" | head -1)
+password=$(grep -m1 -o 'password: .*' "$data_dir/server.out" | cut -d' ' -f2-)
+curl -fs -c "$jar" -b "$jar" -o /dev/null \
+  --data-urlencode "csrf_token=$csrf" --data-urlencode "email=$email" \
+  --data-urlencode "password=$password" "$base/login"
+session=$(sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }')
+for route in /h/de-linde /h/de-linde/members /h/de-linde/seats /h/de-linde/audit; do
+  echo "== GET $route (logged in)"
+  wrk -t2 -c32 -d"${seconds}s" --latency -H "Cookie: $session" "$base$route" \
+    | grep -E "Requests/sec|Non-2xx|  50%|  99%"
 done
