@@ -8,14 +8,16 @@ use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
 use carespace_store::audit::{self as store, HealthspaceFilter};
+use serde::Deserialize;
 
 pub use carespace_store::audit::NamedEntry;
 
 /// Entries per page.
 pub const PAGE_SIZE: i64 = 50;
 
-/// What the reader typed into the filter form.
-#[derive(Debug, Clone, Default)]
+/// What the reader typed into the filter form (or an API caller's query string).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct LogQuery {
     /// Email address of the person who acted.
     pub person: String,

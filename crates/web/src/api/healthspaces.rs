@@ -149,20 +149,6 @@ pub async fn connect(
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(default)]
-    person: String,
-    #[serde(default)]
-    client: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    before: String,
-}
-
 #[derive(Serialize)]
 pub struct EntryBody {
     at: i64,
@@ -207,16 +193,9 @@ pub async fn audit(
     page: Page,
     ApiUser(auth): ApiUser,
     Path(alias): Path<String>,
-    Query(query): Query<AuditQuery>,
+    Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
-    let input = LogQuery {
-        person: query.person,
-        client: query.client,
-        from: query.from,
-        to: query.to,
-        before: query.before,
-    };
-    match viewer::healthspace_log(&state.app, &auth.account().id, &alias, &input).await {
+    match viewer::healthspace_log(&state.app, &auth.account().id, &alias, &query).await {
         Ok(log) => Ok(Json(LogBody {
             entries: log.entries.into_iter().map(EntryBody::from).collect(),
             next: log.next,

@@ -11,21 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogPage, LogQuery, NamedEntry};
 use http::StatusCode;
-use serde::Deserialize;
-
-#[derive(Deserialize, Default, Clone)]
-pub struct FilterQuery {
-    #[serde(default)]
-    person: String,
-    #[serde(default)]
-    client: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    before: String,
-}
 
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -34,7 +19,7 @@ struct AuditTemplate {
     alias: String,
     log: LogPage,
     filter: FormState,
-    query: FilterQuery,
+    query: LogQuery,
 }
 
 impl AuditTemplate {
@@ -74,15 +59,8 @@ pub async fn show(
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
-    Query(query): Query<FilterQuery>,
+    Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
-    let input = LogQuery {
-        person: query.person.clone(),
-        client: query.client.clone(),
-        from: query.from.clone(),
-        to: query.to.clone(),
-        before: query.before.clone(),
-    };
     let filter = FormState::new()
         .with_value("person", &query.person)
         .with_value("client", &query.client)
@@ -90,7 +68,7 @@ pub async fn show(
         .with_value("to", &query.to);
     let account = &session.account.id;
     let (status, log, filter) =
-        match viewer::healthspace_log(&state.app, account, &alias, &input).await {
+        match viewer::healthspace_log(&state.app, account, &alias, &query).await {
             Ok(log) => (StatusCode::OK, log, filter),
             Err(error) => {
                 let Some(problems) = problems(&error) else {
