@@ -130,7 +130,8 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 7] = [
+const GUARDED: [&str; 8] = [
+    "/account/invitations/",
     "/api/v1/healthspaces/",
     "/organisation",
     "/healthspaces/",
@@ -373,6 +374,12 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         (
             "POST",
             "/h/alpha/invitations/no-such-id/resend".into(),
+            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+        ),
+        (
+            // Someone else's invitation, or none: no one learns whether it exists.
+            "POST",
+            "/account/invitations/no-such-id/accept".into(),
             [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
         ),
         (

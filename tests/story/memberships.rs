@@ -554,3 +554,86 @@ async fn over_the_api_a_client_reads_and_leaves_and_managers_read_the_seats() {
     );
     assert_eq!(seats[0]["staff"], 1);
 }
+
+#[tokio::test]
+async fn someone_invited_before_registering_finds_the_invitation_waiting_after_login() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let dirk = Person::new("Dirk");
+    invite(
+        &app,
+        &owner,
+        "de-linde",
+        &dirk.email,
+        "client",
+        &dirk.birth_date,
+    )
+    .await;
+
+    app.sign_up(&dirk).await;
+    let browser = new_client();
+    let login = app.login_with(&browser, &dirk.email, &dirk.password).await;
+    assert_eq!(login.headers()["location"], "/account/memberships");
+    let page = app
+        .get_with(&browser, "/account/memberships")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Uitnodigingen voor jou") && page.contains("De Linde"));
+    let start = page.find("/account/invitations/").unwrap();
+    let action = page[start..start + page[start..].find('"').unwrap()].to_owned();
+    let token = carespace_tests::csrf_token_in(&page).unwrap();
+
+    // Someone else cannot accept it, even knowing its address.
+    let (_, eve) = app.signed_up("Eve").await;
+    let eve_token = app.token_with(&eve, "/account/memberships").await;
+    let stolen = app
+        .post_with(
+            &eve,
+            &action,
+            &[
+                ("csrf_token", eve_token.as_str()),
+                ("birth_date", "1990-05-31"),
+            ],
+        )
+        .await;
+    assert_eq!(stolen.status(), 404);
+
+    let wrong = app
+        .post_with(
+            &browser,
+            &action,
+            &[("csrf_token", token.as_str()), ("birth_date", "1991-01-01")],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let wrong = wrong.text().await.unwrap();
+    assert!(wrong.contains("komt niet overeen"));
+    assert!(wrong.contains("value=\"1991-01-01\""));
+    let joined = app
+        .post_with(
+            &browser,
+            &action,
+            &[
+                ("csrf_token", token.as_str()),
+                ("birth_date", dirk.birth_date.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(joined.headers()["location"], "/h/de-linde");
+    let mine = app
+        .get_with(&browser, "/account/memberships")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !mine.contains("Uitnodigingen voor jou"),
+        "nothing waits any more"
+    );
+    let again = app
+        .login_with(&new_client(), &dirk.email, &dirk.password)
+        .await;
+    assert_eq!(again.headers()["location"], "/account");
+}

@@ -69,6 +69,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::GET, "/account/memberships/x/cancel".into(), 303),
         (Method::POST, "/account/memberships/x/cancel".into(), 403),
         (Method::GET, "/account/connections".into(), 303),
+        (Method::POST, "/account/invitations/x/accept".into(), 403),
         (Method::GET, "/dev/inbox".into(), 404),
         (Method::GET, "/dev/inbox/x.eml".into(), 404),
         (Method::GET, "/api/v1/openapi.json".into(), 200),

@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 
 pub use carespace_store::memberships::{MemberFilter, MemberRow};
 
+pub mod waiting;
+
 /// What the policy needs about `account_id` in the Healthspace.
 pub(crate) async fn facts(
     ctx: &AppContext,
@@ -387,6 +389,18 @@ pub async fn accept(
     origin: &Origin,
 ) -> AppResult<String> {
     let (invitation, healthspace) = open(ctx, token).await?;
+    accept_open(ctx, account_id, invitation, healthspace, birth_date, origin).await
+}
+
+/// Accepts an open invitation, found by its link or by the account's verified address.
+async fn accept_open(
+    ctx: &AppContext,
+    account_id: &str,
+    invitation: InvitationRow,
+    healthspace: hs_store::HealthspaceRow,
+    birth_date: &str,
+    origin: &Origin,
+) -> AppResult<String> {
     let account = account_store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -44,6 +44,7 @@ pub struct NewSession {
     pub token: String,
     /// Set when this browser became a trusted device of the account just now.
     pub device_token: Option<String>,
+    pub account_id: String,
     pub verified: bool,
 }
 
@@ -128,6 +129,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     Ok(NewSession {
         token,
         device_token,
+        account_id: account.id.clone(),
         verified: account.email_verified_at.is_some(),
     })
 }

@@ -313,6 +313,37 @@ pub async fn pending_invitation(
     row.as_ref().map(invitation_from_row).transpose()
 }
 
+/// Open invitations (not accepted, revoked or expired) addressed to `email`, with their
+/// Healthspace's name, newest first, at most `limit`.
+pub async fn open_invitations_for_email(
+    db: &Db,
+    email: &str,
+    now: Timestamp,
+    limit: i64,
+) -> StoreResult<Vec<(InvitationRow, String)>> {
+    let sql = format!(
+        "SELECT {}, h.name AS healthspace_name
+         FROM invitations i JOIN healthspaces h ON h.id = i.healthspace_id
+         WHERE i.email = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+           AND i.expires_at > $2
+         ORDER BY i.created_at DESC, i.id DESC LIMIT $3",
+        INVITATION_COLUMNS
+            .split(", ")
+            .map(|c| format!("i.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(email)
+        .bind(now.millis())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| Ok((invitation_from_row(row)?, row.try_get("healthspace_name")?)))
+        .collect()
+}
+
 /// Revokes a pending invitation; its link and reminders stop working.
 pub async fn revoke_invitation(tx: &mut Tx, id: &str, now: Timestamp) -> StoreResult<bool> {
     let done = sqlx::query(

@@ -441,3 +441,4 @@ problem-last-owner = The last owner cannot be removed. Add another owner first.
 deactivate-cancel-all = First cancel all memberships
 deactivate-cancel-all-hint = Each member is emailed that their membership was cancelled, and every connection ends. Clients keep their records. This cannot be undone by activating again.
 organisation-healthspace-deactivated-cancelled = The Healthspace is deactivated, and all its memberships were cancelled; each member has been emailed.
+memberships-waiting = Invitations waiting for you

@@ -441,3 +441,4 @@ problem-last-owner = De laatste eigenaar kan niet worden verwijderd. Voeg eerst 
 deactivate-cancel-all = Eerst alle lidmaatschappen opzeggen
 deactivate-cancel-all-hint = Elk lid krijgt een e-mail dat het lidmaatschap is opgezegd, en alle koppelingen eindigen. Cliënten houden hun dossier. Opnieuw activeren maakt dit niet ongedaan.
 organisation-healthspace-deactivated-cancelled = De Healthspace is gedeactiveerd en al zijn lidmaatschappen zijn opgezegd; elk lid heeft een e-mail gekregen.
+memberships-waiting = Uitnodigingen voor jou

@@ -8,3 +8,6 @@ ALTER TABLE healthspaces ADD COLUMN brand_primary TEXT NOT NULL DEFAULT '';
 ALTER TABLE healthspaces ADD COLUMN brand_primary_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE healthspaces ADD COLUMN staff_connect_self BIGINT NOT NULL DEFAULT 0;
 
+
+-- Invitations waiting for an account, found by its verified address.
+CREATE INDEX invitations_by_email ON invitations (email, expires_at);

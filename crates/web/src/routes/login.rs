@@ -13,6 +13,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
+use carespace_app::memberships::waiting;
 use carespace_app::sessions::{self, LoginInput};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
@@ -80,7 +81,7 @@ pub async fn submit(
                 "/verify-pending".to_owned()
             };
             let target = if target == "/" {
-                "/account".to_owned()
+                landing(&state, &session.account_id).await?.to_owned()
             } else {
                 target
             };
@@ -110,6 +111,17 @@ pub async fn submit(
         response.headers_mut().insert(RETRY_AFTER, value);
     }
     Ok(response)
+}
+
+/// Where a login without a destination leads: to invitations waiting for the person when
+/// there are any (someone who registered after being invited), else to their account.
+async fn landing(state: &WebState, account_id: &str) -> Result<&'static str, WebError> {
+    let waiting = waiting::waiting_for(&state.app, account_id).await?;
+    Ok(if waiting.is_empty() {
+        "/account"
+    } else {
+        "/account/memberships"
+    })
 }
 
 pub async fn logout(

@@ -3,13 +3,17 @@
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
 use crate::errors::WebError;
+use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
 use crate::state::WebState;
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::memberships::waiting::{self, WaitingInvitation};
 use carespace_app::memberships::{self, MyConnection, MyMembership};
 use carespace_core::memberships::MembershipState;
+use http::StatusCode;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -17,10 +21,25 @@ use serde::Deserialize;
 struct MembershipsTemplate {
     page: Page,
     memberships: Vec<MyMembership>,
+    waiting: Vec<WaitingInvitation>,
+    /// The waiting invitation whose acceptance failed, with the problem.
+    refused: Option<(String, FormState)>,
     notice: Option<String>,
 }
 
 impl MembershipsTemplate {
+    /// The form state of a waiting invitation's accept form.
+    fn accept_form(&self, invitation: &WaitingInvitation) -> FormState {
+        match &self.refused {
+            Some((id, form)) if *id == invitation.id => form.clone(),
+            _ => FormState::new(),
+        }
+    }
+
+    fn role_label(&self, invitation: &WaitingInvitation) -> String {
+        self.page.t(&format!("role-{}", invitation.role.code()))
+    }
+
     fn is_active(&self, membership: &MyMembership) -> bool {
         membership.state == MembershipState::Active
     }
@@ -38,13 +57,56 @@ pub async fn list(
     SignedIn(session): SignedIn,
     Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
-    let memberships = memberships::mine(&state.app, &session.account.id).await?;
     let notice = (query.done == "cancelled").then(|| page.t("memberships-cancelled"));
-    render(&MembershipsTemplate {
+    render(&list_page(&state, page, &session.account.id, notice, None).await?)
+}
+
+async fn list_page(
+    state: &WebState,
+    page: Page,
+    account_id: &str,
+    notice: Option<String>,
+    refused: Option<(String, FormState)>,
+) -> Result<MembershipsTemplate, WebError> {
+    Ok(MembershipsTemplate {
+        memberships: memberships::mine(&state.app, account_id).await?,
+        waiting: waiting::waiting_for(&state.app, account_id).await?,
         page,
-        memberships,
+        refused,
         notice,
     })
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    birth_date: String,
+}
+
+/// Accepts an invitation waiting for the account's verified address; into the Healthspace.
+pub async fn accept_waiting(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let account = &session.account.id;
+    let result = waiting::accept_waiting(&state.app, account, &id, &form.birth_date, &origin).await;
+    let error = match result {
+        Ok(alias) => return Ok(Redirect::to(&format!("/h/{alias}")).into_response()),
+        Err(error) => error,
+    };
+    let Some(problems) = problems(&error) else {
+        return Err(error.into());
+    };
+    let refused = FormState::new()
+        .with_value("birth_date", &form.birth_date)
+        .with_problems(&page, problems);
+    let template = list_page(&state, page, account, None, Some((id, refused))).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
 
 #[derive(Template)]

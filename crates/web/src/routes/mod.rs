@@ -129,6 +129,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             get(memberships::cancel_confirm).post(memberships::cancel),
         ),
         ("/account/connections", get(memberships::connections)),
+        (
+            "/account/invitations/{id}/accept",
+            post(memberships::accept_waiting),
+        ),
         ("/dev/inbox", get(dev_inbox::list)),
         ("/dev/inbox/{name}", get(dev_inbox::show)),
         ("/language", post(language::switch)),
