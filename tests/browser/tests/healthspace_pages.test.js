@@ -1,0 +1,51 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, seriousAccessibilityViolations } from "../harness.js";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// The demo owner sees every page of the demo Healthspace, its management included.
+const CLAIRE = { email: "claire@demo.carespace.nl", password: "demo lantern orbit meadow" };
+const PAGES = [
+  "/h/de-linde",
+  "/h/de-linde/members",
+  "/h/de-linde/settings",
+  "/h/de-linde/seats",
+  "/h/de-linde/audit",
+  "/account/memberships",
+  "/account/connections",
+];
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+  test(`a Healthspace's pages at ${viewport.width}px are accessible and fit the screen`, async () => {
+    const context = await browser.newContext({ locale: "nl-NL", viewport });
+    const page = await context.newPage();
+    const cspViolations = [];
+    page.on("console", (m) => m.text().includes("Content Security Policy") && cspViolations.push(m.text()));
+    await page.goto(server.baseUrl + "/login");
+    await page.getByLabel("E-mailadres").fill(CLAIRE.email);
+    await page.getByLabel("Wachtwoord").fill(CLAIRE.password);
+    await page.getByRole("button", { name: "Inloggen" }).click();
+    await page.waitForURL(/\/account/);
+    for (const path of PAGES) {
+      const response = await page.goto(server.baseUrl + path);
+      assert.equal(response.status(), 200, path);
+      assert.deepEqual(await seriousAccessibilityViolations(page), [], path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path}: no sideways scrolling (${overflow}px too wide)`);
+    }
+    assert.deepEqual(cspViolations, []);
+    await context.close();
+  });
+}
