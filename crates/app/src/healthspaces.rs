@@ -131,6 +131,24 @@ async fn record(
     audit::record_in(tx, origin, event, healthspace_id, None, now).await
 }
 
+/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
+/// otherwise "not found".
+pub(crate) async fn permitted(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+    action: Action,
+) -> AppResult<(HealthspaceRow, ActorFacts)> {
+    let healthspace = store::find_by_any_alias(&ctx.db, alias)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = crate::memberships::facts(ctx, &healthspace, account_id).await?;
+    if healthspace.alias != alias || !policy::allows(facts, action) {
+        return Err(AppError::NotFound);
+    }
+    Ok((healthspace, facts))
+}
+
 /// A Healthspace the account may manage; otherwise "not found".
 pub async fn managed(
     ctx: &AppContext,
@@ -158,33 +176,29 @@ async fn managed_row(
 }
 
 /// Deactivates after cancelling every membership as the provider, each member emailed, in one
-/// transaction: what the deactivation page offers (seed 003). Returns how many were cancelled.
+/// transaction: what the deactivation page offers (seed 003). Returns the Healthspace.
 pub async fn deactivate_cancelling_memberships(
     ctx: &AppContext,
     account_id: &str,
     healthspace_id: &str,
     origin: &Origin,
-) -> AppResult<u64> {
+) -> AppResult<Healthspace> {
     let row = managed_row(ctx, account_id, healthspace_id).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let actor = (account_id, "owner");
-    let cancelled = crate::memberships::cancel_all(ctx, &mut tx, &row, actor, origin).await?;
-    if HealthspaceState::from_code(&row.state) != HealthspaceState::Inactive {
-        let inactive = HealthspaceState::Inactive.code();
-        store::set_state(&mut tx, &row.id, inactive, now).await?;
-        record(
-            &mut tx,
-            actor,
-            "healthspace_deactivated",
-            &row.id,
-            origin,
-            now,
-        )
-        .await?;
+    crate::memberships::cancel_all(ctx, &mut tx, &row, actor, origin).await?;
+    let inactive = HealthspaceState::Inactive;
+    if HealthspaceState::from_code(&row.state) != inactive {
+        store::set_state(&mut tx, &row.id, inactive.code(), now).await?;
+        let action = "healthspace_deactivated";
+        record(&mut tx, actor, action, &row.id, origin, now).await?;
     }
     tx.commit().await?;
-    Ok(cancelled)
+    Ok(Healthspace {
+        state: inactive,
+        ..Healthspace::from(row)
+    })
 }
 
 /// How many memberships exist (and count in seats) in a Healthspace the account manages.
@@ -245,33 +259,18 @@ pub enum PublicPage {
     Unavailable,
 }
 
-/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
+/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it: open when its
+/// home page shows anything of it, to a visitor or inside.
 pub async fn public_page(
     ctx: &AppContext,
     alias: &str,
     viewer: Option<&str>,
 ) -> AppResult<PublicPage> {
-    let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
-        return Err(AppError::NotFound);
-    };
-    if row.alias != alias {
-        return Ok(PublicPage::MovedTo(row.alias));
-    }
-    let healthspace = Healthspace::from(row);
-    if healthspace.state == HealthspaceState::Active {
-        return Ok(PublicPage::Open(Box::new(healthspace)));
-    }
-    let owner = match viewer {
-        Some(account_id) => policy::allows(
-            organisations::facts(ctx, &healthspace.organisation_id, account_id).await?,
-            Action::EnterInactiveHealthspace,
-        ),
-        None => false,
-    };
-    Ok(if owner {
-        PublicPage::Open(Box::new(healthspace))
-    } else {
-        PublicPage::Unavailable
+    Ok(match home(ctx, alias, viewer).await? {
+        HomePage::MovedTo(alias) => PublicPage::MovedTo(alias),
+        HomePage::Unavailable => PublicPage::Unavailable,
+        HomePage::Visitor(healthspace) => PublicPage::Open(healthspace),
+        HomePage::Inside(inside) => PublicPage::Open(Box::new(inside.healthspace)),
     })
 }
 

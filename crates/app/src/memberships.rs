@@ -53,18 +53,16 @@ pub async fn managed_healthspace(
     account_id: &str,
     alias: &str,
 ) -> AppResult<hs_store::HealthspaceRow> {
-    let healthspace = hs_store::find_by_any_alias(&ctx.db, alias)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if healthspace.alias != alias
-        || !policy::allows(
-            facts(ctx, &healthspace, account_id).await?,
-            Action::ManageMembers,
-        )
-    {
-        return Err(AppError::NotFound);
-    }
-    Ok(healthspace)
+    Ok(managed_with_facts(ctx, account_id, alias).await?.0)
+}
+
+/// The same, with what the policy knows about the account there.
+async fn managed_with_facts(
+    ctx: &AppContext,
+    account_id: &str,
+    alias: &str,
+) -> AppResult<(hs_store::HealthspaceRow, ActorFacts)> {
+    crate::healthspaces::permitted(ctx, account_id, alias, Action::ManageMembers).await
 }
 
 fn event<'a>(
@@ -116,7 +114,7 @@ pub async fn invite(
     input: InvitationInput,
     origin: &Origin,
 ) -> AppResult<()> {
-    let healthspace = managed_healthspace(ctx, actor, alias).await?;
+    let (healthspace, facts) = managed_with_facts(ctx, actor, alias).await?;
     let mut problems = Problems::default();
     let email = problems.check("email", Email::parse(&input.email));
     let role = problems.check("role", Role::parse(&input.role));
@@ -143,7 +141,6 @@ pub async fn invite(
         invited_by: actor.to_owned(),
         expires_at: ctx.now().plus_millis(INVITATION_MS),
     };
-    let facts = facts(ctx, &healthspace, actor).await?;
     let mut tx = ctx.db.begin().await?;
     let actor = (actor, manager_role(facts));
     send_invitation(ctx, &mut tx, &healthspace, &invitation, actor, origin).await?;
@@ -266,8 +263,8 @@ async fn close_pending(
     closing: Closing,
     origin: &Origin,
 ) -> AppResult<()> {
-    let healthspace = managed_healthspace(ctx, actor, alias).await?;
-    let role = manager_role(facts(ctx, &healthspace, actor).await?);
+    let (healthspace, facts) = managed_with_facts(ctx, actor, alias).await?;
+    let role = manager_role(facts);
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let old = store::pending_invitation(&mut tx, &healthspace.id, invitation_id)
@@ -615,19 +612,17 @@ async fn end_by_provider(
 }
 
 /// Cancels every active membership of the Healthspace as its provider, each member emailed,
-/// inside the caller's transaction: deactivating offers this first (seed 003). Returns how
-/// many were cancelled.
+/// inside the caller's transaction: deactivating offers this first (seed 003).
 pub(crate) async fn cancel_all(
     ctx: &AppContext,
     tx: &mut Tx,
     healthspace: &hs_store::HealthspaceRow,
     actor: (&str, &str),
     origin: &Origin,
-) -> AppResult<u64> {
+) -> AppResult<()> {
     const BATCH: i64 = 200;
     let now = ctx.now();
     let mut after = String::new();
-    let mut cancelled = 0;
     loop {
         let filter = MemberFilter {
             role: None,
@@ -648,12 +643,10 @@ pub(crate) async fn cancel_all(
                 language: &row.language,
             };
             let id = &row.membership.id;
-            if end_by_provider(tx, healthspace, id, member, actor, origin, now).await? {
-                cancelled += 1;
-            }
+            end_by_provider(tx, healthspace, id, member, actor, origin, now).await?;
         }
     }
-    Ok(cancelled)
+    Ok(())
 }
 
 /// One page of the members list.
@@ -692,8 +685,7 @@ pub async fn connect(
     client_email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
-    let healthspace = managed_healthspace(ctx, actor, alias).await?;
-    let facts = facts(ctx, &healthspace, actor).await?;
+    let (healthspace, facts) = managed_with_facts(ctx, actor, alias).await?;
     let staff = member_by_email(ctx, &healthspace.id, staff_email, STAFF_ROLES, "staff").await?;
     let client = member_by_email(ctx, &healthspace.id, client_email, &["client"], "client").await?;
     let actor = (actor, manager_role(facts));
@@ -709,7 +701,7 @@ pub async fn connect_self(
     origin: &Origin,
 ) -> AppResult<()> {
     let (healthspace, _) =
-        crate::healthspaces::settings::permitted(ctx, actor, alias, Action::ConnectSelf).await?;
+        crate::healthspaces::permitted(ctx, actor, alias, Action::ConnectSelf).await?;
     let field = "client_email";
     let client = member_by_email(ctx, &healthspace.id, client_email, &["client"], field).await?;
     link(

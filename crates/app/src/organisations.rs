@@ -57,7 +57,7 @@ pub async fn create(
     Ok(organisation)
 }
 
-/// Makes `email` an owner and tells them: an account holder by an "owner added" email, an
+/// Makes `email` an owner (false when it already is one) and tells them: an account holder by an "owner added" email, an
 /// address without a verified account by an invitation to register (it becomes owner once that
 /// address is verified).
 async fn enlist_owner(
@@ -65,11 +65,13 @@ async fn enlist_owner(
     organisation: &OrganisationRow,
     email: &str,
     now: carespace_core::time::Timestamp,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let owner = account_store::find_by_email_in(tx, email).await?;
     let verified_owner = owner.filter(|a| a.email_verified_at.is_some());
     let account_id = verified_owner.as_ref().map(|a| a.id.as_str());
-    store::add_owner(tx, &organisation.id, email, account_id, now).await?;
+    if !store::add_owner(tx, &organisation.id, email, account_id, now).await? {
+        return Ok(false);
+    }
     let (recipient, language, message) = match &verified_owner {
         Some(account) => (
             account.full_name.clone(),
@@ -87,7 +89,7 @@ async fn enlist_owner(
         ),
     };
     mail::enqueue(tx, email, &recipient, language, message, now).await?;
-    Ok(())
+    Ok(true)
 }
 
 pub use carespace_store::organisations::OwnerRow as Owner;
@@ -139,12 +141,10 @@ pub async fn add_owner(
     let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    store::lock(&mut tx, organisation_id, now).await?;
-    let already = store::owners_of(&ctx.db, organisation_id).await?;
-    if already.iter().any(|o| o.email == email.as_str()) {
+    if !enlist_owner(&mut tx, &organisation, email.as_str(), now).await? {
+        // Dropping the transaction stores nothing.
         return Err(AppError::field("email", "already_owner"));
     }
-    enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
     let event = owner_event(account_id, "organisation_owner_added", organisation_id);
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -219,15 +219,7 @@ pub async fn get(
     account_id: &str,
     organisation_id: &str,
 ) -> AppResult<Organisation> {
-    if !policy::allows(
-        facts(ctx, organisation_id, account_id).await?,
-        Action::ManageOrganisation,
-    ) {
-        return Err(AppError::NotFound);
-    }
-    store::find(&ctx.db, organisation_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    permitted(ctx, account_id, organisation_id, Action::ManageOrganisation).await
 }
 
 #[derive(Debug, Clone)]

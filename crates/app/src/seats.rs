@@ -3,7 +3,7 @@
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::healthspaces::settings::permitted;
+use crate::healthspaces::permitted;
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
 use carespace_core::time::Month;
@@ -37,30 +37,34 @@ pub struct SeatsReport {
 /// The last twelve months of the Healthspace at `alias`, for its admins and owners.
 pub async fn report(ctx: &AppContext, account_id: &str, alias: &str) -> AppResult<SeatsReport> {
     let (healthspace, _) = permitted(ctx, account_id, alias, Action::ViewSeats).await?;
-    let mut month = Month::of(ctx.now());
     let mut months = Vec::with_capacity(MONTHS);
+    let mut month = Month::of(ctx.now());
     for _ in 0..MONTHS {
-        let counts = store::existing_by_role(
-            &ctx.db,
-            &healthspace.id,
-            month.start(),
-            month.next().start(),
-        )
-        .await?;
-        let of = |role: Role| {
-            counts
-                .iter()
-                .find(|(code, _)| code == role.code())
-                .map_or(0, |(_, n)| *n)
-        };
-        months.push(SeatsMonth {
-            month,
-            clients: of(Role::Client),
-            staff: of(Role::Staff),
-            admins: of(Role::Admin),
-        });
+        months.push(month);
         month = month.previous();
     }
+    let periods: Vec<_> = months
+        .iter()
+        .map(|m| (m.start(), m.next().start()))
+        .collect();
+    let counts = store::existing_by_role(&ctx.db, &healthspace.id, &periods).await?;
+    let of = |role: Role, i: usize| {
+        counts
+            .iter()
+            .find(|(code, _)| code == role.code())
+            .and_then(|(_, n)| n.get(i).copied())
+            .unwrap_or(0)
+    };
+    let months = months
+        .into_iter()
+        .enumerate()
+        .map(|(i, month)| SeatsMonth {
+            month,
+            clients: of(Role::Client, i),
+            staff: of(Role::Staff, i),
+            admins: of(Role::Admin, i),
+        })
+        .collect();
     Ok(SeatsReport {
         healthspace: healthspace.name,
         alias: healthspace.alias,

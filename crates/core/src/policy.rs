@@ -25,8 +25,6 @@ pub enum Action {
     ManageOrganisation,
     /// Create, activate and deactivate Healthspaces.
     ManageHealthspaces,
-    /// Enter a Healthspace that is not active (owners only: seed 003).
-    EnterInactiveHealthspace,
     /// Invite people, see the members list, cancel memberships, connect staff and clients.
     ManageMembers,
     /// Change the Healthspace's name, address, texts, logo, colours and settings.
@@ -37,7 +35,8 @@ pub enum Action {
     ViewSeats,
     /// Add and remove the organisation's owners.
     ManageOwners,
-    /// Enter the Healthspace: its dashboard and what members share there.
+    /// Enter the Healthspace: its dashboard and what members share there. Members only while it
+    /// is active; owners also while it is not (seed 003).
     EnterHealthspace,
     /// Connect oneself, as staff, to a client of the Healthspace.
     ConnectSelf,
@@ -47,10 +46,9 @@ pub enum Action {
 /// run the installation but never act inside an organisation through the site.
 pub fn allows(actor: ActorFacts, action: Action) -> bool {
     match action {
-        Action::ManageOrganisation
-        | Action::ManageOwners
-        | Action::ManageHealthspaces
-        | Action::EnterInactiveHealthspace => actor.owns_organisation,
+        Action::ManageOrganisation | Action::ManageOwners | Action::ManageHealthspaces => {
+            actor.owns_organisation
+        }
         // Owners hold all rights in their Healthspaces; admins in their own, while it is active.
         Action::ManageMembers
         | Action::ManageSettings
@@ -85,11 +83,7 @@ mod tests {
             ..ActorFacts::default()
         };
         let other = ActorFacts::default();
-        for action in [
-            Action::ManageOrganisation,
-            Action::ManageHealthspaces,
-            Action::EnterInactiveHealthspace,
-        ] {
+        for action in [Action::ManageOrganisation, Action::ManageHealthspaces] {
             assert!(allows(owner, action));
             assert!(!allows(operator, action));
             assert!(!allows(other, action));

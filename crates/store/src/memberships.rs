@@ -478,26 +478,51 @@ pub async fn end_connections_of(
     Ok(done.rows_affected())
 }
 
-/// Memberships by role that existed at some moment in `[from, to)`: created before its end and
-/// not cancelled before its start. Deactivating a Healthspace cancels none, so those count too.
+/// For each period `[from, to)`, the memberships by role that existed at some moment in it:
+/// created before its end and not cancelled before its start. Deactivating a Healthspace
+/// cancels none, so those count too. One grouped scan for all periods; a role's counts come
+/// in the order of `periods`.
 pub async fn existing_by_role(
     db: &Db,
     healthspace_id: &str,
-    from: Timestamp,
-    to: Timestamp,
-) -> StoreResult<Vec<(String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT role, COUNT(*) AS n FROM memberships
+    periods: &[(Timestamp, Timestamp)],
+) -> StoreResult<Vec<(String, Vec<i64>)>> {
+    let (Some(first), Some(last)) = (
+        periods.iter().map(|p| p.0).min(),
+        periods.iter().map(|p| p.1).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let columns: Vec<String> = (0..periods.len())
+        .map(|i| {
+            let (from, to) = (2 * i + 4, 2 * i + 5);
+            format!(
+                "SUM(CASE WHEN created_at < ${to} AND (cancelled_at IS NULL OR cancelled_at >= ${from})
+                 THEN 1 ELSE 0 END) AS p{i}"
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT role, {} FROM memberships
          WHERE healthspace_id = $1 AND created_at < $3
            AND (cancelled_at IS NULL OR cancelled_at >= $2)
          GROUP BY role",
-    )
-    .bind(healthspace_id)
-    .bind(from.millis())
-    .bind(to.millis())
-    .fetch_all(db.pool())
-    .await?;
+        columns.join(", ")
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(healthspace_id)
+        .bind(first.millis())
+        .bind(last.millis());
+    for (from, to) in periods {
+        query = query.bind(from.millis()).bind(to.millis());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("role")?, row.try_get("n")?)))
+        .map(|row| {
+            let counts = (0..periods.len())
+                .map(|i| row.try_get::<i64, _>(format!("p{i}").as_str()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((row.try_get("role")?, counts))
+        })
         .collect()
 }

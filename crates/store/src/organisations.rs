@@ -62,14 +62,15 @@ pub async fn update(
     Ok(())
 }
 
+/// Adds an owner by address; false when the address already is one.
 pub async fn add_owner(
     tx: &mut Tx,
     organisation_id: &str,
     email: &str,
     account_id: Option<&str>,
     now: Timestamp,
-) -> StoreResult<()> {
-    sqlx::query(
+) -> StoreResult<bool> {
+    let done = sqlx::query(
         "INSERT INTO organisation_owners (organisation_id, email, account_id, added_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT (organisation_id, email) DO NOTHING",
     )
@@ -79,7 +80,7 @@ pub async fn add_owner(
     .bind(now.millis())
     .execute(tx.conn())
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Links ownerships waiting for `email` to the account that has just proved it owns the address.

@@ -3,7 +3,7 @@
 
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
-use crate::healthspaces::settings::permitted;
+use crate::healthspaces::permitted;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;

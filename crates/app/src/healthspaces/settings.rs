@@ -2,15 +2,15 @@
 //! organisation's owners: name, address, welcome text, opening hours, logo, brand colours and
 //! whether staff may connect themselves to clients.
 
-use super::{Healthspace, HealthspaceSettings, record};
+use super::{Healthspace, HealthspaceSettings, permitted, record};
 use crate::audit::Origin;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::images::{self, ImageCodes, Redrawn};
-use crate::memberships::{self, manager_role};
+use crate::memberships::manager_role;
 use bytes::Bytes;
 use carespace_core::branding::{BrandColours, Colour};
-use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_core::policy::Action;
 use carespace_store::files::ContentId;
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
 use std::collections::HashSet;
@@ -41,24 +41,6 @@ pub struct SettingsInput {
     pub brand_primary: String,
     pub brand_primary_text: String,
     pub staff_connect_self: bool,
-}
-
-/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
-/// otherwise "not found".
-pub(crate) async fn permitted(
-    ctx: &AppContext,
-    account_id: &str,
-    alias: &str,
-    action: Action,
-) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let healthspace = store::find_by_any_alias(&ctx.db, alias)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let facts = memberships::facts(ctx, &healthspace, account_id).await?;
-    if healthspace.alias != alias || !policy::allows(facts, action) {
-        return Err(AppError::NotFound);
-    }
-    Ok((healthspace, facts))
 }
 
 /// The Healthspace, when the account may change its settings.

@@ -274,8 +274,9 @@ pub async fn deactivate(
     if form.cancel_memberships.is_some() {
         let origin = origin(&client, Some(&session));
         let account = &session.account.id;
-        healthspaces::deactivate_cancelling_memberships(&state.app, account, &id, &origin).await?;
-        let healthspace = healthspaces::managed(&state.app, account, &id).await?;
+        let healthspace =
+            healthspaces::deactivate_cancelling_memberships(&state.app, account, &id, &origin)
+                .await?;
         let to = format!(
             "/organisation/{}?done=deactivated-cancelled",
             healthspace.organisation_id
