@@ -97,7 +97,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
 
     let mut tx = ctx.db.begin().await?;
     throttle::limit_per_hour(&mut tx, &format!("register:{}", origin.ip), 20, now).await?;
-    if let Some(existing) = store::find_by_email_in(&mut tx, email.as_str()).await? {
+    if let Some(existing) = store::find_by_email(&mut tx, email.as_str()).await? {
         email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
         let event = Event {
             actor: None,
@@ -183,7 +183,7 @@ async fn issue_token(
 }
 
 async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) -> AppResult<()> {
-    store::expire_tokens(tx, &account.id, store::VERIFY_EMAIL, now).await?;
+    store::expire_tokens(&mut *tx, &account.id, store::VERIFY_EMAIL, now).await?;
     let token = issue_token(
         tx,
         &account.id,
@@ -208,7 +208,7 @@ pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> App
         .ok_or(AppError::LinkInvalid)?;
     store::mark_verified(&mut tx, &used.account_id, now).await?;
     // Whoever proves an address takes up the ownerships waiting for it.
-    if let Some(account) = store::find_in(&mut tx, &used.account_id).await? {
+    if let Some(account) = store::find(&mut tx, &used.account_id).await? {
         carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
     }
     let event = Event::own(
@@ -227,7 +227,7 @@ pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> App
 pub async fn resend_verification(ctx: &AppContext, account_id: &str) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let account = store::find_in(&mut tx, account_id)
+    let account = store::find(&mut tx, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if account.email_verified_at.is_some() {
@@ -261,7 +261,7 @@ pub async fn request_password_reset(
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     throttle::limit_per_hour(&mut tx, &format!("reset:{}", origin.ip), 20, now).await?;
-    let Some(account) = store::find_by_email_in(&mut tx, email.as_str()).await? else {
+    let Some(account) = store::find_by_email(&mut tx, email.as_str()).await? else {
         tx.commit().await?;
         return Ok(());
     };
@@ -443,7 +443,7 @@ pub async fn request_email_change(
     confirm_password(&account, password, "password").await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    if let Some(other) = store::find_by_email_in(&mut tx, new_email.as_str()).await? {
+    if let Some(other) = store::find_by_email(&mut tx, new_email.as_str()).await? {
         email_owner(&mut tx, &other, MailMessage::AlreadyRegistered, now).await?;
     } else {
         store::expire_tokens(&mut tx, account_id, store::CHANGE_EMAIL, now).await?;
@@ -483,14 +483,11 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         .await?
         .ok_or(AppError::LinkInvalid)?;
     let new_email = used.new_email.ok_or(AppError::LinkInvalid)?;
-    let account = store::find_in(&mut tx, &used.account_id)
+    let account = store::find(&mut tx, &used.account_id)
         .await?
         .ok_or(AppError::LinkInvalid)?;
     // Someone registered the address in the meantime.
-    if store::find_by_email_in(&mut tx, &new_email)
-        .await?
-        .is_some()
-    {
+    if store::find_by_email(&mut tx, &new_email).await?.is_some() {
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;

@@ -135,9 +135,9 @@ async fn care_provider(
         address: "Lindelaan 1\n3512 AB Utrecht".into(),
         billing_address: "Postbus 100\n3500 AA Utrecht".into(),
     };
-    organisations::insert(tx, &organisation, now).await?;
+    organisations::insert(&mut *tx, &organisation, now).await?;
     organisations::add_owner(
-        tx,
+        &mut *tx,
         &organisation.id,
         "claire@demo.carespace.nl",
         Some(claire),
@@ -164,7 +164,7 @@ async fn care_provider(
         },
         updated_at: now.millis(),
     };
-    healthspaces::insert(tx, &healthspace, now).await?;
+    healthspaces::insert(&mut *tx, &healthspace, now).await?;
     for (account, role) in [(anna, Role::Client), (bram, Role::Staff)] {
         let membership = MembershipRow {
             id: ids::new_id(),
@@ -176,7 +176,7 @@ async fn care_provider(
             cancelled_at: None,
             cancelled_by: None,
         };
-        memberships::insert(tx, &membership).await?;
+        memberships::insert(&mut *tx, &membership).await?;
     }
     let connection = ConnectionRow {
         id: ids::new_id(),

@@ -160,7 +160,7 @@ async fn send_invitation(
 ) -> AppResult<()> {
     let now = ctx.now();
     let token = tokens::generate()?;
-    store::insert_invitation(tx, invitation, &tokens::hash(&token), now).await?;
+    store::insert_invitation(&mut *tx, invitation, &tokens::hash(&token), now).await?;
     let language = recipient_language(tx, &invitation.email).await?;
     let message = MailMessage::Invitation {
         healthspace: healthspace.name.clone(),
@@ -183,7 +183,7 @@ async fn send_invitation(
             run_at: now.plus_millis(*after),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         };
-        jobs::enqueue(tx, &job, now).await?;
+        jobs::enqueue(&mut *tx, &job, now).await?;
     }
     let record = event(actor, role, "invitation_sent", "invitation", &invitation.id);
     audit::record_in(tx, origin, record, &healthspace.id, None, now).await
@@ -291,7 +291,7 @@ async fn close_pending(
 }
 
 async fn recipient_language(tx: &mut Tx, email: &str) -> AppResult<Language> {
-    Ok(account_store::find_by_email_in(tx, email)
+    Ok(account_store::find_by_email(tx, email)
         .await?
         .and_then(|a| a.language.parse().ok())
         .unwrap_or(Language::Nl))
@@ -591,10 +591,10 @@ async fn end_by_provider(
     origin: &Origin,
     now: Timestamp,
 ) -> AppResult<bool> {
-    if !store::cancel(tx, membership_id, actor, now).await? {
+    if !store::cancel(&mut *tx, membership_id, actor, now).await? {
         return Ok(false);
     }
-    store::end_connections_of(tx, &healthspace.id, member.id, actor, now).await?;
+    store::end_connections_of(&mut *tx, &healthspace.id, member.id, actor, now).await?;
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::MembershipCancelled {
         healthspace: healthspace.name.clone(),

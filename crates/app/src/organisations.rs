@@ -66,10 +66,10 @@ async fn enlist_owner(
     email: &str,
     now: carespace_core::time::Timestamp,
 ) -> AppResult<bool> {
-    let owner = account_store::find_by_email_in(tx, email).await?;
+    let owner = account_store::find_by_email(&mut *tx, email).await?;
     let verified_owner = owner.filter(|a| a.email_verified_at.is_some());
     let account_id = verified_owner.as_ref().map(|a| a.id.as_str());
-    if !store::add_owner(tx, &organisation.id, email, account_id, now).await? {
+    if !store::add_owner(&mut *tx, &organisation.id, email, account_id, now).await? {
         return Ok(false);
     }
     let (recipient, language, message) = match &verified_owner {

@@ -215,7 +215,7 @@ impl ThrottleKeys {
     async fn count_failure(&self, tx: &mut Tx, now: Timestamp) -> AppResult<()> {
         let forget_before = now.plus_millis(-policy::FORGET_AFTER_MS);
         for (key, _) in self.counters() {
-            throttle::add_failure(tx, key, forget_before, now).await?;
+            throttle::add_failure(&mut *tx, key, forget_before, now).await?;
         }
         Ok(())
     }

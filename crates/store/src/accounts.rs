@@ -1,8 +1,7 @@
 //! Accounts and the single-use tokens of their email links.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -42,7 +41,8 @@ fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
     })
 }
 
-pub async fn insert(tx: &mut Tx, account: &AccountRow) -> StoreResult<()> {
+pub async fn insert(ex: impl Into<Exec<'_>>, account: &AccountRow) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO accounts (id, email, full_name, birth_date, password_hash, language, phone,
                                photo_id, email_verified_at, created_at, updated_at)
@@ -58,7 +58,7 @@ pub async fn insert(tx: &mut Tx, account: &AccountRow) -> StoreResult<()> {
     .bind(&account.photo_id)
     .bind(account.email_verified_at.map(Timestamp::millis))
     .bind(account.created_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
@@ -77,20 +77,17 @@ async fn find_where<'e>(
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn find(db: &Db, id: &str) -> StoreResult<Option<AccountRow>> {
-    find_where(db.pool(), "id", id).await
+pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<AccountRow>> {
+    let mut c = conn(ex).await?;
+    find_where(&mut *c, "id", id).await
 }
 
-pub async fn find_in(tx: &mut Tx, id: &str) -> StoreResult<Option<AccountRow>> {
-    find_where(tx.conn(), "id", id).await
-}
-
-pub async fn find_by_email(db: &Db, email: &str) -> StoreResult<Option<AccountRow>> {
-    find_where(db.pool(), "email", email).await
-}
-
-pub async fn find_by_email_in(tx: &mut Tx, email: &str) -> StoreResult<Option<AccountRow>> {
-    find_where(tx.conn(), "email", email).await
+pub async fn find_by_email(
+    ex: impl Into<Exec<'_>>,
+    email: &str,
+) -> StoreResult<Option<AccountRow>> {
+    let mut c = conn(ex).await?;
+    find_where(&mut *c, "email", email).await
 }
 
 /// What "My account" may change in one go.
@@ -102,11 +99,12 @@ pub struct ProfileChange<'a> {
 }
 
 pub async fn update_profile(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     change: &ProfileChange<'_>,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE accounts SET full_name = $2, language = $3, phone = $4, updated_at = $5
          WHERE id = $1",
@@ -116,78 +114,86 @@ pub async fn update_profile(
     .bind(change.language)
     .bind(change.phone)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 pub async fn set_language(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     language: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
-    set_column(tx, id, "language", Some(language), now).await
+    set_column(ex, id, "language", Some(language), now).await
 }
 
 pub async fn set_password_hash(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     hash: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
-    set_column(tx, id, "password_hash", Some(hash), now).await
+    set_column(ex, id, "password_hash", Some(hash), now).await
 }
 
-pub async fn set_email(tx: &mut Tx, id: &str, email: &str, now: Timestamp) -> StoreResult<()> {
-    set_column(tx, id, "email", Some(email), now).await
+pub async fn set_email(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+    email: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    set_column(ex, id, "email", Some(email), now).await
 }
 
 pub async fn set_photo(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     photo_id: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    set_column(tx, id, "photo_id", photo_id, now).await
+    set_column(ex, id, "photo_id", photo_id, now).await
 }
 
 async fn set_column(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     column: &str,
     value: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     // `column` is one of the constants above, never input.
     let sql = format!("UPDATE accounts SET {column} = $2, updated_at = $3 WHERE id = $1");
     sqlx::query(&sql)
         .bind(id)
         .bind(value)
         .bind(now.millis())
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
-pub async fn mark_verified(tx: &mut Tx, id: &str, now: Timestamp) -> StoreResult<()> {
+pub async fn mark_verified(ex: impl Into<Exec<'_>>, id: &str, now: Timestamp) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE accounts SET email_verified_at = $2, updated_at = $2
          WHERE id = $1 AND email_verified_at IS NULL",
     )
     .bind(id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// How many accounts use the stored photo `photo_id` (photos are content-addressed, so two
 /// accounts with the same picture share one file).
-pub async fn photo_users(tx: &mut Tx, photo_id: &str) -> StoreResult<i64> {
+pub async fn photo_users(ex: impl Into<Exec<'_>>, photo_id: &str) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE photo_id = $1")
         .bind(photo_id)
-        .fetch_one(tx.conn())
+        .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get("n")?)
 }
@@ -205,7 +211,12 @@ pub struct NewToken<'a> {
     pub expires_at: Timestamp,
 }
 
-pub async fn insert_token(tx: &mut Tx, token: &NewToken<'_>, now: Timestamp) -> StoreResult<()> {
+pub async fn insert_token(
+    ex: impl Into<Exec<'_>>,
+    token: &NewToken<'_>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO account_tokens (token_hash, account_id, purpose, new_email, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -216,7 +227,7 @@ pub async fn insert_token(tx: &mut Tx, token: &NewToken<'_>, now: Timestamp) -> 
     .bind(token.new_email)
     .bind(now.millis())
     .bind(token.expires_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
@@ -231,11 +242,12 @@ pub struct UsedToken {
 /// Marks an unused, unexpired token of `purpose` as used and returns what it was for; `None`
 /// when there is no such token (unknown, used, expired — the caller cannot tell which).
 pub async fn use_token(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     purpose: &str,
     now: Timestamp,
 ) -> StoreResult<Option<UsedToken>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "UPDATE account_tokens SET used_at = $3
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
@@ -244,7 +256,7 @@ pub async fn use_token(
     .bind(token_hash)
     .bind(purpose)
     .bind(now.millis())
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *c)
     .await?;
     row.map(|row| {
         Ok(UsedToken {
@@ -257,11 +269,12 @@ pub async fn use_token(
 
 /// The account of an unused, unexpired token, without using it (to show the form behind a link).
 pub async fn token_account(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     purpose: &str,
     now: Timestamp,
 ) -> StoreResult<Option<String>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT account_id FROM account_tokens
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
@@ -269,18 +282,19 @@ pub async fn token_account(
     .bind(token_hash)
     .bind(purpose)
     .bind(now.millis())
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *c)
     .await?;
     Ok(row.map(|row| row.try_get("account_id")).transpose()?)
 }
 
 /// Ends every open token of `purpose` for the account (a newer one, or the change, replaced them).
 pub async fn expire_tokens(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
     purpose: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE account_tokens SET used_at = $3
          WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
@@ -288,23 +302,24 @@ pub async fn expire_tokens(
     .bind(account_id)
     .bind(purpose)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// When the newest token of `purpose` was made for the account.
 pub async fn latest_token_at(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
     purpose: &str,
 ) -> StoreResult<Option<Timestamp>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT MAX(created_at) AS latest FROM account_tokens WHERE account_id = $1 AND purpose = $2",
     )
     .bind(account_id)
     .bind(purpose)
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row
         .try_get::<Option<i64>, _>("latest")?

@@ -2,7 +2,7 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -30,7 +30,12 @@ fn from_row(row: &AnyRow) -> StoreResult<ApiTokenRow> {
     })
 }
 
-pub async fn insert(tx: &mut Tx, token: &ApiTokenRow, token_hash: &str) -> StoreResult<()> {
+pub async fn insert(
+    ex: impl Into<Exec<'_>>,
+    token: &ApiTokenRow,
+    token_hash: &str,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO api_tokens (id, token_hash, account_id, name, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -41,24 +46,25 @@ pub async fn insert(tx: &mut Tx, token: &ApiTokenRow, token_hash: &str) -> Store
     .bind(&token.name)
     .bind(token.created_at.millis())
     .bind(token.expires_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// The live (unrevoked, unexpired) token with this hash.
 pub async fn find_live(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<Option<ApiTokenRow>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT id, account_id, name, created_at, expires_at, last_used_at FROM api_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(token_hash)
     .bind(now.millis())
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *c)
     .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -74,19 +80,29 @@ pub async fn mark_used(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
 }
 
 /// The account's tokens that are not revoked, newest first.
-pub async fn list_for_account(db: &Db, account_id: &str) -> StoreResult<Vec<ApiTokenRow>> {
+pub async fn list_for_account(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+) -> StoreResult<Vec<ApiTokenRow>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT id, account_id, name, created_at, expires_at, last_used_at FROM api_tokens
          WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id",
     )
     .bind(account_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Revokes one of the account's tokens; false when it has no such live token.
-pub async fn revoke(tx: &mut Tx, account_id: &str, id: &str, now: Timestamp) -> StoreResult<bool> {
+pub async fn revoke(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+    id: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $3
          WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
@@ -94,7 +110,7 @@ pub async fn revoke(tx: &mut Tx, account_id: &str, id: &str, now: Timestamp) -> 
     .bind(account_id)
     .bind(id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -1,8 +1,7 @@
 //! The audit log's storage: appending to the hash chain, and reading it back in order.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::audit::{AuditRecord, Outcome, chain_hash};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
@@ -18,12 +17,13 @@ pub struct StoredEntry {
 }
 
 /// Appends `record` to the chain inside the caller's transaction; returns its sequence number.
-pub async fn append(tx: &mut Tx, record: &AuditRecord) -> StoreResult<i64> {
+pub async fn append(ex: impl Into<Exec<'_>>, record: &AuditRecord) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     // Taking the head row first makes other appenders wait until this transaction ends.
     let head = sqlx::query(
         "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *c)
     .await?;
     let seq: i64 = head.try_get("last_seq")?;
     let prev_hash: String = head.try_get("last_hash")?;
@@ -50,11 +50,11 @@ pub async fn append(tx: &mut Tx, record: &AuditRecord) -> StoreResult<i64> {
     .bind(record.outcome.code())
     .bind(&prev_hash)
     .bind(&hash)
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&hash)
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(seq)
 }
@@ -93,20 +93,26 @@ const COLUMNS: &str =
                        prev_hash, hash";
 
 /// Up to `limit` entries after sequence number `after`, in order: the chain read page by page.
-pub async fn entries_after(db: &Db, after: i64, limit: i64) -> StoreResult<Vec<StoredEntry>> {
+pub async fn entries_after(
+    ex: impl Into<Exec<'_>>,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<StoredEntry>> {
+    let mut c = conn(ex).await?;
     let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
     let rows = sqlx::query(&sql)
         .bind(after)
         .bind(limit)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Where the chain should end.
-pub async fn head(db: &Db) -> StoreResult<(i64, String)> {
+pub async fn head(ex: impl Into<Exec<'_>>) -> StoreResult<(i64, String)> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
+        .fetch_one(&mut *c)
         .await?;
     Ok((row.try_get("last_seq")?, row.try_get("last_hash")?))
 }
@@ -136,11 +142,12 @@ pub struct NamedEntry {
 
 /// A page of a Healthspace's entries, newest first, at most `limit`.
 pub async fn of_healthspace(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     filter: &HealthspaceFilter<'_>,
     limit: i64,
 ) -> StoreResult<Vec<NamedEntry>> {
+    let mut c = conn(ex).await?;
     // Each optional filter is "$n IS NULL OR …", so one statement serves every combination.
     let sql = format!(
         "SELECT {}, a.full_name AS actor_name, a.email AS actor_email, c.full_name AS client_name
@@ -169,7 +176,7 @@ pub async fn of_healthspace(
         .bind(filter.before.map(|(at, _)| at))
         .bind(filter.before.map_or(0, |(_, seq)| seq))
         .bind(limit)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter()
         .map(|row| {

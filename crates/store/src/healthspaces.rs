@@ -1,8 +1,7 @@
 //! Healthspaces and their aliases.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -57,15 +56,22 @@ fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
 }
 
 /// Whether an alias was ever given out.
-pub async fn alias_taken(tx: &mut Tx, alias: &str) -> StoreResult<bool> {
+pub async fn alias_taken(ex: impl Into<Exec<'_>>, alias: &str) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM healthspace_aliases WHERE alias = $1")
         .bind(alias)
-        .fetch_one(tx.conn())
+        .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-pub async fn insert(tx: &mut Tx, healthspace: &HealthspaceRow, now: Timestamp) -> StoreResult<()> {
+pub async fn insert(
+    ex: impl Into<Exec<'_>>,
+    healthspace: &HealthspaceRow,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut ex = ex.into();
+    let mut c = conn(&mut ex).await?;
     let settings = &healthspace.settings;
     sqlx::query(
         "INSERT INTO healthspaces (id, organisation_id, name, alias, state, address, welcome_html,
@@ -86,64 +92,75 @@ pub async fn insert(tx: &mut Tx, healthspace: &HealthspaceRow, now: Timestamp) -
     .bind(&settings.brand_primary_text)
     .bind(i64::from(settings.staff_connect_self))
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
-    claim_alias(tx, &healthspace.alias, &healthspace.id, now).await
+    drop(c);
+    claim_alias(ex, &healthspace.alias, &healthspace.id, now).await
 }
 
 async fn claim_alias(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     alias: &str,
     healthspace_id: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO healthspace_aliases (alias, healthspace_id, claimed_at) VALUES ($1, $2, $3)",
     )
     .bind(alias)
     .bind(healthspace_id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// Gives a Healthspace a new alias; the old one stays claimed and leads to it.
 pub async fn change_alias(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     alias: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
-    claim_alias(tx, alias, healthspace_id, now).await?;
+    let mut ex = ex.into();
+    claim_alias(&mut ex, alias, healthspace_id, now).await?;
+    let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET alias = $2, updated_at = $3 WHERE id = $1")
         .bind(healthspace_id)
         .bind(alias)
         .bind(now.millis())
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
-pub async fn set_state(tx: &mut Tx, id: &str, state: &str, now: Timestamp) -> StoreResult<()> {
+pub async fn set_state(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+    state: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET state = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(state)
         .bind(now.millis())
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
 /// Stores the name, address and settings (the logo apart: see [`set_logo`]).
 pub async fn update_settings(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     name: &str,
     address: &str,
     settings: &SettingsRow,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE healthspaces SET name = $2, address = $3, welcome_html = $4, opening_hours = $5,
          brand_primary = $6, brand_primary_text = $7, staff_connect_self = $8, updated_at = $9
@@ -158,49 +175,50 @@ pub async fn update_settings(
     .bind(&settings.brand_primary_text)
     .bind(i64::from(settings.staff_connect_self))
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 pub async fn set_logo(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     logo_id: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET logo_id = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(logo_id)
         .bind(now.millis())
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
 /// How many Healthspaces use a stored logo file, before it may be deleted.
-pub async fn logo_users(tx: &mut Tx, logo_id: &str) -> StoreResult<i64> {
+pub async fn logo_users(ex: impl Into<Exec<'_>>, logo_id: &str) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM healthspaces WHERE logo_id = $1")
         .bind(logo_id)
-        .fetch_one(tx.conn())
+        .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get("n")?)
 }
 
-pub async fn find_in(tx: &mut Tx, id: &str) -> StoreResult<Option<HealthspaceRow>> {
+pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<HealthspaceRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!("SELECT {COLUMNS} FROM healthspaces WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(tx.conn()).await?;
-    row.as_ref().map(from_row).transpose()
-}
-
-pub async fn find(db: &Db, id: &str) -> StoreResult<Option<HealthspaceRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM healthspaces WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *c).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// The Healthspace an alias leads to, current or old.
-pub async fn find_by_any_alias(db: &Db, alias: &str) -> StoreResult<Option<HealthspaceRow>> {
+pub async fn find_by_any_alias(
+    ex: impl Into<Exec<'_>>,
+    alias: &str,
+) -> StoreResult<Option<HealthspaceRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT h.{} FROM healthspaces h JOIN healthspace_aliases a ON a.healthspace_id = h.id
          WHERE a.alias = $1",
@@ -208,17 +226,21 @@ pub async fn find_by_any_alias(db: &Db, alias: &str) -> StoreResult<Option<Healt
     );
     let row = sqlx::query(&sql)
         .bind(alias)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *c)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn of_organisation(db: &Db, organisation_id: &str) -> StoreResult<Vec<HealthspaceRow>> {
+pub async fn of_organisation(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+) -> StoreResult<Vec<HealthspaceRow>> {
+    let mut c = conn(ex).await?;
     let sql =
         format!("SELECT {COLUMNS} FROM healthspaces WHERE organisation_id = $1 ORDER BY name, id");
     let rows = sqlx::query(&sql)
         .bind(organisation_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
 }
@@ -233,10 +255,11 @@ pub struct HealthspaceLink {
 /// The Healthspaces the account can enter: active ones it is a member of, and every one of the
 /// organisations it owns. At most `limit`, by name.
 pub async fn enterable_by(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
     limit: i64,
 ) -> StoreResult<Vec<HealthspaceLink>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT h.name AS name, h.alias AS alias, h.id AS id
          FROM memberships m JOIN healthspaces h ON h.id = m.healthspace_id
@@ -249,7 +272,7 @@ pub async fn enterable_by(
     )
     .bind(account_id)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter()
         .map(|row| {

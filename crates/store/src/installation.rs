@@ -1,15 +1,20 @@
 //! Facts about this installation, kept as key/value rows.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 
 /// The key under which the time demo data was loaded is kept.
 pub const DEMO_LOADED_AT: &str = "demo_loaded_at";
 
-pub async fn set(tx: &mut Tx, key: &str, value: &str, now: Timestamp) -> StoreResult<()> {
+pub async fn set(
+    ex: impl Into<Exec<'_>>,
+    key: &str,
+    value: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO installation (key, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -17,24 +22,26 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str, now: Timestamp) -> StoreRe
     .bind(key)
     .bind(value)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
-pub async fn get(db: &Db, key: &str) -> StoreResult<Option<String>> {
+pub async fn get(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<Option<String>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT value FROM installation WHERE key = $1")
         .bind(key)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *c)
         .await?;
     Ok(row.map(|row| row.try_get("value")).transpose()?)
 }
 
 /// Whether the database holds anything a person or the demo put there. The job queue does
 /// not count: it only holds work derived from other data.
-pub async fn is_empty(tx: &mut Tx) -> StoreResult<bool> {
+pub async fn is_empty(ex: impl Into<Exec<'_>>) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM installation")
-        .fetch_one(tx.conn())
+        .fetch_one(&mut *c)
         .await?;
     let n: i64 = row.try_get("n")?;
     Ok(n == 0)

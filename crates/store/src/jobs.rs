@@ -6,9 +6,9 @@
 //! dialects differ: PostgreSQL skips rows other workers have locked, SQLite runs one writer at a
 //! time so a single `UPDATE … RETURNING` is already atomic.
 
-use crate::db::{Backend, Db};
+use crate::db::Backend;
 use crate::error::{StoreError, StoreResult};
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::ids::new_id;
 use carespace_core::jobs::{JobState, may_retry, retry_delay_ms};
 use carespace_core::time::Timestamp;
@@ -57,7 +57,12 @@ pub enum FailureOutcome {
 }
 
 /// Adds a job; returns its id, or `None` when a job with the same idempotency key exists.
-pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: Timestamp) -> StoreResult<Option<String>> {
+pub async fn enqueue(
+    ex: impl Into<Exec<'_>>,
+    job: &NewJob<'_>,
+    now: Timestamp,
+) -> StoreResult<Option<String>> {
+    let mut c = conn(ex).await?;
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO jobs (id, kind, payload, idempotency_key, state, attempts, max_attempts,
@@ -72,7 +77,7 @@ pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: Timestamp) -> StoreResu
     .bind(job.max_attempts)
     .bind(job.run_at.millis())
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?
     .rows_affected();
     Ok((inserted == 1).then_some(id))
@@ -104,20 +109,22 @@ const CLAIM_SQLITE: &str = claim_sql!("");
 /// Claims the job that has been due longest, for `worker` until `now + lease_ms`. A job whose
 /// previous worker's lease ran out counts as due.
 pub async fn claim(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     worker: &str,
     now: Timestamp,
     lease_ms: i64,
 ) -> StoreResult<Option<ClaimedJob>> {
-    let sql = match db.backend() {
+    let ex = ex.into();
+    let sql = match ex.backend() {
         Backend::Postgres => CLAIM_POSTGRES,
         Backend::Sqlite => CLAIM_SQLITE,
     };
+    let mut c = conn(ex).await?;
     let row = sqlx::query(sql)
         .bind(worker)
         .bind(now.plus_millis(lease_ms).millis())
         .bind(now.millis())
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *c)
         .await?;
     row.map(|row| claimed_job(&row)).transpose()
 }
@@ -135,7 +142,13 @@ fn claimed_job(row: &AnyRow) -> StoreResult<ClaimedJob> {
 /// Marks a claimed job done. Returns false when `worker` no longer held the lease (it ran out
 /// and someone else claimed the job), so the caller knows its result did not count.
 /// The payload is emptied: it may hold a secret (an email's link) that must not outlive the job.
-pub async fn complete(db: &Db, job_id: &str, worker: &str, now: Timestamp) -> StoreResult<bool> {
+pub async fn complete(
+    ex: impl Into<Exec<'_>>,
+    job_id: &str,
+    worker: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let updated = sqlx::query(
         "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL,
                          payload = '{}'
@@ -144,7 +157,7 @@ pub async fn complete(db: &Db, job_id: &str, worker: &str, now: Timestamp) -> St
     .bind(now.millis())
     .bind(job_id)
     .bind(worker)
-    .execute(db.pool())
+    .execute(&mut *c)
     .await?
     .rows_affected();
     Ok(updated == 1)
@@ -153,12 +166,13 @@ pub async fn complete(db: &Db, job_id: &str, worker: &str, now: Timestamp) -> St
 /// Records a failed try: the job waits with back-off for another, or is marked failed after its
 /// last allowed attempt. Returns `None` when `worker` no longer held the lease.
 pub async fn fail(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     job: &ClaimedJob,
     worker: &str,
     error: &str,
     now: Timestamp,
 ) -> StoreResult<Option<FailureOutcome>> {
+    let mut c = conn(ex).await?;
     let outcome = if may_retry(job.attempts, job.max_attempts) {
         FailureOutcome::RetryAt(now.plus_millis(retry_delay_ms(job.attempts)))
     } else {
@@ -179,19 +193,20 @@ pub async fn fail(
     .bind(error)
     .bind(&job.id)
     .bind(worker)
-    .execute(db.pool())
+    .execute(&mut *c)
     .await?
     .rows_affected();
     Ok((updated == 1).then_some(outcome))
 }
 
 /// The number of jobs per state that still matter: waiting, running, or given up.
-pub async fn depth_by_state(db: &Db) -> StoreResult<Vec<(JobState, i64)>> {
+pub async fn depth_by_state(ex: impl Into<Exec<'_>>) -> StoreResult<Vec<(JobState, i64)>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT state, COUNT(*) AS n FROM jobs
           WHERE state IN ('pending', 'running', 'failed') GROUP BY state",
     )
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter()
         .map(|row| {
@@ -203,11 +218,12 @@ pub async fn depth_by_state(db: &Db) -> StoreResult<Vec<(JobState, i64)>> {
         .collect()
 }
 
-pub async fn find(db: &Db, job_id: &str) -> StoreResult<Option<JobRecord>> {
+pub async fn find(ex: impl Into<Exec<'_>>, job_id: &str) -> StoreResult<Option<JobRecord>> {
+    let mut c = conn(ex).await?;
     let row =
         sqlx::query("SELECT id, kind, state, attempts, run_at, last_error FROM jobs WHERE id = $1")
             .bind(job_id)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *c)
             .await?;
     row.map(|row| {
         Ok(JobRecord {
@@ -228,13 +244,14 @@ fn parse_state(text: &str) -> StoreResult<JobState> {
 
 /// Jobs that are due now or running: the work a worker has in hand (jobs waiting for a later
 /// time do not count).
-pub async fn due_or_running(db: &Db, now: Timestamp) -> StoreResult<i64> {
+pub async fn due_or_running(ex: impl Into<Exec<'_>>, now: Timestamp) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM jobs
          WHERE state = 'running' OR (state = 'pending' AND run_at <= $1)",
     )
     .bind(now.millis())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get("n")?)
 }

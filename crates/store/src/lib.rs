@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod exec;
 pub mod files;
 pub mod healthspaces;
 pub mod installation;
@@ -20,4 +21,5 @@ pub mod tx;
 
 pub use db::{Backend, Db, PoolSettings};
 pub use error::StoreError;
+pub use exec::Exec;
 pub use tx::Tx;

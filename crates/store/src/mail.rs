@@ -3,14 +3,16 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
+use crate::exec::{Exec, conn};
 use crate::tx::Tx;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 
-pub async fn is_delivered(db: &Db, mail_id: &str) -> StoreResult<bool> {
+pub async fn is_delivered(ex: impl Into<Exec<'_>>, mail_id: &str) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM mail_deliveries WHERE mail_id = $1")
         .bind(mail_id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }

@@ -1,8 +1,7 @@
 //! Memberships, invitations and connections.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -46,7 +45,8 @@ fn from_row(row: &AnyRow) -> StoreResult<MembershipRow> {
     })
 }
 
-pub async fn insert(tx: &mut Tx, m: &MembershipRow) -> StoreResult<()> {
+pub async fn insert(ex: impl Into<Exec<'_>>, m: &MembershipRow) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO memberships (id, healthspace_id, account_id, role, state, created_at)
          VALUES ($1, $2, $3, $4, 'active', $5)",
@@ -56,38 +56,41 @@ pub async fn insert(tx: &mut Tx, m: &MembershipRow) -> StoreResult<()> {
     .bind(&m.account_id)
     .bind(&m.role)
     .bind(m.created_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// The account's active roles in a Healthspace.
 pub async fn active_roles(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     account_id: &str,
 ) -> StoreResult<Vec<String>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT role FROM memberships WHERE healthspace_id = $1 AND account_id = $2 AND state = 'active'",
     )
     .bind(healthspace_id)
     .bind(account_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter().map(|r| Ok(r.try_get("role")?)).collect()
 }
 
-pub async fn find(db: &Db, id: &str) -> StoreResult<Option<MembershipRow>> {
+pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<MembershipRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!("SELECT {COLUMNS} FROM memberships m WHERE m.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *c).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// The account's memberships with their Healthspace's name and alias, newest first.
 pub async fn of_account(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
 ) -> StoreResult<Vec<(MembershipRow, String, String)>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {COLUMNS}, h.name AS healthspace_name, h.alias AS healthspace_alias
          FROM memberships m JOIN healthspaces h ON h.id = m.healthspace_id
@@ -95,7 +98,7 @@ pub async fn of_account(
     );
     let rows = sqlx::query(&sql)
         .bind(account_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter()
         .map(|row| {
@@ -109,7 +112,13 @@ pub async fn of_account(
 }
 
 /// Cancels an active membership; false when it was not active.
-pub async fn cancel(tx: &mut Tx, id: &str, by: &str, now: Timestamp) -> StoreResult<bool> {
+pub async fn cancel(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+    by: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE memberships SET state = 'cancelled', cancelled_at = $3, cancelled_by = $2
          WHERE id = $1 AND state = 'active'",
@@ -117,7 +126,7 @@ pub async fn cancel(tx: &mut Tx, id: &str, by: &str, now: Timestamp) -> StoreRes
     .bind(id)
     .bind(by)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -135,11 +144,12 @@ pub struct MemberFilter<'a> {
 
 /// One page of a Healthspace's members: never the whole table.
 pub async fn page(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     filter: &MemberFilter<'_>,
     limit: i64,
 ) -> StoreResult<Vec<MemberRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {COLUMNS}, a.full_name, a.email, a.language
          FROM memberships m JOIN accounts a ON a.id = m.account_id
@@ -161,7 +171,7 @@ pub async fn page(
         .bind(search)
         .bind(filter.after.unwrap_or(""))
         .bind(limit)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter()
         .map(|row| {
@@ -177,12 +187,13 @@ pub async fn page(
 
 /// Existing memberships of a Healthspace (active ones; they count in seats even while the
 /// Healthspace is inactive).
-pub async fn count_active(db: &Db, healthspace_id: &str) -> StoreResult<i64> {
+pub async fn count_active(ex: impl Into<Exec<'_>>, healthspace_id: &str) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM memberships WHERE healthspace_id = $1 AND state = 'active'",
     )
     .bind(healthspace_id)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get("n")?)
 }
@@ -199,11 +210,12 @@ pub struct InvitationRow {
 }
 
 pub async fn insert_invitation(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     invitation: &InvitationRow,
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO invitations (id, token_hash, healthspace_id, email, role, birth_date, invited_by,
                                   created_at, expires_at)
@@ -218,7 +230,7 @@ pub async fn insert_invitation(
     .bind(&invitation.invited_by)
     .bind(now.millis())
     .bind(invitation.expires_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
@@ -240,28 +252,29 @@ fn invitation_from_row(row: &AnyRow) -> StoreResult<InvitationRow> {
 
 /// An open invitation (not accepted, revoked or expired) by its token's hash.
 pub async fn open_invitation(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<Option<InvitationRow>> {
-    open_invitation_where(db, "token_hash", token_hash, now).await
+    open_invitation_where(ex, "token_hash", token_hash, now).await
 }
 
 /// An invitation by id, while it is still open.
 pub async fn open_invitation_by_id(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     now: Timestamp,
 ) -> StoreResult<Option<InvitationRow>> {
-    open_invitation_where(db, "id", id, now).await
+    open_invitation_where(ex, "id", id, now).await
 }
 
 async fn open_invitation_where(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     column: &str,
     value: &str,
     now: Timestamp,
 ) -> StoreResult<Option<InvitationRow>> {
+    let mut c = conn(ex).await?;
     // `column` is one of the two constants above, never input.
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
@@ -270,7 +283,7 @@ async fn open_invitation_where(
     let row = sqlx::query(&sql)
         .bind(value)
         .bind(now.millis())
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *c)
         .await?;
     row.as_ref().map(invitation_from_row).transpose()
 }
@@ -278,10 +291,11 @@ async fn open_invitation_where(
 /// Invitations of a Healthspace not accepted nor revoked (expired ones included, so they can
 /// be sent again), newest first, at most `limit`.
 pub async fn pending_invitations(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     limit: i64,
 ) -> StoreResult<Vec<InvitationRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
          WHERE healthspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
@@ -290,17 +304,18 @@ pub async fn pending_invitations(
     let rows = sqlx::query(&sql)
         .bind(healthspace_id)
         .bind(limit)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter().map(invitation_from_row).collect()
 }
 
 /// A pending (not accepted, not revoked) invitation of the Healthspace, expired or not.
 pub async fn pending_invitation(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     id: &str,
 ) -> StoreResult<Option<InvitationRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
          WHERE id = $1 AND healthspace_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL"
@@ -308,7 +323,7 @@ pub async fn pending_invitation(
     let row = sqlx::query(&sql)
         .bind(id)
         .bind(healthspace_id)
-        .fetch_optional(tx.conn())
+        .fetch_optional(&mut *c)
         .await?;
     row.as_ref().map(invitation_from_row).transpose()
 }
@@ -316,11 +331,12 @@ pub async fn pending_invitation(
 /// Open invitations (not accepted, revoked or expired) addressed to `email`, with their
 /// Healthspace's name, newest first, at most `limit`.
 pub async fn open_invitations_for_email(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     email: &str,
     now: Timestamp,
     limit: i64,
 ) -> StoreResult<Vec<(InvitationRow, String)>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {}, h.name AS healthspace_name
          FROM invitations i JOIN healthspaces h ON h.id = i.healthspace_id
@@ -337,7 +353,7 @@ pub async fn open_invitations_for_email(
         .bind(email)
         .bind(now.millis())
         .bind(limit)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter()
         .map(|row| Ok((invitation_from_row(row)?, row.try_get("healthspace_name")?)))
@@ -345,25 +361,31 @@ pub async fn open_invitations_for_email(
 }
 
 /// Revokes a pending invitation; its link and reminders stop working.
-pub async fn revoke_invitation(tx: &mut Tx, id: &str, now: Timestamp) -> StoreResult<bool> {
+pub async fn revoke_invitation(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE invitations SET revoked_at = $2
          WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Marks an open invitation accepted; false when someone was first (or it closed meanwhile).
 pub async fn accept_invitation(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     id: &str,
     account_id: &str,
     now: Timestamp,
 ) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE invitations SET accepted_at = $3, accepted_by = $2
          WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3",
@@ -371,7 +393,7 @@ pub async fn accept_invitation(
     .bind(id)
     .bind(account_id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -386,21 +408,22 @@ pub struct ConnectionRow {
 }
 
 pub async fn insert_connection(
-    tx: &mut Tx,
-    c: &ConnectionRow,
+    ex: impl Into<Exec<'_>>,
+    connection: &ConnectionRow,
     created_by: &str,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO connections (id, healthspace_id, staff_account_id, client_account_id, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(&c.id)
-    .bind(&c.healthspace_id)
-    .bind(&c.staff_account_id)
-    .bind(&c.client_account_id)
-    .bind(c.created_at.millis())
+    .bind(&connection.id)
+    .bind(&connection.healthspace_id)
+    .bind(&connection.staff_account_id)
+    .bind(&connection.client_account_id)
+    .bind(connection.created_at.millis())
     .bind(created_by)
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
@@ -408,9 +431,10 @@ pub async fn insert_connection(
 /// A client's connections that have not ended, with the staff member's name and the
 /// Healthspace's, oldest first.
 pub async fn connections_of_client(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     client_account_id: &str,
 ) -> StoreResult<Vec<(ConnectionRow, String, String)>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT c.id, c.healthspace_id, c.staff_account_id, c.client_account_id, c.created_at,
                 a.full_name, h.name AS healthspace_name
@@ -419,7 +443,7 @@ pub async fn connections_of_client(
          WHERE c.client_account_id = $1 AND c.ended_at IS NULL ORDER BY c.created_at, c.id",
     )
     .bind(client_account_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter()
         .map(|row| {
@@ -440,11 +464,12 @@ pub async fn connections_of_client(
 
 /// Whether staff and client are connected in the Healthspace now.
 pub async fn is_connected(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     staff: &str,
     client: &str,
 ) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM connections
          WHERE healthspace_id = $1 AND staff_account_id = $2 AND client_account_id = $3 AND ended_at IS NULL",
@@ -452,19 +477,20 @@ pub async fn is_connected(
     .bind(healthspace_id)
     .bind(staff)
     .bind(client)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Ends the connections of a member in a Healthspace (their membership ended).
 pub async fn end_connections_of(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     account_id: &str,
     by: &str,
     now: Timestamp,
 ) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE connections SET ended_at = $4, ended_by = $3
          WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2) AND ended_at IS NULL",
@@ -473,7 +499,7 @@ pub async fn end_connections_of(
     .bind(account_id)
     .bind(by)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected())
 }
@@ -483,10 +509,11 @@ pub async fn end_connections_of(
 /// cancels none, so those count too. One grouped scan for all periods; a role's counts come
 /// in the order of `periods`.
 pub async fn existing_by_role(
-    db: &Db,
+    ex: impl Into<Exec<'_>>,
     healthspace_id: &str,
     periods: &[(Timestamp, Timestamp)],
 ) -> StoreResult<Vec<(String, Vec<i64>)>> {
+    let mut c = conn(ex).await?;
     let (Some(first), Some(last)) = (
         periods.iter().map(|p| p.0).min(),
         periods.iter().map(|p| p.1).max(),
@@ -516,7 +543,7 @@ pub async fn existing_by_role(
     for (from, to) in periods {
         query = query.bind(from.millis()).bind(to.millis());
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    let rows = query.fetch_all(&mut *c).await?;
     rows.iter()
         .map(|row| {
             let counts = (0..periods.len())

@@ -1,8 +1,7 @@
 //! Organisations and their owners.
 
-use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -25,10 +24,11 @@ fn from_row(row: &AnyRow) -> StoreResult<OrganisationRow> {
 }
 
 pub async fn insert(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     organisation: &OrganisationRow,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO organisations (id, name, address, billing_address, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)",
@@ -38,16 +38,17 @@ pub async fn insert(
     .bind(&organisation.address)
     .bind(&organisation.billing_address)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 pub async fn update(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     organisation: &OrganisationRow,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE organisations SET name = $2, address = $3, billing_address = $4, updated_at = $5
          WHERE id = $1",
@@ -57,19 +58,20 @@ pub async fn update(
     .bind(&organisation.address)
     .bind(&organisation.billing_address)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// Adds an owner by address; false when the address already is one.
 pub async fn add_owner(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     organisation_id: &str,
     email: &str,
     account_id: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "INSERT INTO organisation_owners (organisation_id, email, account_id, added_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT (organisation_id, email) DO NOTHING",
@@ -78,74 +80,91 @@ pub async fn add_owner(
     .bind(email)
     .bind(account_id)
     .bind(now.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Links ownerships waiting for `email` to the account that has just proved it owns the address.
-pub async fn link_owner(tx: &mut Tx, email: &str, account_id: &str) -> StoreResult<u64> {
+pub async fn link_owner(
+    ex: impl Into<Exec<'_>>,
+    email: &str,
+    account_id: &str,
+) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE organisation_owners SET account_id = $2 WHERE email = $1 AND account_id IS NULL",
     )
     .bind(email)
     .bind(account_id)
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(done.rows_affected())
 }
 
 /// The organisations the account owns, by name.
-pub async fn owned_by(db: &Db, account_id: &str) -> StoreResult<Vec<OrganisationRow>> {
+pub async fn owned_by(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+) -> StoreResult<Vec<OrganisationRow>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT o.id, o.name, o.address, o.billing_address FROM organisations o
          JOIN organisation_owners w ON w.organisation_id = o.id
          WHERE w.account_id = $1 ORDER BY o.name, o.id",
     )
     .bind(account_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter().map(from_row).collect()
 }
 
-pub async fn is_owner(db: &Db, organisation_id: &str, account_id: &str) -> StoreResult<bool> {
+pub async fn is_owner(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+    account_id: &str,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM organisation_owners WHERE organisation_id = $1 AND account_id = $2",
     )
     .bind(organisation_id)
     .bind(account_id)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-pub async fn owns_any(db: &Db, account_id: &str) -> StoreResult<bool> {
+pub async fn owns_any(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM organisation_owners WHERE account_id = $1")
         .bind(account_id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-pub async fn find(db: &Db, id: &str) -> StoreResult<Option<OrganisationRow>> {
+pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<OrganisationRow>> {
+    let mut c = conn(ex).await?;
     let row =
         sqlx::query("SELECT id, name, address, billing_address FROM organisations WHERE id = $1")
             .bind(id)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *c)
             .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Grants (`Some(now)`) or revokes (`None`) the operator role; false when there is no such account.
 pub async fn set_operator(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     email: &str,
     since: Option<Timestamp>,
 ) -> StoreResult<Option<String>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("UPDATE accounts SET operator_since = $2 WHERE email = $1 RETURNING id")
         .bind(email)
         .bind(since.map(Timestamp::millis))
-        .fetch_optional(tx.conn())
+        .fetch_optional(&mut *c)
         .await?;
     Ok(row.map(|row| row.try_get("id")).transpose()?)
 }
@@ -160,14 +179,18 @@ pub struct OwnerRow {
 }
 
 /// The organisation's owners by email address.
-pub async fn owners_of(db: &Db, organisation_id: &str) -> StoreResult<Vec<OwnerRow>> {
+pub async fn owners_of(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+) -> StoreResult<Vec<OwnerRow>> {
+    let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT o.email, o.account_id, a.full_name FROM organisation_owners o
          LEFT JOIN accounts a ON a.id = o.account_id
          WHERE o.organisation_id = $1 ORDER BY o.email",
     )
     .bind(organisation_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *c)
     .await?;
     rows.iter()
         .map(|row| {
@@ -182,33 +205,47 @@ pub async fn owners_of(db: &Db, organisation_id: &str) -> StoreResult<Vec<OwnerR
 
 /// Takes the organisation's row lock for the rest of the transaction, so that changes to its
 /// owners happen one after the other (two owners removing each other cannot leave none).
-pub async fn lock(tx: &mut Tx, organisation_id: &str, now: Timestamp) -> StoreResult<()> {
+pub async fn lock(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query("UPDATE organisations SET updated_at = $2 WHERE id = $1")
         .bind(organisation_id)
         .bind(now.millis())
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
 /// Owners with an account (not merely an address waiting for one).
-pub async fn count_linked_owners(tx: &mut Tx, organisation_id: &str) -> StoreResult<i64> {
+pub async fn count_linked_owners(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM organisation_owners
          WHERE organisation_id = $1 AND account_id IS NOT NULL",
     )
     .bind(organisation_id)
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get("n")?)
 }
 
-pub async fn remove_owner(tx: &mut Tx, organisation_id: &str, email: &str) -> StoreResult<bool> {
+pub async fn remove_owner(
+    ex: impl Into<Exec<'_>>,
+    organisation_id: &str,
+    email: &str,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done =
         sqlx::query("DELETE FROM organisation_owners WHERE organisation_id = $1 AND email = $2")
             .bind(organisation_id)
             .bind(email)
-            .execute(tx.conn())
+            .execute(&mut *c)
             .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -2,7 +2,7 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -43,7 +43,12 @@ fn from_row(row: &AnyRow) -> StoreResult<SessionRow> {
     })
 }
 
-pub async fn insert(tx: &mut Tx, session: &SessionRow, token_hash: &str) -> StoreResult<()> {
+pub async fn insert(
+    ex: impl Into<Exec<'_>>,
+    session: &SessionRow,
+    token_hash: &str,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO sessions (id, token_hash, account_id, csrf_token, ip, browser, browser_version,
                                os, device_type, browser_language, created_at, last_seen_at, expires_at)
@@ -62,16 +67,20 @@ pub async fn insert(tx: &mut Tx, session: &SessionRow, token_hash: &str) -> Stor
     .bind(session.created_at.millis())
     .bind(session.last_seen_at.millis())
     .bind(session.expires_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
-pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> StoreResult<Option<SessionRow>> {
+pub async fn find_by_token_hash(
+    ex: impl Into<Exec<'_>>,
+    token_hash: &str,
+) -> StoreResult<Option<SessionRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!("SELECT {COLUMNS} FROM sessions WHERE token_hash = $1");
     let row = sqlx::query(&sql)
         .bind(token_hash)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *c)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -88,42 +97,56 @@ pub async fn touch(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
 }
 
 /// The account's sessions, newest activity first.
-pub async fn list_for_account(db: &Db, account_id: &str) -> StoreResult<Vec<SessionRow>> {
+pub async fn list_for_account(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+) -> StoreResult<Vec<SessionRow>> {
+    let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {COLUMNS} FROM sessions WHERE account_id = $1 ORDER BY last_seen_at DESC, id"
     );
     let rows = sqlx::query(&sql)
         .bind(account_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Ends one session of the account; false when it has no such session.
-pub async fn delete(tx: &mut Tx, account_id: &str, id: &str) -> StoreResult<bool> {
+pub async fn delete(ex: impl Into<Exec<'_>>, account_id: &str, id: &str) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id = $2")
         .bind(account_id)
         .bind(id)
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Ends every session of the account except `keep` (when given); returns how many ended.
-pub async fn delete_all(tx: &mut Tx, account_id: &str, keep: Option<&str>) -> StoreResult<u64> {
+pub async fn delete_all(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+    keep: Option<&str>,
+) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
         .bind(keep.unwrap_or(""))
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Removes one session by its token (logging out).
-pub async fn delete_by_token_hash(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<String>> {
+pub async fn delete_by_token_hash(
+    ex: impl Into<Exec<'_>>,
+    token_hash: &str,
+) -> StoreResult<Option<String>> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING account_id")
         .bind(token_hash)
-        .fetch_optional(tx.conn())
+        .fetch_optional(&mut *c)
         .await?;
     Ok(row.map(|row| row.try_get("account_id")).transpose()?)
 }

@@ -2,16 +2,17 @@
 //! that let a real user past them (see `carespace_core::throttle`).
 
 use crate::error::StoreResult;
-use crate::tx::Tx;
+use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 
 /// Failures so far under `key`, and when the last one was.
-pub async fn failures(tx: &mut Tx, key: &str) -> StoreResult<Option<(i64, Timestamp)>> {
+pub async fn failures(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<Option<(i64, Timestamp)>> {
+    let mut c = conn(ex).await?;
     let row =
         sqlx::query("SELECT failures, last_failure_at FROM login_failures WHERE counter_key = $1")
             .bind(key)
-            .fetch_optional(tx.conn())
+            .fetch_optional(&mut *c)
             .await?;
     row.map(|row| {
         Ok((
@@ -24,11 +25,12 @@ pub async fn failures(tx: &mut Tx, key: &str) -> StoreResult<Option<(i64, Timest
 
 /// Counts one failure; a counter that was forgotten starts again at one.
 pub async fn add_failure(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     key: &str,
     forget_before: Timestamp,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO login_failures (counter_key, failures, last_failure_at) VALUES ($1, 1, $2)
          ON CONFLICT (counter_key) DO UPDATE SET
@@ -39,22 +41,29 @@ pub async fn add_failure(
     .bind(key)
     .bind(now.millis())
     .bind(forget_before.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
-pub async fn clear_failures(tx: &mut Tx, key: &str) -> StoreResult<()> {
+pub async fn clear_failures(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query("DELETE FROM login_failures WHERE counter_key = $1")
         .bind(key)
-        .execute(tx.conn())
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
 
 /// Counts one request under `key` in fixed windows of `window_ms`; returns the count in the
 /// current window, this request included.
-pub async fn hit(tx: &mut Tx, key: &str, window_ms: i64, now: Timestamp) -> StoreResult<i64> {
+pub async fn hit(
+    ex: impl Into<Exec<'_>>,
+    key: &str,
+    window_ms: i64,
+    now: Timestamp,
+) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "INSERT INTO rate_limits (counter_key, window_start, hits) VALUES ($1, $2, 1)
          ON CONFLICT (counter_key) DO UPDATE SET
@@ -66,18 +75,19 @@ pub async fn hit(tx: &mut Tx, key: &str, window_ms: i64, now: Timestamp) -> Stor
     .bind(key)
     .bind(now.millis())
     .bind(now.millis() - window_ms)
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get("hits")?)
 }
 
 pub async fn trust_device(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     account_id: &str,
     expires_at: Timestamp,
     now: Timestamp,
 ) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
     sqlx::query(
         "INSERT INTO trusted_devices (token_hash, account_id, created_at, expires_at)
          VALUES ($1, $2, $3, $4)",
@@ -86,18 +96,19 @@ pub async fn trust_device(
     .bind(account_id)
     .bind(now.millis())
     .bind(expires_at.millis())
-    .execute(tx.conn())
+    .execute(&mut *c)
     .await?;
     Ok(())
 }
 
 /// Whether `token_hash` is a live trusted device of the account.
 pub async fn is_trusted_device(
-    tx: &mut Tx,
+    ex: impl Into<Exec<'_>>,
     token_hash: &str,
     account_id: &str,
     now: Timestamp,
 ) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM trusted_devices
          WHERE token_hash = $1 AND account_id = $2 AND expires_at > $3",
@@ -105,7 +116,7 @@ pub async fn is_trusted_device(
     .bind(token_hash)
     .bind(account_id)
     .bind(now.millis())
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }

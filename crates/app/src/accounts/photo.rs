@@ -32,7 +32,7 @@ pub async fn remove_photo(ctx: &AppContext, account_id: &str) -> AppResult<()> {
 async fn replace(ctx: &AppContext, account_id: &str, photo_id: Option<&str>) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let account = store::find_in(&mut tx, account_id)
+    let account = store::find(&mut tx, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
     store::set_photo(&mut tx, account_id, photo_id, now).await?;

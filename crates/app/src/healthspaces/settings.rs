@@ -179,7 +179,7 @@ async fn replace_logo(
 ) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let current = store::find_in(&mut tx, &row.id)
+    let current = store::find(&mut tx, &row.id)
         .await?
         .ok_or(AppError::NotFound)?;
     store::set_logo(&mut tx, &row.id, logo_id, now).await?;
