@@ -3,9 +3,9 @@
 
 use crate::practice::{account_id, connect, healthspace, join};
 use carespace_app::audit::Origin;
-use carespace_app::memberships::{self, InvitationInput};
+use carespace_app::memberships::invitations::{self, InvitationInput};
 use carespace_app::organisations;
-use carespace_tests::{Person, spawn_app};
+use carespace_tests::{Person, actor_of, spawn_app};
 
 #[tokio::test]
 async fn owners_read_their_healthspace_log_filtered_and_paged() {
@@ -39,7 +39,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
         role: "client".into(),
         birth_date: String::new(),
     };
-    memberships::invite(&app.ctx, &olga, "jeugd", invitation, &Origin::default())
+    invitations::invite(&app.ctx, &actor_of(&olga), "jeugd", invitation)
         .await
         .unwrap();
 
@@ -110,7 +110,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
             role: "client".into(),
             birth_date: String::new(),
         };
-        memberships::invite(&app.ctx, &olga, "de-linde", invitation, &Origin::default())
+        invitations::invite(&app.ctx, &actor_of(&olga), "de-linde", invitation)
             .await
             .unwrap();
     }

@@ -6,7 +6,9 @@ use carespace_app::audit::Origin;
 use carespace_app::healthspaces::settings::{self, SettingsInput};
 use carespace_app::{healthspaces, organisations};
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_tests::{Person, TestApp, new_client, spawn_app};
+use carespace_core::ids::{AccountId, HealthspaceId, Id, MembershipId};
+use carespace_core::memberships::{MembershipState, Role};
+use carespace_tests::{Person, TestApp, actor_of, new_client, spawn_app};
 
 /// The actors, in the order of the columns below.
 const ACTORS: [&str; 11] = [
@@ -37,17 +39,30 @@ async fn id_of(app: &TestApp, email: &str) -> String {
         .id
 }
 
-async fn member(app: &TestApp, hs: &str, email: &str, role: &str) {
+/// Ends every connection Bram has, so that each actor's connect starts from the same world.
+async fn undo_connections(app: &TestApp) {
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    let bram = AccountId::from_stored(id_of(app, "bram@example.nl").await);
+    let now = app.ctx.clock.now();
+    carespace_store::connections::end_all_of(&app.ctx.db, &hs.id, &bram, &bram, now)
+        .await
+        .unwrap();
+}
+
+async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) {
     let account_id = id_of(app, email).await;
     let mut tx = app.ctx.db.begin().await.unwrap();
     carespace_store::memberships::insert(
         &mut tx,
         &carespace_store::memberships::MembershipRow {
-            id: carespace_core::ids::new_id(),
-            healthspace_id: hs.to_owned(),
-            account_id,
-            role: role.into(),
-            state: "active".into(),
+            id: MembershipId::generate(),
+            healthspace_id: hs.clone(),
+            account_id: AccountId::from_stored(account_id),
+            role: Role::parse(role).unwrap(),
+            state: MembershipState::Active,
             created_at: app.ctx.clock.now(),
             cancelled_at: None,
             cancelled_by: None,
@@ -84,7 +99,7 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap();
     for (id, by) in [(&alpha.id, &olga), (&beta.id, &otto)] {
-        healthspaces::set_state(&app.ctx, by, id, HealthspaceState::Active, &origin)
+        healthspaces::set_state(&app.ctx, by, id.as_str(), HealthspaceState::Active, &origin)
             .await
             .unwrap();
     }
@@ -95,7 +110,7 @@ async fn world(app: &TestApp) -> World {
             brand_primary_text: "#ffffff".into(),
             ..SettingsInput::default()
         };
-        settings::update(&app.ctx, &olga, alias, &colours, &origin)
+        settings::update(&app.ctx, &actor_of(&olga), alias, &colours)
             .await
             .unwrap();
     }
@@ -125,7 +140,7 @@ async fn world(app: &TestApp) -> World {
     World {
         clients,
         org: org.id,
-        hs: alpha.id,
+        hs: alpha.id.to_string(),
     }
 }
 
@@ -446,6 +461,9 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 "{method} {path} as {}",
                 ACTORS[n]
             );
+            if path.ends_with("/connections") {
+                undo_connections(&app).await;
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ mod language;
 mod login;
 mod mail_delivery;
 mod memberships;
+mod one_membership;
 mod organisations;
 mod outbox;
 mod password_reset;

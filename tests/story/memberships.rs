@@ -4,6 +4,8 @@ use crate::practice::{accept, account_id, connect, healthspace, invite};
 use carespace_app::audit::Origin;
 use carespace_app::healthspaces;
 use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::{AccountId, Id, MembershipId};
+use carespace_core::memberships::{MembershipState, Role};
 use carespace_store::audit::entries_after;
 use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
 
@@ -122,16 +124,24 @@ async fn invited_people_join_get_connected_and_the_client_cancels() {
     let cleo_id = account_id(&app, &cleo.email).await;
     let bram_id = account_id(&app, &bram.email).await;
     assert!(
-        !carespace_store::memberships::is_connected(&app.ctx.db, &hs.id, &bram_id, &cleo_id)
-            .await
-            .unwrap()
+        !carespace_store::connections::is_connected(
+            &app.ctx.db,
+            &hs.id,
+            &AccountId::from_stored(bram_id.clone()),
+            &AccountId::from_stored(cleo_id.clone())
+        )
+        .await
+        .unwrap()
     );
-    let stored = carespace_store::memberships::find(&app.ctx.db, id)
+    let stored = carespace_store::memberships::find(&app.ctx.db, &MembershipId::parse(id).unwrap())
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.state, "cancelled");
-    assert_eq!(stored.cancelled_by.as_deref(), Some(cleo_id.as_str()));
+    assert_eq!(stored.state, MembershipState::Cancelled);
+    assert_eq!(
+        stored.cancelled_by.as_ref().map(AccountId::as_str),
+        Some(cleo_id.as_str())
+    );
 
     let actions: Vec<String> = entries_after(&app.ctx.db, 0, 500)
         .await
@@ -262,7 +272,7 @@ async fn only_admins_and_owners_see_the_members_and_only_in_an_active_healthspac
     healthspaces::set_state(
         &app.ctx,
         &owner_id,
-        &hs.id,
+        hs.id.as_str(),
         HealthspaceState::Inactive,
         &Origin::default(),
     )
@@ -298,7 +308,7 @@ async fn only_admins_and_owners_see_the_members_and_only_in_an_active_healthspac
     healthspaces::set_state(
         &app.ctx,
         &owner_id,
-        &hs.id,
+        hs.id.as_str(),
         HealthspaceState::Active,
         &Origin::default(),
     )
@@ -345,11 +355,15 @@ async fn the_members_list_pages_by_keyset_and_filters() {
         carespace_store::memberships::insert(
             &mut tx,
             &carespace_store::memberships::MembershipRow {
-                id: carespace_core::ids::new_id(),
+                id: MembershipId::generate(),
                 healthspace_id: hs.id.clone(),
-                account_id: id,
-                role: if n % 3 == 0 { "staff" } else { "client" }.into(),
-                state: "active".into(),
+                account_id: AccountId::from_stored(id),
+                role: if n % 3 == 0 {
+                    Role::Staff
+                } else {
+                    Role::Client
+                },
+                state: MembershipState::Active,
                 created_at: now,
                 cancelled_at: None,
                 cancelled_by: None,

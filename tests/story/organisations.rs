@@ -4,7 +4,7 @@
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, organisations};
 use carespace_store::audit::entries_after;
-use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
+use carespace_tests::{Person, TestApp, actor_of, heading, link_in, new_client, spawn_app};
 
 fn cli() -> Origin {
     Origin {
@@ -542,7 +542,7 @@ async fn deactivating_can_cancel_every_membership_first_and_each_member_is_email
     carespace_app::healthspaces::set_state(
         &app.ctx,
         &olga,
-        &hs.id,
+        hs.id.as_str(),
         carespace_core::healthspaces::HealthspaceState::Active,
         &carespace_app::audit::Origin::default(),
     )
@@ -555,7 +555,7 @@ async fn deactivating_can_cancel_every_membership_first_and_each_member_is_email
         .await
         .unwrap();
     assert!(!members.contains("Bram Jansen") && !members.contains("Cleo Jansen"));
-    let report = carespace_app::seats::report(&app.ctx, &olga, "de-linde")
+    let report = carespace_app::seats::report(&app.ctx, &actor_of(&olga), "de-linde")
         .await
         .unwrap();
     assert_eq!(report.months[0].total(), 2);

@@ -27,7 +27,7 @@ pub async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
     healthspaces::set_state(
         &app.ctx,
         &olga_id,
-        &hs.id,
+        hs.id.as_str(),
         HealthspaceState::Active,
         &Origin::default(),
     )

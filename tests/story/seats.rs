@@ -5,8 +5,9 @@ use crate::practice::{account_id, healthspace, join};
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, memberships};
 use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::{AccountId, Id};
 use carespace_core::time::Month;
-use carespace_tests::{Person, TestApp, spawn_app};
+use carespace_tests::{Person, TestApp, actor_of, spawn_app};
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
@@ -53,17 +54,28 @@ async fn seats_count_existing_memberships_per_month_also_while_inactive() {
         .unwrap()
         .unwrap();
     let origin = Origin::default();
-    healthspaces::set_state(&app.ctx, &olga, &hs.id, HealthspaceState::Inactive, &origin)
-        .await
-        .unwrap();
+    healthspaces::set_state(
+        &app.ctx,
+        &olga,
+        hs.id.as_str(),
+        HealthspaceState::Inactive,
+        &origin,
+    )
+    .await
+    .unwrap();
     let bram_id = account_id(&app, "bram@example.nl").await;
-    let bram_membership = memberships::mine(&app.ctx, &bram_id)
+    let bram_membership = memberships::mine(&app.ctx, &AccountId::from_stored(bram_id))
         .await
         .unwrap()
         .remove(0);
-    memberships::cancel_by_provider(&app.ctx, &olga, &bram_membership.id, &origin)
-        .await
-        .unwrap();
+    memberships::cancel_by_provider(
+        &app.ctx,
+        &actor_of(&olga),
+        "de-linde",
+        bram_membership.id.as_str(),
+    )
+    .await
+    .unwrap();
 
     // A month later still: inactive memberships count, Bram only up to his last month.
     app.advance(35 * DAY_MS);

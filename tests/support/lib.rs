@@ -275,3 +275,13 @@ mod mail;
 mod people;
 pub use mail::{Mail, SmtpSink, link_in, read_mail};
 pub use people::Person;
+
+/// The actor a story test acts as when it calls a use case directly, as a browser session.
+pub fn actor_of(account_id: &str) -> carespace_app::access::Actor {
+    use carespace_core::ids::{AccountId, Id};
+    carespace_app::access::Actor {
+        account: AccountId::from_stored(account_id.to_owned()),
+        via: carespace_app::access::Via::Session,
+        origin: carespace_app::audit::Origin::default(),
+    }
+}

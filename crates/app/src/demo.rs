@@ -5,16 +5,19 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids;
+use carespace_core::ids::{
+    self, AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId,
+};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self, AccountRow};
+use carespace_store::connections::{self, ConnectionRow};
 use carespace_store::healthspaces::{self, HealthspaceRow, SettingsRow};
 use carespace_store::installation;
-use carespace_store::memberships::{self, ConnectionRow, MembershipRow};
+use carespace_store::memberships::{self, MembershipRow};
 use carespace_store::organisations::{self, OrganisationRow};
 
 /// One password for every demo person, printed by `carespace demo` and `serve --demo`.
@@ -145,11 +148,11 @@ async fn care_provider(
     )
     .await?;
     let healthspace = HealthspaceRow {
-        id: ids::new_id(),
-        organisation_id: organisation.id.clone(),
+        id: HealthspaceId::generate(),
+        organisation_id: OrganisationId::parse(&organisation.id).ok_or(AppError::NotFound)?,
         name: "De Linde".into(),
         alias: DEMO_ALIAS.into(),
-        state: HealthspaceState::Active.code().into(),
+        state: HealthspaceState::Active,
         address: "Lindelaan 1, Utrecht".into(),
         settings: SettingsRow {
             welcome_html:
@@ -165,13 +168,15 @@ async fn care_provider(
         updated_at: now.millis(),
     };
     healthspaces::insert(&mut *tx, &healthspace, now).await?;
-    for (account, role) in [(anna, Role::Client), (bram, Role::Staff)] {
+    let id = |account: &str| AccountId::parse(account).ok_or(AppError::NotFound);
+    let (anna, bram, claire) = (id(anna)?, id(bram)?, id(claire)?);
+    for (account, role) in [(&anna, Role::Client), (&bram, Role::Staff)] {
         let membership = MembershipRow {
-            id: ids::new_id(),
+            id: MembershipId::generate(),
             healthspace_id: healthspace.id.clone(),
-            account_id: account.to_owned(),
-            role: role.code().into(),
-            state: MembershipState::Active.code().into(),
+            account_id: account.clone(),
+            role,
+            state: MembershipState::Active,
             created_at: now,
             cancelled_at: None,
             cancelled_by: None,
@@ -179,13 +184,13 @@ async fn care_provider(
         memberships::insert(&mut *tx, &membership).await?;
     }
     let connection = ConnectionRow {
-        id: ids::new_id(),
+        id: ConnectionId::generate(),
         healthspace_id: healthspace.id,
-        staff_account_id: bram.to_owned(),
-        client_account_id: anna.to_owned(),
+        staff_account_id: bram,
+        client_account_id: anna,
         created_at: now,
     };
-    memberships::insert_connection(tx, &connection, claire).await?;
+    connections::insert(tx, &connection, &claire).await?;
     Ok(())
 }
 

@@ -4,13 +4,14 @@
 
 pub mod settings;
 
+use crate::access;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::organisations;
 use carespace_core::audit::Outcome;
 use carespace_core::healthspaces::{Alias, HealthspaceState};
-use carespace_core::ids::new_id;
+use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
 use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
@@ -19,8 +20,8 @@ pub use carespace_store::healthspaces::SettingsRow as HealthspaceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healthspace {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: HealthspaceId,
+    pub organisation_id: OrganisationId,
     pub name: String,
     pub alias: String,
     pub state: HealthspaceState,
@@ -33,7 +34,7 @@ pub struct Healthspace {
 impl From<HealthspaceRow> for Healthspace {
     fn from(row: HealthspaceRow) -> Self {
         Healthspace {
-            state: HealthspaceState::from_code(&row.state),
+            state: row.state,
             id: row.id,
             organisation_id: row.organisation_id,
             name: row.name,
@@ -52,7 +53,8 @@ pub async fn of_organisation(
     organisation_id: &str,
 ) -> AppResult<Vec<Healthspace>> {
     organisations::get(ctx, account_id, organisation_id).await?;
-    Ok(store::of_organisation(&ctx.db, organisation_id)
+    let id = OrganisationId::parse(organisation_id).ok_or(AppError::NotFound)?;
+    Ok(store::of_organisation(&ctx.db, &id)
         .await?
         .into_iter()
         .map(Healthspace::from)
@@ -87,12 +89,13 @@ pub async fn create(
     if store::alias_taken(&mut tx, alias.as_str()).await? {
         return Err(AppError::field("alias", "alias_taken"));
     }
+    let organisation_id = OrganisationId::parse(organisation_id).ok_or(AppError::NotFound)?;
     let row = HealthspaceRow {
-        id: new_id(),
-        organisation_id: organisation_id.to_owned(),
+        id: HealthspaceId::generate(),
+        organisation_id,
         name: trimmed.to_owned(),
         alias: alias.as_str().to_owned(),
-        state: HealthspaceState::Inactive.code().to_owned(),
+        state: HealthspaceState::Inactive,
         address: String::new(),
         settings: HealthspaceSettings::default(),
         updated_at: now.millis(),
@@ -116,7 +119,7 @@ async fn record(
     tx: &mut carespace_store::Tx,
     (account_id, role): (&str, &str),
     action: &str,
-    healthspace_id: &str,
+    healthspace_id: &HealthspaceId,
     origin: &Origin,
     now: carespace_core::time::Timestamp,
 ) -> AppResult<()> {
@@ -125,28 +128,10 @@ async fn record(
         role,
         action,
         object_type: "healthspace",
-        object_id: Some(healthspace_id),
+        object_id: Some(healthspace_id.as_str()),
         outcome: Outcome::Success,
     };
-    audit::record_in(tx, origin, event, healthspace_id, None, now).await
-}
-
-/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
-/// otherwise "not found".
-pub(crate) async fn permitted(
-    ctx: &AppContext,
-    account_id: &str,
-    alias: &str,
-    action: Action,
-) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let healthspace = store::find_by_any_alias(&ctx.db, alias)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let facts = crate::memberships::facts(ctx, &healthspace, account_id).await?;
-    if healthspace.alias != alias || !policy::allows(facts, action) {
-        return Err(AppError::NotFound);
-    }
-    Ok((healthspace, facts))
+    audit::record_in(tx, origin, event, healthspace_id.as_str(), None, now).await
 }
 
 /// A Healthspace the account may manage; otherwise "not found".
@@ -165,10 +150,9 @@ async fn managed_row(
     account_id: &str,
     healthspace_id: &str,
 ) -> AppResult<HealthspaceRow> {
-    let row = store::find(&ctx.db, healthspace_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let facts = organisations::facts(ctx, &row.organisation_id, account_id).await?;
+    let id = HealthspaceId::parse(healthspace_id).ok_or(AppError::NotFound)?;
+    let row = store::find(&ctx.db, &id).await?.ok_or(AppError::NotFound)?;
+    let facts = organisations::facts(ctx, row.organisation_id.as_str(), account_id).await?;
     if !policy::allows(facts, Action::ManageHealthspaces) {
         return Err(AppError::NotFound);
     }
@@ -187,10 +171,11 @@ pub async fn deactivate_cancelling_memberships(
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let actor = (account_id, "owner");
-    crate::memberships::cancel_all(ctx, &mut tx, &row, actor, origin).await?;
+    let owner = AccountId::parse(account_id).ok_or(AppError::NotFound)?;
+    crate::memberships::cancel_all(&mut tx, &row, (&owner, "owner"), origin, now).await?;
     let inactive = HealthspaceState::Inactive;
-    if HealthspaceState::from_code(&row.state) != inactive {
-        store::set_state(&mut tx, &row.id, inactive.code(), now).await?;
+    if row.state != inactive {
+        store::set_state(&mut tx, &row.id, inactive, now).await?;
         let action = "healthspace_deactivated";
         record(&mut tx, actor, action, &row.id, origin, now).await?;
     }
@@ -228,7 +213,7 @@ pub async fn set_state(
     }
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    store::set_state(&mut tx, &healthspace.id, state.code(), now).await?;
+    store::set_state(&mut tx, &healthspace.id, state, now).await?;
     let action = match state {
         HealthspaceState::Active => "healthspace_activated",
         HealthspaceState::Inactive => "healthspace_deactivated",
@@ -264,7 +249,7 @@ pub enum PublicPage {
 pub async fn public_page(
     ctx: &AppContext,
     alias: &str,
-    viewer: Option<&str>,
+    viewer: Option<&AccountId>,
 ) -> AppResult<PublicPage> {
     Ok(match home(ctx, alias, viewer).await? {
         HomePage::MovedTo(alias) => PublicPage::MovedTo(alias),
@@ -300,7 +285,11 @@ pub struct Inside {
 }
 
 /// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
-pub async fn home(ctx: &AppContext, alias: &str, viewer: Option<&str>) -> AppResult<HomePage> {
+pub async fn home(
+    ctx: &AppContext,
+    alias: &str,
+    viewer: Option<&AccountId>,
+) -> AppResult<HomePage> {
     let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
         return Err(AppError::NotFound);
     };
@@ -308,7 +297,7 @@ pub async fn home(ctx: &AppContext, alias: &str, viewer: Option<&str>) -> AppRes
         return Ok(HomePage::MovedTo(row.alias));
     }
     let facts = match viewer {
-        Some(account_id) => crate::memberships::facts(ctx, &row, account_id).await?,
+        Some(account) => access::facts(&ctx.db, &row, account).await?,
         None => ActorFacts::default(),
     };
     let healthspace = Healthspace::from(row);
@@ -349,7 +338,7 @@ pub async fn change_alias(
         role: "operator",
         action: "healthspace_alias_changed",
         object_type: "healthspace",
-        object_id: Some(&row.id),
+        object_id: Some(row.id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;

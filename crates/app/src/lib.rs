@@ -2,10 +2,12 @@
 //! [`AppContext`], decides with the policy in `core`, and writes through `store` in one
 //! transaction, side effects included as jobs.
 
+pub mod access;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod clock;
+pub mod connections;
 pub mod context;
 pub mod demo;
 pub mod error;

@@ -1,9 +1,9 @@
 //! The seats report (seed 003): per Healthspace and calendar month, the memberships that
 //! existed by role. Memberships of an inactive Healthspace are not cancelled, so they count.
 
+use crate::access::{self, Actor};
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::healthspaces::permitted;
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
 use carespace_core::time::Month;
@@ -35,8 +35,8 @@ pub struct SeatsReport {
 }
 
 /// The last twelve months of the Healthspace at `alias`, for its admins and owners.
-pub async fn report(ctx: &AppContext, account_id: &str, alias: &str) -> AppResult<SeatsReport> {
-    let (healthspace, _) = permitted(ctx, account_id, alias, Action::ViewSeats).await?;
+pub async fn report(ctx: &AppContext, actor: &Actor, alias: &str) -> AppResult<SeatsReport> {
+    let (healthspace, _) = access::healthspace(&ctx.db, actor, alias, Action::ViewSeats).await?;
     let mut months = Vec::with_capacity(MONTHS);
     let mut month = Month::of(ctx.now());
     for _ in 0..MONTHS {
@@ -51,7 +51,7 @@ pub async fn report(ctx: &AppContext, account_id: &str, alias: &str) -> AppResul
     let of = |role: Role, i: usize| {
         counts
             .iter()
-            .find(|(code, _)| code == role.code())
+            .find(|(held, _)| *held == role)
             .and_then(|(_, n)| n.get(i).copied())
             .unwrap_or(0)
     };

@@ -62,7 +62,9 @@ pub async fn start(
         },
     )
     .with_handler(Arc::new(mail))
-    .with_handler(Arc::new(carespace_app::memberships::ReminderHandler));
+    .with_handler(Arc::new(
+        carespace_app::memberships::invitations::ReminderHandler,
+    ));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();

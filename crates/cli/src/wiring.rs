@@ -37,12 +37,29 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
     let files = LocalDirFileStore::open_dir(config.data_dir.join("files"))
         .await
         .with_context(|| format!("cannot use {} for files", config.data_dir.display()))?;
-    Ok(AppContext {
+    let ctx = AppContext {
         db,
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::new(config.accounts.clone()),
-    })
+    };
+    after_migrating(&ctx).await?;
+    Ok(ctx)
+}
+
+/// What a migration left for the application to finish: the audit entries of memberships
+/// merged into one per account and Healthspace.
+pub async fn after_migrating(ctx: &AppContext) -> anyhow::Result<()> {
+    let merged = carespace_app::memberships::audit_merges(ctx)
+        .await
+        .context("cannot audit-log merged memberships")?;
+    if merged > 0 {
+        tracing::info!(
+            merged,
+            "memberships of one account and Healthspace merged into one"
+        );
+    }
+    Ok(())
 }
 
 /// Where emails go: the mail folder, or an SMTP server.

@@ -56,7 +56,7 @@ impl Alias {
     }
 }
 
-/// A new Healthspace is inactive until an owner activates it (seed 003).
+/// A new Healthspace is inactive until an owner activates it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HealthspaceState {
     Inactive,
@@ -71,11 +71,11 @@ impl HealthspaceState {
         }
     }
 
-    pub fn from_code(code: &str) -> HealthspaceState {
-        if code == "active" {
-            HealthspaceState::Active
-        } else {
-            HealthspaceState::Inactive
+    pub fn parse(code: &str) -> Option<HealthspaceState> {
+        match code {
+            "inactive" => Some(HealthspaceState::Inactive),
+            "active" => Some(HealthspaceState::Active),
+            _ => None,
         }
     }
 }

@@ -6,6 +6,78 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// What every identifier type can do beyond its own methods.
+pub trait Id: Sized {
+    /// An id read back from storage, where only generated ids are written.
+    fn from_stored(id: String) -> Self;
+}
+
+/// Declares an identifier type: a UUIDv7 in text form, so that one kind of id cannot be passed
+/// where another is expected.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new, time-ordered id.
+            pub fn generate() -> Self {
+                Self(new_id())
+            }
+
+            /// An id from outside (a URL, a form): `None` unless it is a UUID in canonical
+            /// form, so a malformed id is simply "not found".
+            pub fn parse(id: &str) -> Option<Self> {
+                let uuid = uuid::Uuid::try_parse(id).ok()?;
+                (uuid.to_string() == id).then(|| Self(id.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Id for $name {
+            fn from_stored(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person's account.
+    AccountId
+);
+id_type!(
+    /// A care organisation.
+    OrganisationId
+);
+id_type!(
+    /// A Healthspace of an organisation.
+    HealthspaceId
+);
+id_type!(
+    /// An account's membership of a Healthspace.
+    MembershipId
+);
+id_type!(
+    /// An invitation into a Healthspace.
+    InvitationId
+);
+id_type!(
+    /// A staff member's connection to a client.
+    ConnectionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -18,5 +90,14 @@ mod tests {
         assert_ne!(a, b);
         assert!(a < b, "{a} should sort before {b}");
         assert_eq!(a.len(), 36);
+    }
+
+    #[test]
+    fn ids_from_outside_must_be_canonical_uuids() {
+        let id = AccountId::generate();
+        assert_eq!(AccountId::parse(id.as_str()), Some(id.clone()));
+        assert_eq!(AccountId::parse(&id.as_str().to_uppercase()), None);
+        assert_eq!(AccountId::parse("1 OR 1=1"), None);
+        assert_eq!(AccountId::parse(""), None);
     }
 }

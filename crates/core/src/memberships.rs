@@ -42,11 +42,11 @@ impl MembershipState {
         }
     }
 
-    pub fn from_code(code: &str) -> MembershipState {
-        if code == "active" {
-            MembershipState::Active
-        } else {
-            MembershipState::Cancelled
+    pub fn parse(code: &str) -> Option<MembershipState> {
+        match code {
+            "active" => Some(MembershipState::Active),
+            "cancelled" => Some(MembershipState::Cancelled),
+            _ => None,
         }
     }
 }

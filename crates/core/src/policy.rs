@@ -9,8 +9,6 @@ use crate::memberships::Role;
 pub struct ActorFacts {
     /// Owner of the organisation the subject belongs to (rule 9).
     pub owns_organisation: bool,
-    /// A platform operator: manages organisations and accounts from the command line.
-    pub is_operator: bool,
     /// The actor's active role in the subject's Healthspace, if any.
     pub role: Option<Role>,
     /// Whether that Healthspace is active (only owners reach an inactive one).
@@ -40,10 +38,13 @@ pub enum Action {
     EnterHealthspace,
     /// Connect oneself, as staff, to a client of the Healthspace.
     ConnectSelf,
+    /// Leave the Healthspace: cancel one's own active membership, also while the Healthspace
+    /// is inactive.
+    LeaveHealthspace,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
-/// run the installation but never act inside an organisation through the site.
+/// run the installation from the command line and have no rights inside an organisation.
 pub fn allows(actor: ActorFacts, action: Action) -> bool {
     match action {
         Action::ManageOrganisation | Action::ManageOwners | Action::ManageHealthspaces => {
@@ -65,6 +66,7 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
                 && actor.healthspace_active
                 && actor.staff_may_connect_self
         }
+        Action::LeaveHealthspace => actor.role.is_some(),
     }
 }
 
@@ -78,14 +80,9 @@ mod tests {
             owns_organisation: true,
             ..ActorFacts::default()
         };
-        let operator = ActorFacts {
-            is_operator: true,
-            ..ActorFacts::default()
-        };
         let other = ActorFacts::default();
         for action in [Action::ManageOrganisation, Action::ManageHealthspaces] {
             assert!(allows(owner, action));
-            assert!(!allows(operator, action));
             assert!(!allows(other, action));
         }
     }
@@ -118,13 +115,6 @@ mod tests {
             ..ActorFacts::default()
         };
         assert!(allows(owner, Action::ManageMembers), "also while inactive");
-        assert!(!allows(
-            ActorFacts {
-                is_operator: true,
-                ..ActorFacts::default()
-            },
-            Action::ManageMembers
-        ));
     }
 
     #[test]
@@ -179,6 +169,22 @@ mod tests {
             },
             Action::EnterHealthspace
         ));
+    }
+
+    #[test]
+    fn members_leave_also_an_inactive_healthspace_and_non_members_cannot() {
+        for role in Role::ALL {
+            let member = ActorFacts {
+                role: Some(role),
+                ..ActorFacts::default()
+            };
+            assert!(allows(member, Action::LeaveHealthspace));
+        }
+        let owner = ActorFacts {
+            owns_organisation: true,
+            ..ActorFacts::default()
+        };
+        assert!(!allows(owner, Action::LeaveHealthspace));
     }
 
     #[test]

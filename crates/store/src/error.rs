@@ -3,7 +3,10 @@ pub enum StoreError {
     #[error("database.url must start with \"sqlite:\" or \"postgres:\"")]
     UnsupportedDatabaseUrl,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// A uniqueness constraint refused the write: someone else was first.
+    #[error("already exists: {0}")]
+    Duplicate(String),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("file store error: {0}")]
@@ -13,3 +16,14 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate(db.constraint().unwrap_or_default().to_owned())
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}

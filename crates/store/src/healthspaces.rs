@@ -1,18 +1,21 @@
 //! Healthspaces and their aliases.
 
+use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::{HealthspaceId, OrganisationId};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthspaceRow {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: HealthspaceId,
+    pub organisation_id: OrganisationId,
     pub name: String,
     pub alias: String,
-    pub state: String,
+    pub state: HealthspaceState,
     pub address: String,
     pub settings: SettingsRow,
     /// Changes with every change to the row; versions the brand stylesheet and logo URLs.
@@ -37,11 +40,11 @@ const COLUMNS: &str = "id, organisation_id, name, alias, state, address, welcome
 
 fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
     Ok(HealthspaceRow {
-        id: row.try_get("id")?,
-        organisation_id: row.try_get("organisation_id")?,
+        id: decode::id(row, "id")?,
+        organisation_id: decode::id(row, "organisation_id")?,
         name: row.try_get("name")?,
         alias: row.try_get("alias")?,
-        state: row.try_get("state")?,
+        state: decode::code(row, "state", HealthspaceState::parse)?,
         address: row.try_get("address")?,
         settings: SettingsRow {
             welcome_html: row.try_get("welcome_html")?,
@@ -79,11 +82,11 @@ pub async fn insert(
          created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
     )
-    .bind(&healthspace.id)
-    .bind(&healthspace.organisation_id)
+    .bind(healthspace.id.as_str())
+    .bind(healthspace.organisation_id.as_str())
     .bind(&healthspace.name)
     .bind(&healthspace.alias)
-    .bind(&healthspace.state)
+    .bind(healthspace.state.code())
     .bind(&healthspace.address)
     .bind(&settings.welcome_html)
     .bind(&settings.opening_hours)
@@ -101,7 +104,7 @@ pub async fn insert(
 async fn claim_alias(
     ex: impl Into<Exec<'_>>,
     alias: &str,
-    healthspace_id: &str,
+    healthspace_id: &HealthspaceId,
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
@@ -109,7 +112,7 @@ async fn claim_alias(
         "INSERT INTO healthspace_aliases (alias, healthspace_id, claimed_at) VALUES ($1, $2, $3)",
     )
     .bind(alias)
-    .bind(healthspace_id)
+    .bind(healthspace_id.as_str())
     .bind(now.millis())
     .execute(&mut *c)
     .await?;
@@ -119,7 +122,7 @@ async fn claim_alias(
 /// Gives a Healthspace a new alias; the old one stays claimed and leads to it.
 pub async fn change_alias(
     ex: impl Into<Exec<'_>>,
-    healthspace_id: &str,
+    healthspace_id: &HealthspaceId,
     alias: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -127,7 +130,7 @@ pub async fn change_alias(
     claim_alias(&mut ex, alias, healthspace_id, now).await?;
     let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET alias = $2, updated_at = $3 WHERE id = $1")
-        .bind(healthspace_id)
+        .bind(healthspace_id.as_str())
         .bind(alias)
         .bind(now.millis())
         .execute(&mut *c)
@@ -137,14 +140,14 @@ pub async fn change_alias(
 
 pub async fn set_state(
     ex: impl Into<Exec<'_>>,
-    id: &str,
-    state: &str,
+    id: &HealthspaceId,
+    state: HealthspaceState,
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET state = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(state)
+        .bind(id.as_str())
+        .bind(state.code())
         .bind(now.millis())
         .execute(&mut *c)
         .await?;
@@ -154,7 +157,7 @@ pub async fn set_state(
 /// Stores the name, address and settings (the logo apart: see [`set_logo`]).
 pub async fn update_settings(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &HealthspaceId,
     name: &str,
     address: &str,
     settings: &SettingsRow,
@@ -166,7 +169,7 @@ pub async fn update_settings(
          brand_primary = $6, brand_primary_text = $7, staff_connect_self = $8, updated_at = $9
          WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.as_str())
     .bind(name)
     .bind(address)
     .bind(&settings.welcome_html)
@@ -182,13 +185,13 @@ pub async fn update_settings(
 
 pub async fn set_logo(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &HealthspaceId,
     logo_id: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
     sqlx::query("UPDATE healthspaces SET logo_id = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .bind(logo_id)
         .bind(now.millis())
         .execute(&mut *c)
@@ -206,10 +209,16 @@ pub async fn logo_users(ex: impl Into<Exec<'_>>, logo_id: &str) -> StoreResult<i
     Ok(row.try_get("n")?)
 }
 
-pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<HealthspaceRow>> {
+pub async fn find(
+    ex: impl Into<Exec<'_>>,
+    id: &HealthspaceId,
+) -> StoreResult<Option<HealthspaceRow>> {
     let mut c = conn(ex).await?;
     let sql = format!("SELECT {COLUMNS} FROM healthspaces WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *c).await?;
+    let row = sqlx::query(&sql)
+        .bind(id.as_str())
+        .fetch_optional(&mut *c)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -233,13 +242,13 @@ pub async fn find_by_any_alias(
 
 pub async fn of_organisation(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> StoreResult<Vec<HealthspaceRow>> {
     let mut c = conn(ex).await?;
     let sql =
         format!("SELECT {COLUMNS} FROM healthspaces WHERE organisation_id = $1 ORDER BY name, id");
     let rows = sqlx::query(&sql)
-        .bind(organisation_id)
+        .bind(organisation_id.as_str())
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()

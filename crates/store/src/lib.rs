@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod connections;
 pub mod db;
+mod decode;
 pub mod error;
 pub mod exec;
 pub mod files;

@@ -2,6 +2,7 @@
 //! embedded static assets and the security middleware. Handlers parse the request, call one
 //! use case and render its result; rules live in `app`, never here.
 
+pub mod actor;
 pub mod api;
 pub mod assets;
 pub mod auth;

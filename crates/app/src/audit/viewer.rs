@@ -1,9 +1,9 @@
 //! A Healthspace's audit log as its admins and the owners read it: newest first, filtered by
 //! person, client and period, one keyset page at a time.
 
+use crate::access::{self, Actor};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
-use crate::healthspaces::permitted;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
@@ -41,11 +41,11 @@ pub struct LogPage {
 
 pub async fn healthspace_log(
     ctx: &AppContext,
-    account_id: &str,
+    actor: &Actor,
     alias: &str,
     query: &LogQuery,
 ) -> AppResult<LogPage> {
-    let (healthspace, _) = permitted(ctx, account_id, alias, Action::ViewAuditLog).await?;
+    let (healthspace, _) = access::healthspace(&ctx.db, actor, alias, Action::ViewAuditLog).await?;
     let mut problems = Problems::default();
     let from = date(&mut problems, "from", &query.from);
     let to = date(&mut problems, "to", &query.to);
@@ -56,14 +56,14 @@ pub async fn healthspace_log(
         next: None,
     };
     // A filter on an address nobody has matches nothing.
-    let (Some(actor), Some(client)) = (
+    let (Some(person), Some(client)) = (
         account_of(ctx, &query.person).await?,
         account_of(ctx, &query.client).await?,
     ) else {
         return Ok(empty);
     };
     let filter = HealthspaceFilter {
-        actor_account_id: actor.as_deref(),
+        actor_account_id: person.as_deref(),
         client_account_id: client.as_deref(),
         from: from.map(Date::start),
         // Through the end of the day typed.
@@ -71,7 +71,7 @@ pub async fn healthspace_log(
         before: cursor(&query.before),
     };
     let mut entries =
-        store::of_healthspace(&ctx.db, &healthspace.id, &filter, PAGE_SIZE + 1).await?;
+        store::of_healthspace(&ctx.db, healthspace.id.as_str(), &filter, PAGE_SIZE + 1).await?;
     let next = if entries.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX) {
         entries.pop();
         entries

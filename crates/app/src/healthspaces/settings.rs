@@ -2,17 +2,18 @@
 //! organisation's owners: name, address, welcome text, opening hours, logo, brand colours and
 //! whether staff may connect themselves to clients.
 
-use super::{Healthspace, HealthspaceSettings, permitted, record};
-use crate::audit::Origin;
+use super::{Healthspace, HealthspaceSettings, record};
+use crate::access::{self, Actor};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::images::{self, ImageCodes, Redrawn};
 use crate::memberships::manager_role;
 use bytes::Bytes;
 use carespace_core::branding::{BrandColours, Colour};
+use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
 use carespace_store::files::ContentId;
-use carespace_store::healthspaces::{self as store, HealthspaceRow};
+use carespace_store::healthspaces as store;
 use std::collections::HashSet;
 
 pub const NAME_MAX: usize = 100;
@@ -44,20 +45,18 @@ pub struct SettingsInput {
 }
 
 /// The Healthspace, when the account may change its settings.
-pub async fn editable(ctx: &AppContext, account_id: &str, alias: &str) -> AppResult<Healthspace> {
-    let (row, _) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+pub async fn editable(ctx: &AppContext, actor: &Actor, alias: &str) -> AppResult<Healthspace> {
+    let (row, _) = access::healthspace(&ctx.db, actor, alias, Action::ManageSettings).await?;
     Ok(Healthspace::from(row))
 }
 
 /// Checks and stores the settings; nothing is stored when any field is wrong.
 pub async fn update(
     ctx: &AppContext,
-    account_id: &str,
+    actor: &Actor,
     alias: &str,
     input: &SettingsInput,
-    origin: &Origin,
 ) -> AppResult<Healthspace> {
-    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
     let mut problems = Problems::default();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX {
@@ -80,6 +79,8 @@ pub async fn update(
         )
         .flatten();
     problems.finish()?;
+    let mut tx = ctx.db.begin().await?;
+    let (row, facts) = access::healthspace(&mut tx, actor, alias, Action::ManageSettings).await?;
     let settings = HealthspaceSettings {
         welcome_html: sanitise(&input.welcome_text),
         opening_hours: input.opening_hours.trim().to_owned(),
@@ -90,18 +91,10 @@ pub async fn update(
     };
     let address = input.address.trim();
     let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
     store::update_settings(&mut tx, &row.id, name, address, &settings, now).await?;
-    let actor = (account_id, manager_role(facts));
-    record(
-        &mut tx,
-        actor,
-        "healthspace_settings_changed",
-        &row.id,
-        origin,
-        now,
-    )
-    .await?;
+    let by = (actor.account.as_str(), manager_role(facts));
+    let action = "healthspace_settings_changed";
+    record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     tx.commit().await?;
     Ok(Healthspace {
         name: name.to_owned(),
@@ -140,55 +133,42 @@ fn sanitise(text: &str) -> String {
 /// Replaces the logo by the upload, drawn again as a PNG of at most 512×512.
 pub async fn set_logo(
     ctx: &AppContext,
-    account_id: &str,
+    actor: &Actor,
     alias: &str,
     upload: Vec<u8>,
-    origin: &Origin,
 ) -> AppResult<()> {
-    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
+    // Asked before the image work, and again in the transaction that stores the result.
+    access::healthspace(&ctx.db, actor, alias, Action::ManageSettings).await?;
     let limit = ctx.accounts.photo_max_bytes;
     let png =
         images::redraw_upload(upload, limit, LOGO_PX, Redrawn::Png, LOGO_FIELD, LOGO_CODES).await?;
     let id = ctx.files.put(Bytes::from(png)).await?;
-    replace_logo(
-        ctx,
-        (account_id, manager_role(facts)),
-        &row,
-        Some(id.as_str()),
-        origin,
-    )
-    .await
+    replace_logo(ctx, actor, alias, Some(id.as_str())).await
 }
 
-pub async fn remove_logo(
-    ctx: &AppContext,
-    account_id: &str,
-    alias: &str,
-    origin: &Origin,
-) -> AppResult<()> {
-    let (row, facts) = permitted(ctx, account_id, alias, Action::ManageSettings).await?;
-    replace_logo(ctx, (account_id, manager_role(facts)), &row, None, origin).await
+pub async fn remove_logo(ctx: &AppContext, actor: &Actor, alias: &str) -> AppResult<()> {
+    replace_logo(ctx, actor, alias, None).await
 }
 
 async fn replace_logo(
     ctx: &AppContext,
-    actor: (&str, &str),
-    row: &HealthspaceRow,
+    actor: &Actor,
+    alias: &str,
     logo_id: Option<&str>,
-    origin: &Origin,
 ) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let current = store::find(&mut tx, &row.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (current, facts) =
+        access::healthspace(&mut tx, actor, alias, Action::ManageSettings).await?;
+    let row = &current;
+    let by = (actor.account.as_str(), manager_role(facts));
     store::set_logo(&mut tx, &row.id, logo_id, now).await?;
     let action = if logo_id.is_some() {
         "healthspace_logo_changed"
     } else {
         "healthspace_logo_removed"
     };
-    record(&mut tx, actor, action, &row.id, origin, now).await?;
+    record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     let orphan = match current.settings.logo_id.as_deref() {
         Some(old) if Some(old) != logo_id && store::logo_users(&mut tx, old).await? == 0 => {
             ContentId::parse(old)
@@ -206,7 +186,7 @@ async fn replace_logo(
 pub async fn logo(
     ctx: &AppContext,
     alias: &str,
-    viewer: Option<&str>,
+    viewer: Option<&AccountId>,
 ) -> AppResult<Option<Vec<u8>>> {
     let super::PublicPage::Open(healthspace) = super::public_page(ctx, alias, viewer).await? else {
         return Err(AppError::NotFound);

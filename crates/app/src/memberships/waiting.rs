@@ -3,46 +3,54 @@
 //! without the emailed link: a verified address proves what the link proves. The date-of-birth
 //! check still applies.
 
-use super::accept_open;
-use crate::audit::Origin;
+use super::invitations::accept_open;
+use crate::access::{self, Actor, Subject};
 use crate::context::AppContext;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use carespace_core::ids::{AccountId, InvitationId};
 use carespace_core::memberships::Role;
+use carespace_core::policy::Action;
+use carespace_store::Exec;
 use carespace_store::accounts::{self as account_store, AccountRow};
-use carespace_store::{healthspaces as hs_store, memberships as store};
+use carespace_store::healthspaces as hs_store;
+use carespace_store::memberships::invitations as store;
 
 /// The most waiting invitations shown at once.
 const SHOWN: i64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaitingInvitation {
-    pub id: String,
+    pub id: InvitationId,
     pub healthspace: String,
     pub role: Role,
     /// The admin gave a date of birth: the invited person must enter theirs.
     pub asks_birth_date: bool,
 }
 
-async fn verified_account(ctx: &AppContext, account_id: &str) -> AppResult<Option<AccountRow>> {
-    Ok(account_store::find(&ctx.db, account_id)
+async fn verified_account(
+    ex: impl Into<Exec<'_>>,
+    account: &AccountId,
+) -> AppResult<Option<AccountRow>> {
+    Ok(account_store::find(ex, account.as_str())
         .await?
         .filter(|a| a.email_verified_at.is_some()))
 }
 
-pub async fn waiting_for(ctx: &AppContext, account_id: &str) -> AppResult<Vec<WaitingInvitation>> {
-    let Some(account) = verified_account(ctx, account_id).await? else {
+pub async fn waiting_for(
+    ctx: &AppContext,
+    account: &AccountId,
+) -> AppResult<Vec<WaitingInvitation>> {
+    let Some(account) = verified_account(&ctx.db, account).await? else {
         return Ok(Vec::new());
     };
-    let rows = store::open_invitations_for_email(&ctx.db, &account.email, ctx.now(), SHOWN).await?;
+    let rows = store::open_for_email(&ctx.db, &account.email, ctx.now(), SHOWN).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(invitation, healthspace)| {
-            Some(WaitingInvitation {
-                role: Role::parse(&invitation.role).ok()?,
-                asks_birth_date: invitation.birth_date.is_some(),
-                id: invitation.id,
-                healthspace,
-            })
+        .map(|(invitation, healthspace)| WaitingInvitation {
+            role: invitation.role,
+            asks_birth_date: invitation.birth_date.is_some(),
+            id: invitation.id,
+            healthspace,
         })
         .collect())
 }
@@ -51,20 +59,38 @@ pub async fn waiting_for(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Wa
 /// address, or one no longer open, is "not found".
 pub async fn accept_waiting(
     ctx: &AppContext,
-    account_id: &str,
+    actor: &Actor,
     invitation_id: &str,
     birth_date: &str,
-    origin: &Origin,
 ) -> AppResult<String> {
-    let account = verified_account(ctx, account_id)
+    let refused = || {
+        access::refused(
+            actor,
+            Action::EnterHealthspace,
+            Subject::Item(invitation_id),
+        )
+    };
+    let id = InvitationId::parse(invitation_id).ok_or_else(refused)?;
+    let mut tx = ctx.db.begin().await?;
+    let account = verified_account(&mut tx, &actor.account)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let invitation = store::open_invitation_by_id(&ctx.db, invitation_id, ctx.now())
+        .ok_or_else(refused)?;
+    let invitation = store::open_by_id(&mut tx, &id, ctx.now())
         .await?
         .filter(|i| i.email == account.email)
-        .ok_or(AppError::NotFound)?;
-    let healthspace = hs_store::find(&ctx.db, &invitation.healthspace_id)
+        .ok_or_else(refused)?;
+    let healthspace = hs_store::find(&mut tx, &invitation.healthspace_id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    accept_open(ctx, account_id, invitation, healthspace, birth_date, origin).await
+        .ok_or_else(refused)?;
+    accept_open(ctx, tx, actor, invitation, healthspace, birth_date).await
+}
+
+/// Where a login without a destination leads: to the invitations waiting for the person when
+/// there are any (someone who registered after being invited), else to their account.
+pub async fn landing_after_login(ctx: &AppContext, account: &AccountId) -> AppResult<&'static str> {
+    Ok(if waiting_for(ctx, account).await?.is_empty() {
+        "/account"
+    } else {
+        "/account/memberships"
+    })
 }

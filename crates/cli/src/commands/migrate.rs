@@ -1,11 +1,9 @@
-use anyhow::Context;
 use carespace_cli::config::Config;
 use carespace_cli::wiring;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
-    let db = wiring::connect_database(config).await?;
-    db.migrate().await.context("cannot migrate the database")?;
-    println!("The {} database is up to date.", db.backend().name());
-    db.close().await;
+    let ctx = wiring::app_context(config).await?;
+    println!("The {} database is up to date.", ctx.db.backend().name());
+    ctx.db.close().await;
     Ok(())
 }

@@ -2,8 +2,9 @@
 //! members list, invitations, connections and the audit log. Same use cases as the pages.
 
 use super::error_response;
-use crate::auth::{ApiUser, session_of};
-use crate::client::{Client, origin};
+use crate::actor;
+use crate::auth::ApiUser;
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::page::Page;
 use crate::state::WebState;
@@ -11,7 +12,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogQuery, NamedEntry};
-use carespace_app::memberships::{self, InvitationInput, MemberFilter, MemberRow};
+use carespace_app::connections;
+use carespace_app::memberships::invitations::{self, InvitationInput};
+use carespace_app::memberships::{self, MemberFilter, MemberView};
+use carespace_core::memberships::{MembershipState, Role};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -38,16 +42,16 @@ pub struct MemberBody {
     cancelled_at: Option<i64>,
 }
 
-impl From<MemberRow> for MemberBody {
-    fn from(m: MemberRow) -> Self {
+impl From<MemberView> for MemberBody {
+    fn from(m: MemberView) -> Self {
         MemberBody {
-            id: m.membership.id,
+            id: m.membership_id.to_string(),
             name: m.full_name,
             email: m.email,
-            role: m.membership.role,
-            state: m.membership.state,
-            since: m.membership.created_at.millis(),
-            cancelled_at: m.membership.cancelled_at.map(|t| t.millis()),
+            role: m.role.code().to_owned(),
+            state: m.state.code().to_owned(),
+            since: m.since.millis(),
+            cancelled_at: m.cancelled_at.map(|t| t.millis()),
         }
     }
 }
@@ -67,17 +71,19 @@ fn non_empty(text: &str) -> Option<&str> {
 
 pub async fn members(
     State(state): State<WebState>,
+    Client(client): Client,
     ApiUser(auth): ApiUser,
     Path(alias): Path<String>,
     Query(query): Query<MembersQuery>,
 ) -> Result<Response, WebError> {
     let filter = MemberFilter {
-        role: non_empty(&query.role),
-        state: non_empty(&query.state),
+        role: non_empty(&query.role).and_then(|r| Role::parse(r).ok()),
+        state: non_empty(&query.state).and_then(MembershipState::parse),
         search: non_empty(&query.q),
         after: non_empty(&query.after),
     };
-    let page = memberships::members(&state.app, &auth.account().id, &alias, &filter).await?;
+    let actor = actor::of(&auth, &client);
+    let page = memberships::members(&state.app, &actor, &alias, &filter).await?;
     Ok(Json(MembersBody {
         members: page.members.into_iter().map(MemberBody::from).collect(),
         next: page.next,
@@ -108,9 +114,8 @@ pub async fn invite(
         role: body.role,
         birth_date: body.birth_date,
     };
-    let origin = origin(&client, session_of(&auth));
-    let account = &auth.account().id;
-    match memberships::invite(&state.app, account, &alias, input, &origin).await {
+    let actor = actor::of(&auth, &client);
+    match invitations::invite(&state.app, &actor, &alias, input).await {
         Ok(()) => Ok(StatusCode::ACCEPTED.into_response()),
         Err(error) => Ok(error_response(&page, error)),
     }
@@ -132,17 +137,8 @@ pub async fn connect(
     Path(alias): Path<String>,
     Json(body): Json<ConnectionBody>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, session_of(&auth));
-    let account = &auth.account().id;
-    let result = memberships::connect(
-        &state.app,
-        account,
-        &alias,
-        &body.staff,
-        &body.client,
-        &origin,
-    )
-    .await;
+    let actor = actor::of(&auth, &client);
+    let result = connections::connect(&state.app, &actor, &alias, &body.staff, &body.client).await;
     match result {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(error) => Ok(error_response(&page, error)),
@@ -191,11 +187,13 @@ pub struct LogBody {
 pub async fn audit(
     State(state): State<WebState>,
     page: Page,
+    Client(client): Client,
     ApiUser(auth): ApiUser,
     Path(alias): Path<String>,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
-    match viewer::healthspace_log(&state.app, &auth.account().id, &alias, &query).await {
+    let actor = actor::of(&auth, &client);
+    match viewer::healthspace_log(&state.app, &actor, &alias, &query).await {
         Ok(log) => Ok(Json(LogBody {
             entries: log.entries.into_iter().map(EntryBody::from).collect(),
             next: log.next,

@@ -1,14 +1,16 @@
 //! Memberships, connections and the seats report over the API: a person's own memberships and
 //! who is connected to them (and leaving a Healthspace), and the seats report for its managers.
 
-use crate::auth::{ApiUser, session_of};
-use crate::client::{Client, origin};
+use crate::actor;
+use crate::auth::ApiUser;
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use carespace_app::memberships::{self, MyConnection, MyMembership};
+use carespace_app::connections::{self, MyConnection};
+use carespace_app::memberships::{self, MyMembership};
 use carespace_app::seats::{self, SeatsMonth};
 use carespace_core::memberships::MembershipState;
 use http::StatusCode;
@@ -28,7 +30,7 @@ pub struct MembershipBody {
 impl From<MyMembership> for MembershipBody {
     fn from(m: MyMembership) -> Self {
         MembershipBody {
-            id: m.id,
+            id: m.id.to_string(),
             healthspace: m.healthspace,
             alias: m.alias,
             role: m.role.code(),
@@ -43,7 +45,7 @@ pub async fn mine(
     State(state): State<WebState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Response, WebError> {
-    let list = memberships::mine(&state.app, &auth.account().id).await?;
+    let list = memberships::mine(&state.app, &actor::account_of(&auth)).await?;
     let body: Vec<MembershipBody> = list.into_iter().map(MembershipBody::from).collect();
     Ok(Json(body).into_response())
 }
@@ -55,8 +57,8 @@ pub async fn cancel(
     ApiUser(auth): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, session_of(&auth));
-    memberships::cancel_own(&state.app, &auth.account().id, &id, &origin).await?;
+    let actor = actor::of(&auth, &client);
+    memberships::cancel_own(&state.app, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -81,7 +83,7 @@ pub async fn connections(
     State(state): State<WebState>,
     ApiUser(auth): ApiUser,
 ) -> Result<Response, WebError> {
-    let list = memberships::my_connections(&state.app, &auth.account().id).await?;
+    let list = connections::mine(&state.app, &actor::account_of(&auth)).await?;
     let body: Vec<ConnectionBody> = list.into_iter().map(ConnectionBody::from).collect();
     Ok(Json(body).into_response())
 }
@@ -109,10 +111,12 @@ impl From<&SeatsMonth> for SeatsBody {
 
 pub async fn seats(
     State(state): State<WebState>,
+    Client(client): Client,
     ApiUser(auth): ApiUser,
     Path(alias): Path<String>,
 ) -> Result<Response, WebError> {
-    let report = seats::report(&state.app, &auth.account().id, &alias).await?;
+    let actor = actor::of(&auth, &client);
+    let report = seats::report(&state.app, &actor, &alias).await?;
     let body: Vec<SeatsBody> = report.months.iter().map(SeatsBody::from).collect();
     Ok(Json(body).into_response())
 }

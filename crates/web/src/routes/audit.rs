@@ -1,7 +1,9 @@
 //! A Healthspace's audit log for its admins and the owners: who did what, about which
 //! client, when and from where; filtered by person, client and period.
 
+use crate::actor;
 use crate::auth::SignedIn;
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -56,6 +58,7 @@ impl AuditTemplate {
 
 pub async fn show(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
@@ -66,16 +69,16 @@ pub async fn show(
         .with_value("client", &query.client)
         .with_value("from", &query.from)
         .with_value("to", &query.to);
-    let account = &session.account.id;
+    let actor = actor::of_session(&session, &client);
     let (status, log, filter) =
-        match viewer::healthspace_log(&state.app, account, &alias, &query).await {
+        match viewer::healthspace_log(&state.app, &actor, &alias, &query).await {
             Ok(log) => (StatusCode::OK, log, filter),
             Err(error) => {
                 let Some(problems) = problems(&error) else {
                     return Err(error.into());
                 };
                 let unfiltered = LogQuery::default();
-                let log = viewer::healthspace_log(&state.app, account, &alias, &unfiltered).await?;
+                let log = viewer::healthspace_log(&state.app, &actor, &alias, &unfiltered).await?;
                 let filter = filter.with_problems(&page, problems);
                 (StatusCode::UNPROCESSABLE_ENTITY, log, filter)
             }

@@ -2,8 +2,9 @@
 //! page (logo, name, address, colours) for everyone else; its stylesheet and logo. An old alias
 //! leads to the new one; an inactive Healthspace is "not available" to everyone but its owners.
 
+use crate::actor;
 use crate::auth::{Auth, SignedIn};
-use crate::client::{Client, origin};
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -13,10 +14,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use carespace_app::connections;
 use carespace_app::healthspaces::settings;
 use carespace_app::healthspaces::{self, Healthspace, HomePage, Inside, PublicPage};
-use carespace_app::memberships;
 use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::AccountId;
 use http::StatusCode;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use serde::Deserialize;
@@ -56,8 +58,8 @@ impl DashboardTemplate {
     }
 }
 
-fn viewer(auth: Option<&Extension<Auth>>) -> Option<String> {
-    auth.map(|Extension(auth)| auth.account().id.clone())
+fn viewer(auth: Option<&Extension<Auth>>) -> Option<AccountId> {
+    auth.map(|Extension(auth)| actor::account_of(auth))
 }
 
 pub async fn home(
@@ -68,7 +70,7 @@ pub async fn home(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let viewer = viewer(auth.as_ref());
-    match healthspaces::home(&state.app, &alias, viewer.as_deref()).await? {
+    match healthspaces::home(&state.app, &alias, viewer.as_ref()).await? {
         HomePage::MovedTo(alias) => Ok(Redirect::permanent(&format!("/h/{alias}")).into_response()),
         HomePage::Visitor(healthspace) => Ok(render(&LoginPageTemplate {
             page: page.branded(&healthspace),
@@ -119,7 +121,7 @@ pub async fn brand_css(
 ) -> Result<Response, WebError> {
     let viewer = viewer(auth.as_ref());
     let PublicPage::Open(healthspace) =
-        healthspaces::public_page(&state.app, &alias, viewer.as_deref()).await?
+        healthspaces::public_page(&state.app, &alias, viewer.as_ref()).await?
     else {
         return Err(WebError::NotFound);
     };
@@ -148,7 +150,7 @@ pub async fn logo(
     Path(alias): Path<String>,
 ) -> Result<Response, WebError> {
     let viewer = viewer(auth.as_ref());
-    let png = settings::logo(&state.app, &alias, viewer.as_deref())
+    let png = settings::logo(&state.app, &alias, viewer.as_ref())
         .await?
         .ok_or(WebError::NotFound)?;
     Ok((
@@ -176,17 +178,16 @@ pub async fn connect_self(
     Path(alias): Path<String>,
     Form(form): Form<ConnectSelfForm>,
 ) -> Result<Response, WebError> {
-    let account = &session.account.id;
-    let origin = origin(&client, Some(&session));
-    let result =
-        memberships::connect_self(&state.app, account, &alias, &form.client_email, &origin).await;
+    let actor = actor::of_session(&session, &client);
+    let result = connections::connect_self(&state.app, &actor, &alias, &form.client_email).await;
     let Err(error) = result else {
         return Ok(Redirect::to(&format!("/h/{alias}?done=connected")).into_response());
     };
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let HomePage::Inside(inside) = healthspaces::home(&state.app, &alias, Some(account)).await?
+    let HomePage::Inside(inside) =
+        healthspaces::home(&state.app, &alias, Some(&actor.account)).await?
     else {
         return Err(WebError::NotFound);
     };

@@ -1,8 +1,9 @@
 //! "Beheer > Instellingen": a Healthspace's name, address, welcome text, opening hours, logo,
 //! colours and whether staff may connect themselves, for its admins and the owners.
 
+use crate::actor;
 use crate::auth::SignedIn;
-use crate::client::{Client, origin};
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, file_field, problems};
 use crate::page::{Page, render};
@@ -13,6 +14,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppResult;
+use carespace_app::access::Actor;
 use carespace_app::healthspaces::Healthspace;
 use carespace_app::healthspaces::settings::{self, SettingsInput};
 use http::StatusCode;
@@ -81,12 +83,14 @@ pub struct DoneQuery {
 
 pub async fn show(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let healthspace = settings::editable(&state.app, &session.account.id, &alias).await?;
+    let actor = actor::of_session(&session, &client);
+    let healthspace = settings::editable(&state.app, &actor, &alias).await?;
     let mut template = SettingsTemplate::new(page, healthspace);
     let key = match query.done.as_str() {
         "saved" => Some("settings-saved"),
@@ -142,9 +146,8 @@ pub async fn update(
         brand_primary_text: colour(&form.brand_primary_text),
         staff_connect_self: form.staff_connect_self.is_some(),
     };
-    let account = &session.account.id;
-    let origin = origin(&client, Some(&session));
-    let error = match settings::update(&state.app, account, &alias, &input, &origin).await {
+    let actor = actor::of_session(&session, &client);
+    let error = match settings::update(&state.app, &actor, &alias, &input).await {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/h/{alias}/settings?done=saved")).into_response());
         }
@@ -153,7 +156,7 @@ pub async fn update(
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let healthspace = settings::editable(&state.app, account, &alias).await?;
+    let healthspace = settings::editable(&state.app, &actor, &alias).await?;
     let mut template = SettingsTemplate::new(page, healthspace);
     template.form = FormState::new()
         .with_value("name", &form.name)
@@ -179,13 +182,12 @@ pub async fn logo_upload(
     Path(alias): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let account = &session.account.id;
+    let actor = actor::of_session(&session, &client);
     // Whoever may not change the settings learns nothing, not even that the form is wrong.
-    settings::editable(&state.app, account, &alias).await?;
+    settings::editable(&state.app, &actor, &alias).await?;
     let upload = file_field(&mut multipart.map_err(|_| WebError::BadRequest)?, "logo").await?;
-    let origin = origin(&client, Some(&session));
-    let result = settings::set_logo(&state.app, account, &alias, upload, &origin).await;
-    after_logo(&state, page, account, &alias, result).await
+    let result = settings::set_logo(&state.app, &actor, &alias, upload).await;
+    after_logo(&state, page, &actor, &alias, result).await
 }
 
 pub async fn logo_remove(
@@ -195,16 +197,15 @@ pub async fn logo_remove(
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
 ) -> Result<Response, WebError> {
-    let account = &session.account.id;
-    let origin = origin(&client, Some(&session));
-    let result = settings::remove_logo(&state.app, account, &alias, &origin).await;
-    after_logo(&state, page, account, &alias, result).await
+    let actor = actor::of_session(&session, &client);
+    let result = settings::remove_logo(&state.app, &actor, &alias).await;
+    after_logo(&state, page, &actor, &alias, result).await
 }
 
 async fn after_logo(
     state: &WebState,
     page: Page,
-    account: &str,
+    actor: &Actor,
     alias: &str,
     result: AppResult<()>,
 ) -> Result<Response, WebError> {
@@ -217,7 +218,7 @@ async fn after_logo(
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let healthspace = settings::editable(&state.app, account, alias).await?;
+    let healthspace = settings::editable(&state.app, actor, alias).await?;
     let mut template = SettingsTemplate::new(page, healthspace);
     template.logo = FormState::new().with_problems(&template.page, problems);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())

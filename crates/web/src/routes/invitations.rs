@@ -1,8 +1,9 @@
 //! Accepting an invitation into a Healthspace: log in or register first, then confirm (with
 //! the date of birth when the admin gave one).
 
+use crate::actor;
 use crate::auth::Auth;
-use crate::client::{Client, origin};
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -13,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use carespace_app::AppError;
-use carespace_app::memberships::{self, InvitationView};
+use carespace_app::memberships::invitations::{self, InvitationView};
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -51,7 +52,7 @@ pub async fn show(
     page: Page,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, WebError> {
-    match memberships::view_invitation(&state.app, &query.token).await {
+    match invitations::view(&state.app, &query.token).await {
         Ok(invitation) => Ok(render(&InvitationTemplate {
             page,
             invitation,
@@ -86,23 +87,15 @@ pub async fn accept(
     if !session.account.verified {
         return Ok(Redirect::to("/verify-pending").into_response());
     }
-    let origin = origin(&client, Some(&session));
-    match memberships::accept(
-        &state.app,
-        &session.account.id,
-        &form.token,
-        &form.birth_date,
-        &origin,
-    )
-    .await
-    {
+    let actor = actor::of_session(&session, &client);
+    match invitations::accept(&state.app, &actor, &form.token, &form.birth_date).await {
         Ok(alias) => Ok(Redirect::to(&format!("/h/{alias}")).into_response()),
         Err(AppError::LinkInvalid) => link_invalid(&page),
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
             };
-            let invitation = memberships::view_invitation(&state.app, &form.token).await?;
+            let invitation = invitations::view(&state.app, &form.token).await?;
             let form_state = FormState::new()
                 .with_value("birth_date", &form.birth_date)
                 .with_problems(&page, problems);

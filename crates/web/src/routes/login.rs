@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
 use carespace_app::memberships::waiting;
 use carespace_app::sessions::{self, LoginInput};
+use carespace_core::ids::{AccountId, Id};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -81,7 +82,10 @@ pub async fn submit(
                 "/verify-pending".to_owned()
             };
             let target = if target == "/" {
-                landing(&state, &session.account_id).await?.to_owned()
+                let account = AccountId::from_stored(session.account_id.clone());
+                waiting::landing_after_login(&state.app, &account)
+                    .await?
+                    .to_owned()
             } else {
                 target
             };
@@ -111,17 +115,6 @@ pub async fn submit(
         response.headers_mut().insert(RETRY_AFTER, value);
     }
     Ok(response)
-}
-
-/// Where a login without a destination leads: to invitations waiting for the person when
-/// there are any (someone who registered after being invited), else to their account.
-async fn landing(state: &WebState, account_id: &str) -> Result<&'static str, WebError> {
-    let waiting = waiting::waiting_for(&state.app, account_id).await?;
-    Ok(if waiting.is_empty() {
-        "/account"
-    } else {
-        "/account/memberships"
-    })
 }
 
 pub async fn logout(

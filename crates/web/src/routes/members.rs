@@ -1,8 +1,9 @@
 //! A Healthspace's members, for its admins and the organisation's owners: the list (search,
 //! filters, keyset pages), invitations, cancelling memberships and connecting staff to clients.
 
+use crate::actor;
 use crate::auth::SignedIn;
-use crate::client::{Client, origin};
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -12,11 +13,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppResult;
-use carespace_app::memberships::{
-    self, InvitationInput, MemberFilter, MembersPage, PendingInvitation,
-};
-use carespace_app::sessions::CurrentSession;
-use carespace_core::memberships::Role;
+use carespace_app::access::Actor;
+use carespace_app::connections;
+use carespace_app::memberships::invitations::{self, Closing, InvitationInput, PendingInvitation};
+use carespace_app::memberships::{self, MemberFilter, MembersPage};
+use carespace_core::memberships::{MembershipState, Role};
 
 use http::StatusCode;
 use serde::Deserialize;
@@ -74,7 +75,7 @@ impl MembersTemplate {
 
 async fn load(
     state: &WebState,
-    session: &CurrentSession,
+    actor: &Actor,
     alias: &str,
     query: &ListQuery,
 ) -> AppResult<MembersPage> {
@@ -86,24 +87,23 @@ async fn load(
         non_empty(&query.after),
     );
     let filter = MemberFilter {
-        role: role.as_deref(),
-        state: st.as_deref(),
+        role: role.as_deref().and_then(|r| Role::parse(r).ok()),
+        state: st.as_deref().and_then(MembershipState::parse),
         search: q.as_deref(),
         after: after.as_deref(),
     };
-    memberships::members(&state.app, &session.account.id, alias, &filter).await
+    memberships::members(&state.app, actor, alias, &filter).await
 }
 
 async fn template(
     state: &WebState,
     page: Page,
-    session: &CurrentSession,
+    actor: &Actor,
     alias: String,
     query: ListQuery,
 ) -> Result<MembersTemplate, WebError> {
-    let list = load(state, session, &alias, &query).await?;
-    let invitations =
-        memberships::pending_invitations(&state.app, &session.account.id, &alias).await?;
+    let list = load(state, actor, &alias, &query).await?;
+    let invitations = invitations::pending(&state.app, actor, &alias).await?;
     let key = match query.done.as_str() {
         "invited" => Some("members-invited"),
         "cancelled" => Some("members-cancelled"),
@@ -127,12 +127,14 @@ async fn template(
 
 pub async fn list(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    Ok(render(&template(&state, page, &session, alias, query).await?)?.into_response())
+    let actor = actor::of_session(&session, &client);
+    Ok(render(&template(&state, page, &actor, alias, query).await?)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -158,14 +160,14 @@ pub async fn invite(
         role: form.role.clone(),
         birth_date: form.birth_date.clone(),
     };
-    let origin = origin(&client, Some(&session));
-    match memberships::invite(&state.app, &session.account.id, &alias, input, &origin).await {
+    let actor = actor::of_session(&session, &client);
+    match invitations::invite(&state.app, &actor, &alias, input).await {
         Ok(()) => Ok(Redirect::to(&format!("/h/{alias}/members?done=invited")).into_response()),
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
             };
-            let mut t = template(&state, page, &session, alias, ListQuery::default()).await?;
+            let mut t = template(&state, page, &actor, alias, ListQuery::default()).await?;
             t.invite = FormState::new()
                 .with_value("email", &form.email)
                 .with_value("role", &form.role)
@@ -192,23 +194,14 @@ pub async fn connect(
     Path(alias): Path<String>,
     Form(form): Form<ConnectForm>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, Some(&session));
-    match memberships::connect(
-        &state.app,
-        &session.account.id,
-        &alias,
-        &form.staff,
-        &form.client,
-        &origin,
-    )
-    .await
-    {
+    let actor = actor::of_session(&session, &client);
+    match connections::connect(&state.app, &actor, &alias, &form.staff, &form.client).await {
         Ok(()) => Ok(Redirect::to(&format!("/h/{alias}/members?done=connected")).into_response()),
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
             };
-            let mut t = template(&state, page, &session, alias, ListQuery::default()).await?;
+            let mut t = template(&state, page, &actor, alias, ListQuery::default()).await?;
             t.connect = FormState::new()
                 .with_value("staff", &form.staff)
                 .with_value("client", &form.client)
@@ -224,9 +217,8 @@ pub async fn cancel(
     SignedIn(session): SignedIn,
     Path((alias, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    memberships::managed_healthspace(&state.app, &session.account.id, &alias).await?;
-    let origin = origin(&client, Some(&session));
-    memberships::cancel_by_provider(&state.app, &session.account.id, &id, &origin).await?;
+    let actor = actor::of_session(&session, &client);
+    memberships::cancel_by_provider(&state.app, &actor, &alias, &id).await?;
     Ok(Redirect::to(&format!("/h/{alias}/members?done=cancelled")).into_response())
 }
 
@@ -237,18 +229,12 @@ pub async fn close_invitation(
     SignedIn(session): SignedIn,
     Path((alias, id, action)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, Some(&session));
-    let account = &session.account.id;
-    let done = match action.as_str() {
-        "revoke" => {
-            memberships::revoke_invitation(&state.app, account, &alias, &id, &origin).await?;
-            "revoked"
-        }
-        "resend" => {
-            memberships::resend_invitation(&state.app, account, &alias, &id, &origin).await?;
-            "resent"
-        }
+    let (closing, done) = match action.as_str() {
+        "revoke" => (Closing::Revoke, "revoked"),
+        "resend" => (Closing::SendAgain, "resent"),
         _ => return Err(WebError::NotFound),
     };
+    let actor = actor::of_session(&session, &client);
+    invitations::close_pending(&state.app, &actor, &alias, &id, closing).await?;
     Ok(Redirect::to(&format!("/h/{alias}/members?done={done}")).into_response())
 }

@@ -1,7 +1,8 @@
 //! A member's own memberships (My account → Memberships) and connections ("My connections").
 
+use crate::actor;
 use crate::auth::SignedIn;
-use crate::client::{Client, origin};
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
@@ -10,8 +11,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::connections::{self, MyConnection};
 use carespace_app::memberships::waiting::{self, WaitingInvitation};
-use carespace_app::memberships::{self, MyConnection, MyMembership};
+use carespace_app::memberships::{self, MyMembership};
+use carespace_core::ids::AccountId;
 use carespace_core::memberships::MembershipState;
 use http::StatusCode;
 use serde::Deserialize;
@@ -31,7 +34,7 @@ impl MembershipsTemplate {
     /// The form state of a waiting invitation's accept form.
     fn accept_form(&self, invitation: &WaitingInvitation) -> FormState {
         match &self.refused {
-            Some((id, form)) if *id == invitation.id => form.clone(),
+            Some((id, form)) if id == invitation.id.as_str() => form.clone(),
             _ => FormState::new(),
         }
     }
@@ -58,13 +61,14 @@ pub async fn list(
     Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
     let notice = (query.done == "cancelled").then(|| page.t("memberships-cancelled"));
-    render(&list_page(&state, page, &session.account.id, notice, None).await?)
+    let account = actor::account(&session);
+    render(&list_page(&state, page, &account, notice, None).await?)
 }
 
 async fn list_page(
     state: &WebState,
     page: Page,
-    account_id: &str,
+    account_id: &AccountId,
     notice: Option<String>,
     refused: Option<(String, FormState)>,
 ) -> Result<MembershipsTemplate, WebError> {
@@ -92,9 +96,8 @@ pub async fn accept_waiting(
     Path(id): Path<String>,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, Some(&session));
-    let account = &session.account.id;
-    let result = waiting::accept_waiting(&state.app, account, &id, &form.birth_date, &origin).await;
+    let actor = actor::of_session(&session, &client);
+    let result = waiting::accept_waiting(&state.app, &actor, &id, &form.birth_date).await;
     let error = match result {
         Ok(alias) => return Ok(Redirect::to(&format!("/h/{alias}")).into_response()),
         Err(error) => error,
@@ -105,7 +108,8 @@ pub async fn accept_waiting(
     let refused = FormState::new()
         .with_value("birth_date", &form.birth_date)
         .with_problems(&page, problems);
-    let template = list_page(&state, page, account, None, Some((id, refused))).await?;
+    let refused = Some((id, refused));
+    let template = list_page(&state, page, &actor.account, None, refused).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
 
@@ -118,15 +122,13 @@ struct CancelTemplate {
 
 pub async fn cancel_confirm(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let membership = memberships::mine(&state.app, &session.account.id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == id && m.state == MembershipState::Active)
-        .ok_or(WebError::NotFound)?;
+    let actor = actor::of_session(&session, &client);
+    let membership = memberships::leavable(&state.app, &actor, &id).await?;
     render(&CancelTemplate { page, membership })
 }
 
@@ -136,8 +138,8 @@ pub async fn cancel(
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let origin = origin(&client, Some(&session));
-    memberships::cancel_own(&state.app, &session.account.id, &id, &origin).await?;
+    let actor = actor::of_session(&session, &client);
+    memberships::cancel_own(&state.app, &actor, &id).await?;
     Ok(Redirect::to("/account/memberships?done=cancelled").into_response())
 }
 
@@ -153,6 +155,7 @@ pub async fn connections(
     page: Page,
     SignedIn(session): SignedIn,
 ) -> Result<Html<String>, WebError> {
-    let connections = memberships::my_connections(&state.app, &session.account.id).await?;
+    let account = actor::account(&session);
+    let connections = connections::mine(&state.app, &account).await?;
     render(&ConnectionsTemplate { page, connections })
 }

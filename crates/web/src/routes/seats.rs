@@ -1,6 +1,8 @@
 //! The seats report of a Healthspace, as a page and as CSV, for its admins and the owners.
 
+use crate::actor;
 use crate::auth::SignedIn;
+use crate::client::Client;
 use crate::errors::WebError;
 use crate::page::{Page, render};
 use crate::state::WebState;
@@ -19,22 +21,26 @@ struct SeatsTemplate {
 
 pub async fn show(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
 ) -> Result<Response, WebError> {
-    let report = seats::report(&state.app, &session.account.id, &alias).await?;
+    let actor = actor::of_session(&session, &client);
+    let report = seats::report(&state.app, &actor, &alias).await?;
     Ok(render(&SeatsTemplate { page, report })?.into_response())
 }
 
 /// The same numbers as CSV, with the column names in the reader's language.
 pub async fn csv(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Path(alias): Path<String>,
 ) -> Result<Response, WebError> {
-    let report = seats::report(&state.app, &session.account.id, &alias).await?;
+    let actor = actor::of_session(&session, &client);
+    let report = seats::report(&state.app, &actor, &alias).await?;
     let header = [
         "seats-month",
         "seats-clients",

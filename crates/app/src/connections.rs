@@ -1,0 +1,136 @@
+//! Connections: a staff member (or admin) and a client of the same Healthspace. Staff see a
+//! client only through one; a client sees at all times who is connected. Admins and owners
+//! connect anyone; staff connect themselves when the Healthspace allows it.
+
+use crate::access::{self, Actor};
+use crate::audit;
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::memberships::{event, manager_role};
+use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
+use carespace_core::memberships::Role;
+use carespace_core::policy::Action;
+use carespace_core::time::Timestamp;
+use carespace_store::connections::{self as store, ConnectionRow};
+use carespace_store::{StoreError, Tx, accounts as account_store, memberships as membership_store};
+
+/// Connects a staff member (or admin) to a client of the same Healthspace, both named by email.
+pub async fn connect(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    staff_email: &str,
+    client_email: &str,
+) -> AppResult<()> {
+    let mut tx = ctx.db.begin().await?;
+    let (healthspace, facts) =
+        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+    let hs = &healthspace.id;
+    let staff = member_by_email(&mut tx, hs, staff_email, is_staff, "staff").await?;
+    let client = member_by_email(&mut tx, hs, client_email, is_client, "client").await?;
+    let by = (&actor.account, manager_role(facts));
+    link(ctx, tx, actor, hs, (&staff, &client), by, "client").await
+}
+
+/// A staff member connects themselves to a client, when the Healthspace's setting allows it.
+pub async fn connect_self(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    client_email: &str,
+) -> AppResult<()> {
+    let mut tx = ctx.db.begin().await?;
+    let (healthspace, _) = access::healthspace(&mut tx, actor, alias, Action::ConnectSelf).await?;
+    let hs = &healthspace.id;
+    let field = "client_email";
+    let client = member_by_email(&mut tx, hs, client_email, is_client, field).await?;
+    let me = &actor.account;
+    link(ctx, tx, actor, hs, (me, &client), (me, "staff"), field).await
+}
+
+fn is_staff(role: Role) -> bool {
+    matches!(role, Role::Staff | Role::Admin)
+}
+
+fn is_client(role: Role) -> bool {
+    role == Role::Client
+}
+
+/// The account with this email, when its role in the Healthspace passes `fits`; otherwise a
+/// problem with `field` that says only "not a member".
+async fn member_by_email(
+    tx: &mut Tx,
+    healthspace: &HealthspaceId,
+    email: &str,
+    fits: fn(Role) -> bool,
+    field: &'static str,
+) -> AppResult<AccountId> {
+    let email = email.trim().to_lowercase();
+    let not_a_member = || AppError::field(field, "not_a_member");
+    let account = account_store::find_by_email(&mut *tx, &email)
+        .await?
+        .and_then(|a| AccountId::parse(&a.id))
+        .ok_or_else(not_a_member)?;
+    match membership_store::active_role(&mut *tx, healthspace, &account).await? {
+        Some(role) if fits(role) => Ok(account),
+        _ => Err(not_a_member()),
+    }
+}
+
+/// Connects staff and client in the caller's transaction and commits; audit-logged as about
+/// the client. A pair already connected is refused with a problem on `field`.
+async fn link(
+    ctx: &AppContext,
+    mut tx: Tx,
+    actor: &Actor,
+    healthspace: &HealthspaceId,
+    (staff, client): (&AccountId, &AccountId),
+    (by, role): (&AccountId, &str),
+    field: &'static str,
+) -> AppResult<()> {
+    let already = || AppError::field(field, "already_connected");
+    if store::is_connected(&mut tx, healthspace, staff, client).await? {
+        return Err(already());
+    }
+    let now = ctx.now();
+    let connection = ConnectionRow {
+        id: ConnectionId::generate(),
+        healthspace_id: healthspace.clone(),
+        staff_account_id: staff.clone(),
+        client_account_id: client.clone(),
+        created_at: now,
+    };
+    let duplicate = |e: StoreError| match e {
+        StoreError::Duplicate(_) => already(),
+        other => other.into(),
+    };
+    store::insert(&mut tx, &connection, by)
+        .await
+        .map_err(duplicate)?;
+    let id = connection.id.as_str();
+    let record = event(by.as_str(), role, "connection_created", "connection", id);
+    let (hs, client) = (healthspace.as_str(), Some(client.as_str()));
+    audit::record_in(&mut tx, &actor.origin, record, hs, client, now).await?;
+    tx.commit().await.map_err(duplicate)?;
+    Ok(())
+}
+
+/// "My connections": who is connected to the client, where, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyConnection {
+    pub staff_name: String,
+    pub healthspace: String,
+    pub since: Timestamp,
+}
+
+pub async fn mine(ctx: &AppContext, account: &AccountId) -> AppResult<Vec<MyConnection>> {
+    Ok(store::of_client(&ctx.db, account)
+        .await?
+        .into_iter()
+        .map(|(connection, staff_name, healthspace)| MyConnection {
+            staff_name,
+            healthspace,
+            since: connection.created_at,
+        })
+        .collect())
+}

@@ -1,0 +1,437 @@
+//! Invitations: an admin or owner invites an address into the Healthspace with a role; the
+//! invited person accepts with a second identity check (their date of birth, when the admin
+//! gave one). One invitation is open per address and Healthspace; someone who is already a
+//! member is not invited again (their role is changed instead).
+
+use super::{event, manager_role};
+use crate::access::{self, Actor, Subject};
+use crate::audit::{self, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::{self, MailMessage};
+use crate::worker::{JobError, JobHandler};
+use async_trait::async_trait;
+use carespace_core::accounts::Email;
+use carespace_core::audit::Outcome;
+use carespace_core::ids::{AccountId, InvitationId, MembershipId};
+use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
+use carespace_core::language::Language;
+use carespace_core::memberships::{INVITATION_MS, MembershipState, REMINDER_AFTER_MS, Role};
+use carespace_core::policy::Action;
+use carespace_core::time::{Date, Timestamp};
+use carespace_core::tokens;
+use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
+use carespace_store::jobs::{self, NewJob};
+use carespace_store::memberships::invitations::{self as store, InvitationRow};
+use carespace_store::memberships::{self as membership_store, MembershipRow};
+use carespace_store::{Exec, StoreError, Tx, accounts as account_store};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone)]
+pub struct InvitationInput {
+    pub email: String,
+    pub role: String,
+    /// Optional: when given, the invited person must enter the same date at acceptance.
+    pub birth_date: String,
+}
+
+pub const REMINDER_JOB: &str = "invitation_reminder";
+
+#[derive(Serialize, Deserialize)]
+struct Reminder {
+    invitation_id: String,
+    token: String,
+}
+
+/// Invites someone into the Healthspace with a role; reminders follow after 3 and 7 days. A
+/// pending invitation to the same address, expired or not, is closed in the same transaction.
+pub async fn invite(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    input: InvitationInput,
+) -> AppResult<()> {
+    let mut problems = Problems::default();
+    let email = problems.check("email", Email::parse(&input.email));
+    let role = problems.check("role", Role::parse(&input.role));
+    let birth_date = if input.birth_date.trim().is_empty() {
+        Some(None)
+    } else {
+        problems.check(
+            "birth_date",
+            Date::parse_iso(&input.birth_date)
+                .map(Some)
+                .ok_or("birth_date_invalid"),
+        )
+    };
+    problems.finish()?;
+    let (Some(email), Some(role), Some(birth_date)) = (email, role, birth_date) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let mut tx = ctx.db.begin().await?;
+    let (healthspace, facts) =
+        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+    if let Some(member) = account_store::find_by_email(&mut tx, email.as_str()).await? {
+        let member = AccountId::parse(&member.id).ok_or(AppError::NotFound)?;
+        if membership_store::active_role(&mut tx, &healthspace.id, &member)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field("email", "already_member"));
+        }
+    }
+    let now = ctx.now();
+    let by = (&actor.account, manager_role(facts));
+    if let Some(old) =
+        store::close_pending_for(&mut tx, &healthspace.id, email.as_str(), now).await?
+    {
+        let record = event(
+            by.0.as_str(),
+            by.1,
+            "invitation_revoked",
+            "invitation",
+            old.as_str(),
+        );
+        audit::record_in(
+            &mut tx,
+            &actor.origin,
+            record,
+            healthspace.id.as_str(),
+            None,
+            now,
+        )
+        .await?;
+    }
+    let invitation = InvitationRow {
+        id: InvitationId::generate(),
+        healthspace_id: healthspace.id.clone(),
+        email: email.as_str().to_owned(),
+        role,
+        birth_date,
+        invited_by: actor.account.clone(),
+        expires_at: now.plus_millis(INVITATION_MS),
+    };
+    send_invitation(&mut tx, &healthspace, &invitation, by, &actor.origin, now)
+        .await
+        .map_err(just_sent)?;
+    tx.commit().await.map_err(|e| just_sent(e.into()))?;
+    Ok(())
+}
+
+/// Two invitations to one address at the same moment: the database kept the first.
+fn just_sent(error: AppError) -> AppError {
+    match error {
+        AppError::Store(StoreError::Duplicate(_)) => {
+            AppError::field("email", "invitation_just_sent")
+        }
+        other => other,
+    }
+}
+
+/// Stores the invitation and, in the same transaction, its email, its reminders after 3 and 7
+/// days, and the audit entry.
+async fn send_invitation(
+    tx: &mut Tx,
+    healthspace: &HealthspaceRow,
+    invitation: &InvitationRow,
+    (actor, role): (&AccountId, &str),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<()> {
+    let token = tokens::generate()?;
+    store::insert(&mut *tx, invitation, &tokens::hash(&token), now).await?;
+    let language = recipient_language(&mut *tx, &invitation.email).await?;
+    let message = MailMessage::Invitation {
+        healthspace: healthspace.name.clone(),
+        role: invitation.role.code().to_owned(),
+        token: token.clone(),
+        reminder: false,
+    };
+    mail::enqueue(tx, &invitation.email, "", language, message, now).await?;
+    let payload = serde_json::to_string(&Reminder {
+        invitation_id: invitation.id.to_string(),
+        token,
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    for (n, after) in REMINDER_AFTER_MS.iter().enumerate() {
+        let key = format!("reminder:{}:{n}", invitation.id);
+        let job = NewJob {
+            kind: REMINDER_JOB,
+            payload: &payload,
+            idempotency_key: Some(&key),
+            run_at: now.plus_millis(*after),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        };
+        jobs::enqueue(&mut *tx, &job, now).await?;
+    }
+    let record = event(
+        actor.as_str(),
+        role,
+        "invitation_sent",
+        "invitation",
+        invitation.id.as_str(),
+    );
+    let hs = healthspace.id.as_str();
+    audit::record_in(tx, origin, record, hs, None, now).await
+}
+
+/// An invitation not yet accepted, as the members page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingInvitation {
+    pub id: InvitationId,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: Timestamp,
+    pub expired: bool,
+}
+
+/// The most pending invitations the members page lists.
+pub const PENDING_SHOWN: i64 = 50;
+
+/// The Healthspace's invitations not accepted nor revoked, newest first.
+pub async fn pending(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+) -> AppResult<Vec<PendingInvitation>> {
+    let (healthspace, _) =
+        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+    let now = ctx.now();
+    let rows = store::pending(&ctx.db, &healthspace.id, PENDING_SHOWN).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PendingInvitation {
+            expired: row.expires_at <= now,
+            id: row.id,
+            email: row.email,
+            role: row.role,
+            expires_at: row.expires_at,
+        })
+        .collect())
+}
+
+/// What follows when a pending invitation is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Its link and reminders stop working.
+    Revoke,
+    /// Sent again, expired or not: the old link stops working and a new one with a fresh 14
+    /// days and its own reminders goes out to the same address, role and date of birth.
+    SendAgain,
+}
+
+pub async fn close_pending(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    invitation_id: &str,
+    closing: Closing,
+) -> AppResult<()> {
+    let refused = || access::refused(actor, Action::ManageMembers, Subject::Item(invitation_id));
+    let id = InvitationId::parse(invitation_id).ok_or_else(refused)?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let (healthspace, facts) =
+        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+    let by = (&actor.account, manager_role(facts));
+    let old = store::find_pending(&mut tx, &healthspace.id, &id)
+        .await?
+        .ok_or_else(refused)?;
+    store::revoke(&mut tx, &old.id, now).await?;
+    match closing {
+        Closing::Revoke => {
+            let record = event(
+                by.0.as_str(),
+                by.1,
+                "invitation_revoked",
+                "invitation",
+                invitation_id,
+            );
+            let hs = healthspace.id.as_str();
+            audit::record_in(&mut tx, &actor.origin, record, hs, None, now).await?;
+        }
+        Closing::SendAgain => {
+            let renewed = InvitationRow {
+                id: InvitationId::generate(),
+                invited_by: actor.account.clone(),
+                expires_at: now.plus_millis(INVITATION_MS),
+                ..old
+            };
+            send_invitation(&mut tx, &healthspace, &renewed, by, &actor.origin, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn recipient_language(ex: impl Into<Exec<'_>>, email: &str) -> AppResult<Language> {
+    Ok(account_store::find_by_email(ex, email)
+        .await?
+        .and_then(|a| a.language.parse().ok())
+        .unwrap_or(Language::Nl))
+}
+
+/// Sends an invitation's reminder, unless it was accepted, revoked or expired meanwhile. Run
+/// twice, it queues its email once: the email's idempotency follows the job.
+pub struct ReminderHandler;
+
+#[async_trait]
+impl JobHandler for ReminderHandler {
+    fn kind(&self) -> &'static str {
+        REMINDER_JOB
+    }
+
+    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
+        let reminder: Reminder = serde_json::from_str(payload)
+            .map_err(|e| JobError(format!("unreadable reminder: {e}")))?;
+        let fail = |e: &dyn std::fmt::Display| JobError(e.to_string());
+        let Some(id) = InvitationId::parse(&reminder.invitation_id) else {
+            return Ok(());
+        };
+        let now = ctx.now();
+        let mut tx = ctx.db.begin().await.map_err(|e| fail(&e))?;
+        let Some(invitation) = store::open_by_id(&mut tx, &id, now)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let Some(healthspace) = hs_store::find(&mut tx, &invitation.healthspace_id)
+            .await
+            .map_err(|e| fail(&e))?
+        else {
+            return Ok(());
+        };
+        let language = recipient_language(&mut tx, &invitation.email)
+            .await
+            .map_err(|e| fail(&e))?;
+        let message = MailMessage::Invitation {
+            healthspace: healthspace.name,
+            role: invitation.role.code().to_owned(),
+            token: reminder.token,
+            reminder: true,
+        };
+        mail::enqueue(&mut tx, &invitation.email, "", language, message, now)
+            .await
+            .map_err(|e| fail(&e))?;
+        tx.commit().await.map_err(|e| fail(&e))
+    }
+}
+
+/// What the invited person sees before accepting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationView {
+    pub healthspace: String,
+    pub alias: String,
+    pub role: Role,
+    /// The admin gave a date of birth: the invited person must enter theirs.
+    pub asks_birth_date: bool,
+}
+
+pub async fn view(ctx: &AppContext, token: &str) -> AppResult<InvitationView> {
+    let (invitation, healthspace) = open(&ctx.db, ctx.now(), token).await?;
+    Ok(InvitationView {
+        healthspace: healthspace.name,
+        alias: healthspace.alias,
+        role: invitation.role,
+        asks_birth_date: invitation.birth_date.is_some(),
+    })
+}
+
+async fn open(
+    ex: impl Into<Exec<'_>>,
+    now: Timestamp,
+    token: &str,
+) -> AppResult<(InvitationRow, HealthspaceRow)> {
+    if !tokens::is_well_formed(token) {
+        return Err(AppError::LinkInvalid);
+    }
+    let mut ex = ex.into();
+    let invitation = store::open_by_token(&mut ex, &tokens::hash(token), now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let healthspace = hs_store::find(ex, &invitation.healthspace_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    Ok((invitation, healthspace))
+}
+
+/// Accepts an invitation as the logged-in account; returns the Healthspace's alias. When the
+/// admin gave a date of birth, the one entered must match it and the account's own.
+pub async fn accept(
+    ctx: &AppContext,
+    actor: &Actor,
+    token: &str,
+    birth_date: &str,
+) -> AppResult<String> {
+    let mut tx = ctx.db.begin().await?;
+    let (invitation, healthspace) = open(&mut tx, ctx.now(), token).await?;
+    accept_open(ctx, tx, actor, invitation, healthspace, birth_date).await
+}
+
+/// Accepts an open invitation, found by its link or by the account's verified address, in the
+/// transaction that found it. An account that is already a member keeps its membership and
+/// the invitation stays open: their role is changed, not added to.
+pub(super) async fn accept_open(
+    ctx: &AppContext,
+    mut tx: Tx,
+    actor: &Actor,
+    invitation: InvitationRow,
+    healthspace: HealthspaceRow,
+    birth_date: &str,
+) -> AppResult<String> {
+    let me = actor.account.as_str();
+    let account = account_store::find(&mut tx, me)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let hs = healthspace.id.as_str();
+    if let Some(expected) = invitation.birth_date {
+        let entered = Date::parse_iso(birth_date);
+        let own = Date::parse_iso(&account.birth_date);
+        if entered != Some(expected) || own != Some(expected) {
+            let id = invitation.id.as_str();
+            let action = "invitation_identity_check_failed";
+            let mut denied = event(me, "self", action, "invitation", id);
+            denied.outcome = Outcome::Denied;
+            audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
+            tx.commit().await?;
+            return Err(AppError::field("birth_date", "birth_date_mismatch"));
+        }
+    }
+    if membership_store::active_role(&mut tx, &healthspace.id, &actor.account)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field("invitation", "already_member"));
+    }
+    if !store::accept(&mut tx, &invitation.id, &actor.account, now).await? {
+        return Err(AppError::LinkInvalid);
+    }
+    let membership = MembershipRow {
+        id: MembershipId::generate(),
+        healthspace_id: healthspace.id.clone(),
+        account_id: actor.account.clone(),
+        role: invitation.role,
+        state: MembershipState::Active,
+        created_at: now,
+        cancelled_at: None,
+        cancelled_by: None,
+    };
+    membership_store::insert(&mut tx, &membership)
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => AppError::field("invitation", "already_member"),
+            other => other.into(),
+        })?;
+    let record = event(
+        me,
+        "self",
+        "membership_created",
+        "membership",
+        membership.id.as_str(),
+    );
+    audit::record_in(&mut tx, &actor.origin, record, hs, None, now).await?;
+    tx.commit().await?;
+    Ok(healthspace.alias)
+}

@@ -1,0 +1,118 @@
+//! Connections: a staff member and a client inside one Healthspace. At most one is open per
+//! pair (a partial unique index holds it).
+
+use crate::decode;
+use crate::error::StoreResult;
+use crate::exec::{Exec, conn};
+use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
+use carespace_core::time::Timestamp;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub id: ConnectionId,
+    pub healthspace_id: HealthspaceId,
+    pub staff_account_id: AccountId,
+    pub client_account_id: AccountId,
+    pub created_at: Timestamp,
+}
+
+pub async fn insert(
+    ex: impl Into<Exec<'_>>,
+    connection: &ConnectionRow,
+    created_by: &AccountId,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query(
+        "INSERT INTO connections (id, healthspace_id, staff_account_id, client_account_id,
+                                  created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(connection.id.as_str())
+    .bind(connection.healthspace_id.as_str())
+    .bind(connection.staff_account_id.as_str())
+    .bind(connection.client_account_id.as_str())
+    .bind(connection.created_at.millis())
+    .bind(created_by.as_str())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// A client's connections that have not ended, with the staff member's name and the
+/// Healthspace's, oldest first.
+pub async fn of_client(
+    ex: impl Into<Exec<'_>>,
+    client_account_id: &AccountId,
+) -> StoreResult<Vec<(ConnectionRow, String, String)>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(
+        "SELECT c.id, c.healthspace_id, c.staff_account_id, c.client_account_id, c.created_at,
+                a.full_name, h.name AS healthspace_name
+         FROM connections c JOIN accounts a ON a.id = c.staff_account_id
+         JOIN healthspaces h ON h.id = c.healthspace_id
+         WHERE c.client_account_id = $1 AND c.ended_at IS NULL ORDER BY c.created_at, c.id",
+    )
+    .bind(client_account_id.as_str())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                ConnectionRow {
+                    id: decode::id(row, "id")?,
+                    healthspace_id: decode::id(row, "healthspace_id")?,
+                    staff_account_id: decode::id(row, "staff_account_id")?,
+                    client_account_id: decode::id(row, "client_account_id")?,
+                    created_at: Timestamp::from_millis(row.try_get("created_at")?),
+                },
+                row.try_get("full_name")?,
+                row.try_get("healthspace_name")?,
+            ))
+        })
+        .collect()
+}
+
+/// Whether staff and client are connected in the Healthspace now.
+pub async fn is_connected(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    staff: &AccountId,
+    client: &AccountId,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM connections
+         WHERE healthspace_id = $1 AND staff_account_id = $2 AND client_account_id = $3
+           AND ended_at IS NULL",
+    )
+    .bind(healthspace_id.as_str())
+    .bind(staff.as_str())
+    .bind(client.as_str())
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Ends the connections of a member in a Healthspace, on either side (their membership ended).
+pub async fn end_all_of(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    member: &AccountId,
+    by: &AccountId,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE connections SET ended_at = $4, ended_by = $3
+         WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2)
+           AND ended_at IS NULL",
+    )
+    .bind(healthspace_id.as_str())
+    .bind(member.as_str())
+    .bind(by.as_str())
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected())
+}
