@@ -18,7 +18,7 @@ use carespace_core::memberships::{INVITATION_MS, MembershipState, REMINDER_AFTER
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_core::time::{Date, Timestamp};
 use carespace_core::tokens;
-use carespace_store::jobs::{self, NewJob};
+use carespace_store::jobs::{self, ClaimedJob, NewJob};
 use carespace_store::memberships::{self as store, ConnectionRow, InvitationRow, MembershipRow};
 use carespace_store::{
     Tx, accounts as account_store, healthspaces as hs_store, organisations as org_store,
@@ -306,8 +306,10 @@ impl JobHandler for ReminderHandler {
         REMINDER_JOB
     }
 
-    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
-        let reminder: Reminder = serde_json::from_str(payload)
+    /// Idempotent by the job id: the reminder's email takes the job's id, so a run repeated
+    /// after a crash queues no second email.
+    async fn run(&self, ctx: &AppContext, job: &ClaimedJob) -> Result<(), JobError> {
+        let reminder: Reminder = serde_json::from_str(&job.payload)
             .map_err(|e| JobError(format!("unreadable reminder: {e}")))?;
         let fail = |e: &dyn std::fmt::Display| JobError(e.to_string());
         let now = ctx.now();
@@ -333,9 +335,17 @@ impl JobHandler for ReminderHandler {
             token: reminder.token,
             reminder: true,
         };
-        mail::enqueue(&mut tx, &invitation.email, "", language, message, now)
-            .await
-            .map_err(|e| fail(&e))?;
+        mail::enqueue_as(
+            &mut tx,
+            &job.id,
+            &invitation.email,
+            "",
+            language,
+            message,
+            now,
+        )
+        .await
+        .map_err(|e| fail(&e))?;
         tx.commit().await.map_err(|e| fail(&e))
     }
 }
