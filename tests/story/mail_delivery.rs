@@ -166,8 +166,9 @@ async fn a_job_run_again_after_the_server_accepted_its_email_does_not_send_it_tw
         message: MailMessage::PasswordChanged,
     })
     .unwrap();
-    handler.run(&app.ctx, &payload).await.unwrap();
-    handler.run(&app.ctx, &payload).await.unwrap();
+    let job = carespace_tests::mail_job(payload);
+    handler.run(&app.ctx, &job).await.unwrap();
+    handler.run(&app.ctx, &job).await.unwrap();
     assert_eq!(received(&sink, 1).await.len(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(sink.received().len(), 1);

@@ -9,7 +9,7 @@ use carespace_core::jobs::JobState;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::LocalDirFileStore;
-use carespace_store::jobs::{self, FailureOutcome, NewJob};
+use carespace_store::jobs::{self, ClaimedJob, FailureOutcome, NewJob};
 use carespace_tests::{TestDatabase, backend};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -235,7 +235,8 @@ impl JobHandler for Recorder {
         "record"
     }
 
-    async fn run(&self, _: &AppContext, payload: &str) -> Result<(), JobError> {
+    async fn run(&self, _: &AppContext, job: &ClaimedJob) -> Result<(), JobError> {
+        let payload = job.payload.as_str();
         let mut tries = self.tries.lock().unwrap();
         let first_try = !tries.iter().any(|p| p == payload);
         tries.push(payload.to_owned());

@@ -271,9 +271,10 @@ pub fn heading(html: &str) -> String {
     html[start..end].trim().to_owned()
 }
 
+pub mod crash_loop;
 mod mail;
 mod people;
-pub use mail::{Mail, SmtpSink, link_in, read_mail};
+pub use mail::{Mail, SmtpSink, link_in, mail_job, read_mail};
 pub use people::Person;
 
 /// The actor a story test acts as when it calls a use case directly, as a browser session.

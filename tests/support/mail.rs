@@ -2,6 +2,7 @@
 //! process (Python's aiosmtpd, installed by the test command) that a test points Carespace at.
 
 use crate::TestApp;
+use carespace_store::jobs::ClaimedJob;
 use mail_parser::MessageParser;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -58,7 +59,9 @@ fn read_dir_sorted(dir: &Path) -> Vec<Mail> {
         .map(|e| e.path())
         .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
         .collect();
-    files.sort();
+    // In the order they were written: a file's name is its email's id, fixed when the email
+    // was queued, which is not always the order of sending.
+    files.sort_by_key(|f| (std::fs::metadata(f).unwrap().modified().unwrap(), f.clone()));
     files
         .iter()
         .map(|f| read_mail(&std::fs::read(f).unwrap()))
@@ -165,5 +168,17 @@ impl SmtpSink {
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A claimed email job with this payload, as the worker hands it to the mail handler.
+pub fn mail_job(payload: String) -> ClaimedJob {
+    ClaimedJob {
+        id: carespace_core::ids::new_id(),
+        kind: carespace_app::mail::JOB_KIND.into(),
+        payload,
+        attempts: 1,
+        max_attempts: 8,
+        taken_over_from: None,
     }
 }

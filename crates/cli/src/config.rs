@@ -46,6 +46,8 @@ pub struct DatabaseConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct WorkerConfig {
     pub poll_interval_ms: u64,
+    /// A claimed job's lease, renewed every third of it while the job runs: after a crash, the
+    /// dead worker's jobs are taken over within this time.
     pub lease_seconds: u64,
 }
 
@@ -131,7 +133,7 @@ impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
             poll_interval_ms: 1000,
-            lease_seconds: 300,
+            lease_seconds: 30,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The job queue and transactional outbox.
 //!
 //! A job is written with [`enqueue`] inside the transaction of the change that causes it, so a
-//! crash can never lose it. Workers [`claim`] due jobs under a lease; a worker that dies simply
-//! lets its lease run out, and the job is claimed again. Claiming is the one place where the
+//! crash can never lose it. Workers [`claim`] due jobs under a short lease and [`renew`] it while
+//! the job runs; a worker that dies stops renewing, its lease runs out, and the job is claimed
+//! again — so every handler must be idempotent by its job id. Claiming is the one place where the
 //! dialects differ: PostgreSQL skips rows other workers have locked, SQLite runs one writer at a
 //! time so a single `UPDATE … RETURNING` is already atomic.
 
@@ -36,6 +37,20 @@ pub struct ClaimedJob {
     /// Including the current one.
     pub attempts: i64,
     pub max_attempts: i64,
+    /// The worker whose lease ran out while it held this job, when this claim takes it over.
+    pub taken_over_from: Option<String>,
+}
+
+/// A running job and who holds it, for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldJob {
+    pub id: String,
+    pub kind: String,
+    pub worker: String,
+    pub since: Timestamp,
+    pub lease_until: Timestamp,
+    pub attempts: i64,
+    pub taken_over_from: Option<String>,
 }
 
 /// Everything stored about a job, for operators and tests.
@@ -84,11 +99,15 @@ pub async fn enqueue(
 }
 
 /// The claim statement; the backends differ only in how the candidate row is locked.
+/// Every `SET` expression sees the row as it was, so `taken_over_from` names the worker whose
+/// expired lease this claim replaces (and is empty for a job that was waiting).
 macro_rules! claim_sql {
     ($lock:literal) => {
         concat!(
             "UPDATE jobs
-                SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
+                SET taken_over_from = CASE WHEN state = 'running' THEN locked_by END,
+                    state = 'running', attempts = attempts + 1, locked_by = $1,
+                    locked_until = $2, locked_since = $3
               WHERE id = (SELECT id FROM jobs
                            WHERE (state = 'pending' AND run_at <= $3)
                               OR (state = 'running' AND locked_until < $3)
@@ -96,7 +115,7 @@ macro_rules! claim_sql {
                            LIMIT 1 ",
             $lock,
             ")
-             RETURNING id, kind, payload, attempts, max_attempts"
+             RETURNING id, kind, payload, attempts, max_attempts, taken_over_from"
         )
     };
 }
@@ -136,7 +155,58 @@ fn claimed_job(row: &AnyRow) -> StoreResult<ClaimedJob> {
         payload: row.try_get("payload")?,
         attempts: row.try_get("attempts")?,
         max_attempts: row.try_get("max_attempts")?,
+        taken_over_from: row.try_get("taken_over_from")?,
     })
+}
+
+/// Extends `worker`'s lease on a running job to `now + lease_ms`: the heartbeat of a job that
+/// is still being worked on. Returns false when the lease was lost (it ran out and another
+/// worker claimed the job), so the caller stops.
+pub async fn renew(
+    ex: impl Into<Exec<'_>>,
+    job_id: &str,
+    worker: &str,
+    now: Timestamp,
+    lease_ms: i64,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
+    let updated = sqlx::query(
+        "UPDATE jobs SET locked_until = $1
+          WHERE id = $2 AND locked_by = $3 AND state = 'running'",
+    )
+    .bind(now.plus_millis(lease_ms).millis())
+    .bind(job_id)
+    .bind(worker)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// The running jobs with who holds them and since when, longest held first.
+pub async fn held(ex: impl Into<Exec<'_>>) -> StoreResult<Vec<HeldJob>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(
+        // Jobs claimed before `locked_since` existed count from their creation.
+        "SELECT id, kind, locked_by, COALESCE(locked_since, created_at) AS locked_since,
+                locked_until, attempts, taken_over_from
+           FROM jobs WHERE state = 'running' ORDER BY locked_since, id",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(HeldJob {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                worker: row.try_get("locked_by")?,
+                since: Timestamp::from_millis(row.try_get("locked_since")?),
+                lease_until: Timestamp::from_millis(row.try_get("locked_until")?),
+                attempts: row.try_get("attempts")?,
+                taken_over_from: row.try_get("taken_over_from")?,
+            })
+        })
+        .collect()
 }
 
 /// Marks a claimed job done. Returns false when `worker` no longer held the lease (it ran out
@@ -151,7 +221,7 @@ pub async fn complete(
     let mut c = conn(ex).await?;
     let updated = sqlx::query(
         "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL,
-                         payload = '{}'
+                         locked_since = NULL, payload = '{}'
           WHERE id = $2 AND locked_by = $3 AND state = 'running'",
     )
     .bind(now.millis())
@@ -184,7 +254,7 @@ pub async fn fail(
     };
     let updated = sqlx::query(
         "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4,
-                         locked_by = NULL, locked_until = NULL
+                         locked_by = NULL, locked_until = NULL, locked_since = NULL
           WHERE id = $5 AND locked_by = $6 AND state = 'running'",
     )
     .bind(state.as_str())

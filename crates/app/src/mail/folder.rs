@@ -1,5 +1,8 @@
 //! Delivery into a folder, one `.eml` file per email: the default for a single machine without a
 //! mail server. The dev inbox page lists the folder, and any mail program opens the files.
+//!
+//! The file is named by the email's id, so delivering the same email again (a job run again
+//! after a crash) replaces that file and never adds a second one.
 
 use super::MailTransport;
 use async_trait::async_trait;
@@ -23,11 +26,21 @@ impl FolderTransport {
 
 #[async_trait]
 impl MailTransport for FolderTransport {
-    async fn send(&self, message: lettre::Message) -> Result<(), String> {
-        let name = format!("{}.eml", carespace_core::ids::new_id());
+    async fn send(&self, mail_id: &str, message: lettre::Message) -> Result<(), String> {
+        // The id becomes a file name: letters, digits and dashes only, nothing that leaves the
+        // folder.
+        if mail_id.is_empty()
+            || !mail_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(format!("mail id {mail_id:?} cannot name a file"));
+        }
+        let name = format!("{mail_id}.eml");
         let partial = self.dir.join(format!(".{name}.partial"));
         let bytes = message.formatted();
-        // Written aside and renamed, so a reader never sees half an email.
+        // Written aside and renamed (replacing an earlier delivery of the same email), so a
+        // reader never sees half an email.
         tokio::fs::write(&partial, &bytes)
             .await
             .map_err(|e| format!("cannot write to the mail folder: {e}"))?;

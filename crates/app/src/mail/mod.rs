@@ -1,7 +1,14 @@
 //! Email, with nothing lost: a use case writes the email as a job in the same transaction as the
 //! change that causes it ([`enqueue`]); the worker renders it in the recipient's language and
-//! hands it to the transport ([`SendMailHandler`]), retrying with back-off. Once a mail server has
-//! accepted an email that is recorded, so a retried job never sends it twice.
+//! hands it to the transport ([`SendMailHandler`]), retrying with back-off.
+//!
+//! Every email gets its id when it is queued, and the id travels with it: the folder transport
+//! names the file by it (a repeat overwrites the same file), SMTP sends it as the `Message-ID`
+//! (a repeat is recognisable downstream). Right after the transport accepts an email its delivery
+//! is recorded, and a job run again skips a recorded email. What remains: with SMTP, a crash
+//! between the server's acceptance and that record sends the email once more, with the same
+//! `Message-ID` (at-least-once); with the folder transport a repeat is the same file, never a
+//! second one.
 //!
 //! Emails carry no health content: only that something happened, and a link to log in.
 
@@ -20,7 +27,7 @@ use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
 use carespace_core::language::Language;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
-use carespace_store::jobs::{self, NewJob};
+use carespace_store::jobs::{self, ClaimedJob, NewJob};
 use lettre::message::{Mailbox, MultiPart};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -103,7 +110,7 @@ impl MailMessage {
     }
 }
 
-/// Writes an email to the outbox within the caller's transaction.
+/// Writes an email to the outbox within the caller's transaction; it gets its id now.
 pub async fn enqueue(
     tx: &mut Tx,
     to: &str,
@@ -112,8 +119,22 @@ pub async fn enqueue(
     message: MailMessage,
     now: Timestamp,
 ) -> AppResult<()> {
+    enqueue_as(tx, &new_id(), to, name, language, message, now).await
+}
+
+/// Like [`enqueue`], with the id given: a job that sends an email passes its own job id, so
+/// running that job again queues nothing new (the outbox holds one email per id).
+pub async fn enqueue_as(
+    tx: &mut Tx,
+    id: &str,
+    to: &str,
+    name: &str,
+    language: Language,
+    message: MailMessage,
+    now: Timestamp,
+) -> AppResult<()> {
     let mail = OutgoingMail {
-        id: new_id(),
+        id: id.to_owned(),
         to: to.to_owned(),
         name: name.to_owned(),
         language,
@@ -156,10 +177,12 @@ pub trait MailRenderer: Send + Sync + 'static {
     fn render(&self, mail: &OutgoingMail) -> Result<RenderedMail, String>;
 }
 
-/// Delivers a finished message. An `Ok` means the receiving server accepted it.
+/// Delivers a finished message. An `Ok` means the receiving server accepted it. `mail_id` is
+/// the email's id (also in its `Message-ID`): a transport that can, delivers the same id only
+/// once.
 #[async_trait]
 pub trait MailTransport: Send + Sync + 'static {
-    async fn send(&self, message: lettre::Message) -> Result<(), String>;
+    async fn send(&self, mail_id: &str, message: lettre::Message) -> Result<(), String>;
 }
 
 /// The worker's handler for [`JOB_KIND`].
@@ -189,8 +212,11 @@ impl JobHandler for SendMailHandler {
         JOB_KIND
     }
 
-    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
-        let mail: OutgoingMail = serde_json::from_str(payload)
+    /// Idempotent by the email's id, fixed when it was queued: an email whose delivery is
+    /// recorded is skipped; one delivered but not yet recorded (a crash in between) is delivered
+    /// again under the same id — the same file, or the same `Message-ID`.
+    async fn run(&self, ctx: &AppContext, job: &ClaimedJob) -> Result<(), JobError> {
+        let mail: OutgoingMail = serde_json::from_str(&job.payload)
             .map_err(|e| JobError(format!("unreadable mail job: {e}")))?;
         let delivered = carespace_store::mail::is_delivered(&ctx.db, &mail.id)
             .await
@@ -200,9 +226,13 @@ impl JobHandler for SendMailHandler {
         }
         let rendered = self.renderer.render(&mail).map_err(JobError)?;
         let message = build_message(&self.from, &mail, rendered)?;
-        self.transport.send(message).await.map_err(JobError)?;
-        // The server has the email now; if recording that fails the job is retried, and the
-        // delivery check above cannot help — log loudly, since a duplicate may follow.
+        self.transport
+            .send(&mail.id, message)
+            .await
+            .map_err(JobError)?;
+        // Recorded at once, before anything else: the window in which a crash repeats the email
+        // is this one statement. If recording fails the job is retried and the email repeated
+        // under the same id — log loudly.
         if let Err(error) =
             carespace_store::mail::record_delivery(&ctx.db, &mail.id, ctx.now()).await
         {

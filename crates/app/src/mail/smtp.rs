@@ -21,7 +21,9 @@ impl SmtpTransport {
 
 #[async_trait]
 impl MailTransport for SmtpTransport {
-    async fn send(&self, message: lettre::Message) -> Result<(), String> {
+    /// The id is already the message's `Message-ID`; SMTP has no way to make the server refuse
+    /// a repeat, so a repeat is recognisable downstream only.
+    async fn send(&self, _mail_id: &str, message: lettre::Message) -> Result<(), String> {
         self.inner
             .send(message)
             .await

@@ -21,7 +21,7 @@ use carespace_core::policy::Action;
 use carespace_core::time::{Date, Timestamp};
 use carespace_core::tokens;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
-use carespace_store::jobs::{self, NewJob};
+use carespace_store::jobs::{self, ClaimedJob, NewJob};
 use carespace_store::memberships::invitations::{self as store, InvitationRow};
 use carespace_store::memberships::{self as membership_store, MembershipRow};
 use carespace_store::{Exec, StoreError, Tx, accounts as account_store};
@@ -271,8 +271,7 @@ async fn recipient_language(ex: impl Into<Exec<'_>>, email: &str) -> AppResult<L
         .unwrap_or(Language::Nl))
 }
 
-/// Sends an invitation's reminder, unless it was accepted, revoked or expired meanwhile. Run
-/// twice, it queues its email once: the email's idempotency follows the job.
+/// Sends an invitation's reminder, unless it was accepted, revoked or expired meanwhile.
 pub struct ReminderHandler;
 
 #[async_trait]
@@ -281,8 +280,10 @@ impl JobHandler for ReminderHandler {
         REMINDER_JOB
     }
 
-    async fn run(&self, ctx: &AppContext, payload: &str) -> Result<(), JobError> {
-        let reminder: Reminder = serde_json::from_str(payload)
+    /// Idempotent by the job id: the reminder's email takes the job's id, so a run repeated
+    /// after a crash queues no second email.
+    async fn run(&self, ctx: &AppContext, job: &ClaimedJob) -> Result<(), JobError> {
+        let reminder: Reminder = serde_json::from_str(&job.payload)
             .map_err(|e| JobError(format!("unreadable reminder: {e}")))?;
         let fail = |e: &dyn std::fmt::Display| JobError(e.to_string());
         let Some(id) = InvitationId::parse(&reminder.invitation_id) else {
@@ -311,7 +312,8 @@ impl JobHandler for ReminderHandler {
             token: reminder.token,
             reminder: true,
         };
-        mail::enqueue(&mut tx, &invitation.email, "", language, message, now)
+        let to = &invitation.email;
+        mail::enqueue_as(&mut tx, &job.id, to, "", language, message, now)
             .await
             .map_err(|e| fail(&e))?;
         tx.commit().await.map_err(|e| fail(&e))

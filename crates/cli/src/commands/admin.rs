@@ -9,7 +9,8 @@ use clap::Subcommand;
 pub enum AdminTask {
     /// Print the configuration in effect, secrets redacted.
     Config,
-    /// Show how many jobs are waiting, running and failed.
+    /// Show how many jobs are waiting, running and failed, and which worker holds each running
+    /// job since when.
     Jobs,
     /// Check the audit log's hash chain; exits with 1 when an entry was changed or removed.
     VerifyAudit,
@@ -72,14 +73,11 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
         }
         AdminTask::Jobs => {
             let ctx = wiring::app_context(config).await?;
-            let depth = carespace_app::jobs::queue_depth(&ctx).await?;
+            let depth = carespace_app::jobs::queue_depth(&ctx).await;
+            let held = carespace_app::jobs::held(&ctx).await;
+            let now = ctx.now();
             ctx.db.close().await;
-            if depth.is_empty() {
-                println!("No jobs waiting, running or failed.");
-            }
-            for (state, n) in depth {
-                println!("{:<8} {n}", state.as_str());
-            }
+            super::jobs::print(&depth?, &held?, now);
             Ok(())
         }
         AdminTask::CreateOrganisation { name, owner } => {

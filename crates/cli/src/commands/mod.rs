@@ -1,4 +1,5 @@
 pub mod admin;
 pub mod demo;
+pub mod jobs;
 pub mod migrate;
 pub mod serve;
