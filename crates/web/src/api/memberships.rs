@@ -1,12 +1,13 @@
 //! Memberships, connections and the seats report over the API: a person's own memberships and
 //! who is connected to them (and leaving a Healthspace), and the seats report for its managers.
 
+use super::input::{AliasPath, IdPath};
 use crate::auth::{ApiUser, session_of};
 use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::state::WebState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::memberships::{self, MyConnection, MyMembership};
 use carespace_app::seats::{self, SeatsMonth};
@@ -53,7 +54,7 @@ pub async fn cancel(
     State(state): State<WebState>,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, WebError> {
     let origin = origin(&client, session_of(&auth));
     memberships::cancel_own(&state.app, &auth.account().id, &id, &origin).await?;
@@ -110,7 +111,7 @@ impl From<&SeatsMonth> for SeatsBody {
 pub async fn seats(
     State(state): State<WebState>,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
+    AliasPath(alias): AliasPath,
 ) -> Result<Response, WebError> {
     let report = seats::report(&state.app, &auth.account().id, &alias).await?;
     let body: Vec<SeatsBody> = report.months.iter().map(SeatsBody::from).collect();
