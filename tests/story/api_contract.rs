@@ -86,6 +86,15 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
         .await
         .unwrap();
     let anonymous_csrf = cookie_set_by(&first, "csrf").expect("a CSRF cookie is set");
+    // Something that is not an address is bad input, before any account is looked up.
+    let not_an_address = script
+        .post(app.url("/api/v1/session"))
+        .header("x-csrf-token", &anonymous_csrf)
+        .json(&json!({ "email": "anna\u{0}", "password": anna.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_an_address.status(), 422);
     let login = script
         .post(app.url("/api/v1/session"))
         .header("x-csrf-token", &anonymous_csrf)
@@ -127,6 +136,20 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
     .unwrap();
     assert_eq!(stored.language.code(), "en");
     assert_eq!(stored.phone.as_deref(), Some("+31612345678"));
+
+    // A name with a control character is bad input (PostgreSQL could not even store a NUL).
+    let refused = script
+        .post(app.url("/api/v1/tokens"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "back\u{0}up", "days": 7 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"]["problems"][0]["code"],
+        "token_name_invalid"
+    );
 
     // The same token makes a personal access token, which then works on its own.
     let created = script
