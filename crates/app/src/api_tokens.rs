@@ -44,7 +44,7 @@ pub async fn create(
     origin: &Origin,
 ) -> AppResult<(ApiToken, String)> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::field("name", "token_name_invalid"));
     }
     if !(1..=MAX_DAYS).contains(&days) {

@@ -446,3 +446,12 @@ deactivate-cancel-all = First cancel all memberships
 deactivate-cancel-all-hint = Each member is emailed that their membership was cancelled, and every connection ends. Clients keep their records. This cannot be undone by activating again.
 organisation-healthspace-deactivated-cancelled = The Healthspace is deactivated, and all its memberships were cancelled; each member has been emailed.
 memberships-waiting = Invitations waiting for you
+
+## The JSON API's own input problems
+problem-body-not-json = Send the request body as JSON, with Content-Type: application/json.
+problem-body-malformed = The request body is not valid JSON.
+problem-body-not-object = The request body must be a JSON object.
+problem-value-invalid = This value has the wrong type or is not one of the allowed values.
+problem-query-invalid = The query string could not be read; give each parameter once.
+problem-state-invalid = Choose active or cancelled.
+problem-cursor-invalid = Pass the next value of the previous page unchanged.

@@ -446,3 +446,12 @@ deactivate-cancel-all = Eerst alle lidmaatschappen opzeggen
 deactivate-cancel-all-hint = Elk lid krijgt een e-mail dat het lidmaatschap is opgezegd, en alle koppelingen eindigen. Cliënten houden hun dossier. Opnieuw activeren maakt dit niet ongedaan.
 organisation-healthspace-deactivated-cancelled = De Healthspace is gedeactiveerd en al zijn lidmaatschappen zijn opgezegd; elk lid heeft een e-mail gekregen.
 memberships-waiting = Uitnodigingen voor jou
+
+## The JSON API's own input problems
+problem-body-not-json = Stuur de inhoud van het verzoek als JSON, met Content-Type: application/json.
+problem-body-malformed = De inhoud van het verzoek is geen geldige JSON.
+problem-body-not-object = De inhoud van het verzoek moet een JSON-object zijn.
+problem-value-invalid = Deze waarde heeft het verkeerde type of is geen van de toegestane waarden.
+problem-query-invalid = De querystring is niet te lezen; geef elke parameter één keer.
+problem-state-invalid = Kies active of cancelled.
+problem-cursor-invalid = Geef de waarde next van de vorige pagina ongewijzigd mee.

@@ -1,4 +1,5 @@
 use super::error_response;
+use super::input::JsonBody;
 use crate::auth::ApiUser;
 use crate::client::{Client, origin};
 use crate::page::Page;
@@ -31,7 +32,7 @@ pub async fn register(
     State(state): State<WebState>,
     page: Page,
     Client(client): Client,
-    Json(body): Json<RegisterBody>,
+    JsonBody(body): JsonBody<RegisterBody>,
 ) -> Response {
     let input = Registration {
         email: body.email,
@@ -61,7 +62,7 @@ pub async fn request_reset(
     State(state): State<WebState>,
     page: Page,
     Client(client): Client,
-    Json(body): Json<ResetBody>,
+    JsonBody(body): JsonBody<ResetBody>,
 ) -> Response {
     match accounts::request_password_reset(&state.app, &body.email, &origin(&client, None)).await {
         Ok(()) => (
@@ -119,7 +120,7 @@ pub async fn update_me(
     State(state): State<WebState>,
     page: Page,
     ApiUser(auth): ApiUser,
-    Json(body): Json<ProfileBody>,
+    JsonBody(body): JsonBody<ProfileBody>,
 ) -> Response {
     let current = auth.account();
     let input = ProfileInput {

@@ -1,7 +1,9 @@
 //! A Healthspace's management over the API, for its admins and the organisation's owners: the
 //! members list, invitations, connections and the audit log. Same use cases as the pages.
 
-use super::error_response;
+use super::input::JsonBody;
+use super::input::{AliasPath, QueryParams, is_id};
+use super::{InputProblem, error_response, invalid_input};
 use crate::actor;
 use crate::auth::ApiUser;
 use crate::client::Client;
@@ -9,12 +11,13 @@ use crate::errors::WebError;
 use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogQuery, NamedEntry};
 use carespace_app::connections;
 use carespace_app::memberships::invitations::{self, InvitationInput};
 use carespace_app::memberships::{self, MemberFilter, MemberView};
+use carespace_core::accounts::Email;
 use carespace_core::memberships::{MembershipState, Role};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -69,13 +72,42 @@ fn non_empty(text: &str) -> Option<&str> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The longest search text, in characters.
+const MAX_SEARCH_CHARS: usize = 100;
+
+/// The filters as the document describes them; the use case would take anything else as a
+/// filter that matches nothing.
+fn members_problems(query: &MembersQuery) -> Vec<InputProblem> {
+    let mut problems = Vec::new();
+    if query.q.chars().count() > MAX_SEARCH_CHARS {
+        problems.push(InputProblem::new("q", "too_long"));
+    } else if query.q.chars().any(char::is_control) {
+        problems.push(InputProblem::new("q", "value_invalid"));
+    }
+    if !query.role.is_empty() && Role::parse(&query.role).is_err() {
+        problems.push(InputProblem::new("role", "role_invalid"));
+    }
+    if !matches!(query.state.as_str(), "" | "active" | "cancelled") {
+        problems.push(InputProblem::new("state", "state_invalid"));
+    }
+    if !query.after.is_empty() && !is_id(&query.after) {
+        problems.push(InputProblem::new("after", "cursor_invalid"));
+    }
+    problems
+}
+
 pub async fn members(
     State(state): State<WebState>,
     Client(client): Client,
+    page: Page,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
-    Query(query): Query<MembersQuery>,
-) -> Result<Response, WebError> {
+    AliasPath(alias): AliasPath,
+    QueryParams(query): QueryParams<MembersQuery>,
+) -> Response {
+    let problems = members_problems(&query);
+    if !problems.is_empty() {
+        return invalid_input(&page, problems);
+    }
     let filter = MemberFilter {
         role: non_empty(&query.role).and_then(|r| Role::parse(r).ok()),
         state: non_empty(&query.state).and_then(MembershipState::parse),
@@ -83,12 +115,14 @@ pub async fn members(
         after: non_empty(&query.after),
     };
     let actor = actor::of(&auth, &client);
-    let page = memberships::members(&state.app, &actor, &alias, &filter).await?;
-    Ok(Json(MembersBody {
-        members: page.members.into_iter().map(MemberBody::from).collect(),
-        next: page.next,
-    })
-    .into_response())
+    match memberships::members(&state.app, &actor, &alias, &filter).await {
+        Ok(page) => Json(MembersBody {
+            members: page.members.into_iter().map(MemberBody::from).collect(),
+            next: page.next,
+        })
+        .into_response(),
+        Err(error) => error_response(&page, error),
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,8 +140,8 @@ pub async fn invite(
     Client(client): Client,
     page: Page,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
-    Json(body): Json<InvitationBody>,
+    AliasPath(alias): AliasPath,
+    JsonBody(body): JsonBody<InvitationBody>,
 ) -> Result<Response, WebError> {
     let input = InvitationInput {
         email: body.email,
@@ -134,9 +168,18 @@ pub async fn connect(
     Client(client): Client,
     page: Page,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
-    Json(body): Json<ConnectionBody>,
+    AliasPath(alias): AliasPath,
+    JsonBody(body): JsonBody<ConnectionBody>,
 ) -> Result<Response, WebError> {
+    // Both are looked up by address; one that is not an address is no one's.
+    let problems: Vec<InputProblem> = [("staff", &body.staff), ("client", &body.client)]
+        .into_iter()
+        .filter(|(_, email)| Email::parse(email).is_err())
+        .map(|(field, _)| InputProblem::new(field, "email_invalid"))
+        .collect();
+    if !problems.is_empty() {
+        return Ok(invalid_input(&page, problems));
+    }
     let actor = actor::of(&auth, &client);
     let result = connections::connect(&state.app, &actor, &alias, &body.staff, &body.client).await;
     match result {
@@ -184,21 +227,49 @@ pub struct LogBody {
     next: Option<String>,
 }
 
+/// `at:seq`, as the previous page's `next` gives it.
+fn is_log_cursor(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(at, seq)| {
+        [at, seq]
+            .iter()
+            .all(|n| !n.is_empty() && n.len() <= 19 && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The dates are checked by the use case; the addresses and the cursor here, as the document
+/// describes them (the use case would take anything else as a filter that matches nothing).
+fn log_problems(query: &LogQuery) -> Vec<InputProblem> {
+    let mut problems = Vec::new();
+    for (field, email) in [("person", &query.person), ("client", &query.client)] {
+        if !email.is_empty() && Email::parse(email).is_err() {
+            problems.push(InputProblem::new(field, "email_invalid"));
+        }
+    }
+    if !query.before.is_empty() && !is_log_cursor(&query.before) {
+        problems.push(InputProblem::new("before", "cursor_invalid"));
+    }
+    problems
+}
+
 pub async fn audit(
     State(state): State<WebState>,
     page: Page,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
-    Query(query): Query<LogQuery>,
-) -> Result<Response, WebError> {
+    AliasPath(alias): AliasPath,
+    QueryParams(query): QueryParams<LogQuery>,
+) -> Response {
+    let problems = log_problems(&query);
+    if !problems.is_empty() {
+        return invalid_input(&page, problems);
+    }
     let actor = actor::of(&auth, &client);
     match viewer::healthspace_log(&state.app, &actor, &alias, &query).await {
-        Ok(log) => Ok(Json(LogBody {
+        Ok(log) => Json(LogBody {
             entries: log.entries.into_iter().map(EntryBody::from).collect(),
             next: log.next,
         })
-        .into_response()),
-        Err(error) => Ok(error_response(&page, error)),
+        .into_response(),
+        Err(error) => error_response(&page, error),
     }
 }

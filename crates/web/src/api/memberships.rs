@@ -1,13 +1,14 @@
 //! Memberships, connections and the seats report over the API: a person's own memberships and
 //! who is connected to them (and leaving a Healthspace), and the seats report for its managers.
 
+use super::input::{AliasPath, IdPath};
 use crate::actor;
 use crate::auth::ApiUser;
 use crate::client::Client;
 use crate::errors::WebError;
 use crate::state::WebState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::connections::{self, MyConnection};
 use carespace_app::memberships::{self, MyMembership};
@@ -55,7 +56,7 @@ pub async fn cancel(
     State(state): State<WebState>,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, WebError> {
     let actor = actor::of(&auth, &client);
     memberships::cancel_own(&state.app, &actor, &id).await?;
@@ -113,7 +114,7 @@ pub async fn seats(
     State(state): State<WebState>,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(alias): Path<String>,
+    AliasPath(alias): AliasPath,
 ) -> Result<Response, WebError> {
     let actor = actor::of(&auth, &client);
     let report = seats::report(&state.app, &actor, &alias).await?;

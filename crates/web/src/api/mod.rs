@@ -1,15 +1,24 @@
 //! The JSON API under `/api/v1`: the same use cases as the pages, for the site's own scripts
 //! (session cookie plus CSRF header) and for programs (personal access tokens). Every endpoint is
-//! listed once, in [`endpoints`]; the router is built from that list, and a test holds the
-//! published OpenAPI document to it.
+//! listed once, in [`endpoints`]; the router is built from that list.
+//!
+//! The published OpenAPI document (`openapi.json`) is written by hand and held to the code
+//! twice: the tests below check that it lists every endpoint and, for each, every status the
+//! layers in front of the handlers send (401/403 for authentication and CSRF, 413/422 for a
+//! body, 404 for a path id, 429 where requests are counted, 5XX); `scripts/api-contract` runs
+//! schemathesis against a real server and fails on any status, body or header the document
+//! does not describe. Bodies and query strings are read by [`input`], so that whatever cannot
+//! be read is answered as the document says: 422 `invalid_input` with `problems`.
 
 mod accounts;
 mod healthspaces;
+mod input;
 mod memberships;
 mod sessions;
 mod tokens;
 
 use crate::errors::WebError;
+use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -78,9 +87,25 @@ async fn openapi() -> Response {
     ([(http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
+/// One field's problem in an `invalid_input` answer; `code` is the stem of its translation key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    field: String,
+    code: &'static str,
+}
+
+impl InputProblem {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        InputProblem {
+            field: field.into(),
+            code,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ProblemBody {
-    field: &'static str,
+    field: String,
     code: &'static str,
     message: String,
 }
@@ -98,27 +123,36 @@ struct InvalidBody {
     error: InvalidError,
 }
 
+/// 422 `invalid_input`: each field's problem, in the user's language.
+pub fn invalid_input(page: &Page, problems: Vec<InputProblem>) -> Response {
+    let body = InvalidBody {
+        error: InvalidError {
+            code: "invalid_input",
+            message: page.t("form-error-summary"),
+            problems: problems
+                .into_iter()
+                .map(|p| ProblemBody {
+                    message: page.problem(p.code),
+                    field: p.field,
+                    code: p.code,
+                })
+                .collect(),
+        },
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
 /// An error as JSON: bad input lists each field's problem (in the user's language); anything
 /// else becomes the site's usual error answer.
-pub fn error_response(page: &crate::page::Page, error: AppError) -> Response {
+pub fn error_response(page: &Page, error: AppError) -> Response {
     match error {
-        AppError::Invalid(problems) => {
-            let body = InvalidBody {
-                error: InvalidError {
-                    code: "invalid_input",
-                    message: page.t("form-error-summary"),
-                    problems: problems
-                        .iter()
-                        .map(|p| ProblemBody {
-                            field: p.field,
-                            code: p.code,
-                            message: page.problem(p.code),
-                        })
-                        .collect(),
-                },
-            };
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-        }
+        AppError::Invalid(problems) => invalid_input(
+            page,
+            problems
+                .iter()
+                .map(|p| InputProblem::new(p.field, p.code))
+                .collect(),
+        ),
         other => WebError::from(other).into_response(),
     }
 }
@@ -126,16 +160,40 @@ pub fn error_response(page: &crate::page::Page, error: AppError) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    /// Operations anyone may call: no `ApiUser` in their handlers.
+    const PUBLIC: [&str; 4] = [
+        "get /api/v1/openapi.json",
+        "post /api/v1/accounts",
+        "post /api/v1/password-reset",
+        "post /api/v1/session",
+    ];
+    /// Operations whose use case counts requests and refuses with 429.
+    const LIMITED: [&str; 3] = [
+        "post /api/v1/accounts",
+        "post /api/v1/password-reset",
+        "post /api/v1/session",
+    ];
+
+    fn document() -> Value {
+        serde_json::from_str(OPENAPI).unwrap()
+    }
+
+    fn operations(doc: &Value) -> Vec<(String, &Value)> {
+        let mut found = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                found.push((format!("{method} {path}"), operation));
+            }
+        }
+        found
+    }
 
     #[test]
     fn the_openapi_document_describes_exactly_the_endpoints() {
-        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
-        let mut documented = Vec::new();
-        for (path, item) in doc["paths"].as_object().unwrap() {
-            for method in item.as_object().unwrap().keys() {
-                documented.push(format!("{method} {path}"));
-            }
-        }
+        let doc = document();
+        let mut documented: Vec<String> = operations(&doc).into_iter().map(|(o, _)| o).collect();
         let mut served: Vec<String> = endpoints()
             .into_iter()
             .map(|(method, path, _)| format!("{method} {path}"))
@@ -143,5 +201,79 @@ mod tests {
         documented.sort();
         served.sort();
         assert_eq!(documented, served);
+    }
+
+    /// The statuses every handler shares, from the layers in front of it: the ones an
+    /// operation's own use case adds are held to the document by the contract test
+    /// (`scripts/api-contract`), which fails on any status the document does not list.
+    fn statuses_in_front(operation: &str, has_body: bool) -> Vec<&'static str> {
+        let (method, path) = operation.split_once(' ').unwrap();
+        let mut statuses = vec!["5XX"];
+        if !PUBLIC.contains(&operation) {
+            // No (valid) session or token; an unverified address, or a token where a session
+            // is needed.
+            statuses.extend(["401", "403"]);
+        }
+        if method != "get" {
+            statuses.push("403"); // CSRF
+        }
+        if has_body {
+            statuses.extend(["413", "422"]); // too large; not a JSON object of the right shape
+        }
+        if path.contains('{') {
+            statuses.push("404"); // an id or alias that names nothing (of the caller's)
+        }
+        if LIMITED.contains(&operation) {
+            statuses.push("429");
+        }
+        statuses
+    }
+
+    #[test]
+    fn every_operation_lists_every_status_the_layers_in_front_of_it_send() {
+        let doc = document();
+        for (operation, spec) in operations(&doc) {
+            let responses = spec["responses"].as_object().unwrap();
+            let has_body = spec.get("requestBody").is_some();
+            for status in statuses_in_front(&operation, has_body) {
+                assert!(
+                    responses.contains_key(status),
+                    "{operation} does not list {status}"
+                );
+            }
+            let public = spec.get("security") == Some(&serde_json::json!([]));
+            assert_eq!(
+                public,
+                PUBLIC.contains(&operation.as_str()),
+                "{operation}: security"
+            );
+            if has_body {
+                let types: Vec<&String> = spec["requestBody"]["content"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .collect();
+                assert_eq!(types, ["application/json"], "{operation}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        fn walk(value: &Value, doc: &Value) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(target)) = map.get("$ref") {
+                        let pointer = target.trim_start_matches('#');
+                        assert!(doc.pointer(pointer).is_some(), "{target}");
+                    }
+                    map.values().for_each(|v| walk(v, doc));
+                }
+                Value::Array(items) => items.iter().for_each(|v| walk(v, doc)),
+                _ => {}
+            }
+        }
+        let doc = document();
+        walk(&doc, &doc);
     }
 }

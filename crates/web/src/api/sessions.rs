@@ -1,4 +1,6 @@
-use super::error_response;
+use super::input::IdPath;
+use super::input::JsonBody;
+use super::{InputProblem, error_response, invalid_input};
 use crate::auth::{self, ApiUser, api_session, session_of};
 use crate::client::{Client, origin};
 use crate::errors::WebError;
@@ -6,10 +8,11 @@ use crate::i18n::cookie_value;
 use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::AppError;
 use carespace_app::sessions::{self, LoginInput, SessionInfo};
+use carespace_core::accounts::Email;
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -24,6 +27,9 @@ pub struct LoginBody {
 #[derive(Serialize)]
 struct LoginAnswer {
     verified: bool,
+    /// What the session's state-changing requests send as `X-CSRF-Token`: the session's own
+    /// token, new at each login, so a script need not read it from a page.
+    csrf_token: String,
 }
 
 /// Logs in with the session cookie, for the site's own scripts. Programs use tokens instead.
@@ -32,8 +38,12 @@ pub async fn login(
     page: Page,
     Client(client): Client,
     headers: HeaderMap,
-    Json(body): Json<LoginBody>,
+    JsonBody(body): JsonBody<LoginBody>,
 ) -> Response {
+    // No account has an address that is not one; saying so reveals nothing about accounts.
+    if Email::parse(&body.email).is_err() {
+        return invalid_input(&page, vec![InputProblem::new("email", "email_invalid")]);
+    }
     let input = LoginInput {
         email: body.email,
         password: Secret::new(body.password),
@@ -42,8 +52,15 @@ pub async fn login(
     };
     match sessions::login(&state.app, input).await {
         Ok(session) => {
+            // The session just made, read back as every later request will see it.
+            let csrf_token = match sessions::authenticate(&state.app, &session.token).await {
+                Ok(Some(current)) => current.csrf_token,
+                Ok(None) => return WebError::Internal.into_response(),
+                Err(error) => return error_response(&page, error),
+            };
             let mut response = Json(LoginAnswer {
                 verified: session.verified,
+                csrf_token,
             })
             .into_response();
             auth::set_login_cookies(&mut response, &state, &session);
@@ -128,7 +145,7 @@ pub async fn end(
     State(state): State<WebState>,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, WebError> {
     sessions::end(
         &state.app,

@@ -1,11 +1,13 @@
 use super::error_response;
+use super::input::IdPath;
+use super::input::JsonBody;
 use crate::auth::{ApiUser, api_session, session_of};
 use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::api_tokens::{self, ApiToken};
 use http::StatusCode;
@@ -62,7 +64,7 @@ pub async fn create(
     Client(client): Client,
     page: Page,
     user: ApiUser,
-    Json(body): Json<CreateBody>,
+    JsonBody(body): JsonBody<CreateBody>,
 ) -> Result<Response, WebError> {
     let session = api_session(&user)?;
     match api_tokens::create(
@@ -87,7 +89,7 @@ pub async fn revoke(
     State(state): State<WebState>,
     Client(client): Client,
     ApiUser(auth): ApiUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, WebError> {
     api_tokens::revoke(
         &state.app,
