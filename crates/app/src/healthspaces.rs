@@ -139,14 +139,44 @@ pub(crate) async fn permitted(
     alias: &str,
     action: Action,
 ) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let healthspace = store::find_by_any_alias(&ctx.db, alias)
+    let (healthspace, facts) = with_facts(ctx, alias, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let facts = crate::memberships::facts(ctx, &healthspace, account_id).await?;
     if healthspace.alias != alias || !policy::allows(facts, action) {
         return Err(AppError::NotFound);
     }
     Ok((healthspace, facts))
+}
+
+/// The Healthspace an alias leads to (current or old) and the account's facts there, read
+/// together in one query.
+async fn with_facts(
+    ctx: &AppContext,
+    alias: &str,
+    account_id: &str,
+) -> AppResult<Option<(HealthspaceRow, ActorFacts)>> {
+    let Some(found) = store::with_actor_facts(&ctx.db, alias, account_id).await? else {
+        return Ok(None);
+    };
+    let facts = facts_in(&found.healthspace, &found.roles, found.owns_organisation);
+    Ok(Some((found.healthspace, facts)))
+}
+
+/// What the policy knows about an account in a Healthspace: its highest active role there, and
+/// whether it owns the organisation.
+pub(crate) fn facts_in(
+    healthspace: &HealthspaceRow,
+    roles: &[String],
+    owns_organisation: bool,
+) -> ActorFacts {
+    ActorFacts {
+        owns_organisation,
+        is_operator: false,
+        role: roles.iter().filter_map(|r| Role::parse(r).ok()).max(),
+        healthspace_active: HealthspaceState::from_code(&healthspace.state)
+            == HealthspaceState::Active,
+        staff_may_connect_self: healthspace.settings.staff_connect_self,
+    }
 }
 
 /// A Healthspace the account may manage; otherwise "not found".
@@ -301,16 +331,18 @@ pub struct Inside {
 
 /// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
 pub async fn home(ctx: &AppContext, alias: &str, viewer: Option<&str>) -> AppResult<HomePage> {
-    let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
+    let found = match viewer {
+        Some(account_id) => with_facts(ctx, alias, account_id).await?,
+        None => store::find_by_any_alias(&ctx.db, alias)
+            .await?
+            .map(|row| (row, ActorFacts::default())),
+    };
+    let Some((row, facts)) = found else {
         return Err(AppError::NotFound);
     };
     if row.alias != alias {
         return Ok(HomePage::MovedTo(row.alias));
     }
-    let facts = match viewer {
-        Some(account_id) => crate::memberships::facts(ctx, &row, account_id).await?,
-        None => ActorFacts::default(),
-    };
     let healthspace = Healthspace::from(row);
     Ok(if policy::allows(facts, Action::EnterHealthspace) {
         HomePage::Inside(Box::new(Inside {

@@ -10,7 +10,6 @@ use crate::worker::{JobError, JobHandler};
 use async_trait::async_trait;
 use carespace_core::accounts::Email;
 use carespace_core::audit::Outcome;
-use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::new_id;
 use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
 use carespace_core::language::Language;
@@ -36,15 +35,8 @@ pub(crate) async fn facts(
     account_id: &str,
 ) -> AppResult<ActorFacts> {
     let roles = store::active_roles(&ctx.db, &healthspace.id, account_id).await?;
-    Ok(ActorFacts {
-        owns_organisation: org_store::is_owner(&ctx.db, &healthspace.organisation_id, account_id)
-            .await?,
-        is_operator: false,
-        role: roles.iter().filter_map(|r| Role::parse(r).ok()).max(),
-        healthspace_active: HealthspaceState::from_code(&healthspace.state)
-            == HealthspaceState::Active,
-        staff_may_connect_self: healthspace.settings.staff_connect_self,
-    })
+    let owns = org_store::is_owner(&ctx.db, &healthspace.organisation_id, account_id).await?;
+    Ok(crate::healthspaces::facts_in(healthspace, &roles, owns))
 }
 
 /// The Healthspace at `alias`, when the account may manage its members; otherwise "not found".
