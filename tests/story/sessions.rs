@@ -212,3 +212,42 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
         assert_eq!(app.get_with(client, "/account").await.status(), 303);
     }
 }
+
+#[tokio::test]
+async fn reading_pages_records_activity_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let client = app.logged_in(&anna).await;
+    let id = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let last_seen = || async {
+        let sessions = carespace_store::sessions::list_for_account(&app.ctx.db, &id)
+            .await
+            .unwrap();
+        assert_eq!(sessions.len(), 1);
+        sessions[0].last_seen_at.millis()
+    };
+    let at_login = last_seen().await;
+
+    app.advance(59_000);
+    assert_eq!(app.get_with(&client, "/account").await.status(), 200);
+    assert_eq!(
+        last_seen().await,
+        at_login,
+        "a page within the minute writes nothing"
+    );
+
+    app.advance(1_000);
+    assert_eq!(app.get_with(&client, "/account").await.status(), 200);
+    assert_eq!(
+        last_seen().await,
+        at_login + 60_000,
+        "a minute on, it is recorded"
+    );
+    assert_eq!(app.get_with(&client, "/account").await.status(), 200);
+    assert_eq!(last_seen().await, at_login + 60_000);
+}

@@ -5,7 +5,9 @@
 
 use crate::audit::Origin;
 use crate::error::{AppError, AppResult};
+use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
+use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::{Exec, memberships, organisations};
@@ -44,6 +46,30 @@ impl Actor {
     }
 }
 
+/// The facts of an account in a Healthspace, from what was read about both.
+fn facts_of(row: &HealthspaceRow, role: Option<Role>, owns_organisation: bool) -> ActorFacts {
+    ActorFacts {
+        owns_organisation,
+        role,
+        healthspace_active: row.state == HealthspaceState::Active,
+        staff_may_connect_self: row.settings.staff_connect_self,
+    }
+}
+
+/// The Healthspace an alias leads to (current or old) with `account`'s facts there, read in
+/// one query: what every page of a Healthspace reads before its own content.
+pub(crate) async fn with_facts(
+    ex: impl Into<Exec<'_>>,
+    alias: &str,
+    account: &AccountId,
+) -> AppResult<Option<(HealthspaceRow, ActorFacts)>> {
+    let Some(found) = hs_store::with_actor_facts(ex, alias, account).await? else {
+        return Ok(None);
+    };
+    let facts = facts_of(&found.healthspace, found.role, found.owns_organisation);
+    Ok(Some((found.healthspace, facts)))
+}
+
 /// What the policy knows about `account` in the Healthspace `row`.
 pub(crate) async fn facts(
     ex: impl Into<Exec<'_>>,
@@ -53,12 +79,7 @@ pub(crate) async fn facts(
     let mut ex = ex.into();
     let role = memberships::active_role(&mut ex, &row.id, account).await?;
     let owns = organisations::is_owner(ex, row.organisation_id.as_str(), account.as_str()).await?;
-    Ok(ActorFacts {
-        owns_organisation: owns,
-        role,
-        healthspace_active: row.state == carespace_core::healthspaces::HealthspaceState::Active,
-        staff_may_connect_self: row.settings.staff_connect_self,
-    })
+    Ok(facts_of(row, role, owns))
 }
 
 /// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
@@ -70,11 +91,9 @@ pub async fn healthspace(
     alias: &str,
     action: Action,
 ) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let mut ex = ex.into();
-    let Some(row) = hs_store::find_by_any_alias(&mut ex, alias).await? else {
+    let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
-    let facts = facts(ex, &row, &actor.account).await?;
     if row.alias != alias || !policy::allows(facts, action) {
         return Err(refused(actor, action, Subject::Healthspace(&row.id)));
     }

@@ -290,16 +290,18 @@ pub async fn home(
     alias: &str,
     viewer: Option<&AccountId>,
 ) -> AppResult<HomePage> {
-    let Some(row) = store::find_by_any_alias(&ctx.db, alias).await? else {
+    let found = match viewer {
+        Some(account) => access::with_facts(&ctx.db, alias, account).await?,
+        None => store::find_by_any_alias(&ctx.db, alias)
+            .await?
+            .map(|row| (row, ActorFacts::default())),
+    };
+    let Some((row, facts)) = found else {
         return Err(AppError::NotFound);
     };
     if row.alias != alias {
         return Ok(HomePage::MovedTo(row.alias));
     }
-    let facts = match viewer {
-        Some(account) => access::facts(&ctx.db, &row, account).await?,
-        None => ActorFacts::default(),
-    };
     let healthspace = Healthspace::from(row);
     Ok(if policy::allows(facts, Action::EnterHealthspace) {
         HomePage::Inside(Box::new(Inside {

@@ -15,7 +15,6 @@ use carespace_core::throttle::{self as policy, Curve};
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
 use carespace_store::accounts as account_store;
-use carespace_store::healthspaces as hs_store;
 use carespace_store::sessions::{self as store, SessionRow};
 use carespace_store::{Tx, throttle};
 
@@ -272,37 +271,41 @@ pub struct CurrentSession {
 }
 
 /// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
-/// lifetime). Records activity at most once a minute.
+/// lifetime). One query, and no cache: a session ended elsewhere is refused at its next request.
+/// Activity is recorded at most once a minute ([`needs_touch`]), so reading a page is no write.
 pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<CurrentSession>> {
     if !tokens::is_well_formed(token) {
         return Ok(None);
     }
     let now = ctx.now();
-    let Some(session) = store::find_by_token_hash(&ctx.db, &tokens::hash(token)).await? else {
+    let found = store::find_signed_in(&ctx.db, &tokens::hash(token), SWITCHER_MAX).await?;
+    let Some(signed_in) = found else {
         return Ok(None);
     };
     if !ctx
         .accounts
         .session_limits()
-        .is_alive(session.last_seen_at, session.expires_at, now)
+        .is_alive(signed_in.last_seen_at, signed_in.expires_at, now)
     {
         return Ok(None);
     }
-    let Some(account) = account_store::find(&ctx.db, &session.account_id).await? else {
-        return Ok(None);
-    };
-    if now.millis() - session.last_seen_at.millis() >= LAST_SEEN_GRANULARITY_MS {
-        store::touch(&ctx.db, &session.id, now).await?;
+    if needs_touch(signed_in.last_seen_at, now) {
+        store::touch(&ctx.db, &signed_in.session_id, now).await?;
     }
-    let is_owner = carespace_store::organisations::owns_any(&ctx.db, &account.id).await?;
-    let healthspaces = hs_store::enterable_by(&ctx.db, &account.id, SWITCHER_MAX).await?;
     Ok(Some(CurrentSession {
-        session_id: session.id,
-        csrf_token: session.csrf_token,
-        account: Account::from(account),
-        is_owner,
-        healthspaces,
+        session_id: signed_in.session_id,
+        csrf_token: signed_in.csrf_token,
+        account: Account::from(signed_in.account),
+        is_owner: signed_in.owns_organisation,
+        healthspaces: signed_in.healthspaces,
     }))
+}
+
+/// Whether a request at `now` records itself as the session's last activity: only when the
+/// last one recorded is a minute old or more, which is as fine as "Active sessions" and the idle
+/// timeout need it.
+fn needs_touch(last_seen_at: Timestamp, now: Timestamp) -> bool {
+    now.millis() - last_seen_at.millis() >= LAST_SEEN_GRANULARITY_MS
 }
 
 /// Ends the session of this cookie.

@@ -21,10 +21,11 @@ pub struct AccountRow {
     pub created_at: Timestamp,
 }
 
-const COLUMNS: &str = "id, email, full_name, birth_date, password_hash, language, phone, photo_id,
+pub(crate) const COLUMNS: &str =
+    "id, email, full_name, birth_date, password_hash, language, phone, photo_id,
                        email_verified_at, created_at";
 
-fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
+pub(crate) fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
     Ok(AccountRow {
         id: row.try_get("id")?,
         email: row.try_get("email")?,

@@ -4,10 +4,12 @@ use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{HealthspaceId, OrganisationId};
+use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
+use carespace_core::memberships::Role;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthspaceRow {
@@ -240,6 +242,60 @@ pub async fn find_by_any_alias(
     row.as_ref().map(from_row).transpose()
 }
 
+/// A Healthspace with what the policy needs to know about one account there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthspaceWithActor {
+    pub healthspace: HealthspaceRow,
+    /// The account's role there while its membership is active.
+    pub role: Option<Role>,
+    /// Whether the account owns the Healthspace's organisation.
+    pub owns_organisation: bool,
+}
+
+/// The Healthspace an alias leads to (current or old) with the account's active roles there
+/// and whether it owns the organisation, in one query: what every page of a Healthspace reads
+/// before its own content.
+pub async fn with_actor_facts(
+    ex: impl Into<Exec<'_>>,
+    alias: &str,
+    account_id: &AccountId,
+) -> StoreResult<Option<HealthspaceWithActor>> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query(&WITH_ACTOR_FACTS_SQL)
+        .bind(alias)
+        .bind(account_id.as_str())
+        .fetch_optional(&mut *c)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let role = row.try_get::<Option<String>, _>("actor_role")?;
+    let role = role
+        .map(|r| Role::parse(&r).map_err(|_| crate::StoreError::Corrupt(format!("role = {r:?}"))))
+        .transpose()?;
+    Ok(Some(HealthspaceWithActor {
+        healthspace: from_row(&row)?,
+        role,
+        owns_organisation: row.try_get::<i64, _>("actor_owns")? > 0,
+    }))
+}
+
+/// The query of [`with_actor_facts`]: one row, as an account has at most one active
+/// membership per Healthspace; built once.
+static WITH_ACTOR_FACTS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT h.{}, m.role AS actor_role,
+                (SELECT COUNT(*) FROM organisation_owners o
+                 WHERE o.organisation_id = h.organisation_id AND o.account_id = $2) AS actor_owns
+         FROM healthspace_aliases a
+         JOIN healthspaces h ON h.id = a.healthspace_id
+         LEFT JOIN memberships m
+             ON m.healthspace_id = h.id AND m.account_id = $2 AND m.state = 'active'
+         WHERE a.alias = $1",
+        COLUMNS.replace(", ", ", h.")
+    )
+});
+
 pub async fn of_organisation(
     ex: impl Into<Exec<'_>>,
     organisation_id: &OrganisationId,
@@ -259,36 +315,4 @@ pub async fn of_organisation(
 pub struct HealthspaceLink {
     pub name: String,
     pub alias: String,
-}
-
-/// The Healthspaces the account can enter: active ones it is a member of, and every one of the
-/// organisations it owns. At most `limit`, by name.
-pub async fn enterable_by(
-    ex: impl Into<Exec<'_>>,
-    account_id: &str,
-    limit: i64,
-) -> StoreResult<Vec<HealthspaceLink>> {
-    let mut c = conn(ex).await?;
-    let rows = sqlx::query(
-        "SELECT h.name AS name, h.alias AS alias, h.id AS id
-         FROM memberships m JOIN healthspaces h ON h.id = m.healthspace_id
-         WHERE m.account_id = $1 AND m.state = 'active' AND h.state = 'active'
-         UNION
-         SELECT h.name AS name, h.alias AS alias, h.id AS id
-         FROM organisation_owners o JOIN healthspaces h ON h.organisation_id = o.organisation_id
-         WHERE o.account_id = $1
-         ORDER BY name, id LIMIT $2",
-    )
-    .bind(account_id)
-    .bind(limit)
-    .fetch_all(&mut *c)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(HealthspaceLink {
-                name: row.try_get("name")?,
-                alias: row.try_get("alias")?,
-            })
-        })
-        .collect()
 }

@@ -1,11 +1,14 @@
 //! Server-side sessions.
 
+use crate::accounts::{self, AccountRow};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use crate::healthspaces::HealthspaceLink;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -85,7 +88,97 @@ pub async fn find_by_token_hash(
     row.as_ref().map(from_row).transpose()
 }
 
-/// Records activity. Plain pool write: losing a "last seen" to a crash is harmless.
+/// Everything a signed-in request needs about whoever sent it, read in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInRow {
+    pub session_id: String,
+    pub csrf_token: String,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub account: AccountRow,
+    /// Owns at least one organisation.
+    pub owns_organisation: bool,
+    /// The Healthspaces the account can enter, by name.
+    pub healthspaces: Vec<HealthspaceLink>,
+}
+
+/// The session with this token, its account, whether that account owns an organisation and
+/// the Healthspaces it can enter (at most `switcher_max`), in one round trip: every signed-in
+/// page starts with this, so it is one query, not four. The Healthspaces are joined as rows
+/// (one per Healthspace, or one with none), which both backends read the same way.
+///
+/// The Healthspaces it can enter: active ones it is an active member of, and every one of the
+/// organisations it owns.
+pub async fn find_signed_in(
+    ex: impl Into<Exec<'_>>,
+    token_hash: &str,
+    switcher_max: i64,
+) -> StoreResult<Option<SignedInRow>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(&SIGNED_IN_SQL)
+        .bind(token_hash)
+        .bind(switcher_max)
+        .fetch_all(&mut *c)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut healthspaces = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let name: Option<String> = row.try_get("healthspace_name")?;
+        let alias: Option<String> = row.try_get("healthspace_alias")?;
+        if let (Some(name), Some(alias)) = (name, alias) {
+            healthspaces.push(HealthspaceLink { name, alias });
+        }
+    }
+    Ok(Some(SignedInRow {
+        session_id: first.try_get("session_id")?,
+        csrf_token: first.try_get("csrf_token")?,
+        last_seen_at: Timestamp::from_millis(first.try_get("session_last_seen_at")?),
+        expires_at: Timestamp::from_millis(first.try_get("session_expires_at")?),
+        account: accounts::from_row(first)?,
+        owns_organisation: first.try_get::<i64, _>("organisations_owned")? > 0,
+        healthspaces,
+    }))
+}
+
+/// The query of [`find_signed_in`], built once.
+static SIGNED_IN_SQL: LazyLock<String> = LazyLock::new(|| {
+    let account = accounts::COLUMNS
+        .split(',')
+        .map(|column| format!("a.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT s.id AS session_id, s.csrf_token AS csrf_token,
+                s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
+                {account},
+                (SELECT COUNT(*) FROM organisation_owners o WHERE o.account_id = s.account_id)
+                    AS organisations_owned,
+                e.name AS healthspace_name, e.alias AS healthspace_alias
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         LEFT JOIN (
+             SELECT h.name AS name, h.alias AS alias, h.id AS id
+             FROM sessions s2
+             JOIN memberships m ON m.account_id = s2.account_id
+             JOIN healthspaces h ON h.id = m.healthspace_id
+             WHERE s2.token_hash = $1 AND m.state = 'active' AND h.state = 'active'
+             UNION
+             SELECT h.name AS name, h.alias AS alias, h.id AS id
+             FROM sessions s2
+             JOIN organisation_owners o ON o.account_id = s2.account_id
+             JOIN healthspaces h ON h.organisation_id = o.organisation_id
+             WHERE s2.token_hash = $1
+             ORDER BY name, id LIMIT $2
+         ) e ON 1 = 1
+         WHERE s.token_hash = $1
+         ORDER BY e.name, e.id"
+    )
+});
+
+/// Records activity. Callers do so at most once a minute per session, so that reading a page
+/// is not a write.
 pub async fn touch(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
