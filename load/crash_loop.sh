@@ -18,7 +18,6 @@ shift $(( $# < 2 ? $# : 2 ))
 profile="${CRASH_LOOP_PROFILE:-release}"
 flags=(--locked)
 [ "$profile" = release ] && flags+=(--release)
-cargo build "${flags[@]}" -p carespace-cli --bin carespace
-cargo build "${flags[@]}" -p carespace-tests --example crash_loop
+cargo build "${flags[@]}" -p carespace-tests -p carespace-cli --bin carespace --example crash_loop
 CARESPACE_BINARY="$PWD/target/$profile/carespace" \
   "target/$profile/examples/crash_loop" --database "$database" --rounds "$rounds" "$@"

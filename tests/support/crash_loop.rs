@@ -148,8 +148,12 @@ impl fmt::Display for Figures {
     }
 }
 
-/// The `carespace` binary of this build profile, built first (a no-op when it is up to date):
-/// `CARESPACE_BINARY` when set, else the one next to the running test or example.
+/// The `carespace` binary of this build profile: `CARESPACE_BINARY` when set, else the one next
+/// to the running test or example, built first when it is missing. A workspace test run
+/// (`cargo nextest run --workspace`) builds it; after changing the server, a run of only this
+/// package needs `cargo build --bin carespace` first. (Building it from here every time would
+/// rebuild the web crate on each run, as the test build and a plain build fingerprint it
+/// differently.)
 pub fn carespace_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
@@ -160,6 +164,10 @@ pub fn carespace_binary() -> PathBuf {
             // target/<profile>/{deps,examples}/<this executable>
             let exe = std::env::current_exe().unwrap();
             let profile_dir = exe.parent().unwrap().parent().unwrap().to_owned();
+            let binary = profile_dir.join("carespace");
+            if binary.exists() {
+                return binary;
+            }
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let mut build = std::process::Command::new(cargo);
             build.args(["build", "-p", "carespace-cli", "--bin", "carespace"]);
@@ -173,7 +181,7 @@ pub fn carespace_binary() -> PathBuf {
                 .status()
                 .expect("cargo, to build the carespace binary");
             assert!(status.success(), "building the carespace binary failed");
-            profile_dir.join("carespace")
+            binary
         })
         .clone()
 }
