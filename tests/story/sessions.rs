@@ -1,4 +1,4 @@
-//! Active sessions (SPEC rule 3, ASVS V7): what is kept, ending them, timeouts.
+//! Active sessions (ASVS V7): what is kept, ending them, timeouts.
 
 use axum::Router;
 use carespace_tests::{Person, spawn_app, spawn_app_with};

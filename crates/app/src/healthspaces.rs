@@ -1,4 +1,4 @@
-//! Healthspaces (rules 10, 11; seed 003): created by an owner with a name and a permanent alias,
+//! Healthspaces: created by an owner with a name and a permanent alias,
 //! inactive until activated; only owners reach an inactive one. Their settings and branding
 //! live in [`settings`].
 
@@ -160,7 +160,7 @@ async fn managed_row(
 }
 
 /// Deactivates after cancelling every membership as the provider, each member emailed, in one
-/// transaction: what the deactivation page offers (seed 003). Returns the Healthspace.
+/// transaction: what the deactivation page offers. Returns the Healthspace.
 pub async fn deactivate_cancelling_memberships(
     ctx: &AppContext,
     account_id: &str,
@@ -199,7 +199,7 @@ pub async fn with_existing_memberships(
 }
 
 /// Activates or deactivates. Deactivating cancels no membership: they stay "existing
-/// memberships" and are valid again on reactivation (seed 003). Returns the Healthspace.
+/// memberships" and are valid again on reactivation. Returns the Healthspace.
 pub async fn set_state(
     ctx: &AppContext,
     account_id: &str,

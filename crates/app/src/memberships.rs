@@ -1,4 +1,4 @@
-//! Memberships (rule 6): an account's one role in a Healthspace. Admins invite people with a
+//! Memberships: an account's one role in a Healthspace. Admins invite people with a
 //! role ([`invitations`]); the invited accept with a second identity check; either side can
 //! cancel. Staff see a client only through a connection (`crate::connections`).
 

@@ -1,4 +1,4 @@
-//! Organisations (rule 9): created by a platform operator with their first owner; owners see
+//! Organisations: created by a platform operator with their first owner; owners see
 //! and change the organisation's details. Everyone else is told it does not exist.
 
 use crate::audit::{self, Event, Origin};
@@ -230,7 +230,7 @@ pub struct Details {
 }
 
 /// Changes the organisation's name and addresses. Healthspace addresses are their own and do
-/// not follow (seed 003).
+/// not follow.
 pub async fn update(
     ctx: &AppContext,
     account_id: &str,

@@ -1,4 +1,4 @@
-//! Healthspaces: the alias that is their address, and their state (SPEC §2, seed 003).
+//! Healthspaces: the alias that is their address, and their state.
 
 /// Words an alias can never be, because the site uses them or they would mislead.
 pub const RESERVED: [&str; 24] = [

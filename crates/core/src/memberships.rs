@@ -1,4 +1,4 @@
-//! Memberships: an account's role in a Healthspace (SPEC §2, rule 6).
+//! Memberships: an account's role in a Healthspace.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {

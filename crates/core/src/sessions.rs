@@ -1,4 +1,4 @@
-//! What a session remembers about the browser it belongs to (SPEC rule 3), and when it ends.
+//! What a session remembers about the browser it belongs to, and when it ends.
 
 use crate::time::Timestamp;
 

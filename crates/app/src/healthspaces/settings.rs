@@ -1,4 +1,4 @@
-//! A Healthspace's settings ("Beheer > Instellingen", seed 003), for its admins and the
+//! A Healthspace's settings ("Beheer > Instellingen"), for its admins and the
 //! organisation's owners: name, address, welcome text, opening hours, logo, brand colours and
 //! whether staff may connect themselves to clients.
 
