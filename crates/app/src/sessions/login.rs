@@ -40,10 +40,17 @@ pub struct NewSession {
 /// tries are slowed down per account, IP address and trusted device (`core::throttle`).
 pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession> {
     let now = ctx.now();
-    let normalised = Email::parse(&input.email)
-        .map(|e| e.as_str().to_owned())
-        .unwrap_or_else(|_| input.email.trim().to_lowercase());
-    let account = account_store::find_by_email(&ctx.db, &normalised).await?;
+    let email = Email::parse(&input.email).ok();
+    let normalised = email.as_ref().map_or_else(
+        || input.email.trim().to_lowercase(),
+        |email| email.as_str().to_owned(),
+    );
+    // What is not an address has no account; it is never sent to the database, which may refuse
+    // some characters (a NUL byte) with an error instead of "not found".
+    let account = match &email {
+        Some(email) => account_store::find_by_email(&ctx.db, email.as_str()).await?,
+        None => None,
+    };
     let account_id = account.as_ref().map(|a| a.id.clone());
     let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
     let origin = Origin {
