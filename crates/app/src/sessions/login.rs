@@ -7,6 +7,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::secret::Secret;
 use carespace_core::sessions::Device;
@@ -62,7 +63,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         audit::record(
             &mut tx,
             &origin,
-            denied("login_throttled", account_id.as_deref()),
+            denied(AuditAction::LoginThrottled, account_id.as_deref()),
             now,
         )
         .await?;
@@ -83,7 +84,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
             audit::record(
                 &mut tx,
                 &origin,
-                denied("login_failed", account_id.as_deref()),
+                denied(AuditAction::LoginFailed, account_id.as_deref()),
                 now,
             )
             .await?;
@@ -115,7 +116,12 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     audit::record(
         &mut tx,
         &origin,
-        Event::own(&account.id, "login", "session", Some(&session_id)),
+        Event::own(
+            &account.id,
+            AuditAction::Login,
+            "session",
+            Some(&session_id),
+        ),
         now,
     )
     .await?;
@@ -130,7 +136,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
 }
 
 /// A refused login: no one is known to have acted; the account tried, when it exists.
-fn denied<'a>(action: &'a str, account_id: Option<&'a str>) -> Event<'a> {
+fn denied<'a>(action: AuditAction, account_id: Option<&'a str>) -> Event<'a> {
     Event {
         actor: None,
         role: "anonymous",
