@@ -17,7 +17,7 @@ use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
 
-pub use carespace_store::healthspaces::SettingsRow as HealthspaceSettings;
+pub use carespace_core::healthspaces::HealthspaceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healthspace {

@@ -21,7 +21,7 @@ use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow};
 use carespace_store::{Tx, accounts as account_store, connections as connection_store};
 
-pub use carespace_store::memberships::MemberFilter;
+pub use carespace_core::memberships::MemberFilter;
 
 pub(crate) fn event<'a>(
     actor: &'a str,

@@ -12,9 +12,46 @@ use carespace_core::ids::new_id;
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::accounts as account_store;
-use carespace_store::organisations::{self as store, OrganisationRow};
+use carespace_store::organisations::{self as store, OrganisationRow, OwnerRow};
 
-pub use carespace_store::organisations::OrganisationRow as Organisation;
+/// An organisation as its owners see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub billing_address: String,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(row: OrganisationRow) -> Self {
+        Organisation {
+            id: row.id,
+            name: row.name,
+            address: row.address,
+            billing_address: row.billing_address,
+        }
+    }
+}
+
+/// One of an organisation's owners: an address, and the account once it is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub email: String,
+    /// `None` until someone verifies the address.
+    pub account_id: Option<String>,
+    pub full_name: Option<String>,
+}
+
+impl From<OwnerRow> for Owner {
+    fn from(row: OwnerRow) -> Self {
+        Owner {
+            email: row.email,
+            account_id: row.account_id,
+            full_name: row.full_name,
+        }
+    }
+}
 
 const MAX_NAME: usize = 200;
 const MAX_ADDRESS: usize = 500;
@@ -44,6 +81,7 @@ pub async fn create(
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &organisation, now).await?;
+    let organisation = Organisation::from(organisation);
     enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
     let event = Event {
         actor: None,
@@ -63,7 +101,7 @@ pub async fn create(
 /// address is verified).
 async fn enlist_owner(
     tx: &mut carespace_store::Tx,
-    organisation: &OrganisationRow,
+    organisation: &Organisation,
     email: &str,
     now: carespace_core::time::Timestamp,
 ) -> AppResult<bool> {
@@ -93,8 +131,6 @@ async fn enlist_owner(
     Ok(true)
 }
 
-pub use carespace_store::organisations::OwnerRow as Owner;
-
 /// The organisation's owners, for its owners.
 pub async fn owners(
     ctx: &AppContext,
@@ -102,7 +138,8 @@ pub async fn owners(
     organisation_id: &str,
 ) -> AppResult<Vec<Owner>> {
     permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
-    Ok(store::owners_of(&ctx.db, organisation_id).await?)
+    let owners = store::owners_of(&ctx.db, organisation_id).await?;
+    Ok(owners.into_iter().map(Owner::from).collect())
 }
 
 async fn permitted(
@@ -116,6 +153,7 @@ async fn permitted(
     }
     store::find(&ctx.db, organisation_id)
         .await?
+        .map(Organisation::from)
         .ok_or(AppError::NotFound)
 }
 
@@ -207,7 +245,8 @@ fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static
 
 /// The organisations the account owns.
 pub async fn owned(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Organisation>> {
-    Ok(store::owned_by(&ctx.db, account_id).await?)
+    let owned = store::owned_by(&ctx.db, account_id).await?;
+    Ok(owned.into_iter().map(Organisation::from).collect())
 }
 
 pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bool> {
