@@ -114,3 +114,21 @@ pub async fn revoke(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Revokes every live token of the account (its password was reset or changed); returns how
+/// many.
+pub async fn revoke_all(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected())
+}
