@@ -64,18 +64,21 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::Invitation { token, .. } => {
                 Some(format!("{base}/invitations/accept?token={token}"))
             }
-            MailMessage::MembershipCancelled { .. } => Some(format!("{base}/account/memberships")),
+            MailMessage::InvitationReminder { .. } | MailMessage::MembershipCancelled { .. } => {
+                Some(format!("{base}/account/memberships"))
+            }
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
             MailMessage::OwnerAdded { organisation }
             | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
             MailMessage::Invitation { healthspace, .. }
+            | MailMessage::InvitationReminder { healthspace, .. }
             | MailMessage::MembershipCancelled { healthspace } => ("", healthspace.as_str()),
             _ => ("", ""),
         };
         let role = match &mail.message {
-            MailMessage::Invitation { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
+            MailMessage::Invitation { role, .. } | MailMessage::InvitationReminder { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
             _ => String::new(),
         };
         let subject = self.t(lang, &format!("{stem}-subject"), &[]);
