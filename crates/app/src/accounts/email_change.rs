@@ -80,7 +80,6 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
-    carespace_store::organisations::link_owner(&mut tx, &new_email, &account.id).await?;
     let event = Event::own(&account.id, "email_changed", "account", Some(&account.id));
     audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;

@@ -60,7 +60,8 @@ pub async fn reset_link_is_valid(ctx: &AppContext, token: &str) -> AppResult<boo
 }
 
 /// Sets a new password through a reset link: the link is used up, every way into the account
-/// ends (sessions, API tokens, trusted devices, open links), and the owner is told by email. A reset also proves the address is theirs.
+/// ends (sessions, API tokens, trusted devices, open links), and the owner is told by email.
+/// A reset also proves the address is theirs: the account counts as verified.
 pub async fn reset_password(
     ctx: &AppContext,
     token: &str,
@@ -88,7 +89,6 @@ pub async fn reset_password(
         .ok_or(AppError::LinkInvalid)?;
     store::set_password_hash(&mut tx, &account.id, &hash, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
-    carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
     sign_out::end_access(&mut tx, &account.id, None, now).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     let event = Event::own(&account.id, "password_reset", "account", Some(&account.id));
