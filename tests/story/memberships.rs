@@ -681,7 +681,12 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
         &app.last_mail_to(&dirk.email).await,
         "/invitations/accept?token=",
     );
-    let html = app.get_with(&mallory_browser, &link).await.text().await.unwrap();
+    let html = app
+        .get_with(&mallory_browser, &link)
+        .await
+        .text()
+        .await
+        .unwrap();
     let csrf = carespace_tests::csrf_token_in(&html).unwrap();
     let token = link.split_once("token=").unwrap().1;
     let refused = app
@@ -711,7 +716,10 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
         .find(|e| e.record.action == "invitation_address_mismatch")
         .expect("the refusal is logged");
     assert_eq!(denied.record.actor_account_id, Some(mallory_id));
-    assert_eq!(denied.record.outcome, carespace_core::audit::Outcome::Denied);
+    assert_eq!(
+        denied.record.outcome,
+        carespace_core::audit::Outcome::Denied
+    );
 
     // The link still works for the invited address, however its owner typed it.
     let typed = Person {
@@ -723,7 +731,12 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
     let verified = app.follow_verification(&dirk_browser, &dirk).await;
     assert_eq!(verified.status(), 200);
     let dirk_browser = app.logged_in(&typed).await;
-    let html = app.get_with(&dirk_browser, &link).await.text().await.unwrap();
+    let html = app
+        .get_with(&dirk_browser, &link)
+        .await
+        .text()
+        .await
+        .unwrap();
     let csrf = carespace_tests::csrf_token_in(&html).unwrap();
     let joined = app
         .post_with(

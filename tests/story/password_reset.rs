@@ -174,9 +174,10 @@ async fn a_reset_ends_tokens_trusted_devices_and_open_links_too() {
         .await
         .unwrap();
     assert_eq!(me.status(), 401, "the token ended with the reset");
-    let live = carespace_store::api_tokens::list_for_account(&app.ctx.db, &me_id(&app, &anna).await)
-        .await
-        .unwrap();
+    let live =
+        carespace_store::api_tokens::list_for_account(&app.ctx.db, &me_id(&app, &anna).await)
+            .await
+            .unwrap();
     assert!(live.is_empty(), "the token is stored as revoked");
 
     assert_eq!(

@@ -36,11 +36,16 @@ async fn a_new_person_registers_confirms_the_link_and_logs_in() {
 
     // Only the registrant can confirm: the page asks for the account's password, and a
     // wrong one leaves the link usable.
-    let wrong = app.verify_with(&client, &link, "not the password at all").await;
+    let wrong = app
+        .verify_with(&client, &link, "not the password at all")
+        .await;
     assert_eq!(wrong.status(), 422);
     let wrong = wrong.text().await.unwrap();
     assert!(wrong.contains("Dit is niet het wachtwoord van dit account"));
-    assert!(wrong.contains(&format!("value=\"{}\"", &link["/verify-email?token=".len()..])));
+    assert!(wrong.contains(&format!(
+        "value=\"{}\"",
+        &link["/verify-email?token=".len()..]
+    )));
     let account = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
         .await
         .unwrap()
@@ -336,8 +341,7 @@ async fn registering_an_owners_address_first_does_not_take_the_organisation() {
     // Mallory's password, so the address is not confirmed for Mallory's account.
     let boss_browser = new_client();
     let link = link_in(
-        &app
-            .mails_to(&boss.email)
+        &app.mails_to(&boss.email)
             .await
             .into_iter()
             .find(|m| m.text.contains("/verify-email"))
@@ -358,8 +362,14 @@ async fn registering_an_owners_address_first_does_not_take_the_organisation() {
         .iter()
         .find(|e| e.record.action == "email_verification_refused")
         .expect("the refusal is logged");
-    assert_eq!(denied.record.object_id.as_deref(), Some(account.id.as_str()));
-    assert_eq!(denied.record.outcome, carespace_core::audit::Outcome::Denied);
+    assert_eq!(
+        denied.record.object_id.as_deref(),
+        Some(account.id.as_str())
+    );
+    assert_eq!(
+        denied.record.outcome,
+        carespace_core::audit::Outcome::Denied
+    );
     let owners = carespace_store::organisations::owners_of(&app.ctx.db, &org.id)
         .await
         .unwrap();
@@ -390,7 +400,12 @@ async fn registering_an_owners_address_first_does_not_take_the_organisation() {
         &app.last_mail_to(&boss.email).await,
         "/password/reset?token=",
     );
-    let html = app.get_with(&boss_browser, &reset).await.text().await.unwrap();
+    let html = app
+        .get_with(&boss_browser, &reset)
+        .await
+        .text()
+        .await
+        .unwrap();
     let csrf = carespace_tests::csrf_token_in(&html).unwrap();
     let done = app
         .post_with(

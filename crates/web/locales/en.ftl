@@ -166,6 +166,12 @@ tokens-revoke = Revoke
 tokens-new = New token
 tokens-days = Valid for (days)
 tokens-create = Create token
+tokens-access = Access
+tokens-access-read-only = Read only
+tokens-access-read-write = Read and change
+tokens-healthspace = Healthspaces
+tokens-healthspace-all = All my Healthspaces and my account
+tokens-password-hint = Your password is asked because a token is a key to your account. You will get an email about it.
 tokens-api-doc = API description (OpenAPI)
 
 # Dev inbox
@@ -197,6 +203,8 @@ problem-photo-type = Only JPEG, PNG or WebP images can be used.
 problem-photo-unreadable = The image could not be read. Try another file.
 problem-token-name-invalid = Give the token a name of at most 100 characters.
 problem-token-days-invalid = Enter a number of days from 1 to 365.
+problem-token-access-invalid = Choose read only, or read and change.
+problem-token-healthspace-invalid = Choose one of your Healthspaces, or all of them.
 
 # Email
 mail-greeting = Hello { $name },
@@ -210,8 +218,11 @@ mail-already-registered-action = Choose a new password
 mail-reset-password-subject = Choose a new password
 mail-reset-password-body = Someone asked to reset the password of your Carespace account. The link is valid for one hour. Was it not you? Then ignore this email: your password stays the same.
 mail-reset-password-action = Choose a new password
+mail-api-token-created-subject = A personal access token was made for your account
+mail-api-token-created-body = A personal access token named "{ $token_name }" was just made for your Carespace account. It gives access to your account through the API. Was it not you? Revoke the token and choose a new password at once.
+mail-api-token-created-action = View your tokens
 mail-password-changed-subject = Your password was changed
-mail-password-changed-body = The password of your Carespace account was just changed and your other sessions were ended. Was it not you? Choose a new password at once.
+mail-password-changed-body = The password of your Carespace account was just changed; your other sessions, API tokens and remembered devices were ended. Was it not you? Choose a new password at once.
 mail-password-changed-action = Choose a new password
 mail-confirm-new-email-subject = Confirm your new email address
 mail-confirm-new-email-body = Open the link to use this address for your Carespace account from now on. The link is valid for 24 hours. Did you not ask for this? Then you can ignore this email.

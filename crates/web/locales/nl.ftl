@@ -166,6 +166,12 @@ tokens-revoke = Intrekken
 tokens-new = Nieuw token
 tokens-days = Geldig (dagen)
 tokens-create = Token aanmaken
+tokens-access = Toegang
+tokens-access-read-only = Alleen lezen
+tokens-access-read-write = Lezen en wijzigen
+tokens-healthspace = Healthspaces
+tokens-healthspace-all = Al mijn Healthspaces en mijn account
+tokens-password-hint = Je wachtwoord wordt gevraagd omdat een token een sleutel tot je account is. Je krijgt er een e-mail over.
 tokens-api-doc = Beschrijving van de API (OpenAPI)
 
 # Dev-inbox
@@ -197,6 +203,8 @@ problem-photo-type = Alleen JPEG-, PNG- of WebP-afbeeldingen kunnen worden gebru
 problem-photo-unreadable = De afbeelding kon niet worden gelezen. Probeer een ander bestand.
 problem-token-name-invalid = Geef het token een naam van hoogstens 100 tekens.
 problem-token-days-invalid = Vul een aantal dagen in van 1 tot en met 365.
+problem-token-access-invalid = Kies alleen lezen, of lezen en wijzigen.
+problem-token-healthspace-invalid = Kies een van je Healthspaces, of allemaal.
 
 # E-mail
 mail-greeting = Hallo { $name },
@@ -210,8 +218,11 @@ mail-already-registered-action = Nieuw wachtwoord kiezen
 mail-reset-password-subject = Kies een nieuw wachtwoord
 mail-reset-password-body = Iemand heeft gevraagd het wachtwoord van je Carespace-account opnieuw in te stellen. De link is een uur geldig. Was jij het niet? Negeer dan deze e-mail: je wachtwoord blijft hetzelfde.
 mail-reset-password-action = Nieuw wachtwoord kiezen
+mail-api-token-created-subject = Er is een persoonlijk toegangstoken voor je account gemaakt
+mail-api-token-created-body = Er is zojuist een persoonlijk toegangstoken met de naam "{ $token_name }" voor je Carespace-account gemaakt. Het geeft via de API toegang tot je account. Was jij het niet? Trek het token dan in en kies meteen een nieuw wachtwoord.
+mail-api-token-created-action = Je tokens bekijken
 mail-password-changed-subject = Je wachtwoord is gewijzigd
-mail-password-changed-body = Het wachtwoord van je Carespace-account is zojuist gewijzigd en je andere sessies zijn beëindigd. Was jij het niet? Kies dan meteen een nieuw wachtwoord.
+mail-password-changed-body = Het wachtwoord van je Carespace-account is zojuist gewijzigd; je andere sessies, API-tokens en onthouden apparaten zijn beëindigd. Was jij het niet? Kies dan meteen een nieuw wachtwoord.
 mail-password-changed-action = Nieuw wachtwoord kiezen
 mail-confirm-new-email-subject = Bevestig je nieuwe e-mailadres
 mail-confirm-new-email-body = Open de link om dit adres voortaan voor je Carespace-account te gebruiken. De link is 24 uur geldig. Heb je hier niet om gevraagd? Dan kun je deze e-mail negeren.

@@ -87,6 +87,10 @@ pub enum MailMessage {
         healthspace: String,
         role: String,
     },
+    /// A personal access token was made for your account.
+    ApiTokenCreated {
+        name: String,
+    },
     /// The care provider cancelled your membership.
     MembershipCancelled {
         healthspace: String,
@@ -108,6 +112,7 @@ impl MailMessage {
             MailMessage::Invitation { .. } => "invitation",
             MailMessage::InvitationReminder { .. } => "invitation_reminder",
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
+            MailMessage::ApiTokenCreated { .. } => "api_token_created",
         }
     }
 }

@@ -163,8 +163,7 @@ pub async fn verify_submit(
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, WebError> {
     let password = Secret::new(form.password);
-    match accounts::verify_email(&state.app, &form.token, password, &origin(&client, None)).await
-    {
+    match accounts::verify_email(&state.app, &form.token, password, &origin(&client, None)).await {
         Ok(()) => Ok(message(
             &page,
             "verify-done-title",
