@@ -8,6 +8,8 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
+use carespace_core::audit::AuditAction;
+use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::language::Language;
 use carespace_core::policy::Action;
 use carespace_core::secret::Secret;
@@ -15,7 +17,6 @@ use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
 use carespace_store::accounts as account_store;
 use carespace_store::api_tokens::{self as store, ApiTokenRow, ListedToken};
-use carespace_store::healthspaces::HealthspaceLink;
 
 /// Tokens carry this prefix, so a leaked one is recognisable in logs and by secret scanners.
 pub const PREFIX: &str = "csp_";
@@ -135,7 +136,12 @@ pub async fn create(
         now,
     )
     .await?;
-    let event = Event::own(account_id, "api_token_created", "api_token", Some(&row.id));
+    let event = Event::own(
+        account_id,
+        AuditAction::ApiTokenCreated,
+        "api_token",
+        Some(&row.id),
+    );
     audit::record(&mut tx, &actor.origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %row.id, "API token created");
@@ -172,7 +178,12 @@ pub async fn revoke(
     if !store::revoke(&mut tx, account_id, token_id, ctx.now()).await? {
         return Err(AppError::NotFound);
     }
-    let event = Event::own(account_id, "api_token_revoked", "api_token", Some(token_id));
+    let event = Event::own(
+        account_id,
+        AuditAction::ApiTokenRevoked,
+        "api_token",
+        Some(token_id),
+    );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %token_id, "API token revoked");

@@ -3,7 +3,7 @@
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
-use crate::healthspaces::HealthspaceLink;
+use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::ids::{HealthspaceId, Id};
 use carespace_core::policy::{TokenAccess, TokenScope};
 use carespace_core::time::Timestamp;

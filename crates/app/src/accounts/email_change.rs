@@ -8,6 +8,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
@@ -80,7 +81,12 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
-    let event = Event::own(&account.id, "email_changed", "account", Some(&account.id));
+    let event = Event::own(
+        &account.id,
+        AuditAction::EmailChanged,
+        "account",
+        Some(&account.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
     email_owner(

@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
@@ -91,7 +92,12 @@ pub async fn reset_password(
     store::mark_verified(&mut tx, &account.id, now).await?;
     sign_out::end_access(&mut tx, &account.id, None, now).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
-    let event = Event::own(&account.id, "password_reset", "account", Some(&account.id));
+    let event = Event::own(
+        &account.id,
+        AuditAction::PasswordReset,
+        "account",
+        Some(&account.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "password reset; every way in ended");

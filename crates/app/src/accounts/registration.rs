@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
-use carespace_core::audit::Outcome;
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::language::Language;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
@@ -57,7 +57,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         let event = Event {
             actor: None,
             role: "anonymous",
-            action: "registration_for_existing_email",
+            action: AuditAction::RegistrationForExistingEmail,
             object_type: "account",
             object_id: Some(&existing.id),
             outcome: Outcome::Denied,
@@ -83,7 +83,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
     send_verification(&mut tx, &account, now).await?;
     let event = Event::own(
         &account.id,
-        "account_registered",
+        AuditAction::AccountRegistered,
         "account",
         Some(&account.id),
     );
@@ -135,7 +135,7 @@ pub async fn verify_email(
             let event = Event {
                 actor: None,
                 role: "anonymous",
-                action: "email_verification_refused",
+                action: AuditAction::EmailVerificationRefused,
                 object_type: "account",
                 object_id: Some(&account.id),
                 outcome: Outcome::Denied,
@@ -152,7 +152,12 @@ pub async fn verify_email(
         .await?
         .ok_or(AppError::LinkInvalid)?;
     store::mark_verified(&mut tx, &account.id, now).await?;
-    let event = Event::own(&account.id, "email_verified", "account", Some(&account.id));
+    let event = Event::own(
+        &account.id,
+        AuditAction::EmailVerified,
+        "account",
+        Some(&account.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "email address verified");
