@@ -214,7 +214,7 @@ pub async fn pending(
     }
     Ok(render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: None,
     })?
     .into_response())
@@ -235,7 +235,7 @@ pub async fn resend(
         };
     let html = render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: Some(notice),
     })?;
     Ok((status, html).into_response())

@@ -53,7 +53,7 @@ fn fresh_form() -> FormState {
 async fn page_of(
     state: &WebState,
     page: Page,
-    session: CurrentSession,
+    session: &CurrentSession,
     form: FormState,
     created: Option<String>,
 ) -> Result<Html<String>, WebError> {
@@ -61,7 +61,7 @@ async fn page_of(
     render(&TokensTemplate {
         page,
         tokens,
-        healthspaces: session.healthspaces,
+        healthspaces: session.healthspaces.clone(),
         form,
         created,
     })
@@ -72,7 +72,7 @@ pub async fn list(
     page: Page,
     SignedIn(session): SignedIn,
 ) -> Result<Html<String>, WebError> {
-    page_of(&state, page, session, fresh_form(), None).await
+    page_of(&state, page, &session, fresh_form(), None).await
 }
 
 #[derive(Deserialize)]
@@ -106,7 +106,7 @@ pub async fn create(
     };
     match api_tokens::create(&state.app, &actor, input).await {
         Ok((_, secret)) => {
-            let html = page_of(&state, page, session, fresh_form(), Some(secret)).await?;
+            let html = page_of(&state, page, &session, fresh_form(), Some(secret)).await?;
             Ok((StatusCode::CREATED, html).into_response())
         }
         Err(error) => {
@@ -119,7 +119,7 @@ pub async fn create(
                 .with_value("access", &form.access)
                 .with_value("healthspace", &form.healthspace)
                 .with_problems(&page, problems);
-            let html = page_of(&state, page, session, form, None).await?;
+            let html = page_of(&state, page, &session, form, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
