@@ -57,8 +57,8 @@ const MAX_NAME: usize = 200;
 const MAX_ADDRESS: usize = 500;
 
 /// Creates an organisation with its first owner, as a platform operator does from the command
-/// line. An owner with an account is told by email; an address without one gets an invitation
-/// to register, and becomes owner once that address is verified.
+/// line. An owner with a verified account is told by email; any other address gets an
+/// invitation to register, and becomes owner at the first login of a verified account with it.
 pub async fn create(
     ctx: &AppContext,
     name: &str,
@@ -96,9 +96,9 @@ pub async fn create(
     Ok(organisation)
 }
 
-/// Makes `email` an owner (false when it already is one) and tells them: an account holder by an "owner added" email, an
-/// address without a verified account by an invitation to register (it becomes owner once that
-/// address is verified).
+/// Makes `email` an owner (false when it already is one) and tells them: a verified account
+/// holder by an "owner added" email, an address without a verified account by an invitation to
+/// register (it becomes owner at the first login of a verified account with that address).
 async fn enlist_owner(
     tx: &mut carespace_store::Tx,
     organisation: &Organisation,

@@ -87,7 +87,7 @@ pub async fn add_owner(
     Ok(done.rows_affected() > 0)
 }
 
-/// Links ownerships waiting for `email` to the account that has just proved it owns the address.
+/// Links ownerships waiting for `email` to the account that has just logged in with it, verified.
 pub async fn link_owner(
     ex: impl Into<Exec<'_>>,
     email: &str,
@@ -178,7 +178,7 @@ pub async fn set_operator(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerRow {
     pub email: String,
-    /// `None` until someone verifies the address.
+    /// `None` until a verified account with the address logs in.
     pub account_id: Option<String>,
     pub full_name: Option<String>,
 }

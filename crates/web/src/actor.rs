@@ -2,7 +2,7 @@
 //! every use case decides access through it.
 
 use crate::auth::Auth;
-use carespace_app::access::{Actor, TokenScope, Via};
+use carespace_app::access::{Actor, Via};
 use carespace_app::sessions::{ClientInfo, CurrentSession};
 use carespace_core::ids::{AccountId, Id};
 
@@ -25,7 +25,7 @@ pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
         account: account_of(auth),
         via: match auth {
             Auth::Session(_) => Via::Session,
-            Auth::Token(_) => Via::Token(TokenScope::Full),
+            Auth::Token(_, scope) => Via::Token(scope.clone()),
         },
         origin: crate::client::origin(client, session),
     }

@@ -6,7 +6,7 @@ use carespace_core::secret::Secret;
 use carespace_store::accounts::AccountRow;
 
 /// Checks the current password of an account before a sensitive change (ASVS 7.5.1).
-pub(super) async fn confirm_password(
+pub(crate) async fn confirm_password(
     account: &AccountRow,
     password: Secret,
     field: &'static str,

@@ -81,7 +81,6 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
-    carespace_store::organisations::link_owner(&mut tx, &new_email, &account.id).await?;
     let event = Event::own(
         &account.id,
         AuditAction::EmailChanged,

@@ -60,8 +60,8 @@ pub async fn set_language(ctx: &AppContext, account_id: &str, language: Language
     Ok(())
 }
 
-/// Changes the password: the current one is asked, every other session ends, and the owner is
-/// told by email.
+/// Changes the password: the current one is asked, every other way in ends (sessions but this
+/// one, API tokens, trusted devices, open links), and the owner is told by email.
 pub async fn change_password(
     ctx: &AppContext,
     account_id: &str,
@@ -80,7 +80,7 @@ pub async fn change_password(
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;
-    sign_out::end_access(&mut tx, account_id, Some(current_session_id)).await?;
+    sign_out::end_access(&mut tx, account_id, Some(current_session_id), now).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     let event = Event::own(
         account_id,
@@ -90,6 +90,6 @@ pub async fn change_password(
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");
+    tracing::info!(target: "security", account = %account_id, "password changed; every other way in ended");
     Ok(())
 }
