@@ -489,6 +489,7 @@ problem-body-not-json = Send the request body as JSON, with Content-Type: applic
 problem-body-malformed = The request body is not valid JSON.
 problem-body-not-object = The request body must be a JSON object.
 problem-value-invalid = This value has the wrong type or is not one of the allowed values.
+problem-value-empty = Give this parameter a value, or leave it out.
 problem-query-invalid = The query string could not be read; give each parameter once.
 problem-state-invalid = Choose active or cancelled.
 problem-cursor-invalid = Pass the next value of the previous page unchanged.

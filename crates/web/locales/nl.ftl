@@ -489,6 +489,7 @@ problem-body-not-json = Stuur de inhoud van het verzoek als JSON, met Content-Ty
 problem-body-malformed = De inhoud van het verzoek is geen geldige JSON.
 problem-body-not-object = De inhoud van het verzoek moet een JSON-object zijn.
 problem-value-invalid = Deze waarde heeft het verkeerde type of is geen van de toegestane waarden.
+problem-value-empty = Geef deze parameter een waarde, of laat hem weg.
 problem-query-invalid = De querystring is niet te lezen; geef elke parameter één keer.
 problem-state-invalid = Kies active of cancelled.
 problem-cursor-invalid = Geef de waarde next van de vorige pagina ongewijzigd mee.
