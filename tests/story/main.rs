@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod healthspace_api;
 mod healthspace_settings;
+mod image_limits;
 mod language;
 mod leases;
 mod login;

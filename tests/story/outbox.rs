@@ -257,6 +257,7 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
             clock,
             files: Arc::new(files),
             accounts: Arc::default(),
+            images: Arc::new(carespace_app::images::decode_gate()),
         },
     )
 }

@@ -48,6 +48,8 @@ error-internal-title = Something went wrong
 error-internal-text = An unexpected error occurred on our side. Nothing you entered was saved halfway. Please try again in a moment.
 error-unavailable-title = Temporarily unavailable
 error-unavailable-text = Carespace cannot be reached right now. Please try again in a few minutes.
+error-busy-title = Very busy
+error-busy-text = Carespace is very busy at this moment. Please try again in a few seconds.
 
 # Accounts: navigation and forms
 nav-account = My account
@@ -194,6 +196,7 @@ problem-photo-missing = Choose a photo to upload.
 problem-photo-too-large = The photo is too large. Choose a smaller file.
 problem-photo-type = Only JPEG, PNG or WebP images can be used.
 problem-photo-unreadable = The image could not be read. Try another file.
+problem-photo-too-many-pixels = The photo has too many pixels: at most 4096 × 4096. Make it smaller and try again.
 problem-token-name-invalid = Give the token a name of at most 100 characters.
 problem-token-days-invalid = Enter a number of days from 1 to 365.
 
@@ -382,6 +385,7 @@ problem-logo-missing = Choose an image to upload.
 problem-logo-too-large = The image is too large. Choose a smaller file.
 problem-logo-type = Only JPEG, PNG or WebP images can be used.
 problem-logo-unreadable = The image could not be read. Try another file.
+problem-logo-too-many-pixels = The image has too many pixels: at most 4096 × 4096. Make it smaller and try again.
 members-pending = Invitations not yet accepted
 members-pending-until = Valid until
 members-pending-expired = Expired

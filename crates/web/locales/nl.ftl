@@ -48,6 +48,8 @@ error-internal-title = Er ging iets mis
 error-internal-text = Er trad een onverwachte fout op aan onze kant. Niets van wat je invulde is half opgeslagen. Probeer het zo nog eens.
 error-unavailable-title = Tijdelijk niet bereikbaar
 error-unavailable-text = Carespace is op dit moment niet bereikbaar. Probeer het over een paar minuten opnieuw.
+error-busy-title = Erg druk
+error-busy-text = Het is op dit moment erg druk bij Carespace. Probeer het over een paar seconden opnieuw.
 
 # Accounts: navigation and forms
 nav-account = Mijn account
@@ -194,6 +196,7 @@ problem-photo-missing = Kies een foto om te uploaden.
 problem-photo-too-large = De foto is te groot. Kies een kleiner bestand.
 problem-photo-type = Alleen JPEG-, PNG- of WebP-afbeeldingen kunnen worden gebruikt.
 problem-photo-unreadable = De afbeelding kon niet worden gelezen. Probeer een ander bestand.
+problem-photo-too-many-pixels = De foto heeft te veel pixels: hoogstens 4096 × 4096. Verklein de foto en probeer het opnieuw.
 problem-token-name-invalid = Geef het token een naam van hoogstens 100 tekens.
 problem-token-days-invalid = Vul een aantal dagen in van 1 tot en met 365.
 
@@ -382,6 +385,7 @@ problem-logo-missing = Kies een afbeelding om te uploaden.
 problem-logo-too-large = De afbeelding is te groot. Kies een kleiner bestand.
 problem-logo-type = Alleen JPEG-, PNG- of WebP-afbeeldingen kunnen worden gebruikt.
 problem-logo-unreadable = De afbeelding kon niet worden gelezen. Probeer een ander bestand.
+problem-logo-too-many-pixels = De afbeelding heeft te veel pixels: hoogstens 4096 × 4096. Verklein de afbeelding en probeer het opnieuw.
 members-pending = Nog niet geaccepteerde uitnodigingen
 members-pending-until = Geldig tot
 members-pending-expired = Verlopen

@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use carespace_app::AppError;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, StatusCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub enum WebError {
     TooManyRequests,
     Internal,
     Unavailable,
+    /// Too much heavy work at once: answered 503 with `Retry-After`, try again in a moment.
+    Busy,
 }
 
 impl WebError {
@@ -42,7 +44,7 @@ impl WebError {
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable | WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -59,6 +61,7 @@ impl WebError {
             WebError::TooManyRequests => "too_many_requests",
             WebError::Internal => "internal",
             WebError::Unavailable => "unavailable",
+            WebError::Busy => "busy",
         }
     }
 
@@ -75,6 +78,7 @@ impl WebError {
             WebError::TooManyRequests => ("error-too-many-title", "error-too-many-text"),
             WebError::Internal => ("error-internal-title", "error-internal-text"),
             WebError::Unavailable => ("error-unavailable-title", "error-unavailable-text"),
+            WebError::Busy => ("error-busy-title", "error-busy-text"),
         }
     }
 
@@ -92,7 +96,7 @@ impl WebError {
         }
     }
 
-    pub const ALL: [WebError; 10] = [
+    pub const ALL: [WebError; 11] = [
         WebError::BadRequest,
         WebError::Unauthorized,
         WebError::Forbidden,
@@ -103,12 +107,22 @@ impl WebError {
         WebError::TooManyRequests,
         WebError::Internal,
         WebError::Unavailable,
+        WebError::Busy,
     ];
 }
+
+/// How long a client told "busy" waits before it tries again: the queues it found full drain
+/// within about a second.
+const BUSY_RETRY_AFTER_SECS: &str = "1";
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
+        if self == WebError::Busy {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
+        }
         response.extensions_mut().insert(self);
         response
     }
@@ -124,6 +138,7 @@ impl From<AppError> for WebError {
             AppError::LoginThrottled { .. } | AppError::TooManyRequests => {
                 WebError::TooManyRequests
             }
+            AppError::Busy => WebError::Busy,
             AppError::NotFound => WebError::NotFound,
             AppError::Unverified => WebError::Forbidden,
             AppError::Internal(message) => {
