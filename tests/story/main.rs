@@ -33,3 +33,4 @@ mod schema;
 mod seats;
 mod sessions;
 mod shutdown;
+mod timeouts;

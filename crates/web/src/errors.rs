@@ -26,6 +26,8 @@ pub enum WebError {
     /// The form's CSRF token was missing or wrong (an expired page, or a forged request).
     CsrfRejected,
     PayloadTooLarge,
+    /// The request, its body included, took longer than `web.request_timeout_seconds`.
+    TimedOut,
     TooManyRequests,
     Internal,
     Unavailable,
@@ -42,6 +44,7 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Unavailable | WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -58,6 +61,7 @@ impl WebError {
             WebError::MethodNotAllowed => "method_not_allowed",
             WebError::CsrfRejected => "csrf_rejected",
             WebError::PayloadTooLarge => "payload_too_large",
+            WebError::TimedOut => "timed_out",
             WebError::TooManyRequests => "too_many_requests",
             WebError::Internal => "internal",
             WebError::Unavailable => "unavailable",
@@ -75,6 +79,7 @@ impl WebError {
             WebError::MethodNotAllowed => ("error-method-title", "error-method-text"),
             WebError::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
             WebError::PayloadTooLarge => ("error-too-large-title", "error-too-large-text"),
+            WebError::TimedOut => ("error-timeout-title", "error-timeout-text"),
             WebError::TooManyRequests => ("error-too-many-title", "error-too-many-text"),
             WebError::Internal => ("error-internal-title", "error-internal-text"),
             WebError::Unavailable => ("error-unavailable-title", "error-unavailable-text"),
@@ -89,6 +94,7 @@ impl WebError {
             StatusCode::NOT_FOUND => WebError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => WebError::TimedOut,
             StatusCode::TOO_MANY_REQUESTS => WebError::TooManyRequests,
             StatusCode::SERVICE_UNAVAILABLE => WebError::Unavailable,
             s if s.is_server_error() => WebError::Internal,
@@ -96,7 +102,7 @@ impl WebError {
         }
     }
 
-    pub const ALL: [WebError; 11] = [
+    pub const ALL: [WebError; 12] = [
         WebError::BadRequest,
         WebError::Unauthorized,
         WebError::Forbidden,
@@ -104,6 +110,7 @@ impl WebError {
         WebError::MethodNotAllowed,
         WebError::CsrfRejected,
         WebError::PayloadTooLarge,
+        WebError::TimedOut,
         WebError::TooManyRequests,
         WebError::Internal,
         WebError::Unavailable,
