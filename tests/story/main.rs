@@ -7,6 +7,7 @@ mod api_contract;
 mod audit;
 mod audit_viewer;
 mod authorization;
+mod client_ip;
 mod crash_loop;
 mod csrf;
 mod demo;

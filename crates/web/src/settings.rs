@@ -1,5 +1,6 @@
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// Settings of the web layer, read as the `[web]` section of the configuration.
@@ -22,6 +23,9 @@ pub struct WebSettings {
     pub header_timeout_seconds: u64,
     /// A request, its body included, that takes longer is answered 408.
     pub request_timeout_seconds: u64,
+    /// Reverse proxies (CIDRs, e.g. `10.0.0.0/8`) whose `Forwarded` or `X-Forwarded-For`
+    /// header names the client; from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for WebSettings {
@@ -34,6 +38,7 @@ impl Default for WebSettings {
             metrics_token: None,
             header_timeout_seconds: 10,
             request_timeout_seconds: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
