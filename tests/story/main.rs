@@ -29,6 +29,7 @@ mod password_reset;
 mod practice;
 mod profile;
 mod registration;
+mod retention;
 mod routes;
 mod schema;
 mod seats;

@@ -67,6 +67,11 @@ pub async fn start(
         carespace_app::memberships::invitations::ReminderHandler,
     ));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
+    tokio::spawn(carespace_app::retention::run_until(
+        ctx.clone(),
+        config.retention.clone(),
+        stop.clone(),
+    ));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();
     let task = tokio::spawn(async move {
