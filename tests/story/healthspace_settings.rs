@@ -1,4 +1,4 @@
-//! A Healthspace's settings and its own pages (seed 003, "Beheer > Instellingen"): name,
+//! A Healthspace's settings and its own pages ("Beheer > Instellingen"): name,
 //! address, welcome text, opening hours, logo and colours; the login page and dashboard that
 //! show them; staff connecting themselves; the switcher in the navigation.
 

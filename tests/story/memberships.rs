@@ -1,4 +1,4 @@
-//! Memberships, invitations and connections (rule 6, SPEC §2).
+//! Memberships, invitations and connections.
 
 use crate::practice::{accept, account_id, connect, healthspace, invite};
 use carespace_app::audit::Origin;

@@ -1,4 +1,4 @@
-//! Organisations and Healthspaces (rules 9–11, seed 003): owners only, aliases for ever,
+//! Organisations and Healthspaces: owners only, aliases for ever,
 //! inactive until activated.
 
 use carespace_app::audit::Origin;

@@ -1,4 +1,4 @@
-//! Registering and confirming the email address (SPEC rule 1, §4).
+//! Registering and confirming the email address.
 
 use axum::Router;
 use carespace_tests::{Person, heading, link_in, new_client, spawn_app, spawn_app_with};

@@ -1,4 +1,4 @@
-//! Active sessions (SPEC rule 3, ASVS V7): what is kept, ending them, timeouts.
+//! Active sessions (ASVS V7): what is kept, ending them, timeouts.
 
 use axum::Router;
 use carespace_tests::{Person, spawn_app, spawn_app_with};
@@ -200,7 +200,7 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
     let event = carespace_app::audit::Event {
         actor: None,
         role: "operator",
-        action: "account_deactivated",
+        action: carespace_core::audit::AuditAction::AccountDeactivated,
         object_type: "account",
         object_id: Some(&id),
         outcome: carespace_core::audit::Outcome::Success,

@@ -4,6 +4,7 @@
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
+use carespace_core::healthspaces::HealthspaceSettings;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{
     self, AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId,
@@ -15,7 +16,7 @@ use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self, AccountRow};
 use carespace_store::connections::{self, ConnectionRow};
-use carespace_store::healthspaces::{self, HealthspaceRow, SettingsRow};
+use carespace_store::healthspaces::{self, HealthspaceRow};
 use carespace_store::installation;
 use carespace_store::memberships::{self, MembershipRow};
 use carespace_store::organisations::{self, OrganisationRow};
@@ -154,7 +155,7 @@ async fn care_provider(
         alias: DEMO_ALIAS.into(),
         state: HealthspaceState::Active,
         address: "Lindelaan 1, Utrecht".into(),
-        settings: SettingsRow {
+        settings: HealthspaceSettings {
             welcome_html:
                 "<p>Welkom bij <strong>Praktijk De Linde</strong>. Stel je vragen gerust \
                 via een bericht; we antwoorden binnen twee werkdagen.</p>"

@@ -1,4 +1,4 @@
-//! Healthspaces (rules 10, 11; seed 003): created by an owner with a name and a permanent alias,
+//! Healthspaces: created by an owner with a name and a permanent alias,
 //! inactive until activated; only owners reach an inactive one. Their settings and branding
 //! live in [`settings`].
 
@@ -9,6 +9,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::organisations;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::healthspaces::{Alias, HealthspaceState};
 use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
@@ -16,7 +17,7 @@ use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
 
-pub use carespace_store::healthspaces::SettingsRow as HealthspaceSettings;
+pub use carespace_core::healthspaces::HealthspaceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healthspace {
@@ -104,7 +105,7 @@ pub async fn create(
     record(
         &mut tx,
         (account_id, "owner"),
-        "healthspace_created",
+        AuditAction::HealthspaceCreated,
         &row.id,
         origin,
         now,
@@ -118,7 +119,7 @@ pub async fn create(
 async fn record(
     tx: &mut carespace_store::Tx,
     (account_id, role): (&str, &str),
-    action: &str,
+    action: AuditAction,
     healthspace_id: &HealthspaceId,
     origin: &Origin,
     now: carespace_core::time::Timestamp,
@@ -160,7 +161,7 @@ async fn managed_row(
 }
 
 /// Deactivates after cancelling every membership as the provider, each member emailed, in one
-/// transaction: what the deactivation page offers (seed 003). Returns the Healthspace.
+/// transaction: what the deactivation page offers. Returns the Healthspace.
 pub async fn deactivate_cancelling_memberships(
     ctx: &AppContext,
     account_id: &str,
@@ -176,7 +177,7 @@ pub async fn deactivate_cancelling_memberships(
     let inactive = HealthspaceState::Inactive;
     if row.state != inactive {
         store::set_state(&mut tx, &row.id, inactive, now).await?;
-        let action = "healthspace_deactivated";
+        let action = AuditAction::HealthspaceDeactivated;
         record(&mut tx, actor, action, &row.id, origin, now).await?;
     }
     tx.commit().await?;
@@ -199,7 +200,7 @@ pub async fn with_existing_memberships(
 }
 
 /// Activates or deactivates. Deactivating cancels no membership: they stay "existing
-/// memberships" and are valid again on reactivation (seed 003). Returns the Healthspace.
+/// memberships" and are valid again on reactivation. Returns the Healthspace.
 pub async fn set_state(
     ctx: &AppContext,
     account_id: &str,
@@ -215,8 +216,8 @@ pub async fn set_state(
     let mut tx = ctx.db.begin().await?;
     store::set_state(&mut tx, &healthspace.id, state, now).await?;
     let action = match state {
-        HealthspaceState::Active => "healthspace_activated",
-        HealthspaceState::Inactive => "healthspace_deactivated",
+        HealthspaceState::Active => AuditAction::HealthspaceActivated,
+        HealthspaceState::Inactive => AuditAction::HealthspaceDeactivated,
     };
     record(
         &mut tx,
@@ -338,7 +339,7 @@ pub async fn change_alias(
     let event = Event {
         actor: None,
         role: "operator",
-        action: "healthspace_alias_changed",
+        action: AuditAction::HealthspaceAliasChanged,
         object_type: "healthspace",
         object_id: Some(row.id.as_str()),
         outcome: Outcome::Success,

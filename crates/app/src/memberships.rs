@@ -1,4 +1,4 @@
-//! Memberships (rule 6): an account's one role in a Healthspace. Admins invite people with a
+//! Memberships: an account's one role in a Healthspace. Admins invite people with a
 //! role ([`invitations`]); the invited accept with a second identity check; either side can
 //! cancel. Staff see a client only through a connection (`crate::connections`).
 
@@ -10,6 +10,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::language::Language;
@@ -20,12 +21,12 @@ use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow};
 use carespace_store::{Tx, accounts as account_store, connections as connection_store};
 
-pub use carespace_store::memberships::MemberFilter;
+pub use carespace_core::memberships::MemberFilter;
 
 pub(crate) fn event<'a>(
     actor: &'a str,
     role: &'a str,
-    action: &'a str,
+    action: AuditAction,
     object_type: &'a str,
     object_id: &'a str,
 ) -> Event<'a> {
@@ -129,7 +130,7 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         let record = event(
             me,
             "self",
-            "membership_cancelled",
+            AuditAction::MembershipCancelled,
             "membership",
             id.as_str(),
         );
@@ -203,7 +204,7 @@ async fn end_by_provider(
         healthspace: healthspace.name.clone(),
     };
     mail::enqueue(tx, member.email, member.full_name, language, message, now).await?;
-    let action = "membership_cancelled";
+    let action = AuditAction::MembershipCancelled;
     let record = event(
         actor.as_str(),
         role,
@@ -335,7 +336,7 @@ pub async fn audit_merges(ctx: &AppContext) -> AppResult<u64> {
             let event = Event {
                 actor: None,
                 role: "system",
-                action: "membership_merged",
+                action: AuditAction::MembershipMerged,
                 object_type: "membership",
                 object_id: Some(merge.kept_id.as_str()),
                 outcome: Outcome::Success,

@@ -1,4 +1,4 @@
-//! Organisations (rule 9): created by a platform operator with their first owner; owners see
+//! Organisations: created by a platform operator with their first owner; owners see
 //! and change the organisation's details. Everyone else is told it does not exist.
 
 use crate::audit::{self, Event, Origin};
@@ -6,14 +6,52 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::ids::new_id;
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::accounts as account_store;
-use carespace_store::organisations::{self as store, OrganisationRow};
+use carespace_store::organisations::{self as store, OrganisationRow, OwnerRow};
 
-pub use carespace_store::organisations::OrganisationRow as Organisation;
+/// An organisation as its owners see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub billing_address: String,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(row: OrganisationRow) -> Self {
+        Organisation {
+            id: row.id,
+            name: row.name,
+            address: row.address,
+            billing_address: row.billing_address,
+        }
+    }
+}
+
+/// One of an organisation's owners: an address, and the account once it is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub email: String,
+    /// `None` until someone verifies the address.
+    pub account_id: Option<String>,
+    pub full_name: Option<String>,
+}
+
+impl From<OwnerRow> for Owner {
+    fn from(row: OwnerRow) -> Self {
+        Owner {
+            email: row.email,
+            account_id: row.account_id,
+            full_name: row.full_name,
+        }
+    }
+}
 
 const MAX_NAME: usize = 200;
 const MAX_ADDRESS: usize = 500;
@@ -43,11 +81,12 @@ pub async fn create(
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &organisation, now).await?;
+    let organisation = Organisation::from(organisation);
     enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
     let event = Event {
         actor: None,
         role: "operator",
-        action: "organisation_created",
+        action: AuditAction::OrganisationCreated,
         object_type: "organisation",
         object_id: Some(&organisation.id),
         outcome: Outcome::Success,
@@ -62,7 +101,7 @@ pub async fn create(
 /// address is verified).
 async fn enlist_owner(
     tx: &mut carespace_store::Tx,
-    organisation: &OrganisationRow,
+    organisation: &Organisation,
     email: &str,
     now: carespace_core::time::Timestamp,
 ) -> AppResult<bool> {
@@ -92,8 +131,6 @@ async fn enlist_owner(
     Ok(true)
 }
 
-pub use carespace_store::organisations::OwnerRow as Owner;
-
 /// The organisation's owners, for its owners.
 pub async fn owners(
     ctx: &AppContext,
@@ -101,7 +138,8 @@ pub async fn owners(
     organisation_id: &str,
 ) -> AppResult<Vec<Owner>> {
     permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
-    Ok(store::owners_of(&ctx.db, organisation_id).await?)
+    let owners = store::owners_of(&ctx.db, organisation_id).await?;
+    Ok(owners.into_iter().map(Owner::from).collect())
 }
 
 async fn permitted(
@@ -115,10 +153,15 @@ async fn permitted(
     }
     store::find(&ctx.db, organisation_id)
         .await?
+        .map(Organisation::from)
         .ok_or(AppError::NotFound)
 }
 
-fn owner_event<'a>(account_id: &'a str, action: &'a str, organisation_id: &'a str) -> Event<'a> {
+fn owner_event<'a>(
+    account_id: &'a str,
+    action: AuditAction,
+    organisation_id: &'a str,
+) -> Event<'a> {
     Event {
         actor: Some(account_id),
         role: "owner",
@@ -145,7 +188,11 @@ pub async fn add_owner(
         // Dropping the transaction stores nothing.
         return Err(AppError::field("email", "already_owner"));
     }
-    let event = owner_event(account_id, "organisation_owner_added", organisation_id);
+    let event = owner_event(
+        account_id,
+        AuditAction::OrganisationOwnerAdded,
+        organisation_id,
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -171,7 +218,11 @@ pub async fn remove_owner(
         // Dropping the transaction undoes the removal.
         return Err(AppError::field("owner", "last_owner"));
     }
-    let event = owner_event(account_id, "organisation_owner_removed", organisation_id);
+    let event = owner_event(
+        account_id,
+        AuditAction::OrganisationOwnerRemoved,
+        organisation_id,
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -194,7 +245,8 @@ fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static
 
 /// The organisations the account owns.
 pub async fn owned(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Organisation>> {
-    Ok(store::owned_by(&ctx.db, account_id).await?)
+    let owned = store::owned_by(&ctx.db, account_id).await?;
+    Ok(owned.into_iter().map(Organisation::from).collect())
 }
 
 pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bool> {
@@ -230,7 +282,7 @@ pub struct Details {
 }
 
 /// Changes the organisation's name and addresses. Healthspace addresses are their own and do
-/// not follow (seed 003).
+/// not follow.
 pub async fn update(
     ctx: &AppContext,
     account_id: &str,
@@ -266,7 +318,7 @@ pub async fn update(
     let event = Event {
         actor: Some(account_id),
         role: "owner",
-        action: "organisation_changed",
+        action: AuditAction::OrganisationChanged,
         object_type: "organisation",
         object_id: Some(&current.id),
         outcome: Outcome::Success,
@@ -296,9 +348,9 @@ pub async fn set_operator(
         actor: None,
         role: "operator",
         action: if operator {
-            "operator_granted"
+            AuditAction::OperatorGranted
         } else {
-            "operator_revoked"
+            AuditAction::OperatorRevoked
         },
         object_type: "account",
         object_id: Some(&account_id),

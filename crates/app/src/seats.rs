@@ -1,4 +1,4 @@
-//! The seats report (seed 003): per Healthspace and calendar month, the memberships that
+//! The seats report: per Healthspace and calendar month, the memberships that
 //! existed by role. Memberships of an inactive Healthspace are not cancelled, so they count.
 
 use crate::access::{self, Actor};

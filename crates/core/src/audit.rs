@@ -2,6 +2,10 @@
 //! result. Entries are chained: each carries the SHA-256 of the previous entry's hash and its own
 //! content, so a changed, removed or inserted entry breaks the chain from there on.
 
+mod action;
+
+pub use action::AuditAction;
+
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
 

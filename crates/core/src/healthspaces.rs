@@ -1,4 +1,4 @@
-//! Healthspaces: the alias that is their address, and their state (SPEC §2, seed 003).
+//! Healthspaces: the alias that is their address, and their state.
 
 /// Words an alias can never be, because the site uses them or they would mislead.
 pub const RESERVED: [&str; 24] = [
@@ -127,4 +127,24 @@ mod tests {
             }
         }
     }
+}
+
+/// What admins and owners set on the settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HealthspaceSettings {
+    /// Sanitised HTML.
+    pub welcome_html: String,
+    pub opening_hours: String,
+    pub logo_id: Option<String>,
+    /// `#rrggbb`, or empty for the product's colours.
+    pub brand_primary: String,
+    pub brand_primary_text: String,
+    pub staff_connect_self: bool,
+}
+
+/// A Healthspace someone can enter, for the navigation's switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthspaceLink {
+    pub name: String,
+    pub alias: String,
 }

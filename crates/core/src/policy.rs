@@ -7,7 +7,7 @@ use crate::memberships::Role;
 /// What the policy needs to know about the person acting, relative to the subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ActorFacts {
-    /// Owner of the organisation the subject belongs to (rule 9).
+    /// Owner of the organisation the subject belongs to.
     pub owns_organisation: bool,
     /// The actor's active role in the subject's Healthspace, if any.
     pub role: Option<Role>,
@@ -34,7 +34,7 @@ pub enum Action {
     /// Add and remove the organisation's owners.
     ManageOwners,
     /// Enter the Healthspace: its dashboard and what members share there. Members only while it
-    /// is active; owners also while it is not (seed 003).
+    /// is active; owners also while it is not.
     EnterHealthspace,
     /// Connect oneself, as staff, to a client of the Healthspace.
     ConnectSelf,

@@ -1,4 +1,4 @@
-//! What a session remembers about the browser it belongs to (SPEC rule 3), and when it ends.
+//! What a session remembers about the browser it belongs to, and when it ends.
 
 use crate::time::Timestamp;
 
@@ -19,6 +19,8 @@ pub enum DeviceType {
 }
 
 impl DeviceType {
+    pub const ALL: [DeviceType; 3] = [DeviceType::Computer, DeviceType::Phone, DeviceType::Other];
+
     pub const fn code(self) -> &'static str {
         match self {
             DeviceType::Computer => "computer",

@@ -1,6 +1,6 @@
 //! The transaction every use case runs in.
 
-use crate::db::Backend;
+use crate::backend::Backend;
 use crate::error::StoreResult;
 use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::OwnedMutexGuard;

@@ -1,4 +1,4 @@
-//! A Healthspace's settings ("Beheer > Instellingen", seed 003), for its admins and the
+//! A Healthspace's settings ("Beheer > Instellingen"), for its admins and the
 //! organisation's owners: name, address, welcome text, opening hours, logo, brand colours and
 //! whether staff may connect themselves to clients.
 
@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::images::{self, ImageCodes, Redrawn, UploadRules};
 use crate::memberships::manager_role;
 use bytes::Bytes;
+use carespace_core::audit::AuditAction;
 use carespace_core::branding::{BrandColours, Colour};
 use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
@@ -94,7 +95,7 @@ pub async fn update(
     let now = ctx.now();
     store::update_settings(&mut tx, &row.id, name, address, &settings, now).await?;
     let by = (actor.account.as_str(), manager_role(facts));
-    let action = "healthspace_settings_changed";
+    let action = AuditAction::HealthspaceSettingsChanged;
     record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     tx.commit().await?;
     Ok(Healthspace {
@@ -170,9 +171,9 @@ async fn replace_logo(
     let by = (actor.account.as_str(), manager_role(facts));
     store::set_logo(&mut tx, &row.id, logo_id, now).await?;
     let action = if logo_id.is_some() {
-        "healthspace_logo_changed"
+        AuditAction::HealthspaceLogoChanged
     } else {
-        "healthspace_logo_removed"
+        AuditAction::HealthspaceLogoRemoved
     };
     record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     let orphan = match current.settings.logo_id.as_deref() {

@@ -1,4 +1,4 @@
-//! "My organisation" (rule 9; seed 003): only owners see it; every route answers 404 to anyone
+//! "My organisation": only owners see it; every route answers 404 to anyone
 //! else. Details, and the Healthspaces: create, activate, deactivate.
 
 use crate::auth::SignedIn;

@@ -1,4 +1,4 @@
-//! An organisation's owners add and remove owners (rule 9), never the last one.
+//! An organisation's owners add and remove owners, never the last one.
 
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};

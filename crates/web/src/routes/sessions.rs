@@ -1,4 +1,4 @@
-//! "Active sessions": every browser logged in to the account, and ending them (SPEC rule 3).
+//! "Active sessions": every browser logged in to the account, and ending them.
 
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};

@@ -1,0 +1,95 @@
+//! "My account": name, language, phone number and password.
+
+use super::account::email_owner;
+use super::current_password::confirm_password;
+use super::sign_out;
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::MailMessage;
+use crate::passwords;
+use carespace_core::accounts::{PersonName, parse_phone};
+use carespace_core::audit::AuditAction;
+use carespace_core::language::Language;
+use carespace_core::passwords as policy;
+use carespace_core::secret::Secret;
+use carespace_store::accounts::{self as store, ProfileChange};
+
+#[derive(Debug, Clone)]
+pub struct ProfileInput {
+    pub full_name: String,
+    pub language: Language,
+    pub phone: String,
+}
+
+/// Changes name, language and phone number. The language applies from the next page on.
+pub async fn update_profile(
+    ctx: &AppContext,
+    account_id: &str,
+    input: ProfileInput,
+) -> AppResult<()> {
+    let mut problems = Problems::default();
+    let name = problems.check("full_name", PersonName::parse(&input.full_name));
+    let phone = problems.check("phone", parse_phone(&input.phone));
+    problems.finish()?;
+    let (Some(name), Some(phone)) = (name, phone) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::update_profile(
+        &mut tx,
+        account_id,
+        &ProfileChange {
+            full_name: name.as_str(),
+            language: input.language.code(),
+            phone: phone.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The language switch, for someone logged in: it is kept with the account.
+pub async fn set_language(ctx: &AppContext, account_id: &str, language: Language) -> AppResult<()> {
+    let mut tx = ctx.db.begin().await?;
+    store::set_language(&mut tx, account_id, language.code(), ctx.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the password: the current one is asked, every other session ends, and the owner is
+/// told by email.
+pub async fn change_password(
+    ctx: &AppContext,
+    account_id: &str,
+    current_session_id: &str,
+    current_password: Secret,
+    new_password: Secret,
+    origin: &Origin,
+) -> AppResult<()> {
+    let account = store::find(&ctx.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::check(new_password.expose(), &account.email, &account.full_name)
+        .map_err(|code| AppError::field("new_password", code))?;
+    confirm_password(&account, current_password, "current_password").await?;
+    let hash = passwords::hash(new_password).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::set_password_hash(&mut tx, account_id, &hash, now).await?;
+    sign_out::end_access(&mut tx, account_id, Some(current_session_id)).await?;
+    email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
+    let event = Event::own(
+        account_id,
+        AuditAction::PasswordChanged,
+        "account",
+        Some(account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");
+    Ok(())
+}

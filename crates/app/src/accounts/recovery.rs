@@ -1,0 +1,106 @@
+//! Password reset by a link sent to the account's address.
+
+use super::account::email_owner;
+use super::links::{RESET_LINK_MS, issue_token, sent_recently};
+use super::sign_out;
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::mail::MailMessage;
+use crate::{passwords, throttle};
+use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
+use carespace_core::passwords as policy;
+use carespace_core::secret::Secret;
+use carespace_core::tokens;
+use carespace_store::accounts as store;
+
+/// Emails a reset link when the address has an account. The answer is the same either way.
+pub async fn request_password_reset(
+    ctx: &AppContext,
+    email: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    throttle::limit_per_hour(&mut tx, &format!("reset:{}", origin.ip), 20, now).await?;
+    let Some(account) = store::find_by_email(&mut tx, email.as_str()).await? else {
+        tx.commit().await?;
+        return Ok(());
+    };
+    if !sent_recently(&mut tx, &account.id, store::RESET_PASSWORD, now).await? {
+        let token = issue_token(
+            &mut tx,
+            &account.id,
+            store::RESET_PASSWORD,
+            None,
+            RESET_LINK_MS,
+            now,
+        )
+        .await?;
+        email_owner(&mut tx, &account, MailMessage::ResetPassword { token }, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether a reset link can still be used (to show its form, or say it has expired).
+pub async fn reset_link_is_valid(ctx: &AppContext, token: &str) -> AppResult<bool> {
+    if !tokens::is_well_formed(token) {
+        return Ok(false);
+    }
+    Ok(store::token_account(
+        &ctx.db,
+        &tokens::hash(token),
+        store::RESET_PASSWORD,
+        ctx.now(),
+    )
+    .await?
+    .is_some())
+}
+
+/// Sets a new password through a reset link: the link is used up, every session of the
+/// account ends, and the owner is told by email. A reset also proves the address is theirs.
+pub async fn reset_password(
+    ctx: &AppContext,
+    token: &str,
+    new_password: Secret,
+    origin: &Origin,
+) -> AppResult<()> {
+    if !tokens::is_well_formed(token) {
+        return Err(AppError::LinkInvalid);
+    }
+    let token_hash = tokens::hash(token);
+    let account_id = store::token_account(&ctx.db, &token_hash, store::RESET_PASSWORD, ctx.now())
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let account = store::find(&ctx.db, &account_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    policy::check(new_password.expose(), &account.email, &account.full_name)
+        .map_err(|code| AppError::field("password", code))?;
+    let hash = passwords::hash(new_password).await?;
+
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::use_token(&mut tx, &token_hash, store::RESET_PASSWORD, now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    store::expire_tokens(&mut tx, &account.id, store::RESET_PASSWORD, now).await?;
+    store::set_password_hash(&mut tx, &account.id, &hash, now).await?;
+    store::mark_verified(&mut tx, &account.id, now).await?;
+    carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+    sign_out::end_access(&mut tx, &account.id, None).await?;
+    email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
+    let event = Event::own(
+        &account.id,
+        AuditAction::PasswordReset,
+        "account",
+        Some(&account.id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", account = %account.id, "password reset; all sessions ended");
+    Ok(())
+}

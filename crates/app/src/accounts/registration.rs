@@ -1,0 +1,152 @@
+//! Registration with email verification.
+
+use super::account::email_owner;
+use super::links::{VERIFY_LINK_MS, issue_token, sent_recently};
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::MailMessage;
+use crate::{passwords, throttle};
+use carespace_core::accounts::{Email, PersonName, parse_birth_date};
+use carespace_core::audit::AuditAction;
+use carespace_core::language::Language;
+use carespace_core::passwords as policy;
+use carespace_core::secret::Secret;
+use carespace_core::time::Timestamp;
+use carespace_core::{ids, tokens};
+use carespace_store::Tx;
+use carespace_store::accounts::{self as store, AccountRow};
+
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub email: String,
+    pub full_name: String,
+    pub birth_date: String,
+    pub password: Secret,
+    pub language: Language,
+}
+
+/// Registers an account and emails a verification link. When the address already has an
+/// account its owner is emailed instead, and the answer is the same: no one learns from
+/// registering whether an address is known. The password is hashed either way, so neither
+/// does the time the answer takes.
+pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) -> AppResult<()> {
+    let now = ctx.now();
+    let mut problems = Problems::default();
+    let email = problems.check("email", Email::parse(&input.email));
+    let name = problems.check("full_name", PersonName::parse(&input.full_name));
+    let birth_date = problems.check(
+        "birth_date",
+        parse_birth_date(&input.birth_date, now.utc_date(), ctx.accounts.minimum_age),
+    );
+    problems.check(
+        "password",
+        policy::check(input.password.expose(), &input.email, &input.full_name),
+    );
+    problems.finish()?;
+    let (Some(email), Some(name), Some(birth_date)) = (email, name, birth_date) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let password_hash = passwords::hash(input.password).await?;
+
+    let mut tx = ctx.db.begin().await?;
+    throttle::limit_per_hour(&mut tx, &format!("register:{}", origin.ip), 20, now).await?;
+    if let Some(existing) = store::find_by_email(&mut tx, email.as_str()).await? {
+        email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
+        let event = Event {
+            actor: None,
+            role: "anonymous",
+            action: AuditAction::RegistrationForExistingEmail,
+            object_type: "account",
+            object_id: Some(&existing.id),
+            outcome: carespace_core::audit::Outcome::Denied,
+        };
+        audit::record(&mut tx, origin, event, now).await?;
+        tx.commit().await?;
+        tracing::info!(target: "security", "registration for an existing address: owner emailed");
+        return Ok(());
+    }
+    let account = AccountRow {
+        id: ids::new_id(),
+        email: email.as_str().to_owned(),
+        full_name: name.as_str().to_owned(),
+        birth_date: birth_date.to_string(),
+        password_hash,
+        language: input.language.code().to_owned(),
+        phone: None,
+        photo_id: None,
+        email_verified_at: None,
+        created_at: now,
+    };
+    store::insert(&mut tx, &account).await?;
+    send_verification(&mut tx, &account, now).await?;
+    let event = Event::own(
+        &account.id,
+        AuditAction::AccountRegistered,
+        "account",
+        Some(&account.id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", account = %account.id, "account registered");
+    Ok(())
+}
+
+async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) -> AppResult<()> {
+    store::expire_tokens(&mut *tx, &account.id, store::VERIFY_EMAIL, now).await?;
+    let token = issue_token(
+        tx,
+        &account.id,
+        store::VERIFY_EMAIL,
+        None,
+        VERIFY_LINK_MS,
+        now,
+    )
+    .await?;
+    email_owner(tx, account, MailMessage::VerifyEmail { token }, now).await
+}
+
+/// Follows a verification link: the account's address is verified. Single use.
+pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult<()> {
+    if !tokens::is_well_formed(token) {
+        return Err(AppError::LinkInvalid);
+    }
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let used = store::use_token(&mut tx, &tokens::hash(token), store::VERIFY_EMAIL, now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    store::mark_verified(&mut tx, &used.account_id, now).await?;
+    // Whoever proves an address takes up the ownerships waiting for it.
+    if let Some(account) = store::find(&mut tx, &used.account_id).await? {
+        carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+    }
+    let event = Event::own(
+        &used.account_id,
+        AuditAction::EmailVerified,
+        "account",
+        Some(&used.account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", account = %used.account_id, "email address verified");
+    Ok(())
+}
+
+/// Sends a new verification link to an unverified account, at most once a minute.
+pub async fn resend_verification(ctx: &AppContext, account_id: &str) -> AppResult<()> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let account = store::find(&mut tx, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if account.email_verified_at.is_some() {
+        return Ok(());
+    }
+    if sent_recently(&mut tx, account_id, store::VERIFY_EMAIL, now).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    send_verification(&mut tx, &account, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

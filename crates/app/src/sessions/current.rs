@@ -1,0 +1,63 @@
+//! The session a request comes with: authenticated in one query, with no cache.
+
+use crate::accounts::Account;
+use crate::context::AppContext;
+use crate::error::AppResult;
+use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::sessions::LAST_SEEN_GRANULARITY_MS;
+use carespace_core::time::Timestamp;
+use carespace_core::tokens;
+use carespace_store::sessions as store;
+
+/// The most Healthspaces the navigation's switcher lists.
+const SWITCHER_MAX: i64 = 50;
+
+/// Whoever a request's session belongs to.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub session_id: String,
+    pub csrf_token: String,
+    pub account: Account,
+    /// Owns an organisation: "My organisation" is in the menu.
+    pub is_owner: bool,
+    /// The Healthspaces the account can enter, for the navigation's switcher.
+    pub healthspaces: Vec<HealthspaceLink>,
+}
+
+/// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
+/// lifetime). One query, and no cache: a session ended elsewhere is refused at its next request.
+/// Activity is recorded at most once a minute ([`needs_touch`]), so reading a page is no write.
+pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<CurrentSession>> {
+    if !tokens::is_well_formed(token) {
+        return Ok(None);
+    }
+    let now = ctx.now();
+    let found = store::find_signed_in(&ctx.db, &tokens::hash(token), SWITCHER_MAX).await?;
+    let Some(signed_in) = found else {
+        return Ok(None);
+    };
+    if !ctx
+        .accounts
+        .session_limits()
+        .is_alive(signed_in.last_seen_at, signed_in.expires_at, now)
+    {
+        return Ok(None);
+    }
+    if needs_touch(signed_in.last_seen_at, now) {
+        store::touch(&ctx.db, &signed_in.session_id, now).await?;
+    }
+    Ok(Some(CurrentSession {
+        session_id: signed_in.session_id,
+        csrf_token: signed_in.csrf_token,
+        account: Account::from(signed_in.account),
+        is_owner: signed_in.owns_organisation,
+        healthspaces: signed_in.healthspaces,
+    }))
+}
+
+/// Whether a request at `now` records itself as the session's last activity: only when the
+/// last one recorded is a minute old or more, which is as fine as "Active sessions" and the idle
+/// timeout need it.
+fn needs_touch(last_seen_at: Timestamp, now: Timestamp) -> bool {
+    now.millis() - last_seen_at.millis() >= LAST_SEEN_GRANULARITY_MS
+}

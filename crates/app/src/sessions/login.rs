@@ -1,0 +1,258 @@
+//! Logging in: the password checked against the login throttle, a new session, and the browser
+//! made a trusted device.
+
+use super::client::ClientInfo;
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::passwords;
+use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
+use carespace_core::audit::Outcome;
+use carespace_core::secret::Secret;
+use carespace_core::sessions::Device;
+use carespace_core::throttle::{self as policy, Curve};
+use carespace_core::time::Timestamp;
+use carespace_core::{ids, tokens};
+use carespace_store::accounts as account_store;
+use carespace_store::sessions::{self as store, SessionRow};
+use carespace_store::{Tx, throttle};
+
+#[derive(Debug, Clone)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: Secret,
+    /// The trusted-device cookie of this browser, when it has one.
+    pub device_token: Option<String>,
+    pub client: ClientInfo,
+}
+
+/// A new session, to be set as cookies.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    /// Set when this browser became a trusted device of the account just now.
+    pub device_token: Option<String>,
+    pub account_id: String,
+    pub verified: bool,
+}
+
+/// Logs in. Unknown email and wrong password give the same error after the same work; failed
+/// tries are slowed down per account, IP address and trusted device (`core::throttle`).
+pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession> {
+    let now = ctx.now();
+    let email = Email::parse(&input.email).ok();
+    let normalised = email.as_ref().map_or_else(
+        || input.email.trim().to_lowercase(),
+        |email| email.as_str().to_owned(),
+    );
+    // What is not an address has no account; it is never sent to the database, which may refuse
+    // some characters (a NUL byte) with an error instead of "not found".
+    let account = match &email {
+        Some(email) => account_store::find_by_email(&ctx.db, email.as_str()).await?,
+        None => None,
+    };
+    let account_id = account.as_ref().map(|a| a.id.clone());
+    let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
+    let origin = Origin {
+        ip: input.client.ip.clone(),
+        session_id: None,
+    };
+    if let Err(error) = keys.check(ctx, now).await {
+        let mut tx = ctx.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &origin,
+            denied(AuditAction::LoginThrottled, account_id.as_deref()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(error);
+    }
+
+    let matches = passwords::verify(
+        input.password,
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await?;
+    let mut tx = ctx.db.begin().await?;
+    let account = match account {
+        Some(account) if matches => account,
+        _ => {
+            keys.count_failure(&mut tx, now).await?;
+            audit::record(
+                &mut tx,
+                &origin,
+                denied(AuditAction::LoginFailed, account_id.as_deref()),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::warn!(target: "security", ip = %input.client.ip, "login failed");
+            return Err(AppError::LoginFailed);
+        }
+    };
+    keys.clear(&mut tx).await?;
+    let device_token = if keys.trusted_device.is_some() {
+        None
+    } else {
+        let token = tokens::generate()?;
+        throttle::trust_device(
+            &mut tx,
+            &tokens::hash(&token),
+            &account.id,
+            now.plus_millis(policy::TRUSTED_DEVICE_MS),
+            now,
+        )
+        .await?;
+        Some(token)
+    };
+    let (token, session_id) = create_in(&mut tx, ctx, &account.id, &input.client, now).await?;
+    let origin = Origin {
+        session_id: Some(session_id.clone()),
+        ..origin
+    };
+    audit::record(
+        &mut tx,
+        &origin,
+        Event::own(
+            &account.id,
+            AuditAction::Login,
+            "session",
+            Some(&session_id),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", account = %account.id, ip = %input.client.ip, "login");
+    Ok(NewSession {
+        token,
+        device_token,
+        account_id: account.id.clone(),
+        verified: account.email_verified_at.is_some(),
+    })
+}
+
+/// A refused login: no one is known to have acted; the account tried, when it exists.
+fn denied<'a>(action: AuditAction, account_id: Option<&'a str>) -> Event<'a> {
+    Event {
+        actor: None,
+        role: "anonymous",
+        action,
+        object_type: "account",
+        object_id: account_id,
+        outcome: Outcome::Denied,
+    }
+}
+
+/// The counters a login try is held against.
+struct ThrottleKeys {
+    ip: String,
+    /// The account's shared counter, or the trusted device's own.
+    account_or_device: String,
+    trusted_device: Option<String>,
+}
+
+impl ThrottleKeys {
+    async fn new(
+        ctx: &AppContext,
+        email: &str,
+        account_id: Option<&str>,
+        input: &LoginInput,
+        now: Timestamp,
+    ) -> AppResult<ThrottleKeys> {
+        let mut trusted_device = None;
+        if let (Some(account_id), Some(device)) = (account_id, input.device_token.as_deref())
+            && tokens::is_well_formed(device)
+        {
+            let hash = tokens::hash(device);
+            let mut tx = ctx.db.begin().await?;
+            if throttle::is_trusted_device(&mut tx, &hash, account_id, now).await? {
+                trusted_device = Some(hash);
+            }
+            tx.commit().await?;
+        }
+        // Keyed by the address typed, known or not, so unknown addresses behave the same.
+        let account_or_device = match &trusted_device {
+            Some(hash) => format!("device:{hash}"),
+            None => format!("account:{}", tokens::hash(email)),
+        };
+        Ok(ThrottleKeys {
+            ip: format!("ip:{}", input.client.ip),
+            account_or_device,
+            trusted_device,
+        })
+    }
+
+    fn counters(&self) -> Vec<(&str, Curve)> {
+        let mut counters = vec![(self.account_or_device.as_str(), policy::PER_ACCOUNT)];
+        // A trusted device is not held back by what others do from the same address.
+        if self.trusted_device.is_none() {
+            counters.push((self.ip.as_str(), policy::PER_IP));
+        }
+        counters
+    }
+
+    async fn check(&self, ctx: &AppContext, now: Timestamp) -> AppResult<()> {
+        let mut tx = ctx.db.begin().await?;
+        let mut wait_ms = 0;
+        for (key, curve) in self.counters() {
+            if let Some((failures, last)) = throttle::failures(&mut tx, key).await? {
+                wait_ms = wait_ms.max(curve.remaining_ms(failures, last, now).unwrap_or(0));
+            }
+        }
+        tx.commit().await?;
+        if wait_ms > 0 {
+            tracing::warn!(target: "security", "login refused while slowed down");
+            return Err(AppError::LoginThrottled {
+                retry_after_secs: (wait_ms + 999) / 1000,
+            });
+        }
+        Ok(())
+    }
+
+    async fn count_failure(&self, tx: &mut Tx, now: Timestamp) -> AppResult<()> {
+        let forget_before = now.plus_millis(-policy::FORGET_AFTER_MS);
+        for (key, _) in self.counters() {
+            throttle::add_failure(&mut *tx, key, forget_before, now).await?;
+        }
+        Ok(())
+    }
+
+    /// After a successful login the account's (or device's) counter starts again; the IP
+    /// counter does not, or an attacker could reset it by logging in to an account of their own.
+    async fn clear(&self, tx: &mut Tx) -> AppResult<()> {
+        throttle::clear_failures(tx, &self.account_or_device).await?;
+        Ok(())
+    }
+}
+
+async fn create_in(
+    tx: &mut Tx,
+    ctx: &AppContext,
+    account_id: &str,
+    client: &ClientInfo,
+    now: Timestamp,
+) -> AppResult<(String, String)> {
+    let token = tokens::generate()?;
+    let device = Device::from_user_agent(&client.user_agent);
+    let limits = ctx.accounts.session_limits();
+    let row = SessionRow {
+        id: ids::new_id(),
+        account_id: account_id.to_owned(),
+        csrf_token: tokens::generate()?,
+        ip: client.ip.clone(),
+        browser: device.browser,
+        browser_version: device.browser_version,
+        os: device.os,
+        device_type: device.device_type.code().to_owned(),
+        browser_language: client.accept_language.chars().take(100).collect(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now.plus_millis(limits.absolute_ms),
+    };
+    store::insert(tx, &row, &tokens::hash(&token)).await?;
+    Ok((token, row.id))
+}
