@@ -12,6 +12,7 @@ mod crash_loop;
 mod csrf;
 mod demo;
 mod errors;
+mod hash_gate;
 mod health;
 mod healthspace_api;
 mod healthspace_settings;

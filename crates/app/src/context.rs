@@ -1,4 +1,5 @@
 use crate::gate::Gate;
+use crate::passwords::HashGate;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
@@ -15,6 +16,8 @@ pub struct AppContext {
     pub accounts: Arc<AccountSettings>,
     /// Bounds image decoding (`images::decode_gate`).
     pub images: Arc<Gate>,
+    /// Bounds password hashing (`accounts.password_hash_*`).
+    pub hashing: Arc<HashGate>,
 }
 
 impl AppContext {

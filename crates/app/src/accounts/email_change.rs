@@ -30,7 +30,7 @@ pub async fn request_email_change(
     if new_email.as_str() == account.email {
         return Err(AppError::field("new_email", "email_unchanged"));
     }
-    confirm_password(&account, password, "password").await?;
+    confirm_password(ctx, &account, password, "password").await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if let Some(other) = store::find_by_email(&mut tx, new_email.as_str()).await? {

@@ -80,7 +80,7 @@ pub async fn reset_password(
         .ok_or(AppError::LinkInvalid)?;
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("password", code))?;
-    let hash = passwords::hash(new_password).await?;
+    let hash = passwords::hash(&ctx.hashing, new_password).await?;
 
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

@@ -5,7 +5,7 @@ use super::client::ClientInfo;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::passwords;
+use crate::passwords::{self, HashUse};
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
@@ -72,6 +72,8 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     }
 
     let matches = passwords::verify(
+        &ctx.hashing,
+        HashUse::Login,
         input.password,
         account.as_ref().map(|a| a.password_hash.clone()),
     )
