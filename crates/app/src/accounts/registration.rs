@@ -48,7 +48,8 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         return Err(AppError::Internal("checked input missing".into()));
     };
     // Counted before the hash, so a refused flood costs no hashing.
-    throttle::limit_per_hour_now(ctx, &format!("register:{}", origin.ip), 20).await?;
+    let block = carespace_core::throttle::address_block(&origin.ip);
+    throttle::limit_per_hour_now(ctx, &format!("register:{block}"), 20).await?;
     let password_hash = passwords::hash(&ctx.hashing, input.password).await?;
 
     let mut tx = ctx.db.begin().await?;
