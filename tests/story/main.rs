@@ -2,6 +2,7 @@
 //! Run on SQLite by default and on PostgreSQL with `TEST_DATABASE=postgres`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_limits;
 mod api;
 mod api_contract;
 mod audit;
