@@ -78,7 +78,7 @@ pub(crate) async fn facts(
 ) -> AppResult<ActorFacts> {
     let mut ex = ex.into();
     let role = memberships::active_role(&mut ex, &row.id, account).await?;
-    let owns = organisations::is_owner(ex, row.organisation_id.as_str(), account.as_str()).await?;
+    let owns = organisations::is_owner(ex, &row.organisation_id, account.as_str()).await?;
     Ok(facts_of(row, role, owns))
 }
 

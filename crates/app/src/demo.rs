@@ -134,7 +134,7 @@ async fn care_provider(
     now: Timestamp,
 ) -> AppResult<()> {
     let organisation = OrganisationRow {
-        id: ids::new_id(),
+        id: OrganisationId::generate(),
         name: "Praktijk De Linde".into(),
         address: "Lindelaan 1\n3512 AB Utrecht".into(),
         billing_address: "Postbus 100\n3500 AA Utrecht".into(),
@@ -150,7 +150,7 @@ async fn care_provider(
     .await?;
     let healthspace = HealthspaceRow {
         id: HealthspaceId::generate(),
-        organisation_id: OrganisationId::parse(&organisation.id).ok_or(AppError::NotFound)?,
+        organisation_id: organisation.id.clone(),
         name: "De Linde".into(),
         alias: DEMO_ALIAS.into(),
         state: HealthspaceState::Active,

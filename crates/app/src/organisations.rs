@@ -8,7 +8,7 @@ use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
-use carespace_core::ids::new_id;
+use carespace_core::ids::OrganisationId;
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::accounts as account_store;
@@ -17,7 +17,7 @@ use carespace_store::organisations::{self as store, OrganisationRow, OwnerRow};
 /// An organisation as its owners see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
-    pub id: String,
+    pub id: OrganisationId,
     pub name: String,
     pub address: String,
     pub billing_address: String,
@@ -74,7 +74,7 @@ pub async fn create(
     };
     let now = ctx.now();
     let organisation = OrganisationRow {
-        id: new_id(),
+        id: OrganisationId::generate(),
         name,
         address: String::new(),
         billing_address: String::new(),
@@ -88,7 +88,7 @@ pub async fn create(
         role: "operator",
         action: AuditAction::OrganisationCreated,
         object_type: "organisation",
-        object_id: Some(&organisation.id),
+        object_id: Some(organisation.id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;
@@ -135,7 +135,7 @@ async fn enlist_owner(
 pub async fn owners(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Owner>> {
     permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
     let owners = store::owners_of(&ctx.db, organisation_id).await?;
@@ -145,7 +145,7 @@ pub async fn owners(
 async fn permitted(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     action: Action,
 ) -> AppResult<Organisation> {
     if !policy::allows(facts(ctx, organisation_id, account_id).await?, action) {
@@ -160,14 +160,14 @@ async fn permitted(
 fn owner_event<'a>(
     account_id: &'a str,
     action: AuditAction,
-    organisation_id: &'a str,
+    organisation_id: &'a OrganisationId,
 ) -> Event<'a> {
     Event {
         actor: Some(account_id),
         role: "owner",
         action,
         object_type: "organisation",
-        object_id: Some(organisation_id),
+        object_id: Some(organisation_id.as_str()),
         outcome: Outcome::Success,
     }
 }
@@ -176,7 +176,7 @@ fn owner_event<'a>(
 pub async fn add_owner(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -203,7 +203,7 @@ pub async fn add_owner(
 pub async fn remove_owner(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -256,7 +256,7 @@ pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bo
 /// What the policy needs to know about the account and this organisation.
 pub(crate) async fn facts(
     ctx: &AppContext,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     account_id: &str,
 ) -> AppResult<ActorFacts> {
     Ok(ActorFacts {
@@ -269,7 +269,7 @@ pub(crate) async fn facts(
 pub async fn get(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> AppResult<Organisation> {
     permitted(ctx, account_id, organisation_id, Action::ManageOrganisation).await
 }
@@ -286,7 +286,7 @@ pub struct Details {
 pub async fn update(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     details: Details,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -320,7 +320,7 @@ pub async fn update(
         role: "owner",
         action: AuditAction::OrganisationChanged,
         object_type: "organisation",
-        object_id: Some(&current.id),
+        object_id: Some(current.id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;

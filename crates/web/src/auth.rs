@@ -17,13 +17,15 @@ use cookie::{Cookie, SameSite};
 use http::HeaderValue;
 use http::header::{AUTHORIZATION, SET_COOKIE};
 use http::request::Parts;
+use std::sync::Arc;
 
-/// How the request was authenticated.
+/// How the request was authenticated. Shared, not copied, by the middleware and extractors
+/// that read it during one request.
 #[derive(Debug, Clone)]
 pub enum Auth {
-    Session(CurrentSession),
+    Session(Arc<CurrentSession>),
     /// A personal access token; such requests need no CSRF token, as no browser adds them.
-    Token(Account),
+    Token(Arc<Account>),
 }
 
 impl Auth {
@@ -120,7 +122,9 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     if let Some(token) = bearer(request.headers()) {
         match api_tokens::authenticate(&state.app, &token).await {
             Ok(Some(account)) => {
-                request.extensions_mut().insert(Auth::Token(account));
+                request
+                    .extensions_mut()
+                    .insert(Auth::Token(Arc::new(account)));
             }
             // The request goes on unauthenticated, and API routes answer 401.
             Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),
@@ -134,7 +138,9 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     };
     match sessions::authenticate(&state.app, &token).await {
         Ok(Some(session)) => {
-            request.extensions_mut().insert(Auth::Session(session));
+            request
+                .extensions_mut()
+                .insert(Auth::Session(Arc::new(session)));
             next.run(request).await
         }
         Ok(None) => {
@@ -161,7 +167,7 @@ fn login_redirect(parts: &Parts) -> Response {
 /// A logged-in person with a verified email address. Anyone else is sent to log in, or to
 /// "check your email".
 #[derive(Debug, Clone)]
-pub struct SignedIn(pub CurrentSession);
+pub struct SignedIn(pub Arc<CurrentSession>);
 
 impl FromRequestParts<WebState> for SignedIn {
     type Rejection = Response;
@@ -179,7 +185,7 @@ impl FromRequestParts<WebState> for SignedIn {
 
 /// A logged-in person, verified or not (for "check your email", resending the link, logout).
 #[derive(Debug, Clone)]
-pub struct SignedInUnverified(pub CurrentSession);
+pub struct SignedInUnverified(pub Arc<CurrentSession>);
 
 impl FromRequestParts<WebState> for SignedInUnverified {
     type Rejection = Response;

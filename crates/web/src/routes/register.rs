@@ -180,7 +180,7 @@ pub async fn pending(
     }
     Ok(render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: None,
     })?
     .into_response())
@@ -201,7 +201,7 @@ pub async fn resend(
         };
     let html = render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: Some(notice),
     })?;
     Ok((status, html).into_response())

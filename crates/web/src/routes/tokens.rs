@@ -66,7 +66,7 @@ pub async fn create(
         |state: WebState, id: String| async move { api_tokens::list(&state.app, &id).await };
     match result {
         Ok((_, secret)) => {
-            let tokens = tokens_after(state, session.account.id).await?;
+            let tokens = tokens_after(state, session.account.id.clone()).await?;
             let html = render(&TokensTemplate {
                 page,
                 tokens,
@@ -83,7 +83,7 @@ pub async fn create(
                 .with_value("name", &form.name)
                 .with_value("days", &form.days)
                 .with_problems(&page, problems);
-            let tokens = tokens_after(state, session.account.id).await?;
+            let tokens = tokens_after(state, session.account.id.clone()).await?;
             let html = render(&TokensTemplate {
                 page,
                 tokens,
