@@ -297,6 +297,8 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
             clock,
             files: Arc::new(files),
             accounts: Arc::default(),
+            images: Arc::new(carespace_app::images::decode_gate()),
+            hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         },
     )
 }

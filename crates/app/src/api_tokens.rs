@@ -93,7 +93,7 @@ pub async fn create(
     let account = account_store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    accounts::confirm_password(&account, input.password, "password").await?;
+    accounts::confirm_password(ctx, &account, input.password, "password").await?;
 
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

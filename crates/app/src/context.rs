@@ -1,17 +1,23 @@
+use crate::gate::Gate;
+use crate::passwords::HashGate;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::FileStore;
 use std::sync::Arc;
 
-/// What every use case may reach: the database, the clock, the file store and the settings.
-/// Cheap to clone; one per process.
+/// What every use case may reach: the database, the clock, the file store, the settings and the
+/// gates that bound heavy work. Cheap to clone; one per process.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
     pub accounts: Arc<AccountSettings>,
+    /// Bounds image decoding (`images::decode_gate`).
+    pub images: Arc<Gate>,
+    /// Bounds password hashing (`accounts.password_hash_*`).
+    pub hashing: Arc<HashGate>,
 }
 
 impl AppContext {

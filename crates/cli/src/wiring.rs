@@ -42,6 +42,8 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::new(config.accounts.clone()),
+        images: Arc::new(carespace_app::images::decode_gate()),
+        hashing: Arc::new(config.accounts.hash_gate()),
     };
     after_migrating(&ctx).await?;
     Ok(ctx)
