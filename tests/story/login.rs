@@ -1,6 +1,8 @@
 //! Logging in and out: no account enumeration, new session ids, slowing down guessing without
 //! locking the real user out (ASVS 6.3.1, 7.2.4).
 
+use carespace_app::refusals;
+use carespace_store::audit::entries_after;
 use carespace_tests::{Person, new_client, spawn_app};
 
 fn without(html: &str, typed: &str) -> String {
@@ -240,4 +242,58 @@ async fn a_busy_office_address_gets_its_tries_back_with_each_good_login() {
             .await;
         assert_eq!(good.status(), 303, "round {round}");
     }
+}
+
+#[tokio::test]
+async fn throttled_logins_write_nothing_and_are_summarised_in_one_audit_entry() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let attacker = new_client();
+    for attempt in 1..=5 {
+        let guess = format!("guess number {attempt} x");
+        assert_eq!(
+            app.login_with(&attacker, &anna.email, &guess)
+                .await
+                .status(),
+            401
+        );
+    }
+    let before = entries_after(&app.ctx.db, 0, 1000).await.unwrap();
+
+    for attempt in 1..=30 {
+        let guess = format!("flood number {attempt} x");
+        let refused = app.login_with(&attacker, &anna.email, &guess).await;
+        assert_eq!(refused.status(), 429, "attempt {attempt}");
+        assert_eq!(refused.headers()["retry-after"], "30");
+    }
+    assert_eq!(
+        entries_after(&app.ctx.db, 0, 1000).await.unwrap().len(),
+        before.len(),
+        "a throttled login writes no audit entry"
+    );
+
+    let summary = refusals::summarise(&app.ctx).await.unwrap();
+    assert_eq!(summary.as_deref(), Some("login=30"));
+    let after = entries_after(&app.ctx.db, 0, 1000).await.unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+    let entry = &after.last().unwrap().record;
+    assert_eq!(entry.action, "throttled_requests_summarised");
+    assert_eq!(entry.object_id.as_deref(), Some("login=30"));
+    assert_eq!(entry.actor_account_id, None);
+
+    // The counts start again: nothing new, nothing written.
+    assert_eq!(refusals::summarise(&app.ctx).await.unwrap(), None);
+    assert_eq!(
+        entries_after(&app.ctx.db, 0, 1000).await.unwrap().len(),
+        after.len()
+    );
+    // Once the wait is over the database decides again.
+    app.advance(30_000);
+    assert_eq!(
+        app.login_with(&attacker, &anna.email, &anna.password)
+            .await
+            .status(),
+        303
+    );
 }

@@ -299,6 +299,7 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
             accounts: Arc::default(),
             images: Arc::new(carespace_app::images::decode_gate()),
             hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
+            refusals: Arc::default(),
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::gate::Gate;
 use crate::passwords::HashGate;
+use crate::refusals::Refusals;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
@@ -18,6 +19,8 @@ pub struct AppContext {
     pub images: Arc<Gate>,
     /// Bounds password hashing (`accounts.password_hash_*`).
     pub hashing: Arc<HashGate>,
+    /// Throttled requests counted and held in memory (`refusals`).
+    pub refusals: Arc<Refusals>,
 }
 
 impl AppContext {

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod memberships;
 pub mod organisations;
 pub mod passwords;
+pub mod refusals;
 pub mod retention;
 pub mod seats;
 pub mod sessions;

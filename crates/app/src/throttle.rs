@@ -9,9 +9,19 @@ use carespace_store::Tx;
 pub const HOUR_MS: i64 = 3_600_000;
 
 /// Counts one request under `key`; refuses when more than `max` fell in the current hour.
-pub async fn limit_per_hour(tx: &mut Tx, key: &str, max: i64, now: Timestamp) -> AppResult<()> {
+/// A refusal is logged and counted in memory (`refusals`), never written to the database.
+pub async fn limit_per_hour(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    key: &str,
+    max: i64,
+    now: Timestamp,
+) -> AppResult<()> {
     let hits = carespace_store::throttle::hit(tx, key, HOUR_MS, now).await?;
     if hits > max {
+        // Keys read `<action>:<who>`; the summary counts per action.
+        let action = key.split(':').next().unwrap_or(key);
+        ctx.refusals.count(action);
         tracing::warn!(target: "security", key, "request limit reached");
         return Err(AppError::TooManyRequests);
     }
@@ -22,7 +32,7 @@ pub async fn limit_per_hour(tx: &mut Tx, key: &str, max: i64, now: Timestamp) ->
 /// a decode) so that a refused request costs nothing.
 pub async fn limit_per_hour_now(ctx: &AppContext, key: &str, max: i64) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
-    limit_per_hour(&mut tx, key, max, ctx.now()).await?;
+    limit_per_hour(ctx, &mut tx, key, max, ctx.now()).await?;
     tx.commit().await?;
     Ok(())
 }

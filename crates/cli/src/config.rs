@@ -25,7 +25,23 @@ pub struct Config {
     pub mail: MailConfig,
     pub worker: WorkerConfig,
     pub retention: RetentionSettings,
+    pub audit: AuditConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// How often throttled requests, counted in memory, are written as one audit entry.
+    pub throttle_summary_minutes: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            throttle_summary_minutes: 5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,6 +125,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             worker: WorkerConfig::default(),
             retention: RetentionSettings::default(),
+            audit: AuditConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -202,6 +219,11 @@ impl Config {
         self.web.validate().map_err(ConfigError)?;
         self.accounts.validate().map_err(ConfigError)?;
         self.retention.validate().map_err(ConfigError)?;
+        if self.audit.throttle_summary_minutes == 0 {
+            return Err(ConfigError(
+                "audit.throttle_summary_minutes must be at least 1".into(),
+            ));
+        }
         carespace_app::mail::parse_sender(&self.mail.from)
             .map_err(|e| ConfigError(format!("mail.from: {e}")))?;
         if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp_url.is_none() {

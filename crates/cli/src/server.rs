@@ -72,6 +72,11 @@ pub async fn start(
         config.retention.clone(),
         stop.clone(),
     ));
+    let summary_task = tokio::spawn(carespace_app::refusals::run_until(
+        ctx.clone(),
+        Duration::from_secs(config.audit.throttle_summary_minutes * 60),
+        stop.clone(),
+    ));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();
     let task = tokio::spawn(async move {
@@ -91,6 +96,10 @@ pub async fn start(
         }
         if let Err(error) = worker_task.await {
             tracing::error!(%error, "job worker ended abnormally");
+        }
+        // The last counts are written before the database closes.
+        if let Err(error) = summary_task.await {
+            tracing::error!(%error, "throttle summary ended abnormally");
         }
         ctx.db.close().await;
         tracing::info!("stopped");

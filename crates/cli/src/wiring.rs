@@ -44,6 +44,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         accounts: Arc::new(config.accounts.clone()),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
+        refusals: Arc::default(),
     };
     after_migrating(&ctx).await?;
     Ok(ctx)

@@ -462,6 +462,7 @@ audit-action-password-changed = Password changed
 audit-action-login = Logged in
 audit-action-login-failed = Login failed
 audit-action-login-throttled = Login refused after too many attempts
+audit-action-throttled-requests-summarised = Throttled requests in the last period (counts per kind)
 audit-action-account-deactivated = Account deactivated
 audit-action-logout = Logged out
 audit-action-session-ended = Session ended

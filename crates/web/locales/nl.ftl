@@ -462,6 +462,7 @@ audit-action-password-changed = Wachtwoord gewijzigd
 audit-action-login = Ingelogd
 audit-action-login-failed = Inloggen mislukt
 audit-action-login-throttled = Inloggen geweigerd wegens te veel pogingen
+audit-action-throttled-requests-summarised = Geweigerde verzoeken wegens te veel pogingen in de afgelopen periode (aantallen per soort)
 audit-action-account-deactivated = Account gedeactiveerd
 audit-action-logout = Uitgelogd
 audit-action-session-ended = Sessie beëindigd

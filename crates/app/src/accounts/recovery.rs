@@ -25,7 +25,7 @@ pub async fn request_password_reset(
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let block = carespace_core::throttle::address_block(&origin.ip);
-    throttle::limit_per_hour(&mut tx, &format!("reset:{block}"), 20, now).await?;
+    throttle::limit_per_hour(ctx, &mut tx, &format!("reset:{block}"), 20, now).await?;
     let Some(account) = store::find_by_email(&mut tx, email.as_str()).await? else {
         tx.commit().await?;
         return Ok(());

@@ -60,18 +60,8 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     };
     // The try is counted as a failure before the password is looked at, in one transaction
     // with the check: of many parallel guesses only as many as the counters allow get through.
-    if let Err(error) = keys.reserve(ctx, now).await {
-        let mut tx = ctx.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &origin,
-            denied(AuditAction::LoginThrottled, account_id.as_deref()),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(error);
-    }
+    // A refusal writes nothing (`refusals`).
+    keys.reserve(ctx, now).await?;
 
     let matches = passwords::verify(
         &ctx.hashing,
@@ -205,19 +195,31 @@ impl ThrottleKeys {
 
     /// Refuses the try while a counter says wait (counting nothing); otherwise counts it as a
     /// failure on every counter, until [`Self::succeeded`] says otherwise.
+    /// A key the database refused lately is refused from memory until its wait is over, so a
+    /// flood of tries for one account or address opens no transaction each.
     async fn reserve(&self, ctx: &AppContext, now: Timestamp) -> AppResult<()> {
+        let held = self
+            .counters()
+            .iter()
+            .filter_map(|(key, _)| ctx.refusals.held_ms(key, now))
+            .max();
+        if let Some(wait_ms) = held {
+            return Err(refused(ctx, wait_ms));
+        }
         let mut tx = ctx.db.begin().await?;
-        let mut wait_ms = 0;
+        let mut waits = Vec::new();
         for (key, curve) in self.counters() {
             let (failures, last) = throttle::lock_failures(&mut tx, key).await?;
-            wait_ms = wait_ms.max(curve.remaining_ms(failures, last, now).unwrap_or(0));
+            if let Some(wait_ms) = curve.remaining_ms(failures, last, now).filter(|ms| *ms > 0) {
+                waits.push((key, wait_ms));
+            }
         }
-        if wait_ms > 0 {
+        if let Some(wait_ms) = waits.iter().map(|(_, ms)| *ms).max() {
             drop(tx);
-            tracing::warn!(target: "security", "login refused while slowed down");
-            return Err(AppError::LoginThrottled {
-                retry_after_secs: (wait_ms + 999) / 1000,
-            });
+            for (key, ms) in waits {
+                ctx.refusals.hold(key, now.plus_millis(ms), now);
+            }
+            return Err(refused(ctx, wait_ms));
         }
         let forget_before = now.plus_millis(-policy::FORGET_AFTER_MS);
         for (key, _) in self.counters() {
@@ -236,6 +238,15 @@ impl ThrottleKeys {
             throttle::give_back_failure(&mut *tx, &self.ip).await?;
         }
         Ok(())
+    }
+}
+
+/// A try refused while slowed down: one line in the security log and one count in memory.
+fn refused(ctx: &AppContext, wait_ms: i64) -> AppError {
+    ctx.refusals.count("login");
+    tracing::warn!(target: "security", wait_ms, "login refused while slowed down");
+    AppError::LoginThrottled {
+        retry_after_secs: (wait_ms + 999) / 1000,
     }
 }
 

@@ -41,6 +41,7 @@ audit_actions! {
     Login => "login",
     LoginFailed => "login_failed",
     LoginThrottled => "login_throttled",
+    ThrottledRequestsSummarised => "throttled_requests_summarised",
     AccountDeactivated => "account_deactivated",
     Logout => "logout",
     SessionEnded => "session_ended",

@@ -1,0 +1,126 @@
+//! Throttled requests in memory. A refusal writes nothing to the database: it is one line in
+//! the security log and one count here, and every `audit.throttle_summary_minutes` the counts
+//! become a single audit entry (`throttled_requests_summarised`). A login key already known to
+//! be slowed down is refused here until its wait is over, without opening a transaction.
+//!
+//! Each instance keeps its own counts and waits: with several instances behind a balancer the
+//! audit log gets one summary per instance, and a key held here may still reach the database
+//! through another instance, where the database's own counters refuse it.
+//!
+//! A `Mutex` around two maps rather than a rate-limiting crate: the limits themselves live in
+//! the database (`core::throttle`); this only remembers the database's answer until it expires.
+
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::AppResult;
+use carespace_core::audit::{AuditAction, Outcome};
+use carespace_core::time::Timestamp;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Keys held at most; past this, expired ones are dropped and new ones go unheld (the database
+/// still refuses them), so a flood of distinct keys cannot grow memory.
+const MAX_HELD_KEYS: usize = 10_000;
+
+#[derive(Default)]
+pub struct Refusals {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Refusals per action since the last summary.
+    counts: BTreeMap<String, u64>,
+    /// Keys refused until the time given.
+    held: HashMap<String, Timestamp>,
+}
+
+impl Refusals {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // The maps stay consistent whatever panicked while holding the lock.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts one refused request of `action`.
+    pub fn count(&self, action: &str) {
+        *self.lock().counts.entry(action.to_owned()).or_default() += 1;
+    }
+
+    /// How long `key` is still refused, in milliseconds, if it is.
+    pub fn held_ms(&self, key: &str, now: Timestamp) -> Option<i64> {
+        let mut inner = self.lock();
+        let until = *inner.held.get(key)?;
+        if until <= now {
+            inner.held.remove(key);
+            return None;
+        }
+        Some(until.millis() - now.millis())
+    }
+
+    /// Refuses `key` here until `until`.
+    pub fn hold(&self, key: &str, until: Timestamp, now: Timestamp) {
+        let mut inner = self.lock();
+        if inner.held.len() >= MAX_HELD_KEYS {
+            inner.held.retain(|_, until| *until > now);
+        }
+        if inner.held.len() < MAX_HELD_KEYS || inner.held.contains_key(key) {
+            inner.held.insert(key.to_owned(), until);
+        }
+    }
+
+    /// The counts as `action=count,…` and zeroed; `None` when nothing was refused.
+    fn take_counts(&self) -> Option<String> {
+        let counts = std::mem::take(&mut self.lock().counts);
+        if counts.is_empty() {
+            return None;
+        }
+        let text = counts
+            .iter()
+            .map(|(action, count)| format!("{action}={count}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        Some(text)
+    }
+}
+
+/// Writes the refusals counted since the last summary as one audit entry, if there were any.
+/// Returns the counts written.
+pub async fn summarise(ctx: &AppContext) -> AppResult<Option<String>> {
+    let Some(counts) = ctx.refusals.take_counts() else {
+        return Ok(None);
+    };
+    let event = Event {
+        actor: None,
+        role: "system",
+        action: AuditAction::ThrottledRequestsSummarised,
+        object_type: "throttle",
+        object_id: Some(&counts),
+        outcome: Outcome::Denied,
+    };
+    let mut tx = ctx.db.begin().await?;
+    audit::record(&mut tx, &Origin::default(), event, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(Some(counts))
+}
+
+/// Summarises every `every` until `stop`, and once more on the way out.
+pub async fn run_until(ctx: AppContext, every: Duration, stop: CancellationToken) {
+    loop {
+        let stopping = tokio::select! {
+            () = stop.cancelled() => true,
+            () = tokio::time::sleep(every) => false,
+        };
+        match summarise(&ctx).await {
+            Ok(Some(counts)) => tracing::info!(%counts, "throttled requests summarised"),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "throttled requests not summarised"),
+        }
+        if stopping {
+            break;
+        }
+    }
+}
