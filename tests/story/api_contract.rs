@@ -123,7 +123,7 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
     let with = script
         .patch(app.url("/api/v1/me"))
         .header("x-csrf-token", &csrf)
-        .json(&json!({ "language": "en", "phone": "06 12345678" }))
+        .json(&json!({ "language": "en", "phone": "06 12345678", "phone_password": anna.password }))
         .send()
         .await
         .unwrap();

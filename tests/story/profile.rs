@@ -19,6 +19,7 @@ async fn details_and_language_change_and_the_language_applies_at_once() {
                 ("full_name", "Anna de Vries"),
                 ("language", "en"),
                 ("phone", "06 1234 5678"),
+                ("phone_password", &anna.password),
             ],
         )
         .await;
@@ -91,6 +92,126 @@ async fn bad_details_are_refused_and_kept_and_the_date_of_birth_cannot_change() 
     assert_eq!(stored.full_name, "Anna Jansen");
     assert_eq!(stored.birth_date, "1990-05-31");
     assert_eq!(stored.phone, None);
+}
+
+async fn phone_of(app: &carespace_tests::TestApp, email: &str) -> Option<String> {
+    carespace_store::accounts::find_by_email(&app.ctx.db, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .phone
+}
+
+#[tokio::test]
+async fn a_new_phone_number_asks_for_the_password() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let save = |phone: &'static str, password: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let token = app.token_with(client, "/account").await;
+            app.post_with(
+                client,
+                "/account/profile",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("full_name", "Anna de Vries"),
+                    ("phone", phone),
+                    ("phone_password", password),
+                ],
+            )
+            .await
+        }
+    };
+
+    let without = save("06 1234 5678", "").await;
+    assert_eq!(without.status(), 422);
+    let html = without.text().await.unwrap();
+    assert!(html.contains("Vul je wachtwoord in om je telefoonnummer te wijzigen."));
+    assert!(
+        html.contains("value=\"06 1234 5678\""),
+        "the number typed is kept"
+    );
+    assert!(
+        html.contains("value=\"Anna de Vries\""),
+        "the name typed is kept"
+    );
+    assert_eq!(phone_of(&app, &anna.email).await, None);
+
+    let wrong = save("06 1234 5678", "not my password at all").await;
+    assert_eq!(wrong.status(), 422);
+    let html = wrong.text().await.unwrap();
+    assert!(html.contains("Het huidige wachtwoord klopt niet."));
+    assert!(html.contains("value=\"06 1234 5678\""));
+    assert_eq!(phone_of(&app, &anna.email).await, None);
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.full_name, "Anna Jansen", "nothing half-written");
+
+    let right = save("06 1234 5678", "lantern orbit meadow quietly").await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(
+        phone_of(&app, &anna.email).await.as_deref(),
+        Some("+31612345678")
+    );
+
+    // The same number written differently is no change: the name changes without a password.
+    let same = save("+31 6 12345678", "").await;
+    assert_eq!(same.status(), 303);
+    // Removing the number is a change too.
+    assert_eq!(save("", "").await.status(), 422);
+    assert_eq!(
+        phone_of(&app, &anna.email).await.as_deref(),
+        Some("+31612345678")
+    );
+}
+
+#[tokio::test]
+async fn the_api_asks_for_the_password_for_a_new_phone_number() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let csrf = app.token_with(&client, "/account").await;
+    let patch = |body: serde_json::Value| {
+        let (app, client, csrf) = (&app, &client, &csrf);
+        async move {
+            client
+                .patch(app.url("/api/v1/me"))
+                .header("x-csrf-token", csrf)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let without = patch(serde_json::json!({ "phone": "06 12345678" })).await;
+    assert_eq!(without.status(), 422);
+    let body: serde_json::Value = without.json().await.unwrap();
+    assert!(
+        body.to_string().contains("current_password_required"),
+        "{body}"
+    );
+    let wrong =
+        patch(serde_json::json!({ "phone": "06 12345678", "phone_password": "wrong one here" }))
+            .await;
+    assert_eq!(wrong.status(), 422);
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert!(
+        body.to_string().contains("current_password_wrong"),
+        "{body}"
+    );
+    assert_eq!(phone_of(&app, &anna.email).await, None);
+    let right =
+        patch(serde_json::json!({ "phone": "06 12345678", "phone_password": anna.password })).await;
+    assert_eq!(right.status(), 200);
+    assert_eq!(
+        phone_of(&app, &anna.email).await.as_deref(),
+        Some("+31612345678")
+    );
+    // Other details change without it.
+    let name = patch(serde_json::json!({ "full_name": "Anna de Vries" })).await;
+    assert_eq!(name.status(), 200);
 }
 
 /// A JPEG with an EXIF segment holding a GPS position, as a phone camera writes it.

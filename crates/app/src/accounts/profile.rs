@@ -20,9 +20,13 @@ pub struct ProfileInput {
     pub full_name: String,
     pub language: Language,
     pub phone: String,
+    /// The account's password: required only when the phone number changes, as the number will
+    /// receive sign-in codes.
+    pub password: Option<Secret>,
 }
 
-/// Changes name, language and phone number. The language applies from the next page on.
+/// Changes name, language and phone number. The language applies from the next page on. A new
+/// phone number asks for the password, checked under the current-password limit.
 pub async fn update_profile(
     ctx: &AppContext,
     account_id: &str,
@@ -35,6 +39,20 @@ pub async fn update_profile(
     let (Some(name), Some(phone)) = (name, phone) else {
         return Err(AppError::Internal("checked input missing".into()));
     };
+    let account = store::find(&ctx.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if phone != account.phone {
+        match input.password.filter(|p| !p.expose().is_empty()) {
+            Some(password) => confirm_password(ctx, &account, password, "phone_password").await?,
+            None => {
+                return Err(AppError::field(
+                    "phone_password",
+                    "current_password_required",
+                ));
+            }
+        }
+    }
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     store::update_profile(

@@ -113,6 +113,8 @@ pub struct ProfileBody {
     full_name: Option<String>,
     language: Option<Language>,
     phone: Option<String>,
+    /// The account's password, required only when `phone` changes.
+    phone_password: Option<String>,
 }
 
 /// Changes what is given and keeps the rest.
@@ -129,6 +131,7 @@ pub async fn update_me(
         phone: body
             .phone
             .unwrap_or_else(|| current.phone.clone().unwrap_or_default()),
+        password: body.phone_password.map(Secret::new),
     };
     let result = accounts::update_profile(&state.app, &current.id, input).await;
     match result {

@@ -113,6 +113,8 @@ pub struct ProfileForm {
     language: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    phone_password: String,
 }
 
 pub async fn profile(
@@ -125,6 +127,7 @@ pub async fn profile(
         full_name: form.full_name.clone(),
         language: form.language.parse().unwrap_or(page.lang),
         phone: form.phone.clone(),
+        password: Some(Secret::new(form.phone_password)),
     };
     let result = accounts::update_profile(&state.app, &session.account.id, input).await;
     answer(&state, page, &session.account.id, "profile", result, |f| {
