@@ -43,6 +43,25 @@ async fn current_password_checks_are_limited_per_account() {
     ];
     let refused = app.post_with(&client, "/account/password", &fields).await;
     assert_eq!(refused.status(), 429, "even the right password waits");
+    // A new phone number is checked under the same limit.
+    let token = app.token_with(&client, "/account").await;
+    let phone = [
+        ("csrf_token", token.as_str()),
+        ("full_name", "Anna Jansen"),
+        ("phone", "06 12345678"),
+        ("phone_password", anna.password.as_str()),
+    ];
+    let phone_refused = app.post_with(&client, "/account/profile", &phone).await;
+    assert_eq!(phone_refused.status(), 429);
+    // The refusals wrote nothing; the summary counts them by kind.
+    let summary = carespace_app::refusals::summarise(&app.ctx).await.unwrap();
+    assert_eq!(summary.as_deref(), Some("current_password=2"));
+    let log = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap();
+    let last = &log.last().unwrap().record;
+    assert_eq!(last.action, "throttled_requests_summarised");
+    assert_eq!(last.object_id.as_deref(), Some("current_password=2"));
     let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
         .await
         .unwrap()
@@ -58,6 +77,7 @@ async fn current_password_checks_are_limited_per_account() {
         .unwrap(),
         "the password is unchanged"
     );
+    assert_eq!(stored.phone, None);
 }
 
 #[tokio::test]
