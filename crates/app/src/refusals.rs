@@ -124,3 +124,46 @@ pub async fn run_until(ctx: AppContext, every: Duration, stop: CancellationToken
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Timestamp = Timestamp::from_millis(1_000_000);
+
+    #[test]
+    fn a_held_key_is_refused_until_its_time_and_then_forgotten() {
+        let refusals = Refusals::default();
+        refusals.hold("account:a", NOW.plus_millis(30_000), NOW);
+        assert_eq!(refusals.held_ms("account:a", NOW), Some(30_000));
+        assert_eq!(refusals.held_ms("account:b", NOW), None);
+        assert_eq!(refusals.held_ms("account:a", NOW.plus_millis(30_000)), None);
+        assert!(refusals.lock().held.is_empty());
+    }
+
+    #[test]
+    fn held_keys_stay_bounded_and_expired_ones_make_room() {
+        let refusals = Refusals::default();
+        for n in 0..MAX_HELD_KEYS + 10 {
+            refusals.hold(&format!("ip:{n}"), NOW.plus_millis(1_000), NOW);
+        }
+        assert_eq!(refusals.lock().held.len(), MAX_HELD_KEYS);
+        let later = NOW.plus_millis(2_000);
+        refusals.hold("ip:new", later.plus_millis(1_000), later);
+        assert_eq!(refusals.lock().held.len(), 1);
+    }
+
+    #[test]
+    fn counts_are_taken_once_per_action_in_order() {
+        let refusals = Refusals::default();
+        assert_eq!(refusals.take_counts(), None);
+        refusals.count("register");
+        refusals.count("login");
+        refusals.count("login");
+        assert_eq!(
+            refusals.take_counts().as_deref(),
+            Some("login=2,register=1")
+        );
+        assert_eq!(refusals.take_counts(), None);
+    }
+}

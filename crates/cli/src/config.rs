@@ -403,6 +403,19 @@ mod tests {
     }
 
     #[test]
+    fn a_throttle_summary_needs_at_least_a_minute() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file("carespace.toml", "[audit]\nthrottle_summary_minutes = 0\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("audit.throttle_summary_minutes"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn the_example_file_is_valid_and_shows_the_defaults() {
         let example = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
