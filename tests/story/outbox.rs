@@ -253,10 +253,11 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
     (
         dir,
         AppContext {
-            db,
             clock,
             files: Arc::new(files),
             accounts: Arc::default(),
+            audit: carespace_app::audit::AuditLog::start(db.clone()),
+            db,
         },
     )
 }

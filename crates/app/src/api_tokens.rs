@@ -94,8 +94,16 @@ pub async fn revoke(
     Ok(())
 }
 
+/// An account acting through one of its tokens.
+#[derive(Debug, Clone)]
+pub struct TokenUser {
+    pub account: Account,
+    /// Which token: the audit log names it.
+    pub token_id: String,
+}
+
 /// The account a bearer token belongs to, when the token is live; records its use.
-pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<Account>> {
+pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<TokenUser>> {
     let Some(secret) = bearer.strip_prefix(PREFIX) else {
         return Ok(None);
     };
@@ -113,7 +121,10 @@ pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<Ac
         store::mark_used(&ctx.db, &token.id, now).await?;
     }
     match accounts::find(ctx, &token.account_id).await {
-        Ok(account) => Ok(Some(account)),
+        Ok(account) => Ok(Some(TokenUser {
+            account,
+            token_id: token.id,
+        })),
         Err(AppError::NotFound) => Ok(None),
         Err(error) => Err(error),
     }

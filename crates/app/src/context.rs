@@ -1,21 +1,30 @@
+use crate::audit::AuditLog;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::FileStore;
 use std::sync::Arc;
 
-/// What every use case may reach: the database, the clock, the file store and the settings.
-/// Cheap to clone; one per process.
+/// What every use case may reach: the database (holding the audit chain's key), the batched
+/// appender for read entries, the clock, the file store and the settings. Cheap to clone; one
+/// per process.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
     pub accounts: Arc<AccountSettings>,
+    pub audit: AuditLog,
 }
 
 impl AppContext {
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// Writes the read entries still queued, then closes the database.
+    pub async fn close(&self) {
+        self.audit.close().await;
+        self.db.close().await;
     }
 }

@@ -19,6 +19,7 @@ use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow};
 use carespace_store::{Tx, accounts as account_store, connections as connection_store};
+use invitations::PendingInvitation;
 
 pub use carespace_store::memberships::MemberFilter;
 
@@ -295,14 +296,54 @@ pub struct MembersPage {
 
 pub const PAGE_SIZE: i64 = 25;
 
+/// One page of the members list; the read is audit-logged.
 pub async fn members(
     ctx: &AppContext,
     actor: &Actor,
     alias: &str,
     filter: &MemberFilter<'_>,
 ) -> AppResult<MembersPage> {
-    let (healthspace, _) =
+    let (healthspace, facts) =
         access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+    let page = page_of(ctx, &healthspace, filter).await?;
+    listed(ctx, actor, &healthspace, facts).await?;
+    Ok(page)
+}
+
+/// What the members page shows: a page of the list and the pending invitations, after one
+/// access check; the read is audit-logged.
+pub async fn overview(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    filter: &MemberFilter<'_>,
+) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
+    let (healthspace, facts) =
+        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+    let page = page_of(ctx, &healthspace, filter).await?;
+    let pending = invitations::pending_in(ctx, &healthspace).await?;
+    listed(ctx, actor, &healthspace, facts).await?;
+    Ok((page, pending))
+}
+
+/// The read entry of the members list: who saw the people of which Healthspace.
+async fn listed(
+    ctx: &AppContext,
+    actor: &Actor,
+    healthspace: &HealthspaceRow,
+    facts: ActorFacts,
+) -> AppResult<()> {
+    let me = actor.account.as_str();
+    let hs = healthspace.id.as_str();
+    let record = event(me, manager_role(facts), "members_listed", "healthspace", hs);
+    audit::read_in(ctx, &actor.origin, record, hs, None).await
+}
+
+async fn page_of(
+    ctx: &AppContext,
+    healthspace: &HealthspaceRow,
+    filter: &MemberFilter<'_>,
+) -> AppResult<MembersPage> {
     let mut rows = store::page(&ctx.db, &healthspace.id, filter, PAGE_SIZE + 1).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);

@@ -21,13 +21,17 @@ pub fn account(session: &CurrentSession) -> AccountId {
 /// The actor behind a request, by session or by token.
 pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
     let session = crate::auth::session_of(auth);
+    let mut origin = crate::client::origin(client, session);
+    if let Auth::Token(user) = auth {
+        origin.api_token_id = Some(user.token_id.clone());
+    }
     Actor {
         account: account_of(auth),
         via: match auth {
             Auth::Session(_) => Via::Session,
             Auth::Token(_) => Via::Token(TokenScope::Full),
         },
-        origin: crate::client::origin(client, session),
+        origin,
     }
 }
 

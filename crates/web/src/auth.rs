@@ -10,6 +10,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::accounts::Account;
+use carespace_app::api_tokens::TokenUser;
 use carespace_app::sessions::{CurrentSession, NewSession};
 use carespace_app::{api_tokens, sessions};
 use carespace_core::throttle::TRUSTED_DEVICE_MS;
@@ -23,14 +24,14 @@ use http::request::Parts;
 pub enum Auth {
     Session(CurrentSession),
     /// A personal access token; such requests need no CSRF token, as no browser adds them.
-    Token(Account),
+    Token(TokenUser),
 }
 
 impl Auth {
     pub fn account(&self) -> &Account {
         match self {
             Auth::Session(session) => &session.account,
-            Auth::Token(account) => account,
+            Auth::Token(user) => &user.account,
         }
     }
 }
@@ -119,8 +120,8 @@ fn bearer(parts: &http::HeaderMap) -> Option<String> {
 pub async fn load(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
     if let Some(token) = bearer(request.headers()) {
         match api_tokens::authenticate(&state.app, &token).await {
-            Ok(Some(account)) => {
-                request.extensions_mut().insert(Auth::Token(account));
+            Ok(Some(user)) => {
+                request.extensions_mut().insert(Auth::Token(user));
             }
             // The request goes on unauthenticated, and API routes answer 401.
             Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),

@@ -2,8 +2,10 @@
 //! person, client and period, one keyset page at a time.
 
 use crate::access::{self, Actor};
+use crate::audit;
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
+use crate::memberships::{event, manager_role};
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
@@ -45,11 +47,17 @@ pub async fn healthspace_log(
     alias: &str,
     query: &LogQuery,
 ) -> AppResult<LogPage> {
-    let (healthspace, _) = access::healthspace(&ctx.db, actor, alias, Action::ViewAuditLog).await?;
+    let (healthspace, facts) =
+        access::healthspace(&ctx.db, actor, alias, Action::ViewAuditLog).await?;
     let mut problems = Problems::default();
     let from = date(&mut problems, "from", &query.from);
     let to = date(&mut problems, "to", &query.to);
     problems.finish()?;
+    // Reading the log is itself logged, whatever the filter finds.
+    let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
+    let role = manager_role(facts);
+    let record = event(me, role, "audit_log_viewed", "healthspace", hs);
+    audit::read_in(ctx, &actor.origin, record, hs, None).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
         entries: Vec::new(),

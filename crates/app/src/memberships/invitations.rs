@@ -196,6 +196,14 @@ pub async fn pending(
 ) -> AppResult<Vec<PendingInvitation>> {
     let (healthspace, _) =
         access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+    pending_in(ctx, &healthspace).await
+}
+
+/// The pending invitations of a Healthspace whose members the actor may manage.
+pub(crate) async fn pending_in(
+    ctx: &AppContext,
+    healthspace: &HealthspaceRow,
+) -> AppResult<Vec<PendingInvitation>> {
     let now = ctx.now();
     let rows = store::pending(&ctx.db, &healthspace.id, PENDING_SHOWN).await?;
     Ok(rows

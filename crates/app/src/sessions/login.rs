@@ -48,7 +48,8 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
     let origin = Origin {
         ip: input.client.ip.clone(),
-        session_id: None,
+        user_agent: input.client.user_agent.clone(),
+        ..Origin::default()
     };
     if let Err(error) = keys.check(ctx, now).await {
         let mut tx = ctx.db.begin().await?;
