@@ -355,3 +355,96 @@ async fn another_key_than_the_one_the_chain_was_written_with_stops_the_start() {
         assert_eq!(mode & 0o777, 0o600);
     }
 }
+
+#[tokio::test]
+async fn profile_photo_email_change_reset_requests_and_wrong_current_passwords_are_recorded() {
+    let app = spawn_app().await;
+    let (anna, client) = app.signed_up("Anna").await;
+    let csrf = app.token_with(&client, "/account").await;
+    let changed = app
+        .post_with(
+            &client,
+            "/account/profile",
+            &[
+                ("csrf_token", &csrf),
+                ("full_name", "Anna de Vries"),
+                ("language", "nl"),
+                ("phone", "0612345678"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    let wrong = app
+        .post_with(
+            &client,
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("current_password", "not my password at all"),
+                ("new_password", "copper kettle winter harbour"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let requested = app
+        .post_with(
+            &client,
+            "/account/email",
+            &[
+                ("csrf_token", &csrf),
+                ("new_email", "anna.elders@example.nl"),
+                ("password", &anna.password),
+            ],
+        )
+        .await;
+    assert_eq!(requested.status(), 303);
+    let removed = app
+        .post_with(&client, "/account/photo/remove", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(removed.status(), 303);
+    let stranger = new_client();
+    let csrf = app.token_with(&stranger, "/password/forgot").await;
+    app.post_with(
+        &stranger,
+        "/password/forgot",
+        &[("csrf_token", &csrf), ("email", &anna.email)],
+    )
+    .await;
+
+    let entries = log(&app).await;
+    let anna_id = entries[0].record.actor_account_id.clone().unwrap();
+    let last: Vec<_> = entries[entries.len() - 5..]
+        .iter()
+        .map(|e| &e.record)
+        .collect();
+    let actions: Vec<&str> = last.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "profile_changed",
+            "current_password_wrong",
+            "email_change_requested",
+            "photo_removed",
+            "password_reset_requested"
+        ]
+    );
+    for record in &last[..4] {
+        assert_eq!(record.actor_account_id.as_deref(), Some(anna_id.as_str()));
+        assert!(record.session_id.is_some());
+    }
+    assert_eq!(last[1].outcome, Outcome::Denied);
+    assert_eq!(last[4].actor_account_id, None, "whoever asked is not known");
+    assert_eq!(last[4].object_id.as_deref(), Some(anna_id.as_str()));
+    // People by id only: no name, address or phone number typed.
+    for entry in &entries {
+        let text = format!("{:?}", entry.record);
+        for typed in [
+            "Anna de Vries",
+            "anna.elders@",
+            "0612345678",
+            anna.email.as_str(),
+        ] {
+            assert!(!text.contains(typed), "{typed} in {text}");
+        }
+    }
+}

@@ -142,7 +142,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
 }
 
 #[tokio::test]
-async fn reading_the_members_list_and_the_audit_log_leaves_read_entries_by_id() {
+async fn reading_the_members_list_and_the_audit_log_and_refusals_leave_entries_by_id() {
     let app = spawn_app().await;
     let owner = healthspace(&app, "de-linde").await;
     let olga = account_id(&app, "olga@example.nl").await;
@@ -167,8 +167,8 @@ async fn reading_the_members_list_and_the_audit_log_leaves_read_entries_by_id() 
         .await
         .unwrap();
     assert_eq!(listed.status(), 200);
-    // Someone else is refused and leaves no read entry.
-    let (_, stranger) = app.signed_up("Sven").await;
+    // Someone else is refused: no read entry, but a refusal.
+    let (sven, stranger) = app.signed_up("Sven").await;
     let refused = app.get_with(&stranger, "/h/de-linde/members").await;
     assert_eq!(refused.status(), 404);
 
@@ -197,5 +197,26 @@ async fn reading_the_members_list_and_the_audit_log_leaves_read_entries_by_id() 
     assert!(reads[2].session_id.is_none() && reads[2].api_token_id.is_some());
     let token_id = reads[2].api_token_id.clone().unwrap();
     assert!(!secret.contains(&token_id), "the token's id, not the token");
+    let sven_id = account_id(&app, &sven.email).await;
+    let refusals: Vec<_> = entries
+        .iter()
+        .map(|e| &e.record)
+        .filter(|r| r.action == "access_refused")
+        .collect();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(
+        refusals[0].actor_account_id.as_deref(),
+        Some(sven_id.as_str())
+    );
+    assert_eq!(refusals[0].object_type, "manage_members");
+    assert_eq!(refusals[0].healthspace_id.as_deref(), Some(hs.id.as_str()));
+    assert_eq!(refusals[0].outcome, carespace_core::audit::Outcome::Denied);
+    let log = app
+        .get_with(&owner, "/h/de-linde/audit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("Toegang geweigerd") && log.contains("Ledenlijst bekeken"));
     assert_eq!(audit::verify(&app.ctx.db).await.unwrap().broken_at, None);
 }

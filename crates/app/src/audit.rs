@@ -1,14 +1,13 @@
 //! Writing the audit log: a change's entry inside the transaction of what it records, a read's
-//! entry through the batched appender ([`AuditLog`]); and checking the chain
+//! entry through the batched appender ([`AuditLog`], in `crate::audit_batch`); and checking the chain
 //! (`carespace admin verify-audit`, in [`chain`]).
 
 pub mod chain;
 pub mod head;
-mod reads;
 pub mod viewer;
 
+pub use crate::audit_batch::AuditLog;
 pub use chain::{ChainReport, verify};
-pub use reads::AuditLog;
 
 use crate::context::AppContext;
 use crate::error::AppResult;

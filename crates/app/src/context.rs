@@ -1,4 +1,4 @@
-use crate::audit::AuditLog;
+use crate::audit_batch::AuditLog;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;

@@ -40,14 +40,7 @@ pub(crate) fn event<'a>(
     }
 }
 
-/// The role a manager acts in, for the audit log.
-pub(crate) fn manager_role(facts: ActorFacts) -> &'static str {
-    if facts.owns_organisation {
-        "owner"
-    } else {
-        "admin"
-    }
-}
+pub(crate) use crate::access::manager_role;
 
 /// A membership as its member sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +146,7 @@ pub async fn cancel_by_provider(
     let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
-        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let membership = store::find(&mut tx, &id)
         .await?
         .filter(|m| m.healthspace_id == healthspace.id)
@@ -304,7 +297,7 @@ pub async fn members(
     filter: &MemberFilter<'_>,
 ) -> AppResult<MembersPage> {
     let (healthspace, facts) =
-        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
     let page = page_of(ctx, &healthspace, filter).await?;
     listed(ctx, actor, &healthspace, facts).await?;
     Ok(page)
@@ -319,7 +312,7 @@ pub async fn overview(
     filter: &MemberFilter<'_>,
 ) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
     let (healthspace, facts) =
-        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
     let page = page_of(ctx, &healthspace, filter).await?;
     let pending = invitations::pending_in(ctx, &healthspace).await?;
     listed(ctx, actor, &healthspace, facts).await?;

@@ -57,7 +57,7 @@ pub async fn append(tx: &mut Tx, records: &[AuditRecord]) -> StoreResult<i64> {
         seq += 1;
         let prev_hash = std::mem::take(&mut hash);
         hash = chain_hash(&chain.key, &prev_hash, record);
-        insert(&mut *c, seq, record, &prev_hash, &hash).await?;
+        insert(&mut c, seq, record, &prev_hash, &hash).await?;
     }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&hash)

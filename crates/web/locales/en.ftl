@@ -431,6 +431,7 @@ audit-action-membership-cancelled = Membership cancelled
 audit-action-connection-created = Staff member connected to client
 audit-action-members-listed = Members list viewed
 audit-action-audit-log-viewed = Audit log viewed
+audit-action-access-refused = Access refused
 problem-date-invalid = Enter a date like 2026-11-24.
 owners-title = Owners
 owners-intro = Owners manage the organisation and hold every right in its Healthspaces. An organisation always keeps at least one owner with an account.

@@ -431,6 +431,7 @@ audit-action-membership-cancelled = Lidmaatschap opgezegd
 audit-action-connection-created = Medewerker aan cliënt gekoppeld
 audit-action-members-listed = Ledenlijst bekeken
 audit-action-audit-log-viewed = Auditlog bekeken
+audit-action-access-refused = Toegang geweigerd
 problem-date-invalid = Vul een datum in zoals 2026-11-24.
 owners-title = Eigenaren
 owners-intro = Eigenaren beheren de organisatie en hebben alle rechten in haar Healthspaces. Een organisatie houdt altijd minstens één eigenaar met een account.

@@ -1,20 +1,37 @@
 //! The current password, asked again before a sensitive change (ASVS 7.5.1).
 
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
+use carespace_core::audit::Outcome;
 use carespace_core::secret::Secret;
 use carespace_store::accounts::AccountRow;
 
-/// Checks the current password of an account before a sensitive change (ASVS 7.5.1).
+/// Checks the current password of an account before a sensitive change (ASVS 7.5.1). A wrong
+/// one is audit-logged as refused, in a transaction of its own: the change itself is not made.
 pub(super) async fn confirm_password(
+    ctx: &AppContext,
     account: &AccountRow,
     password: Secret,
     field: &'static str,
+    origin: &Origin,
 ) -> AppResult<()> {
     if passwords::verify(password, Some(account.password_hash.clone())).await? {
-        Ok(())
-    } else {
-        tracing::warn!(target: "security", account = %account.id, "wrong current password");
-        Err(AppError::field(field, "current_password_wrong"))
+        return Ok(());
     }
+    tracing::warn!(target: "security", account = %account.id, "wrong current password");
+    let event = Event {
+        outcome: Outcome::Denied,
+        ..Event::own(
+            &account.id,
+            "current_password_wrong",
+            "account",
+            Some(&account.id),
+        )
+    };
+    let mut tx = ctx.db.begin().await?;
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
+    tx.commit().await?;
+    Err(AppError::field(field, "current_password_wrong"))
 }

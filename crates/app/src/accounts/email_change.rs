@@ -21,6 +21,7 @@ pub async fn request_email_change(
     account_id: &str,
     password: Secret,
     new_email: &str,
+    origin: &Origin,
 ) -> AppResult<()> {
     let new_email = Email::parse(new_email).map_err(|code| AppError::field("new_email", code))?;
     let account = store::find(&ctx.db, account_id)
@@ -29,7 +30,7 @@ pub async fn request_email_change(
     if new_email.as_str() == account.email {
         return Err(AppError::field("new_email", "email_unchanged"));
     }
-    confirm_password(&account, password, "password").await?;
+    confirm_password(ctx, &account, password, "password", origin).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if let Some(other) = store::find_by_email(&mut tx, new_email.as_str()).await? {
@@ -56,6 +57,14 @@ pub async fn request_email_change(
         )
         .await?;
     }
+    // The same entry either way, and never the address asked for.
+    let event = Event::own(
+        account_id,
+        "email_change_requested",
+        "account",
+        Some(account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
 }

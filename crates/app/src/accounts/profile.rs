@@ -21,11 +21,13 @@ pub struct ProfileInput {
     pub phone: String,
 }
 
-/// Changes name, language and phone number. The language applies from the next page on.
+/// Changes name, language and phone number. The language applies from the next page on. The
+/// audit entry says that the profile changed, not what it now holds.
 pub async fn update_profile(
     ctx: &AppContext,
     account_id: &str,
     input: ProfileInput,
+    origin: &Origin,
 ) -> AppResult<()> {
     let mut problems = Problems::default();
     let name = problems.check("full_name", PersonName::parse(&input.full_name));
@@ -47,6 +49,8 @@ pub async fn update_profile(
         now,
     )
     .await?;
+    let event = Event::own(account_id, "profile_changed", "account", Some(account_id));
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -74,7 +78,7 @@ pub async fn change_password(
         .ok_or(AppError::NotFound)?;
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("new_password", code))?;
-    confirm_password(&account, current_password, "current_password").await?;
+    confirm_password(ctx, &account, current_password, "current_password", origin).await?;
     let hash = passwords::hash(new_password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

@@ -1,11 +1,10 @@
 //! A Healthspace's audit log as its admins and the owners read it: newest first, filtered by
 //! person, client and period, one keyset page at a time.
 
-use crate::access::{self, Actor};
-use crate::audit;
+use crate::access::{self, Actor, manager_role};
+use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
-use crate::memberships::{event, manager_role};
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
@@ -48,15 +47,21 @@ pub async fn healthspace_log(
     query: &LogQuery,
 ) -> AppResult<LogPage> {
     let (healthspace, facts) =
-        access::healthspace(&ctx.db, actor, alias, Action::ViewAuditLog).await?;
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ViewAuditLog).await?;
     let mut problems = Problems::default();
     let from = date(&mut problems, "from", &query.from);
     let to = date(&mut problems, "to", &query.to);
     problems.finish()?;
     // Reading the log is itself logged, whatever the filter finds.
     let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
-    let role = manager_role(facts);
-    let record = event(me, role, "audit_log_viewed", "healthspace", hs);
+    let record = Event {
+        actor: Some(me),
+        role: manager_role(facts),
+        action: "audit_log_viewed",
+        object_type: "healthspace",
+        object_id: Some(hs),
+        outcome: carespace_core::audit::Outcome::Success,
+    };
     audit::read_in(ctx, &actor.origin, record, hs, None).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),

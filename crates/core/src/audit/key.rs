@@ -16,7 +16,7 @@ impl AuditKey {
     /// A key from its hexadecimal form (what key files and `audit.key` hold).
     pub fn from_hex(text: &str) -> Result<AuditKey, String> {
         let text = text.trim();
-        if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err("must be hexadecimal".into());
         }
         let bytes: Vec<u8> = (0..text.len())
