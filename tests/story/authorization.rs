@@ -174,50 +174,57 @@ fn every_guarded_route_is_in_the_table() {
     );
 }
 
-/// Every guarded route with the status each actor gets.
+/// A redirect to the login page (with `next`), for someone not logged in.
+const LOGIN: u16 = 1;
+/// A redirect to "confirm your email address first", for an unverified account.
+const VERIFY: u16 = 2;
+/// A redirect after the action was done: to anywhere on the site but those two.
+const DONE: u16 = 3;
+
+/// Every guarded route with what each actor gets: a status, or one of the redirects above.
 fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
     // anon client other staff admin oadmin owner oowner operator inactive unverified
     vec![
         (
             "GET",
             "/organisation".into(),
-            [303, 404, 404, 404, 404, 404, 303, 303, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, DONE, 404, 404, VERIFY],
         ),
         (
             "GET",
             format!("/organisation/{org}"),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             format!("/organisation/{org}"),
-            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             format!("/organisation/{org}/healthspaces"),
-            [303, 404, 404, 404, 404, 404, 422, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 422, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             format!("/organisation/{org}/owners"),
-            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             // Removes the owner the row above added.
             "POST",
             format!("/organisation/{org}/owners/remove"),
-            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             format!("/healthspaces/{hs}/activate"),
-            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             format!("/healthspaces/{hs}/deactivate"),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
@@ -232,47 +239,47 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         (
             "GET",
             "/h/alpha/members".into(),
-            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/dormant/members".into(),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/invitations".into(),
-            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/connections".into(),
-            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/account/memberships".into(),
-            [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 303],
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY],
         ),
         (
             "GET",
             "/account/connections".into(),
-            [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 303],
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY],
         ),
         (
             "GET",
             "/h/alpha/settings".into(),
-            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/alpha/audit".into(),
-            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/dormant/audit".into(),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
@@ -307,38 +314,38 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         (
             "GET",
             "/h/alpha/seats".into(),
-            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/alpha/seats.csv".into(),
-            [303, 404, 404, 404, 200, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/dormant/seats".into(),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
             "/h/dormant/settings".into(),
-            [303, 404, 404, 404, 404, 404, 200, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/settings".into(),
-            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             // Not multipart: those allowed get "bad request", nobody else learns anything.
             "POST",
             "/h/alpha/settings/logo".into(),
-            [303, 404, 404, 404, 400, 404, 400, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 400, 404, 400, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/settings/logo/remove".into(),
-            [303, 404, 404, 404, 303, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
@@ -359,17 +366,17 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             // Alpha does not let staff connect themselves.
             "POST",
             "/h/alpha/connections/self".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/memberships/no-such-id/cancel".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             format!("/healthspaces/{hs}/deactivate"),
-            [303, 404, 404, 404, 404, 404, 303, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
         ),
         (
             "GET",
@@ -379,34 +386,34 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         (
             "POST",
             "/invitations/accept".into(),
-            [303, 400, 400, 400, 400, 400, 400, 400, 400, 400, 303],
+            [LOGIN, 400, 400, 400, 400, 400, 400, 400, 400, 400, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/invitations/no-such-id/revoke".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/h/alpha/invitations/no-such-id/resend".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             // Someone else's invitation, or none: no one learns whether it exists.
             "POST",
             "/account/invitations/no-such-id/accept".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             // Someone else's membership, or none: no one learns whether it exists.
             "GET",
             "/account/memberships/no-such-id/cancel".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
             "POST",
             "/account/memberships/no-such-id/cancel".into(),
-            [303, 404, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
     ]
 }
@@ -455,15 +462,42 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 )
                 .await
             };
-            assert_eq!(
-                response.status().as_u16(),
-                expected[n],
-                "{method} {path} as {}",
-                ACTORS[n]
-            );
+            let context = format!("{method} {path} as {}", ACTORS[n]);
+            assert_outcome(&response, expected[n], &context);
             if path.ends_with("/connections") {
                 undo_connections(&app).await;
             }
         }
+    }
+}
+
+fn assert_outcome(response: &reqwest::Response, expected: u16, context: &str) {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default();
+    match expected {
+        LOGIN => {
+            assert_eq!(status, 303, "{context}");
+            assert!(
+                location.starts_with("/login?next="),
+                "{context}: {location}"
+            );
+        }
+        VERIFY => {
+            assert_eq!(status, 303, "{context}");
+            assert_eq!(location, "/verify-pending", "{context}");
+        }
+        DONE => {
+            assert_eq!(status, 303, "{context}");
+            assert!(location.starts_with('/'), "{context}: {location}");
+            assert!(
+                !location.starts_with("/login") && !location.starts_with("/verify-pending"),
+                "{context}: {location}"
+            );
+        }
+        status_code => assert_eq!(status, status_code, "{context}"),
     }
 }

@@ -29,6 +29,18 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 }
 
 #[tokio::test]
+async fn an_address_with_a_nul_byte_is_a_failed_login_not_an_error() {
+    let app = spawn_app().await;
+    let client = new_client();
+    let response = app
+        .login_with(&client, "anna\u{0}@example.nl", "not her password at all")
+        .await;
+    assert_eq!(response.status(), 401);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Het e-mailadres of wachtwoord klopt niet."));
+}
+
+#[tokio::test]
 async fn each_login_gets_a_new_session_and_logout_ends_it() {
     let app = spawn_app().await;
     let anna = Person::new("Anna");

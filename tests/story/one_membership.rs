@@ -229,3 +229,133 @@ async fn the_database_refuses_a_second_active_membership_and_merges_are_audit_lo
         Some(cleo_id.as_str())
     );
 }
+
+/// Migration 0007 on data that older versions could write: a second membership row for another
+/// role, a second open connection for one pair, a second open invitation to one address.
+#[tokio::test]
+async fn the_migration_merges_what_older_versions_wrote_twice() {
+    let app = carespace_tests::spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let (cleo, dana, bram) = (
+        Person::new("Cleo"),
+        Person::new("Dana"),
+        Person::new("Bram"),
+    );
+    join(&app, &owner, "de-linde", &cleo, "client").await;
+    join(&app, &owner, "de-linde", &dana, "client").await;
+    join(&app, &owner, "de-linde", &bram, "staff").await;
+    for client in [&cleo, &dana] {
+        let made = connect(&app, &owner, "de-linde", &bram.email, &client.email).await;
+        assert_eq!(made.status(), 303);
+    }
+    let invited = invite(&app, &owner, "de-linde", "new@example.nl", "client", "").await;
+    assert_eq!(invited.status(), 303);
+    let cleo_id = account_id(&app, &cleo.email).await;
+    let dana_id = account_id(&app, &dana.email).await;
+
+    sqlx::any::install_default_drivers();
+    let pool = AnyPool::connect(&app.database_url()).await.unwrap();
+    let old_membership: String =
+        sqlx::query("SELECT id FROM memberships WHERE account_id = $1 AND state = 'active'")
+            .bind(cleo_id.clone())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get(0);
+    // Back to the schema before 0007, then the duplicates, each newer than its original.
+    for undo in [
+        "DROP INDEX memberships_one_active",
+        "DROP INDEX connections_one_open",
+        "DROP INDEX invitations_one_open",
+        "DROP TABLE membership_merges",
+        "DELETE FROM _sqlx_migrations WHERE version = 7",
+    ] {
+        sqlx::query(undo).execute(&pool).await.unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO memberships (id, healthspace_id, account_id, role, state, created_at)
+         SELECT $1, healthspace_id, account_id, 'staff', 'active', created_at + 1
+           FROM memberships WHERE id = $2",
+    )
+    .bind(MembershipId::generate().to_string())
+    .bind(old_membership.clone())
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO connections (id, healthspace_id, staff_account_id, client_account_id,
+                                  created_at, created_by)
+         SELECT $1, healthspace_id, staff_account_id, client_account_id, created_at, created_by
+           FROM connections WHERE client_account_id = $2",
+    )
+    .bind(carespace_core::ids::new_id())
+    .bind(dana_id.clone())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let newest_invitation = carespace_core::ids::new_id();
+    sqlx::query(
+        "INSERT INTO invitations (id, token_hash, healthspace_id, email, role, invited_by,
+                                  created_at, expires_at)
+         SELECT $1, $2, healthspace_id, email, role, invited_by, created_at, expires_at
+           FROM invitations WHERE email = 'new@example.nl'",
+    )
+    .bind(newest_invitation.clone())
+    .bind(carespace_core::ids::new_id())
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    app.ctx.db.migrate().await.unwrap();
+
+    let kept =
+        sqlx::query("SELECT id, role FROM memberships WHERE account_id = $1 AND state = 'active'")
+            .bind(cleo_id.clone())
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kept.len(), 1, "one membership left");
+    assert_eq!(
+        kept[0].get::<String, _>(0),
+        old_membership,
+        "the oldest row is kept"
+    );
+    assert_eq!(
+        kept[0].get::<String, _>(1),
+        "staff",
+        "with the highest role"
+    );
+    let open = |client: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) FROM connections WHERE client_account_id = $1 AND ended_at IS NULL")
+                .bind(client)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>(0)
+        }
+    };
+    assert_eq!(open(cleo_id).await, 0, "staff now, so no one's client");
+    assert_eq!(open(dana_id).await, 1, "one open connection per pair");
+    let still_open: Vec<String> = sqlx::query(
+        "SELECT id FROM invitations WHERE email = 'new@example.nl'
+            AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.get(0))
+    .collect();
+    assert_eq!(
+        still_open,
+        vec![newest_invitation],
+        "the newest invitation stays open"
+    );
+    pool.close().await;
+    let logged = carespace_app::memberships::audit_merges(&app.ctx)
+        .await
+        .unwrap();
+    assert_eq!(logged, 1, "the merge is audit-logged");
+}

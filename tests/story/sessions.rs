@@ -200,7 +200,7 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
     let event = carespace_app::audit::Event {
         actor: None,
         role: "operator",
-        action: "account_deactivated",
+        action: carespace_core::audit::AuditAction::AccountDeactivated,
         object_type: "account",
         object_id: Some(&id),
         outcome: carespace_core::audit::Outcome::Success,

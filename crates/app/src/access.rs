@@ -7,7 +7,7 @@
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use carespace_core::audit::Outcome;
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::memberships::Role;
@@ -125,7 +125,7 @@ pub async fn client_data(
     let event = Event {
         actor: Some(me),
         role: facts.role.map_or("none", Role::code),
-        action: "access_refused",
+        action: AuditAction::AccessRefused,
         // What was attempted, on the Healthspace as a whole.
         object_type: &attempted,
         object_id: Some(hs),

@@ -5,6 +5,7 @@ use crate::accounts::{self, Account};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use carespace_core::audit::AuditAction;
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
 use carespace_store::api_tokens::{self as store, ApiTokenRow};
@@ -62,7 +63,12 @@ pub async fn create(
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &row, &tokens::hash(&secret)).await?;
-    let event = Event::own(account_id, "api_token_created", "api_token", Some(&row.id));
+    let event = Event::own(
+        account_id,
+        AuditAction::ApiTokenCreated,
+        "api_token",
+        Some(&row.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %row.id, "API token created");
@@ -87,7 +93,12 @@ pub async fn revoke(
     if !store::revoke(&mut tx, account_id, token_id, ctx.now()).await? {
         return Err(AppError::NotFound);
     }
-    let event = Event::own(account_id, "api_token_revoked", "api_token", Some(token_id));
+    let event = Event::own(
+        account_id,
+        AuditAction::ApiTokenRevoked,
+        "api_token",
+        Some(token_id),
+    );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %token_id, "API token revoked");

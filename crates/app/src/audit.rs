@@ -11,7 +11,7 @@ pub use chain::{ChainReport, verify};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use carespace_core::audit::{AuditRecord, Outcome};
+use carespace_core::audit::{AuditAction, AuditRecord, Outcome};
 use carespace_core::ids::new_id;
 use carespace_core::time::Timestamp;
 use carespace_store::{Tx, audit};
@@ -32,7 +32,7 @@ pub struct Event<'a> {
     pub actor: Option<&'a str>,
     /// The role the actor acted in; `self` for a person acting on their own account.
     pub role: &'a str,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub object_type: &'a str,
     pub object_id: Option<&'a str>,
     pub outcome: Outcome,
@@ -42,7 +42,7 @@ impl<'a> Event<'a> {
     /// Someone doing something to their own account.
     pub fn own(
         account_id: &'a str,
-        action: &'a str,
+        action: AuditAction,
         object_type: &'a str,
         object_id: Option<&'a str>,
     ) -> Self {
@@ -116,7 +116,7 @@ fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
         actor_account_id: event.actor.map(str::to_owned),
         actor_role: Some(event.role.to_owned()),
         on_behalf_of: None,
-        action: event.action.to_owned(),
+        action: event.action.code().to_owned(),
         object_type: event.object_type.to_owned(),
         object_id: event.object_id.map(str::to_owned),
         client_account_id: None,

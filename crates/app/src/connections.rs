@@ -7,6 +7,7 @@ use crate::audit;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::memberships::{event, manager_role};
+use carespace_core::audit::AuditAction;
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
@@ -109,7 +110,13 @@ async fn link(
         .await
         .map_err(duplicate)?;
     let id = connection.id.as_str();
-    let record = event(by.as_str(), role, "connection_created", "connection", id);
+    let record = event(
+        by.as_str(),
+        role,
+        AuditAction::ConnectionCreated,
+        "connection",
+        id,
+    );
     let (hs, client) = (healthspace.as_str(), Some(client.as_str()));
     audit::record_in(&mut tx, &actor.origin, record, hs, client, now).await?;
     tx.commit().await.map_err(duplicate)?;

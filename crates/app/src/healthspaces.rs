@@ -9,6 +9,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::organisations;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::healthspaces::{Alias, HealthspaceState};
 use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
@@ -104,7 +105,7 @@ pub async fn create(
     record(
         &mut tx,
         (account_id, "owner"),
-        "healthspace_created",
+        AuditAction::HealthspaceCreated,
         &row.id,
         origin,
         now,
@@ -118,7 +119,7 @@ pub async fn create(
 async fn record(
     tx: &mut carespace_store::Tx,
     (account_id, role): (&str, &str),
-    action: &str,
+    action: AuditAction,
     healthspace_id: &HealthspaceId,
     origin: &Origin,
     now: carespace_core::time::Timestamp,
@@ -176,7 +177,7 @@ pub async fn deactivate_cancelling_memberships(
     let inactive = HealthspaceState::Inactive;
     if row.state != inactive {
         store::set_state(&mut tx, &row.id, inactive, now).await?;
-        let action = "healthspace_deactivated";
+        let action = AuditAction::HealthspaceDeactivated;
         record(&mut tx, actor, action, &row.id, origin, now).await?;
     }
     tx.commit().await?;
@@ -215,8 +216,8 @@ pub async fn set_state(
     let mut tx = ctx.db.begin().await?;
     store::set_state(&mut tx, &healthspace.id, state, now).await?;
     let action = match state {
-        HealthspaceState::Active => "healthspace_activated",
-        HealthspaceState::Inactive => "healthspace_deactivated",
+        HealthspaceState::Active => AuditAction::HealthspaceActivated,
+        HealthspaceState::Inactive => AuditAction::HealthspaceDeactivated,
     };
     record(
         &mut tx,
@@ -336,7 +337,7 @@ pub async fn change_alias(
     let event = Event {
         actor: None,
         role: "operator",
-        action: "healthspace_alias_changed",
+        action: AuditAction::HealthspaceAliasChanged,
         object_type: "healthspace",
         object_id: Some(row.id.as_str()),
         outcome: Outcome::Success,

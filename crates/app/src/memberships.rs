@@ -10,6 +10,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::language::Language;
@@ -26,7 +27,7 @@ pub use carespace_store::memberships::MemberFilter;
 pub(crate) fn event<'a>(
     actor: &'a str,
     role: &'a str,
-    action: &'a str,
+    action: AuditAction,
     object_type: &'a str,
     object_id: &'a str,
 ) -> Event<'a> {
@@ -123,7 +124,7 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         let record = event(
             me,
             "self",
-            "membership_cancelled",
+            AuditAction::MembershipCancelled,
             "membership",
             id.as_str(),
         );
@@ -197,7 +198,7 @@ async fn end_by_provider(
         healthspace: healthspace.name.clone(),
     };
     mail::enqueue(tx, member.email, member.full_name, language, message, now).await?;
-    let action = "membership_cancelled";
+    let action = AuditAction::MembershipCancelled;
     let record = event(
         actor.as_str(),
         role,
@@ -328,7 +329,13 @@ async fn listed(
 ) -> AppResult<()> {
     let me = actor.account.as_str();
     let hs = healthspace.id.as_str();
-    let record = event(me, manager_role(facts), "members_listed", "healthspace", hs);
+    let record = event(
+        me,
+        manager_role(facts),
+        AuditAction::MembersListed,
+        "healthspace",
+        hs,
+    );
     audit::read_in(ctx, &actor.origin, record, hs, None).await
 }
 
@@ -369,7 +376,7 @@ pub async fn audit_merges(ctx: &AppContext) -> AppResult<u64> {
             let event = Event {
                 actor: None,
                 role: "system",
-                action: "membership_merged",
+                action: AuditAction::MembershipMerged,
                 object_type: "membership",
                 object_id: Some(merge.kept_id.as_str()),
                 outcome: Outcome::Success,

@@ -6,6 +6,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::ids::new_id;
 use carespace_core::language::Language;
@@ -47,7 +48,7 @@ pub async fn create(
     let event = Event {
         actor: None,
         role: "operator",
-        action: "organisation_created",
+        action: AuditAction::OrganisationCreated,
         object_type: "organisation",
         object_id: Some(&organisation.id),
         outcome: Outcome::Success,
@@ -118,7 +119,11 @@ async fn permitted(
         .ok_or(AppError::NotFound)
 }
 
-fn owner_event<'a>(account_id: &'a str, action: &'a str, organisation_id: &'a str) -> Event<'a> {
+fn owner_event<'a>(
+    account_id: &'a str,
+    action: AuditAction,
+    organisation_id: &'a str,
+) -> Event<'a> {
     Event {
         actor: Some(account_id),
         role: "owner",
@@ -145,7 +150,11 @@ pub async fn add_owner(
         // Dropping the transaction stores nothing.
         return Err(AppError::field("email", "already_owner"));
     }
-    let event = owner_event(account_id, "organisation_owner_added", organisation_id);
+    let event = owner_event(
+        account_id,
+        AuditAction::OrganisationOwnerAdded,
+        organisation_id,
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -171,7 +180,11 @@ pub async fn remove_owner(
         // Dropping the transaction undoes the removal.
         return Err(AppError::field("owner", "last_owner"));
     }
-    let event = owner_event(account_id, "organisation_owner_removed", organisation_id);
+    let event = owner_event(
+        account_id,
+        AuditAction::OrganisationOwnerRemoved,
+        organisation_id,
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -266,7 +279,7 @@ pub async fn update(
     let event = Event {
         actor: Some(account_id),
         role: "owner",
-        action: "organisation_changed",
+        action: AuditAction::OrganisationChanged,
         object_type: "organisation",
         object_id: Some(&current.id),
         outcome: Outcome::Success,
@@ -296,9 +309,9 @@ pub async fn set_operator(
         actor: None,
         role: "operator",
         action: if operator {
-            "operator_granted"
+            AuditAction::OperatorGranted
         } else {
-            "operator_revoked"
+            AuditAction::OperatorRevoked
         },
         object_type: "account",
         object_id: Some(&account_id),

@@ -11,6 +11,10 @@ mod key;
 
 pub use key::{AuditKey, MIN_KEY_BYTES};
 
+mod action;
+
+pub use action::AuditAction;
+
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
 

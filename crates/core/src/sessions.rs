@@ -19,6 +19,8 @@ pub enum DeviceType {
 }
 
 impl DeviceType {
+    pub const ALL: [DeviceType; 3] = [DeviceType::Computer, DeviceType::Phone, DeviceType::Other];
+
     pub const fn code(self) -> &'static str {
         match self {
             DeviceType::Computer => "computer",

@@ -1,7 +1,8 @@
 //! Connecting to the database and bringing its schema up to date.
 
 use crate::audit::Chain;
-use crate::error::{StoreError, StoreResult};
+use crate::backend::Backend;
+use crate::error::StoreResult;
 use crate::tx::Tx;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
@@ -15,31 +16,6 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How long an SQLite connection waits for a lock held by another process before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn from_url(url: &str) -> StoreResult<Backend> {
-        if url.starts_with("sqlite:") {
-            Ok(Backend::Sqlite)
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Ok(Backend::Postgres)
-        } else {
-            Err(StoreError::UnsupportedDatabaseUrl)
-        }
-    }
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct PoolSettings {

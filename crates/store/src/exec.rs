@@ -77,7 +77,7 @@ pub(crate) async fn conn<'a>(exec: impl Into<Exec<'a>>) -> StoreResult<Conn<'a>>
 
 impl Exec<'_> {
     /// Which database this runs on, for the few queries whose dialect differs.
-    pub fn backend(&self) -> crate::db::Backend {
+    pub fn backend(&self) -> crate::backend::Backend {
         match self {
             Exec::Pool(db) => db.backend(),
             Exec::Tx(tx) => tx.backend(),

@@ -7,7 +7,7 @@
 //! dialects differ: PostgreSQL skips rows other workers have locked, SQLite runs one writer at a
 //! time so a single `UPDATE … RETURNING` is already atomic.
 
-use crate::db::Backend;
+use crate::backend::Backend;
 use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
 use carespace_core::ids::new_id;

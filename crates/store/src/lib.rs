@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+mod backend;
 pub mod connections;
 pub mod db;
 mod decode;
@@ -21,7 +22,8 @@ pub mod sessions;
 pub mod throttle;
 pub mod tx;
 
-pub use db::{Backend, Db, PoolSettings};
+pub use backend::Backend;
+pub use db::{Db, PoolSettings};
 pub use error::StoreError;
 pub use exec::Exec;
 pub use tx::Tx;

@@ -1,7 +1,8 @@
 //! A backend-neutral description of the schema, read from the live database. The migration
 //! parity test compares SQLite's with PostgreSQL's, so the two migration folders cannot drift.
 
-use crate::db::{Backend, Db};
+use crate::backend::Backend;
+use crate::db::Db;
 use crate::error::StoreResult;
 use sqlx::Row;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! The transaction every use case runs in.
 
 use crate::audit::Chain;
-use crate::db::Backend;
+use crate::backend::Backend;
 use crate::error::StoreResult;
 use sqlx::{Any, AnyConnection, Transaction};
 use std::sync::Arc;

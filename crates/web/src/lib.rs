@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod client;
 pub mod csrf;
+pub mod error_pages;
 pub mod errors;
 pub mod forms;
 pub mod i18n;

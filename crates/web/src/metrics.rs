@@ -1,13 +1,9 @@
 //! Prometheus metrics: requests by route and status, request latency, job queue depth.
 
-use crate::errors::WebError;
-use crate::state::WebState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use carespace_core::jobs::JobState;
-use http::HeaderMap;
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -15,8 +11,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use std::sync::Arc;
 use std::time::Instant;
-use subtle::ConstantTimeEq;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -80,6 +76,24 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// Sets the number of jobs in the queue in `state`.
+    pub fn set_jobs(&self, state: JobState, count: i64) {
+        self.jobs
+            .get_or_create(&JobLabels {
+                state: state.as_str(),
+            })
+            .set(count);
+    }
+
+    /// Everything measured, in the OpenMetrics text format Prometheus reads.
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut body = String::new();
+        encode(&mut body, &self.registry)?;
+        Ok(body)
+    }
+}
+
 fn method_label(method: &http::Method) -> &'static str {
     match method.as_str() {
         "GET" => "GET",
@@ -94,7 +108,7 @@ fn method_label(method: &http::Method) -> &'static str {
 }
 
 /// Counts and times every request.
-pub async fn track(State(state): State<WebState>, request: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -102,7 +116,6 @@ pub async fn track(State(state): State<WebState>, request: Request, next: Next) 
     let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
-    let metrics = &state.metrics;
     metrics
         .latency
         .get_or_create(&RouteLabels {
@@ -119,48 +132,4 @@ pub async fn track(State(state): State<WebState>, request: Request, next: Next) 
         })
         .inc();
     response
-}
-
-/// `GET /metrics`, in the OpenMetrics text format Prometheus reads.
-pub async fn report(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    if let Some(token) = &state.settings.metrics_token {
-        let expected = format!("Bearer {}", token.expose());
-        let sent = headers
-            .get(AUTHORIZATION)
-            .map(|v| v.as_bytes())
-            .unwrap_or_default();
-        if !bool::from(sent.ct_eq(expected.as_bytes())) {
-            return WebError::NotFound.into_response();
-        }
-    }
-    match carespace_app::jobs::queue_depth(&state.app).await {
-        Ok(depth) => {
-            for job_state in [JobState::Pending, JobState::Running, JobState::Failed] {
-                let n = depth
-                    .iter()
-                    .find(|(s, _)| *s == job_state)
-                    .map_or(0, |(_, n)| *n);
-                state
-                    .metrics
-                    .jobs
-                    .get_or_create(&JobLabels {
-                        state: job_state.as_str(),
-                    })
-                    .set(n);
-            }
-        }
-        Err(error) => tracing::warn!(%error, "job queue depth unavailable for metrics"),
-    }
-    let mut body = String::new();
-    if encode(&mut body, &state.metrics.registry).is_err() {
-        return WebError::Internal.into_response();
-    }
-    (
-        [(
-            CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
 }

@@ -1,7 +1,7 @@
 //! The router with its middleware, and serving it with graceful shutdown.
 
 use crate::state::WebState;
-use crate::{auth, csrf, errors, metrics, routes, security};
+use crate::{auth, csrf, error_pages, metrics, routes, security};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -44,12 +44,12 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(from_fn_with_state(state.clone(), auth::load))
         .layer(from_fn_with_state(state.clone(), csrf::issue))
-        .layer(from_fn_with_state(state.clone(), errors::error_pages))
-        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn_with_state(state.clone(), error_pages::error_pages))
+        .layer(CatchPanicLayer::custom(error_pages::panic_response))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(MapRequestBodyLayer::new(Body::new))
         .layer(axum::middleware::from_fn(csrf::verify));

@@ -16,7 +16,7 @@ pub struct Inner {
     pub settings: WebSettings,
     pub translations: Translations,
     pub assets: Assets,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     /// The mail folder shown at `/dev/inbox`, when that page is turned on.
     pub dev_inbox: Option<PathBuf>,
 }
@@ -32,7 +32,7 @@ impl WebState {
             settings,
             translations: Translations::load()?,
             assets: Assets::load(),
-            metrics: Metrics::new(),
+            metrics: Arc::new(Metrics::new()),
             dev_inbox,
         })))
     }

@@ -4,7 +4,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
-use carespace_core::audit::Outcome;
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::secret::Secret;
 use carespace_store::accounts::AccountRow;
 
@@ -25,7 +25,7 @@ pub(super) async fn confirm_password(
         outcome: Outcome::Denied,
         ..Event::own(
             &account.id,
-            "current_password_wrong",
+            AuditAction::CurrentPasswordWrong,
             "account",
             Some(&account.id),
         )

@@ -8,6 +8,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
@@ -60,7 +61,7 @@ pub async fn request_email_change(
     // The same entry either way, and never the address asked for.
     let event = Event::own(
         account_id,
-        "email_change_requested",
+        AuditAction::EmailChangeRequested,
         "account",
         Some(account_id),
     );
@@ -90,7 +91,12 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
     carespace_store::organisations::link_owner(&mut tx, &new_email, &account.id).await?;
-    let event = Event::own(&account.id, "email_changed", "account", Some(&account.id));
+    let event = Event::own(
+        &account.id,
+        AuditAction::EmailChanged,
+        "account",
+        Some(&account.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
     email_owner(

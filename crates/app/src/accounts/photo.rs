@@ -6,6 +6,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::images::{self, ImageCodes, Redrawn};
 use bytes::Bytes;
+use carespace_core::audit::AuditAction;
 use carespace_store::accounts as store;
 use carespace_store::files::ContentId;
 
@@ -48,9 +49,9 @@ async fn replace(
         .ok_or(AppError::NotFound)?;
     store::set_photo(&mut tx, account_id, photo_id, now).await?;
     let action = if photo_id.is_some() {
-        "photo_changed"
+        AuditAction::PhotoChanged
     } else {
-        "photo_removed"
+        AuditAction::PhotoRemoved
     };
     let event = Event::own(account_id, action, "account", Some(account_id));
     audit::record(&mut tx, origin, event, now).await?;

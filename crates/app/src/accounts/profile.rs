@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::MailMessage;
 use crate::passwords;
 use carespace_core::accounts::{PersonName, parse_phone};
+use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
@@ -49,7 +50,12 @@ pub async fn update_profile(
         now,
     )
     .await?;
-    let event = Event::own(account_id, "profile_changed", "account", Some(account_id));
+    let event = Event::own(
+        account_id,
+        AuditAction::ProfileChanged,
+        "account",
+        Some(account_id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -85,7 +91,12 @@ pub async fn change_password(
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;
     sign_out::end_access(&mut tx, account_id, Some(current_session_id)).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
-    let event = Event::own(account_id, "password_changed", "account", Some(account_id));
+    let event = Event::own(
+        account_id,
+        AuditAction::PasswordChanged,
+        "account",
+        Some(account_id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");

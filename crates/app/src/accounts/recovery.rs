@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
@@ -46,7 +47,7 @@ pub async fn request_password_reset(
         role: "anonymous",
         ..Event::own(
             &account.id,
-            "password_reset_requested",
+            AuditAction::PasswordResetRequested,
             "account",
             Some(&account.id),
         )
@@ -104,7 +105,12 @@ pub async fn reset_password(
     carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
     sign_out::end_access(&mut tx, &account.id, None).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
-    let event = Event::own(&account.id, "password_reset", "account", Some(&account.id));
+    let event = Event::own(
+        &account.id,
+        AuditAction::PasswordReset,
+        "account",
+        Some(&account.id),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account.id, "password reset; all sessions ended");

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
+use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
@@ -55,7 +56,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         let event = Event {
             actor: None,
             role: "anonymous",
-            action: "registration_for_existing_email",
+            action: AuditAction::RegistrationForExistingEmail,
             object_type: "account",
             object_id: Some(&existing.id),
             outcome: carespace_core::audit::Outcome::Denied,
@@ -81,7 +82,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
     send_verification(&mut tx, &account, now).await?;
     let event = Event::own(
         &account.id,
-        "account_registered",
+        AuditAction::AccountRegistered,
         "account",
         Some(&account.id),
     );
@@ -122,7 +123,7 @@ pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> App
     }
     let event = Event::own(
         &used.account_id,
-        "email_verified",
+        AuditAction::EmailVerified,
         "account",
         Some(&used.account_id),
     );

@@ -5,6 +5,7 @@ use crate::access::{self, Actor, manager_role};
 use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
+use carespace_core::audit::AuditAction;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
@@ -57,7 +58,7 @@ pub async fn healthspace_log(
     let record = Event {
         actor: Some(me),
         role: manager_role(facts),
-        action: "audit_log_viewed",
+        action: AuditAction::AuditLogViewed,
         object_type: "healthspace",
         object_id: Some(hs),
         outcome: carespace_core::audit::Outcome::Success,

@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::images::{self, ImageCodes, Redrawn};
 use crate::memberships::manager_role;
 use bytes::Bytes;
+use carespace_core::audit::AuditAction;
 use carespace_core::branding::{BrandColours, Colour};
 use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
@@ -93,7 +94,7 @@ pub async fn update(
     let now = ctx.now();
     store::update_settings(&mut tx, &row.id, name, address, &settings, now).await?;
     let by = (actor.account.as_str(), manager_role(facts));
-    let action = "healthspace_settings_changed";
+    let action = AuditAction::HealthspaceSettingsChanged;
     record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     tx.commit().await?;
     Ok(Healthspace {
@@ -164,9 +165,9 @@ async fn replace_logo(
     let by = (actor.account.as_str(), manager_role(facts));
     store::set_logo(&mut tx, &row.id, logo_id, now).await?;
     let action = if logo_id.is_some() {
-        "healthspace_logo_changed"
+        AuditAction::HealthspaceLogoChanged
     } else {
-        "healthspace_logo_removed"
+        AuditAction::HealthspaceLogoRemoved
     };
     record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     let orphan = match current.settings.logo_id.as_deref() {

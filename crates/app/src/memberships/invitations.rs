@@ -12,6 +12,7 @@ use crate::mail::{self, MailMessage};
 use crate::worker::{JobError, JobHandler};
 use async_trait::async_trait;
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::ids::{AccountId, InvitationId, MembershipId};
 use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
@@ -88,7 +89,7 @@ pub async fn invite(
         let record = event(
             by.0.as_str(),
             by.1,
-            "invitation_revoked",
+            AuditAction::InvitationRevoked,
             "invitation",
             old.as_str(),
         );
@@ -167,7 +168,7 @@ async fn send_invitation(
     let record = event(
         actor.as_str(),
         role,
-        "invitation_sent",
+        AuditAction::InvitationSent,
         "invitation",
         invitation.id.as_str(),
     );
@@ -251,7 +252,7 @@ pub async fn close_pending(
             let record = event(
                 by.0.as_str(),
                 by.1,
-                "invitation_revoked",
+                AuditAction::InvitationRevoked,
                 "invitation",
                 invitation_id,
             );
@@ -401,7 +402,7 @@ pub(super) async fn accept_open(
         let own = Date::parse_iso(&account.birth_date);
         if entered != Some(expected) || own != Some(expected) {
             let id = invitation.id.as_str();
-            let action = "invitation_identity_check_failed";
+            let action = AuditAction::InvitationIdentityCheckFailed;
             let mut denied = event(me, "self", action, "invitation", id);
             denied.outcome = Outcome::Denied;
             audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
@@ -437,7 +438,7 @@ pub(super) async fn accept_open(
     let record = event(
         me,
         "self",
-        "membership_created",
+        AuditAction::MembershipCreated,
         "membership",
         membership.id.as_str(),
     );

@@ -4,6 +4,7 @@ use super::current::CurrentSession;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use carespace_core::audit::AuditAction;
 use carespace_core::sessions::DeviceType;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
@@ -21,7 +22,7 @@ pub async fn logout(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult
         audit::record(
             &mut tx,
             origin,
-            Event::own(&account, "logout", "session", session),
+            Event::own(&account, AuditAction::Logout, "session", session),
             ctx.now(),
         )
         .await?;
@@ -80,7 +81,12 @@ pub async fn end(
     if !store::delete(&mut tx, account_id, session_id).await? {
         return Err(AppError::NotFound);
     }
-    let event = Event::own(account_id, "session_ended", "session", Some(session_id));
+    let event = Event::own(
+        account_id,
+        AuditAction::SessionEnded,
+        "session",
+        Some(session_id),
+    );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, "session ended by its owner");
@@ -97,7 +103,7 @@ pub async fn end_others(
     let ended = end_all_in(&mut tx, &current.account.id, Some(&current.session_id)).await?;
     let event = Event::own(
         &current.account.id,
-        "other_sessions_ended",
+        AuditAction::OtherSessionsEnded,
         "account",
         Some(&current.account.id),
     );

@@ -7,6 +7,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
 use carespace_core::accounts::Email;
+use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
 use carespace_core::secret::Secret;
 use carespace_core::sessions::Device;
@@ -40,10 +41,17 @@ pub struct NewSession {
 /// tries are slowed down per account, IP address and trusted device (`core::throttle`).
 pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession> {
     let now = ctx.now();
-    let normalised = Email::parse(&input.email)
-        .map(|e| e.as_str().to_owned())
-        .unwrap_or_else(|_| input.email.trim().to_lowercase());
-    let account = account_store::find_by_email(&ctx.db, &normalised).await?;
+    let email = Email::parse(&input.email).ok();
+    let normalised = email.as_ref().map_or_else(
+        || input.email.trim().to_lowercase(),
+        |email| email.as_str().to_owned(),
+    );
+    // What is not an address has no account; it is never sent to the database, which may refuse
+    // some characters (a NUL byte) with an error instead of "not found".
+    let account = match &email {
+        Some(email) => account_store::find_by_email(&ctx.db, email.as_str()).await?,
+        None => None,
+    };
     let account_id = account.as_ref().map(|a| a.id.clone());
     let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
     let origin = Origin {
@@ -56,7 +64,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         audit::record(
             &mut tx,
             &origin,
-            denied("login_throttled", account_id.as_deref()),
+            denied(AuditAction::LoginThrottled, account_id.as_deref()),
             now,
         )
         .await?;
@@ -77,7 +85,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
             audit::record(
                 &mut tx,
                 &origin,
-                denied("login_failed", account_id.as_deref()),
+                denied(AuditAction::LoginFailed, account_id.as_deref()),
                 now,
             )
             .await?;
@@ -109,7 +117,12 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     audit::record(
         &mut tx,
         &origin,
-        Event::own(&account.id, "login", "session", Some(&session_id)),
+        Event::own(
+            &account.id,
+            AuditAction::Login,
+            "session",
+            Some(&session_id),
+        ),
         now,
     )
     .await?;
@@ -124,7 +137,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
 }
 
 /// A refused login: no one is known to have acted; the account tried, when it exists.
-fn denied<'a>(action: &'a str, account_id: Option<&'a str>) -> Event<'a> {
+fn denied<'a>(action: AuditAction, account_id: Option<&'a str>) -> Event<'a> {
     Event {
         actor: None,
         role: "anonymous",

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogPage, LogQuery, NamedEntry};
+use carespace_core::audit::AuditAction;
 use http::StatusCode;
 
 #[derive(Template)]
@@ -26,8 +27,13 @@ struct AuditTemplate {
 
 impl AuditTemplate {
     fn action_label(&self, entry: &NamedEntry) -> String {
-        let key = format!("audit-action-{}", entry.record.action.replace('_', "-"));
-        self.page.t(&key)
+        // An entry written by another version may carry a code this one does not know.
+        match AuditAction::parse(&entry.record.action) {
+            Some(action) => self
+                .page
+                .t(&format!("audit-action-{}", action.code().replace('_', "-"))),
+            None => entry.record.action.clone(),
+        }
     }
 
     fn role_label(&self, entry: &NamedEntry) -> String {

@@ -14,6 +14,7 @@ pub mod login;
 pub mod members;
 pub mod memberships;
 pub mod message;
+pub mod metrics;
 pub mod organisation;
 pub mod owners;
 pub mod password;
@@ -25,7 +26,6 @@ pub mod tokens;
 
 use crate::api;
 use crate::errors::WebError;
-use crate::metrics;
 use crate::state::WebState;
 use axum::Router;
 use axum::routing::{MethodRouter, get, post};
