@@ -66,6 +66,20 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
     assert!(by_client.contains("Medewerker aan cliënt gekoppeld"));
     assert!(!by_client.contains("Uitnodiging verstuurd"));
     assert!(by_client.contains("value=\"cleo@example.nl\""));
+    // Reading the log filtered on one client is a read of that client's data.
+    app.ctx.audit.flush().await;
+    let cleo_id = account_id(&app, &cleo.email).await;
+    let viewed = entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.record.action == "audit_log_viewed")
+        .unwrap();
+    assert_eq!(
+        viewed.record.client_account_id.as_deref(),
+        Some(cleo_id.as_str())
+    );
 
     let by_person = app
         .get_with(&owner, "/h/de-linde/audit?person=bram%40example.nl")

@@ -19,9 +19,9 @@ use tokio::time::Instant;
 /// How long an entry may wait for others to join its batch.
 pub const BATCH_WINDOW: Duration = Duration::from_millis(50);
 /// How many entries may wait; more are written through.
-const CHANNEL: usize = 1024;
+const CHANNEL: usize = 8192;
 /// The most entries one transaction writes.
-const BATCH_MAX: usize = 256;
+const BATCH_MAX: usize = 1024;
 
 enum Message {
     Entry(Box<AuditRecord>),

@@ -53,11 +53,15 @@ pub async fn append(tx: &mut Tx, records: &[AuditRecord]) -> StoreResult<i64> {
         return Err(StoreError::AuditChainUnkeyed);
     }
     let mut seq = last_seq - count;
+    let mut rows = Vec::with_capacity(records.len());
     for record in records {
         seq += 1;
         let prev_hash = std::mem::take(&mut hash);
         hash = chain_hash(&chain.key, &prev_hash, record);
-        insert(&mut c, seq, record, &prev_hash, &hash).await?;
+        rows.push((seq, record, prev_hash, hash.clone()));
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        insert(&mut c, chunk).await?;
     }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&hash)
@@ -68,40 +72,52 @@ pub async fn append(tx: &mut Tx, records: &[AuditRecord]) -> StoreResult<i64> {
     Ok(last_seq)
 }
 
+/// Entries per INSERT statement: a batch of reads is a few statements, not one per entry.
+const ROWS_PER_INSERT: usize = 32;
+const FIELDS: usize = 18;
+
 async fn insert(
     c: &mut AnyConnection,
-    seq: i64,
-    record: &AuditRecord,
-    prev_hash: &str,
-    hash: &str,
+    rows: &[(i64, &AuditRecord, String, String)],
 ) -> StoreResult<()> {
-    sqlx::query(
+    let values: Vec<String> = (0..rows.len())
+        .map(|row| {
+            let marks: Vec<String> = (1..=FIELDS)
+                .map(|field| format!("${}", row * FIELDS + field))
+                .collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO audit_log (seq, id, at, actor_account_id, actor_role, on_behalf_of, action,
                                 object_type, object_id, client_account_id, healthspace_id, ip,
                                 session_id, outcome, user_agent, api_token_id, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18)",
-    )
-    .bind(seq)
-    .bind(&record.id)
-    .bind(record.at.millis())
-    .bind(&record.actor_account_id)
-    .bind(&record.actor_role)
-    .bind(&record.on_behalf_of)
-    .bind(&record.action)
-    .bind(&record.object_type)
-    .bind(&record.object_id)
-    .bind(&record.client_account_id)
-    .bind(&record.healthspace_id)
-    .bind(&record.ip)
-    .bind(&record.session_id)
-    .bind(record.outcome.code())
-    .bind(&record.user_agent)
-    .bind(&record.api_token_id)
-    .bind(prev_hash)
-    .bind(hash)
-    .execute(c)
-    .await?;
+         VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (seq, record, prev_hash, hash) in rows {
+        query = query
+            .bind(*seq)
+            .bind(&record.id)
+            .bind(record.at.millis())
+            .bind(&record.actor_account_id)
+            .bind(&record.actor_role)
+            .bind(&record.on_behalf_of)
+            .bind(&record.action)
+            .bind(&record.object_type)
+            .bind(&record.object_id)
+            .bind(&record.client_account_id)
+            .bind(&record.healthspace_id)
+            .bind(&record.ip)
+            .bind(&record.session_id)
+            .bind(record.outcome.code())
+            .bind(&record.user_agent)
+            .bind(&record.api_token_id)
+            .bind(prev_hash)
+            .bind(hash);
+    }
+    query.execute(c).await?;
     Ok(())
 }
 

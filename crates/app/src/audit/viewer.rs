@@ -53,7 +53,12 @@ pub async fn healthspace_log(
     let from = date(&mut problems, "from", &query.from);
     let to = date(&mut problems, "to", &query.to);
     problems.finish()?;
-    // Reading the log is itself logged, whatever the filter finds.
+    let (person, client) = (
+        account_of(ctx, &query.person).await?,
+        account_of(ctx, &query.client).await?,
+    );
+    // Reading the log is itself logged, whatever the filter finds; filtered on one client, it
+    // is a read of that client's data.
     let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
     let record = Event {
         actor: Some(me),
@@ -63,17 +68,15 @@ pub async fn healthspace_log(
         object_id: Some(hs),
         outcome: carespace_core::audit::Outcome::Success,
     };
-    audit::read_in(ctx, &actor.origin, record, hs, None).await?;
+    let about = client.as_ref().and_then(Option::as_deref);
+    audit::read_in(ctx, &actor.origin, record, hs, about).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
         entries: Vec::new(),
         next: None,
     };
     // A filter on an address nobody has matches nothing.
-    let (Some(person), Some(client)) = (
-        account_of(ctx, &query.person).await?,
-        account_of(ctx, &query.client).await?,
-    ) else {
+    let (Some(person), Some(client)) = (person, client) else {
         return Ok(empty);
     };
     let filter = HealthspaceFilter {
