@@ -4,17 +4,39 @@
 use carespace_tests::{new_client, spawn_app};
 use serde_json::{Value, json};
 
+/// A read-write token for every Healthspace, made on the tokens page by someone with the
+/// password every test person has.
 pub async fn create_token(
     app: &carespace_tests::TestApp,
     client: &reqwest::Client,
     name: &str,
 ) -> String {
+    create_scoped_token(app, client, name, "read_write", "").await
+}
+
+/// A token with `access` (`read_only`, `read_write`) for the Healthspace `healthspace` (an
+/// alias), or for all of them when that is empty.
+pub async fn create_scoped_token(
+    app: &carespace_tests::TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    access: &str,
+    healthspace: &str,
+) -> String {
     let token = app.token_with(client, "/account/tokens").await;
+    let password = carespace_tests::Person::new("Any").password;
     let page = app
         .post_with(
             client,
             "/account/tokens",
-            &[("csrf_token", &token), ("name", name), ("days", "30")],
+            &[
+                ("csrf_token", &token),
+                ("name", name),
+                ("days", "30"),
+                ("access", access),
+                ("healthspace", healthspace),
+                ("password", &password),
+            ],
         )
         .await;
     assert_eq!(page.status(), 201);
@@ -60,7 +82,12 @@ async fn a_personal_access_token_reads_and_changes_the_account_until_revoked() {
     let mint = program
         .post(app.url("/api/v1/tokens"))
         .bearer_auth(&secret)
-        .json(&json!({ "name": "more", "days": 10 }))
+        .json(&json!({
+            "name": "more",
+            "days": 10,
+            "access": "read_write",
+            "password": anna.password,
+        }))
         .send()
         .await
         .unwrap();
@@ -193,4 +220,207 @@ async fn the_openapi_document_is_published() {
     let doc: Value = response.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/me"]["get"].is_object());
+}
+
+#[tokio::test]
+async fn making_a_token_asks_for_the_password_and_tells_the_owner() {
+    let app = spawn_app().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let csrf = app.token_with(&browser, "/account/tokens").await;
+    let wrong = app
+        .post_with(
+            &browser,
+            "/account/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Backup"),
+                ("days", "30"),
+                ("access", "read_only"),
+                ("healthspace", ""),
+                ("password", "not my password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let page = wrong.text().await.unwrap();
+    assert!(page.contains("Het huidige wachtwoord klopt niet."));
+    assert!(page.contains("value=\"Backup\""), "the input is kept");
+    assert!(!page.contains("csp_"));
+    let id = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let stored = carespace_store::api_tokens::list_for_account(&app.ctx.db, &id)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "nothing stored");
+
+    crate::api::create_scoped_token(&app, &browser, "Backup", "read_only", "").await;
+    let mail = app.last_mail_to(&anna.email).await;
+    assert_eq!(
+        mail.subject,
+        "Er is een persoonlijk toegangstoken voor je account gemaakt"
+    );
+    assert!(mail.text.contains("\"Backup\""));
+    assert!(mail.text.contains("/account/tokens"));
+    let stored = carespace_store::api_tokens::list_for_account(&app.ctx.db, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].token.scope.access,
+        carespace_core::policy::TokenAccess::ReadOnly
+    );
+}
+
+#[tokio::test]
+async fn a_token_keeps_to_its_scope_and_never_makes_or_ends_tokens() {
+    let app = spawn_app().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let program = new_client();
+
+    // Read only: reads, and every change is refused.
+    let reader = create_scoped_token(&app, &browser, "Reader", "read_only", "").await;
+    let me = program
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let change = program
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&reader)
+        .json(&json!({ "full_name": "Mallory" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(change.status(), 403);
+    assert_eq!(
+        change.json::<Value>().await.unwrap()["error"]["code"],
+        "forbidden"
+    );
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.full_name, "Anna Jansen", "nothing changed");
+
+    // Read-write, yet no token makes or ends a token.
+    let writer = create_token(&app, &browser, "Writer").await;
+    let listed: Value = program
+        .get(app.url("/api/v1/tokens"))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let named = |name: &str| listed.iter().find(|t| t["name"] == name).unwrap().clone();
+    assert_eq!(named("Writer")["access"], "read_write");
+    assert_eq!(named("Reader")["access"], "read_only");
+    assert!(named("Reader")["healthspace"].is_null());
+    let reader_id = named("Reader")["id"].as_str().unwrap().to_owned();
+    let end = program
+        .delete(app.url(&format!("/api/v1/tokens/{reader_id}")))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(end.status(), 403);
+    let mint = program
+        .post(app.url("/api/v1/tokens"))
+        .bearer_auth(&writer)
+        .json(&json!({
+            "name": "more",
+            "days": 10,
+            "access": "read_write",
+            "password": anna.password,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mint.status(), 403);
+    let still: Value = program
+        .get(app.url("/api/v1/tokens"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still.as_array().unwrap().len(), 2, "none made, none ended");
+}
+
+#[tokio::test]
+async fn a_token_for_one_healthspace_reaches_that_one_only() {
+    let app = spawn_app().await;
+    let owner = crate::practice::healthspace(&app, "de-linde").await;
+    let olga = crate::practice::account_id(&app, "olga@example.nl").await;
+    let org = carespace_app::organisations::owned(&app.ctx, &olga)
+        .await
+        .unwrap()
+        .remove(0);
+    carespace_app::healthspaces::create(
+        &app.ctx,
+        &olga,
+        &org.id,
+        "De Eik",
+        "de-eik",
+        &carespace_app::audit::Origin::default(),
+    )
+    .await
+    .unwrap();
+    let csrf = app.token_with(&owner, "/account/tokens").await;
+    let unknown = app
+        .post_with(
+            &owner,
+            "/account/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Elsewhere"),
+                ("days", "30"),
+                ("access", "read_write"),
+                ("healthspace", "not-mine"),
+                ("password", &carespace_tests::Person::new("Olga").password),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("Kies een van je Healthspaces, of allemaal.")
+    );
+
+    let linde = create_scoped_token(&app, &owner, "Linde", "read_write", "de-linde").await;
+    let program = new_client();
+    let get = |path: &str| program.get(app.url(path)).bearer_auth(&linde).send();
+    assert_eq!(
+        get("/api/v1/healthspaces/de-linde/members")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        get("/api/v1/healthspaces/de-eik/members")
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "another Healthspace is not found"
+    );
+    assert_eq!(get("/api/v1/me").await.unwrap().status(), 403);
+    let stored = carespace_store::api_tokens::list_for_account(&app.ctx.db, &olga)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].healthspace.as_ref().unwrap().alias, "de-linde");
 }

@@ -141,7 +141,12 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
     let refused = script
         .post(app.url("/api/v1/tokens"))
         .header("x-csrf-token", &csrf)
-        .json(&json!({ "name": "back\u{0}up", "days": 7 }))
+        .json(&json!({
+            "name": "back\u{0}up",
+            "days": 7,
+            "access": "read_write",
+            "password": anna.password,
+        }))
         .send()
         .await
         .unwrap();
@@ -155,7 +160,12 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
     let created = script
         .post(app.url("/api/v1/tokens"))
         .header("x-csrf-token", &csrf)
-        .json(&json!({ "name": "backup script", "days": 7 }))
+        .json(&json!({
+            "name": "backup script",
+            "days": 7,
+            "access": "read_write",
+            "password": anna.password,
+        }))
         .send()
         .await
         .unwrap();

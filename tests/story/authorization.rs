@@ -139,7 +139,7 @@ async fn world(app: &TestApp) -> World {
     clients.push(una);
     World {
         clients,
-        org: org.id,
+        org: org.id.to_string(),
         hs: alpha.id.to_string(),
     }
 }

@@ -27,6 +27,33 @@ async fn an_owner_invites_lists_connects_and_reads_the_log_over_the_api() {
     assert_eq!(bad["error"]["problems"][0]["field"], "email");
     assert_eq!(bad["error"]["problems"][0]["code"], "email_invalid");
 
+    // A parameter given without a value is not "left out": the document gives each its form.
+    let empty = program
+        .get(url("/audit?before=&person="))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    let empty: Value = empty.json().await.unwrap();
+    let fields: Vec<_> = empty["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].clone(), p["code"].clone()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (json!("before"), json!("value_empty")),
+            (json!("person"), json!("value_empty"))
+        ]
+    );
+    assert_eq!(
+        empty["error"]["problems"][0]["message"],
+        "Geef deze parameter een waarde, of laat hem weg."
+    );
+
     let sent = program
         .post(url("/invitations"))
         .bearer_auth(&secret)

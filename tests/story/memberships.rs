@@ -220,6 +220,22 @@ async fn invitations_are_reminded_after_3_and_7_days_and_expire() {
         mails[1].subject,
         "Herinnering: je bent uitgenodigd voor een Healthspace"
     );
+    // The reminder leads to "Memberships", where the invited address finds it waiting; it
+    // carries no link to accept with, and neither does its job.
+    assert!(mails[1].text.contains("/account/memberships"));
+    assert!(!mails[1].text.contains("/invitations/accept"));
+    let first_link = link_in(&mails[0], "/invitations/accept?token=");
+    let token = first_link.split_once("token=").unwrap().1;
+    let pool = sqlx::AnyPool::connect(&app.database_url()).await.unwrap();
+    let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM jobs")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(payloads.iter().all(|p| !p.contains(token)));
+    assert!(
+        payloads.iter().any(|p| p.contains("invitation_id")),
+        "the later reminder waits, with the invitation's id"
+    );
     app.advance(11 * 24 * 3_600_000);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let link = link_in(
@@ -650,4 +666,85 @@ async fn someone_invited_before_registering_finds_the_invitation_waiting_after_l
         .login_with(&new_client(), &dirk.email, &dirk.password)
         .await;
     assert_eq!(again.headers()["location"], "/account");
+}
+
+#[tokio::test]
+async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let dirk = Person::new("Dirk");
+    invite(&app, &owner, "de-linde", &dirk.email, "client", "").await;
+
+    // The link reaches Mallory (forwarded, or read over a shoulder).
+    let (mallory, mallory_browser) = app.signed_up("Mallory").await;
+    let link = link_in(
+        &app.last_mail_to(&dirk.email).await,
+        "/invitations/accept?token=",
+    );
+    let html = app
+        .get_with(&mallory_browser, &link)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
+    let token = link.split_once("token=").unwrap().1;
+    let refused = app
+        .post_with(
+            &mallory_browser,
+            "/invitations/accept",
+            &[("csrf_token", &csrf), ("token", token), ("birth_date", "")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Deze uitnodiging is naar een ander e-mailadres gestuurd"));
+    assert!(page.contains("log in met het adres waarnaar de uitnodiging is gestuurd"));
+    let mallory_id = account_id(&app, &mallory.email).await;
+    let pool = sqlx::AnyPool::connect(&app.database_url()).await.unwrap();
+    let memberships: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE account_id = $1")
+            .bind(&mallory_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(memberships, 0, "nothing stored");
+    let denied = entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.record.action == "invitation_address_mismatch")
+        .expect("the refusal is logged");
+    assert_eq!(denied.record.actor_account_id, Some(mallory_id));
+    assert_eq!(
+        denied.record.outcome,
+        carespace_core::audit::Outcome::Denied
+    );
+
+    // The link still works for the invited address, however its owner typed it.
+    let typed = Person {
+        email: "Dirk@Example.NL".into(),
+        ..dirk.clone()
+    };
+    let dirk_browser = new_client();
+    assert_eq!(app.register_with(&dirk_browser, &typed).await.status(), 303);
+    let verified = app.follow_verification(&dirk_browser, &dirk).await;
+    assert_eq!(verified.status(), 200);
+    let dirk_browser = app.logged_in(&typed).await;
+    let html = app
+        .get_with(&dirk_browser, &link)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
+    let joined = app
+        .post_with(
+            &dirk_browser,
+            "/invitations/accept",
+            &[("csrf_token", &csrf), ("token", token), ("birth_date", "")],
+        )
+        .await;
+    assert_eq!(joined.status(), 303);
+    assert_eq!(joined.headers()["location"], "/h/de-linde");
 }

@@ -3,6 +3,7 @@
 
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, organisations};
+use carespace_core::ids::OrganisationId;
 use carespace_store::audit::entries_after;
 use carespace_tests::{Person, TestApp, actor_of, heading, link_in, new_client, spawn_app};
 
@@ -18,7 +19,7 @@ async fn organisation_of(
     app: &TestApp,
     first_name: &str,
     name: &str,
-) -> (String, Person, reqwest::Client) {
+) -> (OrganisationId, Person, reqwest::Client) {
     let owner = Person::new(first_name);
     app.sign_up(&owner).await;
     let organisation = organisations::create(&app.ctx, name, &owner.email, &cli())
@@ -31,7 +32,7 @@ async fn organisation_of(
 async fn create_healthspace(
     app: &TestApp,
     client: &reqwest::Client,
-    org: &str,
+    org: &OrganisationId,
     name: &str,
     alias: &str,
 ) -> reqwest::Response {

@@ -162,6 +162,46 @@ async fn failures_are_retried_with_growing_back_off_until_the_last_attempt() {
 }
 
 #[tokio::test]
+async fn a_job_given_up_on_keeps_no_payload_and_one_to_be_retried_keeps_it() {
+    let database = TestDatabase::create(backend()).await;
+    let db = database.connect().await;
+    let secret = r#"{"token":"a link that must not outlive its email"}"#;
+    let id = add(
+        &db,
+        &NewJob {
+            max_attempts: 2,
+            ..job("email", secret)
+        },
+    )
+    .await
+    .unwrap();
+    let pool = sqlx::AnyPool::connect(&database.url).await.unwrap();
+    let payload = || {
+        sqlx::query_scalar::<_, String>("SELECT payload FROM jobs WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&pool)
+    };
+
+    let first = jobs::claim(&db, "w", T0, 60_000).await.unwrap().unwrap();
+    jobs::fail(&db, &first, "w", "smtp refused", T0)
+        .await
+        .unwrap();
+    assert_eq!(payload().await.unwrap(), secret, "kept for the next try");
+
+    let t1 = T0.plus_millis(10_000);
+    let last = jobs::claim(&db, "w", t1, 60_000).await.unwrap().unwrap();
+    assert_eq!(last.payload, secret);
+    let outcome = jobs::fail(&db, &last, "w", "smtp refused", t1)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Some(FailureOutcome::GaveUp));
+    assert_eq!(payload().await.unwrap(), "{}");
+    let record = jobs::find(&db, &id).await.unwrap().unwrap();
+    assert_eq!(record.state, JobState::Failed);
+    assert_eq!(record.last_error.as_deref(), Some("smtp refused"));
+}
+
+#[tokio::test]
 async fn a_job_whose_worker_died_is_claimed_again_after_its_lease() {
     let database = TestDatabase::create(backend()).await;
     let db = database.connect().await;

@@ -112,3 +112,103 @@ async fn the_reset_link_expires_after_an_hour() {
     app.advance(60_000 + 1);
     assert_eq!(app.get_with(&client, &link).await.status(), 400);
 }
+
+/// Asks to change Anna's address to `new_email`; returns the confirmation link sent there.
+async fn email_change_link(
+    app: &carespace_tests::TestApp,
+    client: &reqwest::Client,
+    anna: &Person,
+    new_email: &str,
+) -> String {
+    let csrf = app.token_with(client, "/account").await;
+    let asked = app
+        .post_with(
+            client,
+            "/account/email",
+            &[
+                ("csrf_token", &csrf),
+                ("new_email", new_email),
+                ("password", &anna.password),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    link_in(&app.last_mail_to(new_email).await, "/email/confirm?token=")
+}
+
+#[tokio::test]
+async fn a_reset_ends_tokens_trusted_devices_and_open_links_too() {
+    let app = spawn_app().await;
+    let (anna, annas_browser) = app.signed_up("Anna").await;
+    // What someone who had her password could have left behind: a token, a trusted browser,
+    // an email change to their own address.
+    let secret = crate::api::create_token(&app, &annas_browser, "Left behind").await;
+    let program = new_client();
+    let me = program
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let takeover = email_change_link(&app, &annas_browser, &anna, "mallory@example.nl").await;
+
+    let client = new_client();
+    ask_reset(&app, &client, &anna.email).await;
+    let link = link_in(
+        &app.last_mail_to(&anna.email).await,
+        "/password/reset?token=",
+    );
+    let new_password = "copper kettle winter harbour";
+    assert_eq!(
+        set_password(&app, &client, &link, new_password)
+            .await
+            .status(),
+        200
+    );
+
+    let me = program
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 401, "the token ended with the reset");
+    let live =
+        carespace_store::api_tokens::list_for_account(&app.ctx.db, &me_id(&app, &anna).await)
+            .await
+            .unwrap();
+    assert!(live.is_empty(), "the token is stored as revoked");
+
+    assert_eq!(
+        app.confirm_link(&annas_browser, &takeover).await.status(),
+        400,
+        "the email-change link ended with the reset"
+    );
+    let stored = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap();
+    assert!(stored.is_some(), "the address did not change");
+
+    // Twenty failed logins from this address hold back every browser that is not trusted.
+    for n in 1..=20 {
+        let stranger = format!("stranger{n}@example.nl");
+        let response = app
+            .login_with(&new_client(), &stranger, "some guess here")
+            .await;
+        assert_eq!(response.status(), 401);
+    }
+    // Anna's old browser kept its trusted-device cookie, but the reset forgot that device.
+    let old_browser = app
+        .login_with(&annas_browser, &anna.email, new_password)
+        .await;
+    assert_eq!(old_browser.status(), 429);
+}
+
+async fn me_id(app: &carespace_tests::TestApp, person: &Person) -> String {
+    carespace_store::accounts::find_by_email(&app.ctx.db, &person.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}

@@ -34,7 +34,25 @@ async fn a_new_person_registers_confirms_the_link_and_logs_in() {
     assert_eq!(account.birth_date, "1990-05-31");
     assert!(account.password_hash.starts_with("$argon2id$"));
 
-    let confirmed = app.confirm_link(&client, &link).await;
+    // Only the registrant can confirm: the page asks for the account's password, and a
+    // wrong one leaves the link usable.
+    let wrong = app
+        .verify_with(&client, &link, "not the password at all")
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let wrong = wrong.text().await.unwrap();
+    assert!(wrong.contains("Dit is niet het wachtwoord van dit account"));
+    assert!(wrong.contains(&format!(
+        "value=\"{}\"",
+        &link["/verify-email?token=".len()..]
+    )));
+    let account = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(account.email_verified_at.is_none());
+
+    let confirmed = app.verify_with(&client, &link, &anna.password).await;
     assert_eq!(confirmed.status(), 200);
     assert_eq!(
         heading(&confirmed.text().await.unwrap()),
@@ -47,7 +65,7 @@ async fn a_new_person_registers_confirms_the_link_and_logs_in() {
     assert!(account.email_verified_at.is_some());
 
     // The link works once.
-    let again = app.confirm_link(&client, &link).await;
+    let again = app.verify_with(&client, &link, &anna.password).await;
     assert_eq!(again.status(), 400);
     assert_eq!(
         heading(&again.text().await.unwrap()),
@@ -69,7 +87,12 @@ async fn the_verification_link_expires_after_24_hours() {
     app.register_with(&client, &anna).await;
     let link = link_in(&app.last_mail_to(&anna.email).await, "/verify-email");
     app.advance(24 * 3_600_000 + 1);
-    assert_eq!(app.confirm_link(&client, &link).await.status(), 400);
+    assert_eq!(
+        app.verify_with(&client, &link, &anna.password)
+            .await
+            .status(),
+        400
+    );
 }
 
 #[tokio::test]
@@ -252,8 +275,15 @@ async fn an_unverified_account_only_sees_check_your_email_and_may_resend_once_a_
     // The newest link works and the first no longer does.
     let first = link_in(&mails[0], "/verify-email");
     let second = link_in(&mails[1], "/verify-email");
-    assert_eq!(app.confirm_link(&client, &first).await.status(), 400);
-    assert_eq!(app.confirm_link(&client, &second).await.status(), 200);
+    let password = &anna.password;
+    assert_eq!(
+        app.verify_with(&client, &first, password).await.status(),
+        400
+    );
+    assert_eq!(
+        app.verify_with(&client, &second, password).await.status(),
+        200
+    );
     assert_eq!(app.get_with(&client, "/account").await.status(), 200);
 }
 
@@ -279,4 +309,138 @@ async fn the_dev_inbox_shows_the_emails_with_clickable_links_only_when_turned_on
 
     let off = spawn_app().await;
     assert_eq!(off.get("/dev/inbox").await.status(), 404);
+}
+
+#[tokio::test]
+async fn registering_an_owners_address_first_does_not_take_the_organisation() {
+    let app = spawn_app().await;
+    // Mallory registers the boss's address with a password of her own.
+    let boss = Person {
+        email: "boss@clinic.nl".into(),
+        ..Person::new("Bea")
+    };
+    let mallory = Person {
+        password: "mallory knows this one".into(),
+        ..boss.clone()
+    };
+    let mallory_browser = new_client();
+    assert_eq!(
+        app.register_with(&mallory_browser, &mallory).await.status(),
+        303
+    );
+    // The operator makes the address owner of an organisation.
+    let org = carespace_app::organisations::create(
+        &app.ctx,
+        "Clinic",
+        &boss.email,
+        &carespace_app::audit::Origin::default(),
+    )
+    .await
+    .unwrap();
+    // The real boss clicks the verification link in her mailbox; she does not know
+    // Mallory's password, so the address is not confirmed for Mallory's account.
+    let boss_browser = new_client();
+    let link = link_in(
+        &app.mails_to(&boss.email)
+            .await
+            .into_iter()
+            .find(|m| m.text.contains("/verify-email"))
+            .unwrap(),
+        "/verify-email",
+    );
+    let refused = app.verify_with(&boss_browser, &link, &boss.password).await;
+    assert_eq!(refused.status(), 422);
+    let account = carespace_store::accounts::find_by_email(&app.ctx.db, &boss.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(account.email_verified_at.is_none());
+    let audit = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap();
+    let denied = audit
+        .iter()
+        .find(|e| e.record.action == "email_verification_refused")
+        .expect("the refusal is logged");
+    assert_eq!(
+        denied.record.object_id.as_deref(),
+        Some(account.id.as_str())
+    );
+    assert_eq!(
+        denied.record.outcome,
+        carespace_core::audit::Outcome::Denied
+    );
+    let owners = carespace_store::organisations::owners_of(&app.ctx.db, &org.id)
+        .await
+        .unwrap();
+    assert!(owners.iter().all(|o| o.account_id.is_none()), "{owners:?}");
+
+    // Mallory's unverified login does not make her owner either.
+    let login = app
+        .login_with(&mallory_browser, &boss.email, &mallory.password)
+        .await;
+    assert_eq!(login.status(), 303);
+    assert_ne!(
+        app.get_with(&mallory_browser, &format!("/organisation/{}", org.id))
+            .await
+            .status(),
+        200
+    );
+
+    // The boss takes the address back with a password reset: that proves the address, ends
+    // Mallory's session, and the ownership attaches when the boss logs in.
+    let csrf = app.token_with(&boss_browser, "/password/forgot").await;
+    app.post_with(
+        &boss_browser,
+        "/password/forgot",
+        &[("csrf_token", &csrf), ("email", &boss.email)],
+    )
+    .await;
+    let reset = link_in(
+        &app.last_mail_to(&boss.email).await,
+        "/password/reset?token=",
+    );
+    let html = app
+        .get_with(&boss_browser, &reset)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = carespace_tests::csrf_token_in(&html).unwrap();
+    let done = app
+        .post_with(
+            &boss_browser,
+            "/password/reset",
+            &[
+                ("csrf_token", &csrf),
+                ("token", reset.split_once("?token=").unwrap().1),
+                ("password", &boss.password),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let owners = carespace_store::organisations::owners_of(&app.ctx.db, &org.id)
+        .await
+        .unwrap();
+    assert!(
+        owners.iter().all(|o| o.account_id.is_none()),
+        "not before the boss logs in"
+    );
+    assert_eq!(
+        app.get_with(&mallory_browser, "/account").await.status(),
+        303,
+        "Mallory's session ended"
+    );
+    app.login_with(&boss_browser, &boss.email, &boss.password)
+        .await;
+    let owners = carespace_store::organisations::owners_of(&app.ctx.db, &org.id)
+        .await
+        .unwrap();
+    assert_eq!(owners[0].account_id.as_deref(), Some(account.id.as_str()));
+    assert_eq!(
+        app.get_with(&boss_browser, &format!("/organisation/{}", org.id))
+            .await
+            .status(),
+        200
+    );
 }

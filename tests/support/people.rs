@@ -68,15 +68,38 @@ impl TestApp {
         .await
     }
 
-    /// Opens the verification link of the newest email to the person and confirms.
+    /// Opens the verification link of the newest email to the person and confirms with their
+    /// password.
     pub async fn follow_verification(
         &self,
         client: &reqwest::Client,
         person: &Person,
     ) -> reqwest::Response {
         let mail = self.last_mail_to(&person.email).await;
-        self.confirm_link(client, &link_in(&mail, "/verify-email"))
+        self.verify_with(client, &link_in(&mail, "/verify-email"), &person.password)
             .await
+    }
+
+    /// Opens a verification link and confirms it with `password`.
+    pub async fn verify_with(
+        &self,
+        client: &reqwest::Client,
+        link: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let html = self.get_with(client, link).await.text().await.unwrap();
+        let csrf = csrf_token_in(&html).unwrap();
+        let token = link.split_once("?token=").unwrap().1;
+        self.post_with(
+            client,
+            "/verify-email",
+            &[
+                ("csrf_token", &csrf),
+                ("token", token),
+                ("password", password),
+            ],
+        )
+        .await
     }
 
     /// Opens an emailed link (`/path?token=…`) and presses its confirm button.

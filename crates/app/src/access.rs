@@ -11,7 +11,7 @@ use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::memberships::Role;
-use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_core::policy::{self, Action, ActorFacts, TokenReach};
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::{Exec, memberships, organisations};
 
@@ -24,7 +24,7 @@ pub struct Actor {
 }
 
 /// How the actor authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {
     /// A browser session.
     Session,
@@ -32,19 +32,24 @@ pub enum Via {
     Token(TokenScope),
 }
 
-/// What a personal access token may reach. Every token has full access today; narrower scopes
-/// (read-only, one Healthspace) are decided here when they come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenScope {
-    Full,
-}
+pub use carespace_core::policy::{TokenAccess, TokenScope};
 
 impl Actor {
     /// What the security log says about who acted.
     fn describe_via(&self) -> &'static str {
         match self.via {
             Via::Session => "session",
-            Via::Token(TokenScope::Full) => "token",
+            Via::Token(_) => "token",
+        }
+    }
+
+    /// Whether the actor's token (if it came with one) reaches the Healthspace `id`.
+    fn reaches(&self, id: &HealthspaceId) -> bool {
+        match &self.via {
+            Via::Session => true,
+            Via::Token(scope) => {
+                policy::token_allows(scope, TokenReach::Healthspace(Some(id)), false)
+            }
         }
     }
 }
@@ -81,12 +86,13 @@ pub(crate) async fn facts(
 ) -> AppResult<ActorFacts> {
     let mut ex = ex.into();
     let role = memberships::active_role(&mut ex, &row.id, account).await?;
-    let owns = organisations::is_owner(ex, row.organisation_id.as_str(), account.as_str()).await?;
+    let owns = organisations::is_owner(ex, &row.organisation_id, account.as_str()).await?;
     Ok(facts_of(row, role, owns))
 }
 
-/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`;
-/// otherwise "not found", and the refusal is logged. An old alias is "not found" here: pages
+/// The Healthspace at `alias` with the actor's facts there, when the policy allows `action`
+/// (and the actor's token reaches that Healthspace); otherwise "not found", and the refusal is
+/// logged. An old alias is "not found" here: pages
 /// that follow old aliases ask for the Healthspace's home instead.
 pub async fn healthspace(
     ex: impl Into<Exec<'_>>,
@@ -97,7 +103,7 @@ pub async fn healthspace(
     let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
-    if row.alias != alias || !policy::allows(facts, action) {
+    if row.alias != alias || !policy::allows(facts, action) || !actor.reaches(&row.id) {
         return Err(refused(actor, action, Subject::Healthspace(&row.id)));
     }
     Ok((row, facts))
@@ -116,7 +122,8 @@ pub async fn client_data(
     let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
-    if row.alias == alias && policy::allows(facts, action) {
+    // The same decision as `healthspace`'s.
+    if row.alias == alias && policy::allows(facts, action) && actor.reaches(&row.id) {
         return Ok((row, facts));
     }
     let error = refused(actor, action, Subject::Healthspace(&row.id));

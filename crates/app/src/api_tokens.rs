@@ -1,14 +1,22 @@
 //! Personal access tokens: an account's keys for the JSON API, named, shown once, stored as a
-//! hash, expiring, revocable, listed with their last use.
+//! hash, expiring, revocable, listed with their last use, and scoped (read-only or read-write;
+//! every Healthspace or one). Making one asks for the password and tells the owner by email.
 
+use crate::access::{self, Actor, TokenAccess, TokenScope};
 use crate::accounts::{self, Account};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problems};
+use crate::mail::{self, MailMessage};
 use carespace_core::audit::AuditAction;
+use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::language::Language;
+use carespace_core::policy::Action;
+use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
-use carespace_store::api_tokens::{self as store, ApiTokenRow};
+use carespace_store::accounts as account_store;
+use carespace_store::api_tokens::{self as store, ApiTokenRow, ListedToken};
 
 /// Tokens carry this prefix, so a leaked one is recognisable in logs and by secret scanners.
 pub const PREFIX: &str = "csp_";
@@ -22,57 +30,135 @@ pub struct ApiToken {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
+    pub access: TokenAccess,
+    /// The one Healthspace it reaches; `None` for all of them.
+    pub healthspace: Option<HealthspaceLink>,
 }
 
-impl From<ApiTokenRow> for ApiToken {
-    fn from(row: ApiTokenRow) -> Self {
+impl ApiToken {
+    fn new(row: ApiTokenRow, healthspace: Option<HealthspaceLink>) -> Self {
         ApiToken {
             id: row.id,
             name: row.name,
             created_at: row.created_at,
             expires_at: row.expires_at,
             last_used_at: row.last_used_at,
+            access: row.scope.access,
+            healthspace,
         }
     }
 }
 
-/// Creates a token; the secret is returned this once and never again.
+impl From<ListedToken> for ApiToken {
+    fn from(listed: ListedToken) -> Self {
+        ApiToken::new(listed.token, listed.healthspace)
+    }
+}
+
+/// What the owner fills in to make a token.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub name: String,
+    pub days: u32,
+    /// `read_only` or `read_write`.
+    pub access: String,
+    /// The alias of the one Healthspace it reaches; empty for all of them.
+    pub healthspace: String,
+    /// The account's current password, asked again before a key to the account is made.
+    pub password: Secret,
+}
+
+/// Creates a token; the secret is returned this once and never again. Only from a browser
+/// session: the door of every token request already refuses a token making tokens.
 pub async fn create(
     ctx: &AppContext,
-    account_id: &str,
-    name: &str,
-    days: u32,
-    origin: &Origin,
+    actor: &Actor,
+    input: NewToken,
 ) -> AppResult<(ApiToken, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(AppError::field("name", "token_name_invalid"));
-    }
-    if !(1..=MAX_DAYS).contains(&days) {
-        return Err(AppError::field("days", "token_days_invalid"));
-    }
+    let mut problems = Problems::default();
+    let name = problems.check("name", check_name(&input.name));
+    let days = problems.check(
+        "days",
+        (1..=MAX_DAYS)
+            .contains(&input.days)
+            .then_some(input.days)
+            .ok_or("token_days_invalid"),
+    );
+    let access = problems.check("access", TokenAccess::parse(&input.access));
+    problems.finish()?;
+    let (Some(name), Some(days), Some(access)) = (name, days, access) else {
+        return Err(AppError::Internal("checked input missing".into()));
+    };
+    let account_id = actor.account.as_str();
+    let account = account_store::find(&ctx.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let origin = &actor.origin;
+    accounts::confirm_current_password(ctx, &account, input.password, "password", origin).await?;
+
     let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let alias = input.healthspace.trim();
+    let healthspace = if alias.is_empty() {
+        None
+    } else {
+        // Only a Healthspace the account can enter; any other is "not one of yours".
+        match access::healthspace(&mut tx, actor, alias, Action::EnterHealthspace).await {
+            Ok((row, _)) => Some(row),
+            Err(AppError::NotFound) => {
+                return Err(AppError::field("healthspace", "token_healthspace_invalid"));
+            }
+            Err(error) => return Err(error),
+        }
+    };
     let secret = format!("{PREFIX}{}", tokens::generate()?);
     let row = ApiTokenRow {
         id: ids::new_id(),
         account_id: account_id.to_owned(),
-        name: name.to_owned(),
+        name: name.clone(),
         created_at: now,
         expires_at: now.plus_millis(i64::from(days) * DAY_MS),
         last_used_at: None,
+        scope: TokenScope {
+            access,
+            healthspace: healthspace.as_ref().map(|h| h.id.clone()),
+        },
     };
-    let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &row, &tokens::hash(&secret)).await?;
+    // The owner hears of every new key to their account, so one made by someone else is noticed.
+    let language = account.language.parse().unwrap_or(Language::Nl);
+    let message = MailMessage::ApiTokenCreated { name };
+    mail::enqueue(
+        &mut tx,
+        &account.email,
+        &account.full_name,
+        language,
+        message,
+        now,
+    )
+    .await?;
     let event = Event::own(
         account_id,
         AuditAction::ApiTokenCreated,
         "api_token",
         Some(&row.id),
     );
-    audit::record(&mut tx, origin, event, now).await?;
+    audit::record(&mut tx, &actor.origin, event, now).await?;
     tx.commit().await?;
     tracing::info!(target: "security", account = %account_id, token = %row.id, "API token created");
-    Ok((ApiToken::from(row), secret))
+    let link = healthspace.map(|h| HealthspaceLink {
+        name: h.name,
+        alias: h.alias,
+    });
+    Ok((ApiToken::new(row, link), secret))
+}
+
+fn check_name(name: &str) -> Result<String, &'static str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err("token_name_invalid");
+    }
+    Ok(name.to_owned())
 }
 
 pub async fn list(ctx: &AppContext, account_id: &str) -> AppResult<Vec<ApiToken>> {
@@ -105,16 +191,12 @@ pub async fn revoke(
     Ok(())
 }
 
-/// An account acting through one of its tokens.
-#[derive(Debug, Clone)]
-pub struct TokenUser {
-    pub account: Account,
-    /// Which token: the audit log names it.
-    pub token_id: String,
-}
-
-/// The account a bearer token belongs to, when the token is live; records its use.
-pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<TokenUser>> {
+/// The account a bearer token belongs to, what the token may reach and the token's id (the
+/// audit log names it), when it is live; records its use.
+pub async fn authenticate(
+    ctx: &AppContext,
+    bearer: &str,
+) -> AppResult<Option<(Account, TokenScope, String)>> {
     let Some(secret) = bearer.strip_prefix(PREFIX) else {
         return Ok(None);
     };
@@ -132,10 +214,7 @@ pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<To
         store::mark_used(&ctx.db, &token.id, now).await?;
     }
     match accounts::find(ctx, &token.account_id).await {
-        Ok(account) => Ok(Some(TokenUser {
-            account,
-            token_id: token.id,
-        })),
+        Ok(account) => Ok(Some((account, token.scope, token.id))),
         Err(AppError::NotFound) => Ok(None),
         Err(error) => Err(error),
     }

@@ -4,6 +4,7 @@
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
+use carespace_core::healthspaces::HealthspaceSettings;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{
     self, AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId,
@@ -15,7 +16,7 @@ use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self, AccountRow};
 use carespace_store::connections::{self, ConnectionRow};
-use carespace_store::healthspaces::{self, HealthspaceRow, SettingsRow};
+use carespace_store::healthspaces::{self, HealthspaceRow};
 use carespace_store::installation;
 use carespace_store::memberships::{self, MembershipRow};
 use carespace_store::organisations::{self, OrganisationRow};
@@ -133,7 +134,7 @@ async fn care_provider(
     now: Timestamp,
 ) -> AppResult<()> {
     let organisation = OrganisationRow {
-        id: ids::new_id(),
+        id: OrganisationId::generate(),
         name: "Praktijk De Linde".into(),
         address: "Lindelaan 1\n3512 AB Utrecht".into(),
         billing_address: "Postbus 100\n3500 AA Utrecht".into(),
@@ -149,12 +150,12 @@ async fn care_provider(
     .await?;
     let healthspace = HealthspaceRow {
         id: HealthspaceId::generate(),
-        organisation_id: OrganisationId::parse(&organisation.id).ok_or(AppError::NotFound)?,
+        organisation_id: organisation.id.clone(),
         name: "De Linde".into(),
         alias: DEMO_ALIAS.into(),
         state: HealthspaceState::Active,
         address: "Lindelaan 1, Utrecht".into(),
-        settings: SettingsRow {
+        settings: HealthspaceSettings {
             welcome_html:
                 "<p>Welkom bij <strong>Praktijk De Linde</strong>. Stel je vragen gerust \
                 via een bericht; we antwoorden binnen twee werkdagen.</p>"

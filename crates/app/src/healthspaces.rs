@@ -17,7 +17,7 @@ use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
 
-pub use carespace_store::healthspaces::SettingsRow as HealthspaceSettings;
+pub use carespace_core::healthspaces::HealthspaceSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healthspace {
@@ -51,11 +51,10 @@ impl From<HealthspaceRow> for Healthspace {
 pub async fn of_organisation(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Healthspace>> {
     organisations::get(ctx, account_id, organisation_id).await?;
-    let id = OrganisationId::parse(organisation_id).ok_or(AppError::NotFound)?;
-    Ok(store::of_organisation(&ctx.db, &id)
+    Ok(store::of_organisation(&ctx.db, organisation_id)
         .await?
         .into_iter()
         .map(Healthspace::from)
@@ -66,7 +65,7 @@ pub async fn of_organisation(
 pub async fn create(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     name: &str,
     alias: &str,
     origin: &Origin,
@@ -90,10 +89,9 @@ pub async fn create(
     if store::alias_taken(&mut tx, alias.as_str()).await? {
         return Err(AppError::field("alias", "alias_taken"));
     }
-    let organisation_id = OrganisationId::parse(organisation_id).ok_or(AppError::NotFound)?;
     let row = HealthspaceRow {
         id: HealthspaceId::generate(),
-        organisation_id,
+        organisation_id: organisation_id.clone(),
         name: trimmed.to_owned(),
         alias: alias.as_str().to_owned(),
         state: HealthspaceState::Inactive,
@@ -153,7 +151,7 @@ async fn managed_row(
 ) -> AppResult<HealthspaceRow> {
     let id = HealthspaceId::parse(healthspace_id).ok_or(AppError::NotFound)?;
     let row = store::find(&ctx.db, &id).await?.ok_or(AppError::NotFound)?;
-    let facts = organisations::facts(ctx, row.organisation_id.as_str(), account_id).await?;
+    let facts = organisations::facts(ctx, &row.organisation_id, account_id).await?;
     if !policy::allows(facts, Action::ManageHealthspaces) {
         return Err(AppError::NotFound);
     }

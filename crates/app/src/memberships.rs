@@ -18,11 +18,11 @@ use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
-use carespace_store::memberships::{self as store, MemberRow};
-use carespace_store::{Tx, accounts as account_store, connections as connection_store};
+use carespace_store::memberships::{self as store, MemberRow, MembershipRow};
+use carespace_store::{Exec, Tx, accounts as account_store, connections as connection_store};
 use invitations::PendingInvitation;
 
-pub use carespace_store::memberships::MemberFilter;
+pub use carespace_core::memberships::MemberFilter;
 
 pub(crate) fn event<'a>(
     actor: &'a str,
@@ -78,6 +78,25 @@ pub async fn leavable(
     actor: &Actor,
     membership_id: &str,
 ) -> AppResult<MyMembership> {
+    let (membership, healthspace) = own_to_leave(&ctx.db, actor, membership_id).await?;
+    Ok(MyMembership {
+        id: membership.id,
+        healthspace: healthspace.name,
+        alias: healthspace.alias,
+        role: membership.role,
+        state: membership.state,
+        since: membership.created_at,
+        cancelled_at: membership.cancelled_at,
+    })
+}
+
+/// The actor's own membership and its Healthspace, when the policy lets them leave it; any other
+/// is refused as "not found".
+async fn own_to_leave(
+    ex: impl Into<Exec<'_>>,
+    actor: &Actor,
+    membership_id: &str,
+) -> AppResult<(MembershipRow, HealthspaceRow)> {
     let refused = || {
         access::refused(
             actor,
@@ -86,37 +105,28 @@ pub async fn leavable(
         )
     };
     let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
-    mine(ctx, &actor.account)
+    let mut ex = ex.into();
+    let membership = store::find(&mut ex, &id)
         .await?
-        .into_iter()
-        .find(|m| m.id == id && m.state == MembershipState::Active)
-        .ok_or_else(refused)
+        .filter(|m| m.account_id == actor.account)
+        .ok_or_else(refused)?;
+    let healthspace = hs_store::find(&mut ex, &membership.healthspace_id)
+        .await?
+        .ok_or_else(refused)?;
+    let facts = access::facts(&mut ex, &healthspace, &actor.account).await?;
+    if !policy::allows(facts, Action::LeaveHealthspace) {
+        return Err(refused());
+    }
+    Ok((membership, healthspace))
 }
 
 /// The member cancels their own membership. Staff of the Healthspace lose access to them at
 /// once (their connections end); the client keeps everything.
 pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) -> AppResult<()> {
-    let refused = || {
-        access::refused(
-            actor,
-            Action::LeaveHealthspace,
-            Subject::Item(membership_id),
-        )
-    };
-    let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let membership = store::find(&mut tx, &id)
-        .await?
-        .filter(|m| m.account_id == actor.account)
-        .ok_or_else(refused)?;
-    let healthspace = hs_store::find(&mut tx, &membership.healthspace_id)
-        .await?
-        .ok_or_else(refused)?;
-    let facts = access::facts(&mut tx, &healthspace, &actor.account).await?;
-    if !policy::allows(facts, Action::LeaveHealthspace) {
-        return Err(refused());
-    }
+    let (membership, _) = own_to_leave(&mut tx, actor, membership_id).await?;
+    let id = &membership.id;
     if store::cancel(&mut tx, &membership.id, &actor.account, now).await? {
         let hs = &membership.healthspace_id;
         connection_store::end_all_of(&mut tx, hs, &actor.account, &actor.account, now).await?;

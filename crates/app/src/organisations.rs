@@ -8,20 +8,57 @@ use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
-use carespace_core::ids::new_id;
+use carespace_core::ids::OrganisationId;
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::accounts as account_store;
-use carespace_store::organisations::{self as store, OrganisationRow};
+use carespace_store::organisations::{self as store, OrganisationRow, OwnerRow};
 
-pub use carespace_store::organisations::OrganisationRow as Organisation;
+/// An organisation as its owners see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+    pub address: String,
+    pub billing_address: String,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(row: OrganisationRow) -> Self {
+        Organisation {
+            id: row.id,
+            name: row.name,
+            address: row.address,
+            billing_address: row.billing_address,
+        }
+    }
+}
+
+/// One of an organisation's owners: an address, and the account once it is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub email: String,
+    /// `None` until someone verifies the address.
+    pub account_id: Option<String>,
+    pub full_name: Option<String>,
+}
+
+impl From<OwnerRow> for Owner {
+    fn from(row: OwnerRow) -> Self {
+        Owner {
+            email: row.email,
+            account_id: row.account_id,
+            full_name: row.full_name,
+        }
+    }
+}
 
 const MAX_NAME: usize = 200;
 const MAX_ADDRESS: usize = 500;
 
 /// Creates an organisation with its first owner, as a platform operator does from the command
-/// line. An owner with an account is told by email; an address without one gets an invitation
-/// to register, and becomes owner once that address is verified.
+/// line. An owner with a verified account is told by email; any other address gets an
+/// invitation to register, and becomes owner at the first login of a verified account with it.
 pub async fn create(
     ctx: &AppContext,
     name: &str,
@@ -37,20 +74,21 @@ pub async fn create(
     };
     let now = ctx.now();
     let organisation = OrganisationRow {
-        id: new_id(),
+        id: OrganisationId::generate(),
         name,
         address: String::new(),
         billing_address: String::new(),
     };
     let mut tx = ctx.db.begin().await?;
     store::insert(&mut tx, &organisation, now).await?;
+    let organisation = Organisation::from(organisation);
     enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
     let event = Event {
         actor: None,
         role: "operator",
         action: AuditAction::OrganisationCreated,
         object_type: "organisation",
-        object_id: Some(&organisation.id),
+        object_id: Some(organisation.id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;
@@ -58,12 +96,12 @@ pub async fn create(
     Ok(organisation)
 }
 
-/// Makes `email` an owner (false when it already is one) and tells them: an account holder by an "owner added" email, an
-/// address without a verified account by an invitation to register (it becomes owner once that
-/// address is verified).
+/// Makes `email` an owner (false when it already is one) and tells them: a verified account
+/// holder by an "owner added" email, an address without a verified account by an invitation to
+/// register (it becomes owner at the first login of a verified account with that address).
 async fn enlist_owner(
     tx: &mut carespace_store::Tx,
-    organisation: &OrganisationRow,
+    organisation: &Organisation,
     email: &str,
     now: carespace_core::time::Timestamp,
 ) -> AppResult<bool> {
@@ -93,22 +131,21 @@ async fn enlist_owner(
     Ok(true)
 }
 
-pub use carespace_store::organisations::OwnerRow as Owner;
-
 /// The organisation's owners, for its owners.
 pub async fn owners(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Owner>> {
     permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
-    Ok(store::owners_of(&ctx.db, organisation_id).await?)
+    let owners = store::owners_of(&ctx.db, organisation_id).await?;
+    Ok(owners.into_iter().map(Owner::from).collect())
 }
 
 async fn permitted(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     action: Action,
 ) -> AppResult<Organisation> {
     if !policy::allows(facts(ctx, organisation_id, account_id).await?, action) {
@@ -116,20 +153,21 @@ async fn permitted(
     }
     store::find(&ctx.db, organisation_id)
         .await?
+        .map(Organisation::from)
         .ok_or(AppError::NotFound)
 }
 
 fn owner_event<'a>(
     account_id: &'a str,
     action: AuditAction,
-    organisation_id: &'a str,
+    organisation_id: &'a OrganisationId,
 ) -> Event<'a> {
     Event {
         actor: Some(account_id),
         role: "owner",
         action,
         object_type: "organisation",
-        object_id: Some(organisation_id),
+        object_id: Some(organisation_id.as_str()),
         outcome: Outcome::Success,
     }
 }
@@ -138,7 +176,7 @@ fn owner_event<'a>(
 pub async fn add_owner(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -165,7 +203,7 @@ pub async fn add_owner(
 pub async fn remove_owner(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -207,7 +245,8 @@ fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static
 
 /// The organisations the account owns.
 pub async fn owned(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Organisation>> {
-    Ok(store::owned_by(&ctx.db, account_id).await?)
+    let owned = store::owned_by(&ctx.db, account_id).await?;
+    Ok(owned.into_iter().map(Organisation::from).collect())
 }
 
 pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bool> {
@@ -217,7 +256,7 @@ pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bo
 /// What the policy needs to know about the account and this organisation.
 pub(crate) async fn facts(
     ctx: &AppContext,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     account_id: &str,
 ) -> AppResult<ActorFacts> {
     Ok(ActorFacts {
@@ -230,7 +269,7 @@ pub(crate) async fn facts(
 pub async fn get(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> AppResult<Organisation> {
     permitted(ctx, account_id, organisation_id, Action::ManageOrganisation).await
 }
@@ -247,7 +286,7 @@ pub struct Details {
 pub async fn update(
     ctx: &AppContext,
     account_id: &str,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     details: Details,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -281,7 +320,7 @@ pub async fn update(
         role: "owner",
         action: AuditAction::OrganisationChanged,
         object_type: "organisation",
-        object_id: Some(&current.id),
+        object_id: Some(current.id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;

@@ -7,7 +7,7 @@ mod current;
 mod ending;
 mod login;
 
-pub use carespace_store::healthspaces::HealthspaceLink;
+pub use carespace_core::healthspaces::HealthspaceLink;
 pub use client::ClientInfo;
 pub use current::{CurrentSession, authenticate};
 pub use ending::{SessionInfo, end, end_all, end_others, list, logout};

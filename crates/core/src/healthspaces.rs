@@ -128,3 +128,23 @@ mod tests {
         }
     }
 }
+
+/// What admins and owners set on the settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HealthspaceSettings {
+    /// Sanitised HTML.
+    pub welcome_html: String,
+    pub opening_hours: String,
+    pub logo_id: Option<String>,
+    /// `#rrggbb`, or empty for the product's colours.
+    pub brand_primary: String,
+    pub brand_primary_text: String,
+    pub staff_connect_self: bool,
+}
+
+/// A Healthspace someone can enter, for the navigation's switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthspaceLink {
+    pub name: String,
+    pub alias: String,
+}

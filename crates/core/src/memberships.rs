@@ -54,3 +54,14 @@ impl MembershipState {
 /// An invitation is valid for two weeks; reminders go out after 3 and 7 days.
 pub const INVITATION_MS: i64 = 14 * 24 * 3_600_000;
 pub const REMINDER_AFTER_MS: [i64; 2] = [3 * 24 * 3_600_000, 7 * 24 * 3_600_000];
+
+/// What the members list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter<'a> {
+    pub role: Option<Role>,
+    pub state: Option<MembershipState>,
+    /// Part of the name or email address.
+    pub search: Option<&'a str>,
+    /// Keyset: only memberships after this id (they are UUIDv7, so in order of joining).
+    pub after: Option<&'a str>,
+}

@@ -2,6 +2,7 @@
 //! case has looked up. Use cases ask here and nowhere else; a "no" on something the actor may
 //! not know about becomes "not found".
 
+use crate::ids::HealthspaceId;
 use crate::memberships::Role;
 
 /// What the policy needs to know about the person acting, relative to the subject.
@@ -70,9 +71,122 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
     }
 }
 
+/// Whether a personal access token may change things, or only read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAccess {
+    ReadOnly,
+    ReadWrite,
+}
+
+impl TokenAccess {
+    pub const ALL: [TokenAccess; 2] = [TokenAccess::ReadOnly, TokenAccess::ReadWrite];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            TokenAccess::ReadOnly => "read_only",
+            TokenAccess::ReadWrite => "read_write",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<TokenAccess, &'static str> {
+        TokenAccess::ALL
+            .into_iter()
+            .find(|access| access.code() == text.trim())
+            .ok_or("token_access_invalid")
+    }
+}
+
+/// What a personal access token was made to reach: chosen when it is made, stored with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenScope {
+    pub access: TokenAccess,
+    /// One Healthspace only; `None` for every Healthspace the account reaches.
+    pub healthspace: Option<HealthspaceId>,
+}
+
+/// What a request made with a personal access token is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenReach<'a> {
+    /// The account's own data: profile, sessions, memberships, connections, its tokens' list.
+    Account,
+    /// Making or ending a token.
+    ManageTokens,
+    /// A Healthspace: `None` while it is not known which (the request's kind is checked
+    /// first), then the one found.
+    Healthspace(Option<&'a HealthspaceId>),
+}
+
+/// Whether a token with `scope` may make a request about `reach` that reads, or (`writes`)
+/// changes something. A token never makes or ends tokens, so one that leaks cannot be turned
+/// into more, or kept alive past its owner's revoking. A read-only token changes nothing; a
+/// token for one Healthspace reaches that Healthspace and nothing else, not even the
+/// account's own data.
+pub fn token_allows(scope: &TokenScope, reach: TokenReach<'_>, writes: bool) -> bool {
+    if writes && scope.access == TokenAccess::ReadOnly {
+        return false;
+    }
+    match reach {
+        TokenReach::ManageTokens => false,
+        TokenReach::Account => scope.healthspace.is_none(),
+        TokenReach::Healthspace(None) => true,
+        TokenReach::Healthspace(Some(id)) => scope.healthspace.as_ref().is_none_or(|own| own == id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_never_manages_tokens_and_a_read_only_one_never_writes() {
+        let full = TokenScope {
+            access: TokenAccess::ReadWrite,
+            healthspace: None,
+        };
+        assert!(!token_allows(&full, TokenReach::ManageTokens, true));
+        assert!(token_allows(&full, TokenReach::Account, true));
+        let read_only = TokenScope {
+            access: TokenAccess::ReadOnly,
+            ..full
+        };
+        assert!(token_allows(&read_only, TokenReach::Account, false));
+        assert!(!token_allows(&read_only, TokenReach::Account, true));
+        assert!(!token_allows(
+            &read_only,
+            TokenReach::Healthspace(None),
+            true
+        ));
+    }
+
+    #[test]
+    fn a_token_for_one_healthspace_reaches_that_one_only() {
+        let linde = HealthspaceId::generate();
+        let other = HealthspaceId::generate();
+        let one = TokenScope {
+            access: TokenAccess::ReadWrite,
+            healthspace: Some(linde.clone()),
+        };
+        assert!(token_allows(
+            &one,
+            TokenReach::Healthspace(Some(&linde)),
+            true
+        ));
+        assert!(!token_allows(
+            &one,
+            TokenReach::Healthspace(Some(&other)),
+            false
+        ));
+        assert!(!token_allows(&one, TokenReach::Account, false));
+        let all = TokenScope {
+            healthspace: None,
+            ..one
+        };
+        assert!(token_allows(
+            &all,
+            TokenReach::Healthspace(Some(&other)),
+            false
+        ));
+    }
 
     #[test]
     fn only_owners_manage_their_organisation_not_operators_nor_others() {

@@ -1,8 +1,11 @@
 //! Personal access tokens for the JSON API.
 
 use crate::db::Db;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
+use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::ids::{HealthspaceId, Id};
+use carespace_core::policy::{TokenAccess, TokenScope};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -15,9 +18,20 @@ pub struct ApiTokenRow {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
+    pub scope: TokenScope,
 }
 
+/// A token as its owner sees it listed: with the name and alias of its one Healthspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedToken {
+    pub token: ApiTokenRow,
+    pub healthspace: Option<HealthspaceLink>,
+}
+
+const COLUMNS: &str = "t.id, t.account_id, t.name, t.created_at, t.expires_at, t.last_used_at, t.access, t.healthspace_id";
+
 fn from_row(row: &AnyRow) -> StoreResult<ApiTokenRow> {
+    let access: String = row.try_get("access")?;
     Ok(ApiTokenRow {
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
@@ -27,6 +41,13 @@ fn from_row(row: &AnyRow) -> StoreResult<ApiTokenRow> {
         last_used_at: row
             .try_get::<Option<i64>, _>("last_used_at")?
             .map(Timestamp::from_millis),
+        scope: TokenScope {
+            access: TokenAccess::parse(&access)
+                .map_err(|_| StoreError::Corrupt(format!("token access {access:?}")))?,
+            healthspace: row
+                .try_get::<Option<String>, _>("healthspace_id")?
+                .map(HealthspaceId::from_stored),
+        },
     })
 }
 
@@ -37,8 +58,9 @@ pub async fn insert(
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
     sqlx::query(
-        "INSERT INTO api_tokens (id, token_hash, account_id, name, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_tokens (id, token_hash, account_id, name, created_at, expires_at,
+                                 access, healthspace_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&token.id)
     .bind(token_hash)
@@ -46,6 +68,8 @@ pub async fn insert(
     .bind(&token.name)
     .bind(token.created_at.millis())
     .bind(token.expires_at.millis())
+    .bind(token.scope.access.code())
+    .bind(token.scope.healthspace.as_ref().map(|id| id.as_str()))
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -58,14 +82,15 @@ pub async fn find_live(
     now: Timestamp,
 ) -> StoreResult<Option<ApiTokenRow>> {
     let mut c = conn(ex).await?;
-    let row = sqlx::query(
-        "SELECT id, account_id, name, created_at, expires_at, last_used_at FROM api_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now.millis())
-    .fetch_optional(&mut *c)
-    .await?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM api_tokens t
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(token_hash)
+        .bind(now.millis())
+        .fetch_optional(&mut *c)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -83,16 +108,29 @@ pub async fn mark_used(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
 pub async fn list_for_account(
     ex: impl Into<Exec<'_>>,
     account_id: &str,
-) -> StoreResult<Vec<ApiTokenRow>> {
+) -> StoreResult<Vec<ListedToken>> {
     let mut c = conn(ex).await?;
-    let rows = sqlx::query(
-        "SELECT id, account_id, name, created_at, expires_at, last_used_at FROM api_tokens
-         WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id",
-    )
-    .bind(account_id)
-    .fetch_all(&mut *c)
-    .await?;
-    rows.iter().map(from_row).collect()
+    let sql = format!(
+        "SELECT {COLUMNS}, h.name AS healthspace_name, h.alias AS healthspace_alias
+         FROM api_tokens t LEFT JOIN healthspaces h ON h.id = t.healthspace_id
+         WHERE t.account_id = $1 AND t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(account_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let name: Option<String> = row.try_get("healthspace_name")?;
+            let alias: Option<String> = row.try_get("healthspace_alias")?;
+            Ok(ListedToken {
+                token: from_row(row)?,
+                healthspace: name
+                    .zip(alias)
+                    .map(|(name, alias)| HealthspaceLink { name, alias }),
+            })
+        })
+        .collect()
 }
 
 /// Revokes one of the account's tokens; false when it has no such live token.
@@ -113,4 +151,22 @@ pub async fn revoke(
     .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Revokes every live token of the account (its password was reset or changed); returns how
+/// many.
+pub async fn revoke_all(
+    ex: impl Into<Exec<'_>>,
+    account_id: &str,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected())
 }

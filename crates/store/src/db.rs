@@ -63,7 +63,11 @@ impl Db {
         let backend = Backend::from_url(url)?;
         let mut options = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
-            .acquire_timeout(settings.acquire_timeout);
+            .acquire_timeout(settings.acquire_timeout)
+            // A ping before each use finds PostgreSQL connections the server or network dropped.
+            // An SQLite connection is a file in this process and cannot be dropped, so there
+            // the ping would only add a round trip to the connection's thread per query.
+            .test_before_acquire(backend == Backend::Postgres);
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {

@@ -3,7 +3,7 @@
 use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
-use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::healthspaces::{HealthspaceSettings, HealthspaceState};
 use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
 use carespace_core::memberships::Role;
 use carespace_core::time::Timestamp;
@@ -19,22 +19,9 @@ pub struct HealthspaceRow {
     pub alias: String,
     pub state: HealthspaceState,
     pub address: String,
-    pub settings: SettingsRow,
+    pub settings: HealthspaceSettings,
     /// Changes with every change to the row; versions the brand stylesheet and logo URLs.
     pub updated_at: i64,
-}
-
-/// What admins and owners set on the settings page.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SettingsRow {
-    /// Sanitised HTML.
-    pub welcome_html: String,
-    pub opening_hours: String,
-    pub logo_id: Option<String>,
-    /// `#rrggbb`, or empty for the product's colours.
-    pub brand_primary: String,
-    pub brand_primary_text: String,
-    pub staff_connect_self: bool,
 }
 
 const COLUMNS: &str = "id, organisation_id, name, alias, state, address, welcome_html, \
@@ -48,7 +35,7 @@ fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
         alias: row.try_get("alias")?,
         state: decode::code(row, "state", HealthspaceState::parse)?,
         address: row.try_get("address")?,
-        settings: SettingsRow {
+        settings: HealthspaceSettings {
             welcome_html: row.try_get("welcome_html")?,
             opening_hours: row.try_get("opening_hours")?,
             logo_id: row.try_get("logo_id")?,
@@ -162,7 +149,7 @@ pub async fn update_settings(
     id: &HealthspaceId,
     name: &str,
     address: &str,
-    settings: &SettingsRow,
+    settings: &HealthspaceSettings,
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
@@ -308,11 +295,4 @@ pub async fn of_organisation(
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// A Healthspace someone can enter, for the navigation's switcher.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthspaceLink {
-    pub name: String,
-    pub alias: String,
 }

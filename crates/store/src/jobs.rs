@@ -235,6 +235,8 @@ pub async fn complete(
 
 /// Records a failed try: the job waits with back-off for another, or is marked failed after its
 /// last allowed attempt. Returns `None` when `worker` no longer held the lease.
+/// A job given up on has its payload emptied, as a finished one has: a failed job stays for
+/// operators to see, and a secret in it (an email's link) would stay with it.
 pub async fn fail(
     ex: impl Into<Exec<'_>>,
     job: &ClaimedJob,
@@ -248,13 +250,19 @@ pub async fn fail(
     } else {
         FailureOutcome::GaveUp
     };
-    let (state, run_at, finished_at) = match outcome {
-        FailureOutcome::RetryAt(at) => (JobState::Pending, at.millis(), None),
-        FailureOutcome::GaveUp => (JobState::Failed, now.millis(), Some(now.millis())),
+    let (state, run_at, finished_at, emptied) = match outcome {
+        FailureOutcome::RetryAt(at) => (JobState::Pending, at.millis(), None, None),
+        FailureOutcome::GaveUp => (
+            JobState::Failed,
+            now.millis(),
+            Some(now.millis()),
+            Some("{}"),
+        ),
     };
     let updated = sqlx::query(
         "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4,
-                         locked_by = NULL, locked_until = NULL, locked_since = NULL
+                         locked_by = NULL, locked_until = NULL, locked_since = NULL,
+                         payload = COALESCE($7, payload)
           WHERE id = $5 AND locked_by = $6 AND state = 'running'",
     )
     .bind(state.as_str())
@@ -263,6 +271,7 @@ pub async fn fail(
     .bind(error)
     .bind(&job.id)
     .bind(worker)
+    .bind(emptied)
     .execute(&mut *c)
     .await?
     .rows_affected();

@@ -7,7 +7,7 @@ use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
-use carespace_core::memberships::{MembershipState, Role};
+use carespace_core::memberships::{MemberFilter, MembershipState, Role};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -141,17 +141,6 @@ pub async fn cancel(
     .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
-}
-
-/// What the members list may be narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct MemberFilter<'a> {
-    pub role: Option<Role>,
-    pub state: Option<MembershipState>,
-    /// Part of the name or email address.
-    pub search: Option<&'a str>,
-    /// Keyset: only memberships after this id (they are UUIDv7, so in order of joining).
-    pub after: Option<&'a str>,
 }
 
 /// One page of a Healthspace's members: never the whole table.

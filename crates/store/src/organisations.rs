@@ -1,14 +1,16 @@
 //! Organisations and their owners.
 
+use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use carespace_core::ids::OrganisationId;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationRow {
-    pub id: String,
+    pub id: OrganisationId,
     pub name: String,
     pub address: String,
     pub billing_address: String,
@@ -16,7 +18,7 @@ pub struct OrganisationRow {
 
 fn from_row(row: &AnyRow) -> StoreResult<OrganisationRow> {
     Ok(OrganisationRow {
-        id: row.try_get("id")?,
+        id: decode::id(row, "id")?,
         name: row.try_get("name")?,
         address: row.try_get("address")?,
         billing_address: row.try_get("billing_address")?,
@@ -33,7 +35,7 @@ pub async fn insert(
         "INSERT INTO organisations (id, name, address, billing_address, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)",
     )
-    .bind(&organisation.id)
+    .bind(organisation.id.as_str())
     .bind(&organisation.name)
     .bind(&organisation.address)
     .bind(&organisation.billing_address)
@@ -53,7 +55,7 @@ pub async fn update(
         "UPDATE organisations SET name = $2, address = $3, billing_address = $4, updated_at = $5
          WHERE id = $1",
     )
-    .bind(&organisation.id)
+    .bind(organisation.id.as_str())
     .bind(&organisation.name)
     .bind(&organisation.address)
     .bind(&organisation.billing_address)
@@ -66,7 +68,7 @@ pub async fn update(
 /// Adds an owner by address; false when the address already is one.
 pub async fn add_owner(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
     account_id: Option<&str>,
     now: Timestamp,
@@ -76,7 +78,7 @@ pub async fn add_owner(
         "INSERT INTO organisation_owners (organisation_id, email, account_id, added_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT (organisation_id, email) DO NOTHING",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.as_str())
     .bind(email)
     .bind(account_id)
     .bind(now.millis())
@@ -85,7 +87,7 @@ pub async fn add_owner(
     Ok(done.rows_affected() > 0)
 }
 
-/// Links ownerships waiting for `email` to the account that has just proved it owns the address.
+/// Links ownerships waiting for `email` to the account that has just logged in with it, verified.
 pub async fn link_owner(
     ex: impl Into<Exec<'_>>,
     email: &str,
@@ -121,14 +123,14 @@ pub async fn owned_by(
 
 pub async fn is_owner(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     account_id: &str,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM organisation_owners WHERE organisation_id = $1 AND account_id = $2",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.as_str())
     .bind(account_id)
     .fetch_one(&mut *c)
     .await?;
@@ -144,11 +146,14 @@ pub async fn owns_any(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreResult<
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<OrganisationRow>> {
+pub async fn find(
+    ex: impl Into<Exec<'_>>,
+    id: &OrganisationId,
+) -> StoreResult<Option<OrganisationRow>> {
     let mut c = conn(ex).await?;
     let row =
         sqlx::query("SELECT id, name, address, billing_address FROM organisations WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_optional(&mut *c)
             .await?;
     row.as_ref().map(from_row).transpose()
@@ -173,7 +178,7 @@ pub async fn set_operator(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerRow {
     pub email: String,
-    /// `None` until someone verifies the address.
+    /// `None` until a verified account with the address logs in.
     pub account_id: Option<String>,
     pub full_name: Option<String>,
 }
@@ -181,7 +186,7 @@ pub struct OwnerRow {
 /// The organisation's owners by email address.
 pub async fn owners_of(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> StoreResult<Vec<OwnerRow>> {
     let mut c = conn(ex).await?;
     let rows = sqlx::query(
@@ -189,7 +194,7 @@ pub async fn owners_of(
          LEFT JOIN accounts a ON a.id = o.account_id
          WHERE o.organisation_id = $1 ORDER BY o.email",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.as_str())
     .fetch_all(&mut *c)
     .await?;
     rows.iter()
@@ -207,12 +212,12 @@ pub async fn owners_of(
 /// owners happen one after the other (two owners removing each other cannot leave none).
 pub async fn lock(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut c = conn(ex).await?;
     sqlx::query("UPDATE organisations SET updated_at = $2 WHERE id = $1")
-        .bind(organisation_id)
+        .bind(organisation_id.as_str())
         .bind(now.millis())
         .execute(&mut *c)
         .await?;
@@ -222,14 +227,14 @@ pub async fn lock(
 /// Owners with an account (not merely an address waiting for one).
 pub async fn count_linked_owners(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
 ) -> StoreResult<i64> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM organisation_owners
          WHERE organisation_id = $1 AND account_id IS NOT NULL",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.as_str())
     .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get("n")?)
@@ -237,13 +242,13 @@ pub async fn count_linked_owners(
 
 pub async fn remove_owner(
     ex: impl Into<Exec<'_>>,
-    organisation_id: &str,
+    organisation_id: &OrganisationId,
     email: &str,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let done =
         sqlx::query("DELETE FROM organisation_owners WHERE organisation_id = $1 AND email = $2")
-            .bind(organisation_id)
+            .bind(organisation_id.as_str())
             .bind(email)
             .execute(&mut *c)
             .await?;

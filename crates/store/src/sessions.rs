@@ -4,7 +4,7 @@ use crate::accounts::{self, AccountRow};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
-use crate::healthspaces::HealthspaceLink;
+use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;

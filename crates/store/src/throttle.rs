@@ -101,6 +101,16 @@ pub async fn trust_device(
     Ok(())
 }
 
+/// Forgets every trusted device of the account: each must log in again as a stranger would.
+pub async fn forget_devices(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreResult<u64> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query("DELETE FROM trusted_devices WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Whether `token_hash` is a live trusted device of the account.
 pub async fn is_trusted_device(
     ex: impl Into<Exec<'_>>,

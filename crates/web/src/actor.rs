@@ -2,7 +2,7 @@
 //! every use case decides access through it.
 
 use crate::auth::Auth;
-use carespace_app::access::{Actor, TokenScope, Via};
+use carespace_app::access::{Actor, Via};
 use carespace_app::sessions::{ClientInfo, CurrentSession};
 use carespace_core::ids::{AccountId, Id};
 
@@ -22,14 +22,14 @@ pub fn account(session: &CurrentSession) -> AccountId {
 pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
     let session = crate::auth::session_of(auth);
     let mut origin = crate::client::origin(client, session);
-    if let Auth::Token(user) = auth {
-        origin.api_token_id = Some(user.token_id.clone());
+    if let Auth::Token(_, _, token_id) = auth {
+        origin.api_token_id = Some(token_id.clone());
     }
     Actor {
         account: account_of(auth),
         via: match auth {
             Auth::Session(_) => Via::Session,
-            Auth::Token(_) => Via::Token(TokenScope::Full),
+            Auth::Token(_, scope, _) => Via::Token(scope.clone()),
         },
         origin,
     }

@@ -10,28 +10,31 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::accounts::Account;
-use carespace_app::api_tokens::TokenUser;
 use carespace_app::sessions::{CurrentSession, NewSession};
 use carespace_app::{api_tokens, sessions};
+use carespace_core::policy::{self, TokenReach, TokenScope};
 use carespace_core::throttle::TRUSTED_DEVICE_MS;
 use cookie::{Cookie, SameSite};
-use http::HeaderValue;
 use http::header::{AUTHORIZATION, SET_COOKIE};
 use http::request::Parts;
+use http::{HeaderValue, Method};
+use std::sync::Arc;
 
-/// How the request was authenticated.
+/// How the request was authenticated. Shared, not copied, by the middleware and extractors
+/// that read it during one request.
 #[derive(Debug, Clone)]
 pub enum Auth {
-    Session(CurrentSession),
-    /// A personal access token; such requests need no CSRF token, as no browser adds them.
-    Token(TokenUser),
+    Session(Arc<CurrentSession>),
+    /// A personal access token and what it may reach, and its id; such requests need no CSRF token, as no
+    /// browser adds them.
+    Token(Arc<Account>, TokenScope, String),
 }
 
 impl Auth {
     pub fn account(&self) -> &Account {
         match self {
             Auth::Session(session) => &session.account,
-            Auth::Token(user) => &user.account,
+            Auth::Token(account, _, _) => account,
         }
     }
 }
@@ -120,8 +123,10 @@ fn bearer(parts: &http::HeaderMap) -> Option<String> {
 pub async fn load(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
     if let Some(token) = bearer(request.headers()) {
         match api_tokens::authenticate(&state.app, &token).await {
-            Ok(Some(user)) => {
-                request.extensions_mut().insert(Auth::Token(user));
+            Ok(Some((account, scope, token_id))) => {
+                request
+                    .extensions_mut()
+                    .insert(Auth::Token(Arc::new(account), scope, token_id));
             }
             // The request goes on unauthenticated, and API routes answer 401.
             Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),
@@ -135,7 +140,9 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     };
     match sessions::authenticate(&state.app, &token).await {
         Ok(Some(session)) => {
-            request.extensions_mut().insert(Auth::Session(session));
+            request
+                .extensions_mut()
+                .insert(Auth::Session(Arc::new(session)));
             next.run(request).await
         }
         Ok(None) => {
@@ -162,7 +169,7 @@ fn login_redirect(parts: &Parts) -> Response {
 /// A logged-in person with a verified email address. Anyone else is sent to log in, or to
 /// "check your email".
 #[derive(Debug, Clone)]
-pub struct SignedIn(pub CurrentSession);
+pub struct SignedIn(pub Arc<CurrentSession>);
 
 impl FromRequestParts<WebState> for SignedIn {
     type Rejection = Response;
@@ -180,7 +187,7 @@ impl FromRequestParts<WebState> for SignedIn {
 
 /// A logged-in person, verified or not (for "check your email", resending the link, logout).
 #[derive(Debug, Clone)]
-pub struct SignedInUnverified(pub CurrentSession);
+pub struct SignedInUnverified(pub Arc<CurrentSession>);
 
 impl FromRequestParts<WebState> for SignedInUnverified {
     type Rejection = Response;
@@ -202,6 +209,25 @@ impl FromRequestParts<WebState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, WebError> {
         match parts.extensions.get::<Auth>() {
+            Some(Auth::Token(account, scope, token_id)) if account.verified => {
+                let (reach, writes) = token_request(parts);
+                if !policy::token_allows(scope, reach, writes) {
+                    tracing::warn!(
+                        target: "security",
+                        account = %account.id,
+                        via = "token",
+                        method = %parts.method,
+                        path = %parts.uri.path(),
+                        "access refused: beyond the token's scope"
+                    );
+                    return Err(WebError::Forbidden);
+                }
+                Ok(ApiUser(Auth::Token(
+                    account.clone(),
+                    scope.clone(),
+                    token_id.clone(),
+                )))
+            }
             Some(auth) if auth.account().verified => Ok(ApiUser(auth.clone())),
             Some(_) => Err(WebError::Forbidden),
             None => Err(WebError::Unauthorized),
@@ -209,11 +235,27 @@ impl FromRequestParts<WebState> for ApiUser {
     }
 }
 
+/// What an API request made with a token is about, by its path, and whether it changes
+/// something, by its method: what the policy weighs against the token's scope at the door.
+/// Which Healthspace a request is about is weighed again once it is found (`app::access`).
+fn token_request(parts: &Parts) -> (TokenReach<'static>, bool) {
+    let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = parts.uri.path();
+    let reach = if path.starts_with("/api/v1/healthspaces/") {
+        TokenReach::Healthspace(None)
+    } else if writes && (path == "/api/v1/tokens" || path.starts_with("/api/v1/tokens/")) {
+        TokenReach::ManageTokens
+    } else {
+        TokenReach::Account
+    };
+    (reach, writes)
+}
+
 /// The session of a request, when it came with one (not with a token).
 pub fn session_of(auth: &Auth) -> Option<&CurrentSession> {
     match auth {
         Auth::Session(session) => Some(session),
-        Auth::Token(_) => None,
+        Auth::Token(..) => None,
     }
 }
 
@@ -221,6 +263,6 @@ pub fn session_of(auth: &Auth) -> Option<&CurrentSession> {
 pub fn api_session(user: &ApiUser) -> Result<&CurrentSession, WebError> {
     match &user.0 {
         Auth::Session(session) => Ok(session),
-        Auth::Token(_) => Err(WebError::Forbidden),
+        Auth::Token(..) => Err(WebError::Forbidden),
     }
 }

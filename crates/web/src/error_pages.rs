@@ -4,7 +4,7 @@
 //! id to quote to support.
 
 use crate::errors::WebError;
-use crate::page::{Page, render};
+use crate::page::{Page, PageRequest, render};
 use crate::state::WebState;
 use askama::Template;
 use axum::extract::{Request, State};
@@ -27,12 +27,8 @@ struct ErrorTemplate<'a> {
 /// status and headers such as `Allow` or `Retry-After`.
 pub async fn error_pages(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let page = Page::from_parts(&parts, &state);
-    let request_id = parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let seen = PageRequest::of(&parts, &state);
+    let request_id = parts.headers.get("x-request-id").cloned();
     let response = next.run(Request::from_parts(parts, body)).await;
 
     let status = response.status();
@@ -46,7 +42,10 @@ pub async fn error_pages(State(state): State<WebState>, request: Request, next: 
         }
         None => return response,
     };
-    let reference = request_id.filter(|_| status.is_server_error());
+    let reference = request_id
+        .filter(|_| status.is_server_error())
+        .and_then(|id| id.to_str().ok().map(str::to_owned));
+    let page = Page::for_request(&seen, &state);
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(CONTENT_LENGTH);
     let body = if page.path.starts_with("/api/") {

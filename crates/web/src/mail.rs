@@ -64,18 +64,28 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::Invitation { token, .. } => {
                 Some(format!("{base}/invitations/accept?token={token}"))
             }
-            MailMessage::MembershipCancelled { .. } => Some(format!("{base}/account/memberships")),
+            MailMessage::ApiTokenCreated { .. } => Some(format!("{base}/account/tokens")),
+            MailMessage::InvitationReminder { .. } | MailMessage::MembershipCancelled { .. } => {
+                Some(format!("{base}/account/memberships"))
+            }
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
             MailMessage::OwnerAdded { organisation }
             | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
             MailMessage::Invitation { healthspace, .. }
+            | MailMessage::InvitationReminder { healthspace, .. }
             | MailMessage::MembershipCancelled { healthspace } => ("", healthspace.as_str()),
             _ => ("", ""),
         };
+        let token_name = match &mail.message {
+            MailMessage::ApiTokenCreated { name } => name.as_str(),
+            _ => "",
+        };
         let role = match &mail.message {
-            MailMessage::Invitation { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
+            MailMessage::Invitation { role, .. } | MailMessage::InvitationReminder { role, .. } => {
+                self.t(lang, &format!("role-{role}"), &[])
+            }
             _ => String::new(),
         };
         let subject = self.t(lang, &format!("{stem}-subject"), &[]);
@@ -92,6 +102,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("organisation", organisation),
                 ("email", &mail.to),
                 ("role", &role),
+                ("token_name", token_name),
             ],
         );
         let action_label = self.t(lang, &format!("{stem}-action"), &[]);

@@ -13,6 +13,7 @@ use axum::response::Html;
 use carespace_app::healthspaces::Healthspace;
 use carespace_app::sessions::HealthspaceLink;
 use carespace_core::language::Language;
+use http::Uri;
 use http::request::Parts;
 
 pub const PRODUCT_NAME: &str = "Carespace";
@@ -34,6 +35,30 @@ pub struct Page {
     state: WebState,
 }
 
+/// What a page needs to know of its request, noted cheaply (shared, not copied) so that the
+/// error-page middleware can build a page only when there is an error to show.
+pub struct PageRequest {
+    lang: Language,
+    auth: Option<Auth>,
+    csrf_token: Option<CsrfToken>,
+    uri: Uri,
+}
+
+impl PageRequest {
+    pub fn of(parts: &Parts, state: &WebState) -> PageRequest {
+        let auth = parts.extensions.get::<Auth>().cloned();
+        PageRequest {
+            lang: auth.as_ref().map_or_else(
+                || i18n::negotiate(&parts.headers, state.settings.default_language),
+                |auth| auth.account().language,
+            ),
+            auth,
+            csrf_token: parts.extensions.get::<CsrfToken>().cloned(),
+            uri: parts.uri.clone(),
+        }
+    }
+}
+
 /// A Healthspace's own stylesheet, versioned so it can be cached for ever.
 #[derive(Clone, Debug)]
 pub struct Brand {
@@ -42,21 +67,20 @@ pub struct Brand {
 
 impl Page {
     pub fn from_parts(parts: &Parts, state: &WebState) -> Page {
-        let account = parts.extensions.get::<Auth>().map(Auth::account);
+        let seen = PageRequest::of(parts, state);
+        Page::for_request(&seen, state)
+    }
+
+    /// The page for what was noted of a request.
+    pub fn for_request(seen: &PageRequest, state: &WebState) -> Page {
+        let account = seen.auth.as_ref().map(Auth::account);
         Page {
-            lang: account.map_or_else(
-                || i18n::negotiate(&parts.headers, state.settings.default_language),
-                |account| account.language,
-            ),
+            lang: seen.lang,
             signed_in: account.map(|a| a.full_name.clone()),
-            is_owner: matches!(parts.extensions.get::<Auth>(), Some(Auth::Session(s)) if s.is_owner),
-            csrf_token: parts
-                .extensions
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
-            path: parts.uri.path().to_owned(),
-            healthspaces: match parts.extensions.get::<Auth>() {
+            is_owner: matches!(&seen.auth, Some(Auth::Session(s)) if s.is_owner),
+            csrf_token: seen.csrf_token.clone().map(|t| t.0).unwrap_or_default(),
+            path: seen.uri.path().to_owned(),
+            healthspaces: match &seen.auth {
                 Some(Auth::Session(s)) => s.healthspaces.clone(),
                 _ => Vec::new(),
             },

@@ -53,10 +53,12 @@ fn written_keys() -> BTreeSet<String> {
 }
 
 /// Problem codes: what a parser refuses with (`Err("code")`) and what a use case or handler
-/// names for a field (`field("name", "code")`, `add("name", "code")`, `problem("name", "code")`).
+/// names for a field (`field("name", "code")`, `add("name", "code")`, `problem("name", "code")`,
+/// and the API's `InputProblem::new(name, "code")`).
 fn problem_keys() -> BTreeSet<String> {
     let refused = Regex::new(r#"Err\("([a-z_]+)"\)"#).unwrap();
     let named = Regex::new(r#"\b(?:field|add|problem)\(\s*"[a-z_]+",\s*"([a-z_]+)""#).unwrap();
+    let api = Regex::new(r#"InputProblem::new\(\s*[^,()]+,\s*"([a-z_]+)""#).unwrap();
     let mut texts = read_all("core", "src", "rs");
     texts.extend(read_all("app", "src", "rs"));
     texts.extend(read_all("web", "src", "rs"));
@@ -64,6 +66,7 @@ fn problem_keys() -> BTreeSet<String> {
     for text in &texts {
         codes.extend(refused.captures_iter(text).map(|c| c[1].to_owned()));
         codes.extend(named.captures_iter(text).map(|c| c[1].to_owned()));
+        codes.extend(api.captures_iter(text).map(|c| c[1].to_owned()));
     }
     codes
         .into_iter()

@@ -47,6 +47,11 @@ test("a new user registers, confirms by email, changes language and photo, and e
 
   await openMail(page, server.baseUrl, "Confirm your email address");
   await page.getByRole("link", { name: /\/verify-email\?token=/ }).click();
+  // Only the registrant can confirm: the page asks for the account's password.
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await page.getByText("This is not the password of this account.").first().waitFor();
+  await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   assert.equal(await page.textContent("h1"), "Email address confirmed");
 

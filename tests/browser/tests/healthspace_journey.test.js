@@ -61,6 +61,7 @@ async function joins(person, cspViolations) {
   await page.getByRole("button", { name: "Create account" }).click();
   await openMail(page, server.baseUrl, "Confirm your email address", person.email);
   await page.getByRole("link", { name: /\/verify-email\?token=/ }).click();
+  await page.getByLabel("Password").fill(person.password);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   // The invitation is waiting for them after login; one accepts it there, the other by the
   // emailed link.

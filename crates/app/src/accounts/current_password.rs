@@ -8,19 +8,33 @@ use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::secret::Secret;
 use carespace_store::accounts::AccountRow;
 
-/// Checks the current password of an account before a sensitive change (ASVS 7.5.1). A wrong
-/// one is audit-logged as refused, in a transaction of its own: the change itself is not made.
-pub(super) async fn confirm_password(
+/// Checks the current password of an account before a sensitive change (ASVS 7.5.1).
+pub(crate) async fn confirm_password(
+    account: &AccountRow,
+    password: Secret,
+    field: &'static str,
+) -> AppResult<()> {
+    if passwords::verify(password, Some(account.password_hash.clone())).await? {
+        Ok(())
+    } else {
+        tracing::warn!(target: "security", account = %account.id, "wrong current password");
+        Err(AppError::field(field, "current_password_wrong"))
+    }
+}
+
+/// [`confirm_password`] for the signed-in owner of the account: a wrong one is audit-logged as
+/// refused, in a transaction of its own, as the change itself is not made.
+pub(crate) async fn confirm_current_password(
     ctx: &AppContext,
     account: &AccountRow,
     password: Secret,
     field: &'static str,
     origin: &Origin,
 ) -> AppResult<()> {
-    if passwords::verify(password, Some(account.password_hash.clone())).await? {
-        return Ok(());
+    let result = confirm_password(account, password, field).await;
+    if !matches!(result, Err(AppError::Invalid(_))) {
+        return result;
     }
-    tracing::warn!(target: "security", account = %account.id, "wrong current password");
     let event = Event {
         outcome: Outcome::Denied,
         ..Event::own(
@@ -33,5 +47,5 @@ pub(super) async fn confirm_password(
     let mut tx = ctx.db.begin().await?;
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
-    Err(AppError::field(field, "current_password_wrong"))
+    result
 }

@@ -1,7 +1,7 @@
 //! Changing the account's email address: confirmed by a link sent to the new address.
 
 use super::account::email_owner;
-use super::current_password::confirm_password;
+use super::current_password::confirm_current_password;
 use super::links::{VERIFY_LINK_MS, issue_token};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -31,7 +31,7 @@ pub async fn request_email_change(
     if new_email.as_str() == account.email {
         return Err(AppError::field("new_email", "email_unchanged"));
     }
-    confirm_password(ctx, &account, password, "password", origin).await?;
+    confirm_current_password(ctx, &account, password, "password", origin).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if let Some(other) = store::find_by_email(&mut tx, new_email.as_str()).await? {
@@ -90,7 +90,6 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         return Err(AppError::LinkInvalid);
     }
     store::set_email(&mut tx, &account.id, &new_email, now).await?;
-    carespace_store::organisations::link_owner(&mut tx, &new_email, &account.id).await?;
     let event = Event::own(
         &account.id,
         AuditAction::EmailChanged,

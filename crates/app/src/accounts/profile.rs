@@ -1,7 +1,7 @@
 //! "My account": name, language, phone number and password.
 
 use super::account::email_owner;
-use super::current_password::confirm_password;
+use super::current_password::confirm_current_password;
 use super::sign_out;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -69,8 +69,8 @@ pub async fn set_language(ctx: &AppContext, account_id: &str, language: Language
     Ok(())
 }
 
-/// Changes the password: the current one is asked, every other session ends, and the owner is
-/// told by email.
+/// Changes the password: the current one is asked, every other way in ends (sessions but this
+/// one, API tokens, trusted devices, open links), and the owner is told by email.
 pub async fn change_password(
     ctx: &AppContext,
     account_id: &str,
@@ -84,12 +84,12 @@ pub async fn change_password(
         .ok_or(AppError::NotFound)?;
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("new_password", code))?;
-    confirm_password(ctx, &account, current_password, "current_password", origin).await?;
+    confirm_current_password(ctx, &account, current_password, "current_password", origin).await?;
     let hash = passwords::hash(new_password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;
-    sign_out::end_access(&mut tx, account_id, Some(current_session_id)).await?;
+    sign_out::end_access(&mut tx, account_id, Some(current_session_id), now).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     let event = Event::own(
         account_id,
@@ -99,6 +99,6 @@ pub async fn change_password(
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    tracing::info!(target: "security", account = %account_id, "password changed; other sessions ended");
+    tracing::info!(target: "security", account = %account_id, "password changed; every other way in ended");
     Ok(())
 }

@@ -72,8 +72,9 @@ pub async fn reset_link_is_valid(ctx: &AppContext, token: &str) -> AppResult<boo
     .is_some())
 }
 
-/// Sets a new password through a reset link: the link is used up, every session of the
-/// account ends, and the owner is told by email. A reset also proves the address is theirs.
+/// Sets a new password through a reset link: the link is used up, every way into the account
+/// ends (sessions, API tokens, trusted devices, open links), and the owner is told by email.
+/// A reset also proves the address is theirs: the account counts as verified.
 pub async fn reset_password(
     ctx: &AppContext,
     token: &str,
@@ -99,11 +100,9 @@ pub async fn reset_password(
     store::use_token(&mut tx, &token_hash, store::RESET_PASSWORD, now)
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    store::expire_tokens(&mut tx, &account.id, store::RESET_PASSWORD, now).await?;
     store::set_password_hash(&mut tx, &account.id, &hash, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;
-    carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
-    sign_out::end_access(&mut tx, &account.id, None).await?;
+    sign_out::end_access(&mut tx, &account.id, None, now).await?;
     email_owner(&mut tx, &account, MailMessage::PasswordChanged, now).await?;
     let event = Event::own(
         &account.id,
@@ -113,6 +112,6 @@ pub async fn reset_password(
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    tracing::info!(target: "security", account = %account.id, "password reset; all sessions ended");
+    tracing::info!(target: "security", account = %account.id, "password reset; every way in ended");
     Ok(())
 }

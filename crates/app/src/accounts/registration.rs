@@ -1,6 +1,7 @@
 //! Registration with email verification.
 
 use super::account::email_owner;
+use super::current_password::confirm_password;
 use super::links::{VERIFY_LINK_MS, issue_token, sent_recently};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -8,7 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::language::Language;
 use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
@@ -59,7 +60,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
             action: AuditAction::RegistrationForExistingEmail,
             object_type: "account",
             object_id: Some(&existing.id),
-            outcome: carespace_core::audit::Outcome::Denied,
+            outcome: Outcome::Denied,
         };
         audit::record(&mut tx, origin, event, now).await?;
         tx.commit().await?;
@@ -106,30 +107,60 @@ async fn send_verification(tx: &mut Tx, account: &AccountRow, now: Timestamp) ->
     email_owner(tx, account, MailMessage::VerifyEmail { token }, now).await
 }
 
-/// Follows a verification link: the account's address is verified. Single use.
-pub async fn verify_email(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult<()> {
+/// Confirms an address with the link sent to it and the account's password: the link proves
+/// the address, the password proves the registrant. Without the password whoever registered
+/// someone else's address first (say an owner's, before the owner did) would get it verified
+/// by the real person's click. A wrong password leaves the link usable. Single use.
+pub async fn verify_email(
+    ctx: &AppContext,
+    token: &str,
+    password: Secret,
+    origin: &Origin,
+) -> AppResult<()> {
     if !tokens::is_well_formed(token) {
         return Err(AppError::LinkInvalid);
     }
-    let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
-    let used = store::use_token(&mut tx, &tokens::hash(token), store::VERIFY_EMAIL, now)
+    let token_hash = tokens::hash(token);
+    let account_id = store::token_account(&ctx.db, &token_hash, store::VERIFY_EMAIL, ctx.now())
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    store::mark_verified(&mut tx, &used.account_id, now).await?;
-    // Whoever proves an address takes up the ownerships waiting for it.
-    if let Some(account) = store::find(&mut tx, &used.account_id).await? {
-        carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+    let account = store::find(&ctx.db, &account_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    match confirm_password(&account, password, "password").await {
+        Ok(()) => {}
+        Err(AppError::Invalid(_)) => {
+            let mut tx = ctx.db.begin().await?;
+            // Whoever followed the link did not prove to be the registrant.
+            let event = Event {
+                actor: None,
+                role: "anonymous",
+                action: AuditAction::EmailVerificationRefused,
+                object_type: "account",
+                object_id: Some(&account.id),
+                outcome: Outcome::Denied,
+            };
+            audit::record(&mut tx, origin, event, ctx.now()).await?;
+            tx.commit().await?;
+            return Err(AppError::field("password", "verify_password_wrong"));
+        }
+        Err(other) => return Err(other),
     }
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    store::use_token(&mut tx, &token_hash, store::VERIFY_EMAIL, now)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    store::mark_verified(&mut tx, &account.id, now).await?;
     let event = Event::own(
-        &used.account_id,
+        &account.id,
         AuditAction::EmailVerified,
         "account",
-        Some(&used.account_id),
+        Some(&account.id),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    tracing::info!(target: "security", account = %used.account_id, "email address verified");
+    tracing::info!(target: "security", account = %account.id, "email address verified");
     Ok(())
 }
 

@@ -1,15 +1,25 @@
 //! Ending an account's ways in after its password changed.
 
 use crate::error::AppResult;
-use carespace_store::Tx;
-use carespace_store::sessions as store;
+use carespace_core::time::Timestamp;
+use carespace_store::accounts as links;
+use carespace_store::{Tx, api_tokens, sessions, throttle};
 
-/// Ends every session of the account but `keep` (the one that made the change, if any);
-/// returns how many ended.
+/// Ends every way into the account that an attacker who knew the old password could hold:
+/// its sessions but `keep` (the one that made the change, if any), its API tokens, its
+/// trusted devices, and its open password-reset and email-change links. A reset or change
+/// is how someone takes their account back, so nothing made before it may outlive it.
 pub(super) async fn end_access(
     tx: &mut Tx,
     account_id: &str,
     keep: Option<&str>,
-) -> AppResult<u64> {
-    Ok(store::delete_all(tx, account_id, keep).await?)
+    now: Timestamp,
+) -> AppResult<()> {
+    sessions::delete_all(&mut *tx, account_id, keep).await?;
+    api_tokens::revoke_all(&mut *tx, account_id, now).await?;
+    throttle::forget_devices(&mut *tx, account_id).await?;
+    for purpose in [links::RESET_PASSWORD, links::CHANGE_EMAIL] {
+        links::expire_tokens(&mut *tx, account_id, purpose, now).await?;
+    }
+    Ok(())
 }

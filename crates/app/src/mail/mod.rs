@@ -76,12 +76,20 @@ pub enum MailMessage {
     OwnerInvited {
         organisation: String,
     },
-    /// You are invited into a Healthspace with a role (or reminded of it).
+    /// You are invited into a Healthspace with a role.
     Invitation {
         healthspace: String,
         role: String,
         token: String,
-        reminder: bool,
+    },
+    /// Your invitation is still waiting: log in with (or register) this address to accept it.
+    InvitationReminder {
+        healthspace: String,
+        role: String,
+    },
+    /// A personal access token was made for your account.
+    ApiTokenCreated {
+        name: String,
     },
     /// The care provider cancelled your membership.
     MembershipCancelled {
@@ -101,11 +109,10 @@ impl MailMessage {
             MailMessage::EmailChanged { .. } => "email_changed",
             MailMessage::OwnerAdded { .. } => "owner_added",
             MailMessage::OwnerInvited { .. } => "owner_invited",
-            MailMessage::Invitation {
-                reminder: false, ..
-            } => "invitation",
-            MailMessage::Invitation { reminder: true, .. } => "invitation_reminder",
+            MailMessage::Invitation { .. } => "invitation",
+            MailMessage::InvitationReminder { .. } => "invitation_reminder",
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
+            MailMessage::ApiTokenCreated { .. } => "api_token_created",
         }
     }
 }

@@ -38,10 +38,10 @@ pub struct InvitationInput {
 
 pub const REMINDER_JOB: &str = "invitation_reminder";
 
+/// A reminder job names its invitation, never its link: a job's payload outlives the email.
 #[derive(Serialize, Deserialize)]
 struct Reminder {
     invitation_id: String,
-    token: String,
 }
 
 /// Invites someone into the Healthspace with a role; reminders follow after 3 and 7 days. A
@@ -145,13 +145,11 @@ async fn send_invitation(
     let message = MailMessage::Invitation {
         healthspace: healthspace.name.clone(),
         role: invitation.role.code().to_owned(),
-        token: token.clone(),
-        reminder: false,
+        token,
     };
     mail::enqueue(tx, &invitation.email, "", language, message, now).await?;
     let payload = serde_json::to_string(&Reminder {
         invitation_id: invitation.id.to_string(),
-        token,
     })
     .map_err(|e| AppError::Internal(e.to_string()))?;
     for (n, after) in REMINDER_AFTER_MS.iter().enumerate() {
@@ -281,6 +279,11 @@ async fn recipient_language(ex: impl Into<Exec<'_>>, email: &str) -> AppResult<L
 }
 
 /// Sends an invitation's reminder, unless it was accepted, revoked or expired meanwhile.
+///
+/// Only the hash of the invitation's link is stored, so a reminder cannot repeat the link.
+/// Nor does it make a new one: that would break the link of the first email, which the
+/// invited person may still follow. It leads to "Memberships", where whoever logs in with
+/// (or registers) the invited address finds the invitation waiting.
 pub struct ReminderHandler;
 
 #[async_trait]
@@ -315,11 +318,9 @@ impl JobHandler for ReminderHandler {
         let language = recipient_language(&mut tx, &invitation.email)
             .await
             .map_err(|e| fail(&e))?;
-        let message = MailMessage::Invitation {
+        let message = MailMessage::InvitationReminder {
             healthspace: healthspace.name,
             role: invitation.role.code().to_owned(),
-            token: reminder.token,
-            reminder: true,
         };
         let to = &invitation.email;
         mail::enqueue_as(&mut tx, &job.id, to, "", language, message, now)
@@ -381,8 +382,10 @@ pub async fn accept(
 }
 
 /// Accepts an open invitation, found by its link or by the account's verified address, in the
-/// transaction that found it. An account that is already a member keeps its membership and
-/// the invitation stays open: their role is changed, not added to.
+/// transaction that found it. Only the account of the invited address may accept: a link
+/// forwarded to, or found by, someone else lets them in nowhere. An account that is already a
+/// member keeps its membership and the invitation stays open: their role is changed, not
+/// added to.
 pub(super) async fn accept_open(
     ctx: &AppContext,
     mut tx: Tx,
@@ -397,6 +400,22 @@ pub(super) async fn accept_open(
         .ok_or(AppError::NotFound)?;
     let now = ctx.now();
     let hs = healthspace.id.as_str();
+    if !same_address(&account.email, &invitation.email) {
+        let id = invitation.id.as_str();
+        let action = AuditAction::InvitationAddressMismatch;
+        let mut denied = event(me, "self", action, "invitation", id);
+        denied.outcome = Outcome::Denied;
+        audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            target: "security",
+            account = %me,
+            invitation = %id,
+            ip = %actor.origin.ip,
+            "invitation refused: sent to another address"
+        );
+        return Err(AppError::field("invitation", "invitation_other_address"));
+    }
     if let Some(expected) = invitation.birth_date {
         let entered = Date::parse_iso(birth_date);
         let own = Date::parse_iso(&account.birth_date);
@@ -445,4 +464,12 @@ pub(super) async fn accept_open(
     audit::record_in(&mut tx, &actor.origin, record, hs, None, now).await?;
     tx.commit().await?;
     Ok(healthspace.alias)
+}
+
+/// Whether two addresses are the same once normalised (case, surrounding space).
+fn same_address(a: &str, b: &str) -> bool {
+    match (Email::parse(a), Email::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

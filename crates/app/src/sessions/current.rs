@@ -3,10 +3,10 @@
 use crate::accounts::Account;
 use crate::context::AppContext;
 use crate::error::AppResult;
+use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::sessions::LAST_SEEN_GRANULARITY_MS;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
-use carespace_store::healthspaces::HealthspaceLink;
 use carespace_store::sessions as store;
 
 /// The most Healthspaces the navigation's switcher lists.

@@ -95,6 +95,11 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         }
     };
     keys.clear(&mut tx).await?;
+    // Ownerships waiting for the address attach here, not when it is verified: only now has
+    // the person proved both the address and the password.
+    if account.email_verified_at.is_some() {
+        carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+    }
     let device_token = if keys.trusted_device.is_some() {
         None
     } else {

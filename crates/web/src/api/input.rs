@@ -48,7 +48,9 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputProblem> {
     serde_path_to_error::deserialize(value).map_err(|error| field_problem(&error))
 }
 
-/// A query string's parameters; every field of `T` should have a default.
+/// A query string's parameters; every field of `T` should have a default. A parameter given
+/// with no value (`?before=`) is bad input, as the document describes every value's form:
+/// leave a parameter out to leave it unset.
 pub struct QueryParams<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequestParts<WebState> for QueryParams<T> {
@@ -56,6 +58,16 @@ impl<T: DeserializeOwned> FromRequestParts<WebState> for QueryParams<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
         let query = parts.uri.query().unwrap_or_default();
+        let empty: Vec<InputProblem> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, value)| value.is_empty())
+            .map(|(name, _)| InputProblem::new(name, "value_empty"))
+            .collect();
+        if !empty.is_empty() {
+            let page = Page::from_parts(parts, state);
+            return Err(invalid_input(&page, empty));
+        }
         serde_urlencoded::from_str(query)
             .map(QueryParams)
             .map_err(|_| {

@@ -1,7 +1,8 @@
 use super::error_response;
 use super::input::IdPath;
 use super::input::JsonBody;
-use crate::auth::{ApiUser, api_session, session_of};
+use crate::actor;
+use crate::auth::{ApiUser, session_of};
 use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::page::Page;
@@ -9,7 +10,8 @@ use crate::state::WebState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use carespace_app::api_tokens::{self, ApiToken};
+use carespace_app::api_tokens::{self, ApiToken, NewToken};
+use carespace_core::secret::Secret;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,10 @@ pub struct TokenBody {
     created_at: i64,
     expires_at: i64,
     last_used_at: Option<i64>,
+    /// `read_only` or `read_write`.
+    access: &'static str,
+    /// The alias of the one Healthspace it reaches; `null` for all of them.
+    healthspace: Option<String>,
     /// Only in the answer that created the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
@@ -33,6 +39,8 @@ impl TokenBody {
             created_at: token.created_at.millis(),
             expires_at: token.expires_at.millis(),
             last_used_at: token.last_used_at.map(|t| t.millis()),
+            access: token.access.code(),
+            healthspace: token.healthspace.map(|h| h.alias),
             token: secret,
         }
     }
@@ -56,26 +64,28 @@ pub async fn list(
 pub struct CreateBody {
     name: String,
     days: u32,
+    access: String,
+    #[serde(default)]
+    healthspace: Option<String>,
+    password: String,
 }
 
-/// Only from a logged-in browser: a token cannot mint further tokens.
+/// Only from a logged-in browser: the policy refuses a token making tokens at the door.
 pub async fn create(
     State(state): State<WebState>,
     Client(client): Client,
     page: Page,
-    user: ApiUser,
+    ApiUser(auth): ApiUser,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> Result<Response, WebError> {
-    let session = api_session(&user)?;
-    match api_tokens::create(
-        &state.app,
-        &session.account.id,
-        &body.name,
-        body.days,
-        &origin(&client, Some(session)),
-    )
-    .await
-    {
+    let input = NewToken {
+        name: body.name,
+        days: body.days,
+        access: body.access,
+        healthspace: body.healthspace.unwrap_or_default(),
+        password: Secret::new(body.password),
+    };
+    match api_tokens::create(&state.app, &actor::of(&auth, &client), input).await {
         Ok((token, secret)) => Ok((
             StatusCode::CREATED,
             Json(TokenBody::new(token, Some(secret))),

@@ -9,13 +9,15 @@ use crate::page::{Page, render};
 use crate::state::WebState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use carespace_app::healthspaces::{self, Healthspace};
 use carespace_app::organisations::{self, Details, Organisation, Owner};
 use carespace_app::sessions::CurrentSession;
 use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::OrganisationId;
 use http::StatusCode;
+use http::request::Parts;
 use serde::Deserialize;
 
 /// One organisation: straight to it. Several: a list. None: not found.
@@ -68,11 +70,27 @@ pub struct DoneQuery {
     done: String,
 }
 
+/// The `{id}` of an organisation's path; what is not an organisation id names nothing: 404.
+pub struct OrganisationPath(pub OrganisationId);
+
+impl FromRequestParts<WebState> for OrganisationPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        OrganisationId::parse(&id)
+            .map(OrganisationPath)
+            .ok_or(WebError::NotFound)
+    }
+}
+
 pub(crate) async fn page_for(
     state: &WebState,
     page: Page,
     session: &CurrentSession,
-    id: &str,
+    id: &OrganisationId,
 ) -> Result<OrganisationTemplate, WebError> {
     let organisation = organisations::get(&state.app, &session.account.id, id).await?;
     let healthspaces = healthspaces::of_organisation(&state.app, &session.account.id, id).await?;
@@ -97,7 +115,7 @@ pub async fn show(
     State(state): State<WebState>,
     page: Page,
     SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+    OrganisationPath(id): OrganisationPath,
     Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
     let mut template = page_for(&state, page, &session, &id).await?;
@@ -130,7 +148,7 @@ pub async fn update(
     Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+    OrganisationPath(id): OrganisationPath,
     Form(form): Form<DetailsForm>,
 ) -> Result<Response, WebError> {
     let details = Details {
@@ -169,7 +187,7 @@ pub async fn create_healthspace(
     Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+    OrganisationPath(id): OrganisationPath,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, WebError> {
     let origin = origin(&client, Some(&session));

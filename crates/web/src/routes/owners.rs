@@ -5,12 +5,13 @@ use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
-use crate::routes::organisation::page_for;
+use crate::routes::organisation::{OrganisationPath, page_for};
 use crate::state::WebState;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::organisations;
+use carespace_core::ids::OrganisationId;
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -25,7 +26,7 @@ pub async fn add(
     Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+    OrganisationPath(id): OrganisationPath,
     Form(form): Form<OwnerForm>,
 ) -> Result<Response, WebError> {
     let origin = origin(&client, Some(&session));
@@ -48,7 +49,7 @@ pub async fn remove(
     Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+    OrganisationPath(id): OrganisationPath,
     Form(form): Form<OwnerForm>,
 ) -> Result<Response, WebError> {
     let origin = origin(&client, Some(&session));
@@ -61,7 +62,7 @@ async fn answer(
     state: &WebState,
     page: Page,
     session: &carespace_app::sessions::CurrentSession,
-    id: &str,
+    id: &OrganisationId,
     typed: &str,
     done: &str,
     result: carespace_app::AppResult<()>,

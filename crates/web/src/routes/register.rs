@@ -121,11 +121,25 @@ pub fn confirm_page(
     })
 }
 
+#[derive(Template)]
+#[template(path = "verify_email.html")]
+struct VerifyTemplate {
+    page: Page,
+    token: String,
+    form: FormState,
+}
+
+/// The confirm page of a verification link asks for the account's password: only the person
+/// who registered can confirm the address.
 pub async fn verify_show(
     page: Page,
     Query(query): Query<TokenQuery>,
 ) -> Result<Html<String>, WebError> {
-    confirm_page(page, "verify", "/verify-email", query.token)
+    render(&VerifyTemplate {
+        page,
+        token: query.token,
+        form: FormState::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -134,13 +148,22 @@ pub struct TokenForm {
     pub token: String,
 }
 
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
 pub async fn verify_submit(
     State(state): State<WebState>,
     Client(client): Client,
     page: Page,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<VerifyForm>,
 ) -> Result<Response, WebError> {
-    match accounts::verify_email(&state.app, &form.token, &origin(&client, None)).await {
+    let password = Secret::new(form.password);
+    match accounts::verify_email(&state.app, &form.token, password, &origin(&client, None)).await {
         Ok(()) => Ok(message(
             &page,
             "verify-done-title",
@@ -149,7 +172,18 @@ pub async fn verify_submit(
         )?
         .into_response()),
         Err(AppError::LinkInvalid) => link_invalid(&page),
-        Err(error) => Err(error.into()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let form_state = FormState::new().with_problems(&page, problems);
+            let html = render(&VerifyTemplate {
+                page,
+                token: form.token,
+                form: form_state,
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
     }
 }
 
@@ -180,7 +214,7 @@ pub async fn pending(
     }
     Ok(render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: None,
     })?
     .into_response())
@@ -201,7 +235,7 @@ pub async fn resend(
         };
     let html = render(&PendingTemplate {
         page,
-        email: session.account.email,
+        email: session.account.email.clone(),
         notice: Some(notice),
     })?;
     Ok((status, html).into_response())

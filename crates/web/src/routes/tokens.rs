@@ -1,5 +1,6 @@
 //! Personal access tokens for the API, on the account pages.
 
+use crate::actor;
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
 use crate::errors::WebError;
@@ -10,7 +11,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use carespace_app::api_tokens::{self, ApiToken};
+use carespace_app::access::TokenAccess;
+use carespace_app::api_tokens::{self, ApiToken, NewToken};
+use carespace_app::sessions::{CurrentSession, HealthspaceLink};
+use carespace_core::secret::Secret;
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -19,9 +23,48 @@ use serde::Deserialize;
 struct TokensTemplate {
     page: Page,
     tokens: Vec<ApiToken>,
+    /// The Healthspaces a new token can be limited to.
+    healthspaces: Vec<HealthspaceLink>,
     form: FormState,
     /// A token just created: shown this once.
     created: Option<String>,
+}
+
+impl TokensTemplate {
+    fn accesses(&self) -> [TokenAccess; 2] {
+        TokenAccess::ALL
+    }
+
+    fn access_label(&self, access: &TokenAccess) -> String {
+        self.page.t(&format!(
+            "tokens-access-{}",
+            access.code().replace('_', "-")
+        ))
+    }
+}
+
+/// A new token's form as it first shows: 90 days, read only, every Healthspace.
+fn fresh_form() -> FormState {
+    FormState::new()
+        .with_value("days", "90")
+        .with_value("access", TokenAccess::ReadOnly.code())
+}
+
+async fn page_of(
+    state: &WebState,
+    page: Page,
+    session: &CurrentSession,
+    form: FormState,
+    created: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let tokens = api_tokens::list(&state.app, &session.account.id).await?;
+    render(&TokensTemplate {
+        page,
+        tokens,
+        healthspaces: session.healthspaces.clone(),
+        form,
+        created,
+    })
 }
 
 pub async fn list(
@@ -29,13 +72,7 @@ pub async fn list(
     page: Page,
     SignedIn(session): SignedIn,
 ) -> Result<Html<String>, WebError> {
-    let tokens = api_tokens::list(&state.app, &session.account.id).await?;
-    render(&TokensTemplate {
-        page,
-        tokens,
-        form: FormState::new().with_value("days", "90"),
-        created: None,
-    })
+    page_of(&state, page, &session, fresh_form(), None).await
 }
 
 #[derive(Deserialize)]
@@ -44,6 +81,12 @@ pub struct CreateForm {
     name: String,
     #[serde(default)]
     days: String,
+    #[serde(default)]
+    access: String,
+    #[serde(default)]
+    healthspace: String,
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn create(
@@ -53,26 +96,17 @@ pub async fn create(
     SignedIn(session): SignedIn,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, WebError> {
-    let days = form.days.trim().parse().unwrap_or(0);
-    let result = api_tokens::create(
-        &state.app,
-        &session.account.id,
-        &form.name,
-        days,
-        &origin(&client, Some(&session)),
-    )
-    .await;
-    let tokens_after =
-        |state: WebState, id: String| async move { api_tokens::list(&state.app, &id).await };
-    match result {
+    let actor = actor::of_session(&session, &client);
+    let input = NewToken {
+        name: form.name.clone(),
+        days: form.days.trim().parse().unwrap_or(0),
+        access: form.access.clone(),
+        healthspace: form.healthspace.clone(),
+        password: Secret::new(form.password),
+    };
+    match api_tokens::create(&state.app, &actor, input).await {
         Ok((_, secret)) => {
-            let tokens = tokens_after(state, session.account.id).await?;
-            let html = render(&TokensTemplate {
-                page,
-                tokens,
-                form: FormState::new().with_value("days", "90"),
-                created: Some(secret),
-            })?;
+            let html = page_of(&state, page, &session, fresh_form(), Some(secret)).await?;
             Ok((StatusCode::CREATED, html).into_response())
         }
         Err(error) => {
@@ -82,14 +116,10 @@ pub async fn create(
             let form = FormState::new()
                 .with_value("name", &form.name)
                 .with_value("days", &form.days)
+                .with_value("access", &form.access)
+                .with_value("healthspace", &form.healthspace)
                 .with_problems(&page, problems);
-            let tokens = tokens_after(state, session.account.id).await?;
-            let html = render(&TokensTemplate {
-                page,
-                tokens,
-                form,
-                created: None,
-            })?;
+            let html = page_of(&state, page, &session, form, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
