@@ -15,7 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
-const LEASE: Duration = Duration::from_millis(500);
+// Long enough that a loaded machine (a CI run beside builds) still polls well within one lease.
+const LEASE: Duration = Duration::from_millis(1000);
 
 async fn add(db: &Db, kind: &str, now: Timestamp) -> String {
     let mut tx = db.begin().await.unwrap();
@@ -39,6 +40,8 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::default(),
+        images: Arc::new(carespace_app::images::decode_gate()),
+        hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         audit: carespace_app::audit::AuditLog::start(db.clone()),
         db,
     };

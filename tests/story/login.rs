@@ -183,3 +183,61 @@ async fn unknown_addresses_are_slowed_down_the_same_way() {
         429
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_get_no_more_tries_than_the_limit() {
+    let app = spawn_app().await;
+    let anna = Person::new("Anna");
+    app.sign_up(&anna).await;
+    let attacker = new_client();
+    let token = app.token_with(&attacker, "/login").await;
+    let guesses = (0..60).map(|n| {
+        let (app, attacker, token, email) = (&app, &attacker, &token, &anna.email);
+        async move {
+            let password = format!("parallel guess {n}");
+            let fields = [
+                ("csrf_token", token.as_str()),
+                ("email", email.as_str()),
+                ("password", password.as_str()),
+            ];
+            app.post_with(attacker, "/login", &fields)
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 60, "{statuses:?}");
+    assert!(checked <= 5, "{checked} passwords checked: {statuses:?}");
+    // And the right password now waits too.
+    let slowed = app.login_with(&attacker, &anna.email, &anna.password).await;
+    assert_eq!(slowed.status(), 429);
+}
+
+#[tokio::test]
+async fn a_busy_office_address_gets_its_tries_back_with_each_good_login() {
+    let app = spawn_app().await;
+    let mut people = Vec::new();
+    for n in 0..4 {
+        let person = Person::new(&format!("Colleague{n}"));
+        app.sign_up(&person).await;
+        people.push(person);
+    }
+    // Thirty good logins from one address, from new browsers, and a few typos in between:
+    // the address's counter only holds the typos.
+    for round in 0..30 {
+        let person = &people[round % people.len()];
+        if round % 10 == 0 {
+            let typo = app
+                .login_with(&new_client(), &person.email, "a typo in the password")
+                .await;
+            assert_eq!(typo.status(), 401);
+        }
+        let good = app
+            .login_with(&new_client(), &person.email, &person.password)
+            .await;
+        assert_eq!(good.status(), 303, "round {round}");
+    }
+}

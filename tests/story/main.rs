@@ -2,18 +2,22 @@
 //! Run on SQLite by default and on PostgreSQL with `TEST_DATABASE=postgres`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_limits;
 mod api;
 mod api_contract;
 mod audit;
 mod audit_viewer;
 mod authorization;
+mod client_ip;
 mod crash_loop;
 mod csrf;
 mod demo;
 mod errors;
+mod hash_gate;
 mod health;
 mod healthspace_api;
 mod healthspace_settings;
+mod image_limits;
 mod language;
 mod leases;
 mod login;
@@ -27,8 +31,10 @@ mod password_reset;
 mod practice;
 mod profile;
 mod registration;
+mod retention;
 mod routes;
 mod schema;
 mod seats;
 mod sessions;
 mod shutdown;
+mod timeouts;

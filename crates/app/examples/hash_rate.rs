@@ -1,17 +1,23 @@
 //! The raw argon2id rate of this machine, to compare the server's login throughput with:
 //! `cargo run --release -p carespace-app --example hash_rate`.
 
-use carespace_app::passwords;
+use carespace_app::passwords::{self, HashGate, HashUse};
 use carespace_core::secret::Secret;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let hash = passwords::hash(Secret::new("violet tram under the dunes")).await?;
+    let cores = std::thread::available_parallelism()?.get();
+    // Wide enough that the gate never holds these back.
+    let gate = Arc::new(HashGate::new(2 * cores, cores));
+    let hash = passwords::hash(&gate, Secret::new("violet tram under the dunes")).await?;
     let rounds = 40;
     let started = Instant::now();
     for _ in 0..rounds {
         passwords::verify(
+            &gate,
+            HashUse::Login,
             Secret::new("violet tram under the dunes"),
             Some(hash.clone()),
         )
@@ -24,14 +30,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         1.0 / one_core
     );
 
-    let cores = std::thread::available_parallelism()?.get();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..cores {
         let hash = hash.clone();
+        let gate = gate.clone();
         tasks.push(tokio::spawn(async move {
             for _ in 0..rounds {
                 passwords::verify(
+                    &gate,
+                    HashUse::Login,
                     Secret::new("violet tram under the dunes"),
                     Some(hash.clone()),
                 )

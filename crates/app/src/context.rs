@@ -1,4 +1,6 @@
 use crate::audit_batch::AuditLog;
+use crate::gate::Gate;
+use crate::passwords::HashGate;
 use crate::settings::AccountSettings;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
@@ -6,8 +8,8 @@ use carespace_store::files::FileStore;
 use std::sync::Arc;
 
 /// What every use case may reach: the database (holding the audit chain's key), the batched
-/// appender for read entries, the clock, the file store and the settings. Cheap to clone; one
-/// per process.
+/// appender for read entries, the clock, the file store, the settings and the gates that bound
+/// heavy work. Cheap to clone; one per process.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
@@ -15,6 +17,10 @@ pub struct AppContext {
     pub files: Arc<dyn FileStore>,
     pub accounts: Arc<AccountSettings>,
     pub audit: AuditLog,
+    /// Bounds image decoding (`images::decode_gate`).
+    pub images: Arc<Gate>,
+    /// Bounds password hashing (`accounts.password_hash_*`).
+    pub hashing: Arc<HashGate>,
 }
 
 impl AppContext {

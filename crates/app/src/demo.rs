@@ -75,7 +75,7 @@ pub struct DemoSummary {
 /// Fills an empty database with demo data; refuses when anything is there.
 pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     // Hashed before the transaction, which on SQLite holds the one writer.
-    let password_hash = passwords::hash(Secret::new(DEMO_PASSWORD)).await?;
+    let password_hash = passwords::hash(&ctx.hashing, Secret::new(DEMO_PASSWORD)).await?;
     let mut tx = ctx.db.begin().await?;
     if !installation::is_empty(&mut tx).await? {
         return Err(AppError::DatabaseNotEmpty);

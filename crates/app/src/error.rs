@@ -18,6 +18,9 @@ pub enum AppError {
     LoginThrottled { retry_after_secs: i64 },
     #[error("too many requests")]
     TooManyRequests,
+    /// Too much heavy work at once (password hashing, image decoding): try again in a moment.
+    #[error("busy: try again shortly")]
+    Busy,
     /// An email link that is unknown, used or expired (the user cannot tell which).
     #[error("the link is invalid or expired")]
     LinkInvalid,
@@ -41,6 +44,7 @@ impl AppError {
             AppError::LoginFailed => "login_failed",
             AppError::LoginThrottled { .. } => "login_throttled",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Busy => "busy",
             AppError::LinkInvalid => "link_invalid",
             AppError::NotFound => "not_found",
             AppError::Unverified => "email_not_verified",

@@ -1,5 +1,10 @@
 //! Password hashing with argon2id (OWASP: m=19 MiB, t=2, p=1), always on the blocking pool: a
-//! hash takes tens of milliseconds of CPU and must never stall the async runtime.
+//! hash takes tens of milliseconds of CPU and must never stall the async runtime. Every hash
+//! passes the [`HashGate`], which bounds how many run at once.
+
+mod gate;
+
+pub use gate::{HashGate, HashUse};
 
 use crate::error::{AppError, AppResult};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -13,17 +18,26 @@ fn argon2() -> AppResult<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// Runs `work` on the blocking pool once the gate gives a turn; the turn is held until the work
+/// ends, even when the request that asked for it is abandoned meanwhile.
 async fn blocking<T: Send + 'static>(
+    gate: &HashGate,
+    purpose: HashUse,
     work: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
+    let turn = gate.enter(purpose).await?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(turn);
+        result
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
 }
 
 /// The PHC string of a new hash of `password`, with a random salt.
-pub async fn hash(password: Secret) -> AppResult<String> {
-    blocking(move || {
+pub async fn hash(gate: &HashGate, password: Secret) -> AppResult<String> {
+    blocking(gate, HashUse::Other, move || {
         argon2()?
             .hash_password(password.expose().as_bytes())
             .map(|hash| hash.to_string())
@@ -33,9 +47,14 @@ pub async fn hash(password: Secret) -> AppResult<String> {
 }
 
 /// Whether `password` matches `hash`. With no hash (an unknown email) a dummy hash is checked
-/// all the same, so the answer takes as long either way.
-pub async fn verify(password: Secret, hash: Option<String>) -> AppResult<bool> {
-    blocking(move || {
+/// all the same, so the answer takes as long either way. `purpose` says whether this is a login.
+pub async fn verify(
+    gate: &HashGate,
+    purpose: HashUse,
+    password: Secret,
+    hash: Option<String>,
+) -> AppResult<bool> {
+    blocking(gate, purpose, move || {
         let (hash, real) = match hash {
             Some(hash) => (hash, true),
             None => (dummy_hash()?, false),
@@ -67,7 +86,8 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_use_owasp_parameters() {
-        let hash = hash(Secret::new("violet tram under the dunes"))
+        let gate = HashGate::new(2, 1);
+        let hash = hash(&gate, Secret::new("violet tram under the dunes"))
             .await
             .unwrap();
         assert!(
@@ -76,6 +96,8 @@ mod tests {
         );
         assert!(
             verify(
+                &gate,
+                HashUse::Login,
                 Secret::new("violet tram under the dunes"),
                 Some(hash.clone())
             )
@@ -83,14 +105,24 @@ mod tests {
             .unwrap()
         );
         assert!(
-            !verify(Secret::new("violet tram under the dune"), Some(hash))
-                .await
-                .unwrap()
+            !verify(
+                &gate,
+                HashUse::Other,
+                Secret::new("violet tram under the dune"),
+                Some(hash)
+            )
+            .await
+            .unwrap()
         );
         assert!(
-            !verify(Secret::new("carespace dummy password"), None)
-                .await
-                .unwrap()
+            !verify(
+                &gate,
+                HashUse::Login,
+                Secret::new("carespace dummy password"),
+                None
+            )
+            .await
+            .unwrap()
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Settings use cases read, from the `[accounts]` section of the configuration.
 
+use crate::passwords::HashGate;
 use carespace_core::sessions::SessionLimits;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,11 @@ pub struct AccountSettings {
     pub photo_max_bytes: usize,
     /// Profile photos are stored at most this many pixels wide and high.
     pub photo_size_px: u32,
+    /// Password hashes computed at once (half of them kept for logins); 0: twice the cores.
+    pub password_hash_concurrency: usize,
+    /// Hash requests that may wait for a turn, per kind (logins, others); more are answered
+    /// 503 with `Retry-After`.
+    pub password_hash_queue: usize,
 }
 
 impl Default for AccountSettings {
@@ -26,6 +32,8 @@ impl Default for AccountSettings {
             session_absolute_hours: 12,
             photo_max_bytes: 5 * 1024 * 1024,
             photo_size_px: 512,
+            password_hash_concurrency: 0,
+            password_hash_queue: 16,
         }
     }
 }
@@ -36,6 +44,15 @@ impl AccountSettings {
             idle_ms: i64::from(self.session_idle_minutes) * 60_000,
             absolute_ms: i64::from(self.session_absolute_hours) * 3_600_000,
         }
+    }
+
+    /// The gate in front of password hashing these settings describe.
+    pub fn hash_gate(&self) -> HashGate {
+        let concurrency = match self.password_hash_concurrency {
+            0 => 2 * std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        HashGate::new(concurrency, self.password_hash_queue)
     }
 
     /// Checks the values; the error names the setting.

@@ -1,6 +1,7 @@
 //! Request limits for actions that send email or create accounts, so no one can flood an inbox
 //! or the database. Login has its own slow-down (see `sessions::login`).
 
+use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
@@ -14,5 +15,14 @@ pub async fn limit_per_hour(tx: &mut Tx, key: &str, max: i64, now: Timestamp) ->
         tracing::warn!(target: "security", key, "request limit reached");
         return Err(AppError::TooManyRequests);
     }
+    Ok(())
+}
+
+/// [`limit_per_hour`] in a transaction of its own, for a check made before heavy work (a hash,
+/// a decode) so that a refused request costs nothing.
+pub async fn limit_per_hour_now(ctx: &AppContext, key: &str, max: i64) -> AppResult<()> {
+    let mut tx = ctx.db.begin().await?;
+    limit_per_hour(&mut tx, key, max, ctx.now()).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
+use carespace_app::retention::RetentionSettings;
 use carespace_app::settings::AccountSettings;
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
@@ -24,6 +25,7 @@ pub struct Config {
     pub accounts: AccountSettings,
     pub mail: MailConfig,
     pub worker: WorkerConfig,
+    pub retention: RetentionSettings,
     pub log: LogConfig,
     pub audit: AuditConfig,
 }
@@ -121,6 +123,7 @@ impl Default for Config {
             accounts: AccountSettings::default(),
             mail: MailConfig::default(),
             worker: WorkerConfig::default(),
+            retention: RetentionSettings::default(),
             log: LogConfig::default(),
             audit: AuditConfig::default(),
         }
@@ -214,6 +217,7 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         self.web.validate().map_err(ConfigError)?;
         self.accounts.validate().map_err(ConfigError)?;
+        self.retention.validate().map_err(ConfigError)?;
         carespace_app::mail::parse_sender(&self.mail.from)
             .map_err(|e| ConfigError(format!("mail.from: {e}")))?;
         if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp_url.is_none() {

@@ -53,6 +53,7 @@ pub async fn start(
         wiring::mail_transport(config).await?,
         parse_sender(&config.mail.from).map_err(|e| anyhow!(e))?,
     );
+    let header_timeout = Duration::from_secs(config.web.header_timeout_seconds);
     let router = build_router(state, extra);
     let stop = CancellationToken::new();
     let worker = Worker::new(
@@ -67,10 +68,20 @@ pub async fn start(
         carespace_app::memberships::invitations::ReminderHandler,
     ));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
+    tokio::spawn(carespace_app::retention::run_until(
+        ctx.clone(),
+        config.retention.clone(),
+        stop.clone(),
+    ));
     let grace = config.shutdown_grace();
     let server_stop = stop.clone();
     let task = tokio::spawn(async move {
-        let server = serve(listener, router, server_stop.clone().cancelled_owned());
+        let server = serve(
+            listener,
+            router,
+            header_timeout,
+            server_stop.clone().cancelled_owned(),
+        );
         let grace_elapsed = async {
             server_stop.cancelled().await;
             tokio::time::sleep(grace).await;

@@ -40,6 +40,19 @@ pub const FORGET_AFTER_MS: i64 = 24 * 60 * 60_000;
 /// How long a trusted-device cookie lasts.
 pub const TRUSTED_DEVICE_MS: i64 = 90 * 24 * 60 * 60_000;
 
+/// The block an address is counted under: an IPv4 address itself, an IPv6 address its /64,
+/// since one subscriber usually holds a whole /64 and could otherwise take a fresh address
+/// for every try. Anything that is no address is its own block.
+pub fn address_block(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+        _ => ip.to_owned(),
+    }
+}
+
 impl Curve {
     /// The wait required after `failures` failures.
     pub fn delay_ms(self, failures: i64) -> i64 {
@@ -77,6 +90,20 @@ mod tests {
         assert_eq!(PER_ACCOUNT.delay_ms(5), 30_000);
         assert_eq!(PER_ACCOUNT.delay_ms(6), 60_000);
         assert_eq!(PER_ACCOUNT.delay_ms(100), 15 * 60_000);
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_ipv4_per_address() {
+        assert_eq!(
+            address_block("2001:db8:1:2:aaaa::1"),
+            address_block("2001:db8:1:2::ffff")
+        );
+        assert_eq!(address_block("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_block("2001:db8:1:3::1"),
+            address_block("2001:db8:1:2::1")
+        );
+        assert_eq!(address_block("192.0.2.7"), "192.0.2.7");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;
+pub mod retention;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

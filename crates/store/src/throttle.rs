@@ -6,21 +6,35 @@ use crate::exec::{Exec, conn};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 
-/// Failures so far under `key`, and when the last one was.
-pub async fn failures(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<Option<(i64, Timestamp)>> {
+/// The counter under `key` (zero failures long ago when there is none yet), locked until the
+/// transaction ends: parallel logins against one counter take turns, so none reads a count
+/// another is about to raise.
+pub async fn lock_failures(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<(i64, Timestamp)> {
     let mut c = conn(ex).await?;
-    let row =
-        sqlx::query("SELECT failures, last_failure_at FROM login_failures WHERE counter_key = $1")
-            .bind(key)
-            .fetch_optional(&mut *c)
-            .await?;
-    row.map(|row| {
-        Ok((
-            row.try_get("failures")?,
-            Timestamp::from_millis(row.try_get("last_failure_at")?),
-        ))
-    })
-    .transpose()
+    let row = sqlx::query(
+        "INSERT INTO login_failures (counter_key, failures, last_failure_at) VALUES ($1, 0, 0)
+         ON CONFLICT (counter_key) DO UPDATE SET failures = login_failures.failures
+         RETURNING failures, last_failure_at",
+    )
+    .bind(key)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok((
+        row.try_get("failures")?,
+        Timestamp::from_millis(row.try_get("last_failure_at")?),
+    ))
+}
+
+/// Takes back one failure counted in advance, for a try that turned out right.
+pub async fn give_back_failure(ex: impl Into<Exec<'_>>, key: &str) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query(
+        "UPDATE login_failures SET failures = failures - 1 WHERE counter_key = $1 AND failures > 0",
+    )
+    .bind(key)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }
 
 /// Counts one failure; a counter that was forgotten starts again at one.

@@ -2,7 +2,8 @@
 
 use axum::response::{IntoResponse, Response};
 use carespace_app::AppError;
-use http::StatusCode;
+use http::header::RETRY_AFTER;
+use http::{HeaderValue, StatusCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebError {
@@ -17,9 +18,13 @@ pub enum WebError {
     /// The form's CSRF token was missing or wrong (an expired page, or a forged request).
     CsrfRejected,
     PayloadTooLarge,
+    /// The request, its body included, took longer than `web.request_timeout_seconds`.
+    TimedOut,
     TooManyRequests,
     Internal,
     Unavailable,
+    /// Too much heavy work at once: answered 503 with `Retry-After`, try again in a moment.
+    Busy,
 }
 
 impl WebError {
@@ -31,9 +36,10 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable | WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -47,9 +53,11 @@ impl WebError {
             WebError::MethodNotAllowed => "method_not_allowed",
             WebError::CsrfRejected => "csrf_rejected",
             WebError::PayloadTooLarge => "payload_too_large",
+            WebError::TimedOut => "timed_out",
             WebError::TooManyRequests => "too_many_requests",
             WebError::Internal => "internal",
             WebError::Unavailable => "unavailable",
+            WebError::Busy => "busy",
         }
     }
 
@@ -63,9 +71,11 @@ impl WebError {
             WebError::MethodNotAllowed => ("error-method-title", "error-method-text"),
             WebError::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
             WebError::PayloadTooLarge => ("error-too-large-title", "error-too-large-text"),
+            WebError::TimedOut => ("error-timeout-title", "error-timeout-text"),
             WebError::TooManyRequests => ("error-too-many-title", "error-too-many-text"),
             WebError::Internal => ("error-internal-title", "error-internal-text"),
             WebError::Unavailable => ("error-unavailable-title", "error-unavailable-text"),
+            WebError::Busy => ("error-busy-title", "error-busy-text"),
         }
     }
 
@@ -76,6 +86,7 @@ impl WebError {
             StatusCode::NOT_FOUND => WebError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => WebError::TimedOut,
             StatusCode::TOO_MANY_REQUESTS => WebError::TooManyRequests,
             StatusCode::SERVICE_UNAVAILABLE => WebError::Unavailable,
             s if s.is_server_error() => WebError::Internal,
@@ -83,7 +94,7 @@ impl WebError {
         }
     }
 
-    pub const ALL: [WebError; 10] = [
+    pub const ALL: [WebError; 12] = [
         WebError::BadRequest,
         WebError::Unauthorized,
         WebError::Forbidden,
@@ -91,15 +102,26 @@ impl WebError {
         WebError::MethodNotAllowed,
         WebError::CsrfRejected,
         WebError::PayloadTooLarge,
+        WebError::TimedOut,
         WebError::TooManyRequests,
         WebError::Internal,
         WebError::Unavailable,
+        WebError::Busy,
     ];
 }
+
+/// How long a client told "busy" waits before it tries again: the queues it found full drain
+/// within about a second.
+const BUSY_RETRY_AFTER_SECS: &str = "1";
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
+        if self == WebError::Busy {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
+        }
         response.extensions_mut().insert(self);
         response
     }
@@ -115,6 +137,7 @@ impl From<AppError> for WebError {
             AppError::LoginThrottled { .. } | AppError::TooManyRequests => {
                 WebError::TooManyRequests
             }
+            AppError::Busy => WebError::Busy,
             AppError::NotFound => WebError::NotFound,
             AppError::Unverified => WebError::Forbidden,
             AppError::Internal(message) => {

@@ -4,19 +4,25 @@ use crate::state::WebState;
 use crate::{auth, csrf, error_pages, metrics, routes, security};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
 use axum::middleware::from_fn_with_state;
-use http::HeaderValue;
+use http::{HeaderValue, StatusCode};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::map_request_body::MapRequestBodyLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Request ids are UUIDv7, like every other id, so logs sort by time.
@@ -35,6 +41,7 @@ impl MakeRequestId for MakeUuidV7 {
 /// get the same middleware as every other route.
 pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
     let limit = state.settings.max_body_bytes;
+    let request_timeout = Duration::from_secs(state.settings.request_timeout_seconds);
     // Outermost first. Every response, errors included, passes the security headers.
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeUuidV7))
@@ -49,6 +56,12 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::load))
         .layer(from_fn_with_state(state.clone(), csrf::issue))
         .layer(from_fn_with_state(state.clone(), error_pages::error_pages))
+        // A request, its body included, gets this long: a slow sender cannot hold the
+        // connection, nor a request its database connection and memory, for ever.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(CatchPanicLayer::custom(error_pages::panic_response))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(MapRequestBodyLayer::new(Body::new))
@@ -77,17 +90,63 @@ fn request_span(request: &Request) -> tracing::Span {
     )
 }
 
-/// Serves until `shutdown` completes, then stops accepting connections and lets requests in
-/// flight finish.
+/// Serves HTTP/1.1 until `shutdown` completes, then stops accepting connections and lets
+/// requests in flight finish. A connection that has not sent a request's headers within
+/// `header_timeout` is closed (slow-header attacks hold no connection for long).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    header_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let connections = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    accept_failed(&error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // The peer's address, for `Client`, as `ConnectInfo` like axum's own serving does.
+        let service = router
+            .clone()
+            .map_request(move |request: http::Request<Incoming>| {
+                let mut request = request.map(Body::new);
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// A failed accept: a connection that went away before it was taken is nothing; anything else
+/// (out of file descriptors, say) is logged and waited out, so the loop does not spin.
+async fn accept_failed(error: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(%error, "cannot accept connections; trying again in a second");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }

@@ -1,5 +1,6 @@
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// Settings of the web layer, read as the `[web]` section of the configuration.
@@ -18,6 +19,13 @@ pub struct WebSettings {
     pub hsts: bool,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<Secret>,
+    /// A connection that has not sent a request's headers within this time is closed.
+    pub header_timeout_seconds: u64,
+    /// A request, its body included, that takes longer is answered 408.
+    pub request_timeout_seconds: u64,
+    /// Reverse proxies (CIDRs, e.g. `10.0.0.0/8`) whose `Forwarded` or `X-Forwarded-For`
+    /// header names the client; from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for WebSettings {
@@ -28,6 +36,9 @@ impl Default for WebSettings {
             max_body_bytes: 8 * 1024 * 1024,
             hsts: false,
             metrics_token: None,
+            header_timeout_seconds: 10,
+            request_timeout_seconds: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -68,6 +79,12 @@ impl WebSettings {
     fn validate_limits(&self) -> Result<(), String> {
         if self.max_body_bytes < 16 * 1024 {
             return Err("web.max_body_bytes: must be at least 16384".into());
+        }
+        if self.header_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
+            return Err(
+                "web.header_timeout_seconds and web.request_timeout_seconds must be at least 1"
+                    .into(),
+            );
         }
         Ok(())
     }

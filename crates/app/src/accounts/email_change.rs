@@ -7,12 +7,19 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
+use crate::throttle;
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
 use carespace_store::accounts as store;
+
+/// Email-change requests one account may make in an hour.
+pub const CHANGES_PER_ACCOUNT_HOUR: i64 = 5;
+/// Email-change requests that may name one address in an hour, whoever makes them: no one can
+/// flood an inbox with confirmation links.
+pub const CHANGES_PER_ADDRESS_HOUR: i64 = 3;
 
 /// Starts an email change: the password is asked, and a link goes to the new address. The
 /// address changes only when that link is followed. An address that belongs to another
@@ -31,6 +38,10 @@ pub async fn request_email_change(
     if new_email.as_str() == account.email {
         return Err(AppError::field("new_email", "email_unchanged"));
     }
+    let per_account = format!("email_change:{account_id}");
+    throttle::limit_per_hour_now(ctx, &per_account, CHANGES_PER_ACCOUNT_HOUR).await?;
+    let per_address = format!("email_change_to:{}", tokens::hash(new_email.as_str()));
+    throttle::limit_per_hour_now(ctx, &per_address, CHANGES_PER_ADDRESS_HOUR).await?;
     confirm_current_password(ctx, &account, password, "password", origin).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

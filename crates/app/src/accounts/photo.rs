@@ -4,7 +4,7 @@
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::images::{self, ImageCodes, Redrawn};
+use crate::images::{self, ImageCodes, Redrawn, UploadRules};
 use bytes::Bytes;
 use carespace_core::audit::AuditAction;
 use carespace_store::accounts as store;
@@ -16,6 +16,7 @@ const CODES: ImageCodes = ImageCodes {
     too_large: "photo_too_large",
     wrong_type: "photo_type",
     unreadable: "photo_unreadable",
+    too_many_pixels: "photo_too_many_pixels",
 };
 
 /// Replaces the account's photo by `upload`.
@@ -25,9 +26,14 @@ pub async fn set_photo(
     upload: Vec<u8>,
     origin: &Origin,
 ) -> AppResult<()> {
-    let size = ctx.accounts.photo_size_px;
-    let limit = ctx.accounts.photo_max_bytes;
-    let jpeg = images::redraw_upload(upload, limit, size, Redrawn::Jpeg, FIELD, CODES).await?;
+    let rules = UploadRules {
+        field: FIELD,
+        codes: CODES,
+        max_bytes: ctx.accounts.photo_max_bytes,
+        size: ctx.accounts.photo_size_px,
+        output: Redrawn::Jpeg,
+    };
+    let jpeg = images::redraw_upload(ctx, account_id, upload, rules).await?;
     let id = ctx.files.put(Bytes::from(jpeg)).await?;
     replace(ctx, account_id, Some(id.as_str()), origin).await
 }

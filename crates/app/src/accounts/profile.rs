@@ -85,7 +85,7 @@ pub async fn change_password(
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("new_password", code))?;
     confirm_current_password(ctx, &account, current_password, "current_password", origin).await?;
-    let hash = passwords::hash(new_password).await?;
+    let hash = passwords::hash(&ctx.hashing, new_password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     store::set_password_hash(&mut tx, account_id, &hash, now).await?;

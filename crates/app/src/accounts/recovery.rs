@@ -24,7 +24,8 @@ pub async fn request_password_reset(
     let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    throttle::limit_per_hour(&mut tx, &format!("reset:{}", origin.ip), 20, now).await?;
+    let block = carespace_core::throttle::address_block(&origin.ip);
+    throttle::limit_per_hour(&mut tx, &format!("reset:{block}"), 20, now).await?;
     let Some(account) = store::find_by_email(&mut tx, email.as_str()).await? else {
         tx.commit().await?;
         return Ok(());
@@ -93,7 +94,7 @@ pub async fn reset_password(
         .ok_or(AppError::LinkInvalid)?;
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("password", code))?;
-    let hash = passwords::hash(new_password).await?;
+    let hash = passwords::hash(&ctx.hashing, new_password).await?;
 
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

@@ -48,10 +48,12 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
     let (Some(email), Some(name), Some(birth_date)) = (email, name, birth_date) else {
         return Err(AppError::Internal("checked input missing".into()));
     };
-    let password_hash = passwords::hash(input.password).await?;
+    // Counted before the hash, so a refused flood costs no hashing.
+    let block = carespace_core::throttle::address_block(&origin.ip);
+    throttle::limit_per_hour_now(ctx, &format!("register:{block}"), 20).await?;
+    let password_hash = passwords::hash(&ctx.hashing, input.password).await?;
 
     let mut tx = ctx.db.begin().await?;
-    throttle::limit_per_hour(&mut tx, &format!("register:{}", origin.ip), 20, now).await?;
     if let Some(existing) = store::find_by_email(&mut tx, email.as_str()).await? {
         email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
         let event = Event {
@@ -127,7 +129,7 @@ pub async fn verify_email(
     let account = store::find(&ctx.db, &account_id)
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    match confirm_password(&account, password, "password").await {
+    match confirm_password(ctx, &account, password, "password").await {
         Ok(()) => {}
         Err(AppError::Invalid(_)) => {
             let mut tx = ctx.db.begin().await?;

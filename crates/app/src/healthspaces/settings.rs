@@ -6,7 +6,7 @@ use super::{Healthspace, HealthspaceSettings, record};
 use crate::access::{self, Actor};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
-use crate::images::{self, ImageCodes, Redrawn};
+use crate::images::{self, ImageCodes, Redrawn, UploadRules};
 use crate::memberships::manager_role;
 use bytes::Bytes;
 use carespace_core::audit::AuditAction;
@@ -30,6 +30,7 @@ const LOGO_CODES: ImageCodes = ImageCodes {
     too_large: "logo_too_large",
     wrong_type: "logo_type",
     unreadable: "logo_unreadable",
+    too_many_pixels: "logo_too_many_pixels",
 };
 
 #[derive(Debug, Clone, Default)]
@@ -140,9 +141,14 @@ pub async fn set_logo(
 ) -> AppResult<()> {
     // Asked before the image work, and again in the transaction that stores the result.
     access::healthspace(&ctx.db, actor, alias, Action::ManageSettings).await?;
-    let limit = ctx.accounts.photo_max_bytes;
-    let png =
-        images::redraw_upload(upload, limit, LOGO_PX, Redrawn::Png, LOGO_FIELD, LOGO_CODES).await?;
+    let rules = UploadRules {
+        field: LOGO_FIELD,
+        codes: LOGO_CODES,
+        max_bytes: ctx.accounts.photo_max_bytes,
+        size: LOGO_PX,
+        output: Redrawn::Png,
+    };
+    let png = images::redraw_upload(ctx, actor.account.as_str(), upload, rules).await?;
     let id = ctx.files.put(Bytes::from(png)).await?;
     replace_logo(ctx, actor, alias, Some(id.as_str())).await
 }

@@ -5,7 +5,7 @@ use super::client::ClientInfo;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::passwords;
+use crate::passwords::{self, HashUse};
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
@@ -59,7 +59,9 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         user_agent: input.client.user_agent.clone(),
         ..Origin::default()
     };
-    if let Err(error) = keys.check(ctx, now).await {
+    // The try is counted as a failure before the password is looked at, in one transaction
+    // with the check: of many parallel guesses only as many as the counters allow get through.
+    if let Err(error) = keys.reserve(ctx, now).await {
         let mut tx = ctx.db.begin().await?;
         audit::record(
             &mut tx,
@@ -73,6 +75,8 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     }
 
     let matches = passwords::verify(
+        &ctx.hashing,
+        HashUse::Login,
         input.password,
         account.as_ref().map(|a| a.password_hash.clone()),
     )
@@ -81,7 +85,6 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     let account = match account {
         Some(account) if matches => account,
         _ => {
-            keys.count_failure(&mut tx, now).await?;
             audit::record(
                 &mut tx,
                 &origin,
@@ -94,7 +97,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
             return Err(AppError::LoginFailed);
         }
     };
-    keys.clear(&mut tx).await?;
+    keys.succeeded(&mut tx).await?;
     // Ownerships waiting for the address attach here, not when it is verified: only now has
     // the person proved both the address and the password.
     if account.email_verified_at.is_some() {
@@ -186,7 +189,7 @@ impl ThrottleKeys {
             None => format!("account:{}", tokens::hash(email)),
         };
         Ok(ThrottleKeys {
-            ip: format!("ip:{}", input.client.ip),
+            ip: format!("ip:{}", policy::address_block(&input.client.ip)),
             account_or_device,
             trusted_device,
         })
@@ -201,36 +204,38 @@ impl ThrottleKeys {
         counters
     }
 
-    async fn check(&self, ctx: &AppContext, now: Timestamp) -> AppResult<()> {
+    /// Refuses the try while a counter says wait (counting nothing); otherwise counts it as a
+    /// failure on every counter, until [`Self::succeeded`] says otherwise.
+    async fn reserve(&self, ctx: &AppContext, now: Timestamp) -> AppResult<()> {
         let mut tx = ctx.db.begin().await?;
         let mut wait_ms = 0;
         for (key, curve) in self.counters() {
-            if let Some((failures, last)) = throttle::failures(&mut tx, key).await? {
-                wait_ms = wait_ms.max(curve.remaining_ms(failures, last, now).unwrap_or(0));
-            }
+            let (failures, last) = throttle::lock_failures(&mut tx, key).await?;
+            wait_ms = wait_ms.max(curve.remaining_ms(failures, last, now).unwrap_or(0));
         }
-        tx.commit().await?;
         if wait_ms > 0 {
+            drop(tx);
             tracing::warn!(target: "security", "login refused while slowed down");
             return Err(AppError::LoginThrottled {
                 retry_after_secs: (wait_ms + 999) / 1000,
             });
         }
-        Ok(())
-    }
-
-    async fn count_failure(&self, tx: &mut Tx, now: Timestamp) -> AppResult<()> {
         let forget_before = now.plus_millis(-policy::FORGET_AFTER_MS);
         for (key, _) in self.counters() {
-            throttle::add_failure(&mut *tx, key, forget_before, now).await?;
+            throttle::add_failure(&mut tx, key, forget_before, now).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// After a successful login the account's (or device's) counter starts again; the IP
-    /// counter does not, or an attacker could reset it by logging in to an account of their own.
-    async fn clear(&self, tx: &mut Tx) -> AppResult<()> {
-        throttle::clear_failures(tx, &self.account_or_device).await?;
+    /// After a successful login the account's (or device's) counter starts again, and the IP
+    /// counter gets this try back but is not cleared: otherwise an attacker could reset it by
+    /// logging in to an account of their own, while a busy office address would lock itself out.
+    async fn succeeded(&self, tx: &mut Tx) -> AppResult<()> {
+        throttle::clear_failures(&mut *tx, &self.account_or_device).await?;
+        if self.trusted_device.is_none() {
+            throttle::give_back_failure(&mut *tx, &self.ip).await?;
+        }
         Ok(())
     }
 }

@@ -1,0 +1,115 @@
+//! The retention purge: every `retention.every_minutes` each instance deletes what has served
+//! its purpose, in small batches. Failed-login counters go once they are forgotten (a day
+//! without failure), request counters a day after their window started; ended sessions,
+//! expired trusted devices and used or expired email links `retention.ended_days` after they
+//! ended; accounts whose address was never verified `retention.unverified_account_days` after
+//! registering. Deleting twice is harmless, so several instances may each run it.
+
+use crate::context::AppContext;
+use crate::error::AppResult;
+use carespace_core::throttle::FORGET_AFTER_MS;
+use carespace_store::retention as store;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+const DAY_MS: i64 = 24 * 3_600_000;
+/// Rows deleted per statement.
+const BATCH: i64 = 500;
+
+/// The `[retention]` section of the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// How often the purge runs.
+    pub every_minutes: u64,
+    /// Accounts whose address is not verified are deleted this many days after registering.
+    pub unverified_account_days: u32,
+    /// Ended sessions, expired trusted devices and used or expired email links are kept this
+    /// many days.
+    pub ended_days: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            every_minutes: 60,
+            unverified_account_days: 7,
+            ended_days: 1,
+        }
+    }
+}
+
+impl RetentionSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.every_minutes == 0 || self.unverified_account_days == 0 {
+            return Err(
+                "retention.every_minutes and retention.unverified_account_days must be at least 1"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// What one purge deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub login_failures: u64,
+    pub rate_limits: u64,
+    pub sessions: u64,
+    pub trusted_devices: u64,
+    pub account_tokens: u64,
+    pub unverified_accounts: u64,
+}
+
+/// Deletes one batch of each kind.
+pub async fn purge(ctx: &AppContext, settings: &RetentionSettings) -> AppResult<Purged> {
+    let now = ctx.now();
+    let ended = now.plus_millis(-i64::from(settings.ended_days) * DAY_MS);
+    let idle_ms = ctx.accounts.session_limits().idle_ms;
+    let db = &ctx.db;
+    let mut purged = Purged {
+        login_failures: store::purge_login_failures(db, now.plus_millis(-FORGET_AFTER_MS), BATCH)
+            .await?,
+        rate_limits: store::purge_rate_limits(db, now.plus_millis(-DAY_MS), BATCH).await?,
+        sessions: store::purge_sessions(db, ended, idle_ms, BATCH).await?,
+        trusted_devices: store::purge_trusted_devices(db, ended, BATCH).await?,
+        account_tokens: store::purge_account_tokens(db, ended, BATCH).await?,
+        unverified_accounts: 0,
+    };
+    let registered_before = now.plus_millis(-i64::from(settings.unverified_account_days) * DAY_MS);
+    for id in store::unverified_accounts(db, registered_before, BATCH).await? {
+        // One transaction each: an account something else still refers to stays, and is
+        // logged, without stopping the others.
+        let mut tx = db.begin().await?;
+        match store::delete_unverified_account(&mut tx, &id).await {
+            Ok(deleted) => {
+                tx.commit().await?;
+                purged.unverified_accounts += u64::from(deleted);
+            }
+            Err(error) => {
+                tracing::warn!(account = %id, %error, "unverified account kept: still referred to");
+            }
+        }
+    }
+    Ok(purged)
+}
+
+/// Purges now and then every `settings.every_minutes`, until `stop`.
+pub async fn run_until(ctx: AppContext, settings: RetentionSettings, stop: CancellationToken) {
+    let every = Duration::from_secs(settings.every_minutes * 60);
+    loop {
+        match purge(&ctx, &settings).await {
+            Ok(purged) if purged != Purged::default() => {
+                tracing::info!(?purged, "retention purge");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "retention purge failed"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => break,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
