@@ -9,7 +9,7 @@ use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
 use carespace_core::audit::AuditKey;
-use carespace_store::audit::Chain;
+use carespace_store::audit_chain::Chain;
 use carespace_store::files::LocalDirFileStore;
 use carespace_store::{Db, PoolSettings};
 use std::io::Write;

@@ -3,11 +3,10 @@
 use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
 use crate::tx::Tx;
-use carespace_core::audit::{AuditKey, AuditRecord, Outcome, chain_hash};
+use carespace_core::audit::{AuditRecord, Outcome, chain_hash};
 use carespace_core::time::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-use std::sync::Arc;
 
 /// An entry as stored, with its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,19 +15,6 @@ pub struct StoredEntry {
     pub record: AuditRecord,
     pub prev_hash: String,
     pub hash: String,
-}
-
-/// What a database handle appends to the audit chain with: the key, and whom to tell of each
-/// new head once it is committed.
-pub struct Chain {
-    pub key: AuditKey,
-    pub witness: Arc<dyn HeadWitness>,
-}
-
-/// Hears of the chain's head after every committed append: the application logs it, and
-/// writes it outside the database, so that a rewritten chain contradicts what was said before.
-pub trait HeadWitness: Send + Sync {
-    fn head_moved(&self, seq: i64, hash: &str);
 }
 
 /// Appends `records`, in order, to the chain inside the caller's transaction: one step of the

@@ -1,6 +1,6 @@
 //! Connecting to the database and bringing its schema up to date.
 
-use crate::audit::Chain;
+use crate::audit_chain::Chain;
 use crate::backend::Backend;
 use crate::error::StoreResult;
 use crate::tx::Tx;

@@ -1,6 +1,6 @@
 //! The transaction every use case runs in.
 
-use crate::audit::Chain;
+use crate::audit_chain::Chain;
 use crate::backend::Backend;
 use crate::error::StoreResult;
 use sqlx::{Any, AnyConnection, Transaction};

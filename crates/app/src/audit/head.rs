@@ -3,7 +3,7 @@
 //! set, the head written to that file. Whoever rewrites the chain in the database cannot take
 //! back what was said there.
 
-use carespace_store::audit::HeadWitness;
+use carespace_store::audit_chain::HeadWitness;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
