@@ -2,10 +2,11 @@
 //! client and period, page by page; nothing of another Healthspace shows.
 
 use crate::practice::{account_id, connect, healthspace, join};
-use carespace_app::audit::Origin;
+use carespace_app::audit::{self, Origin};
 use carespace_app::memberships::invitations::{self, InvitationInput};
 use carespace_app::organisations;
-use carespace_tests::{Person, actor_of, spawn_app};
+use carespace_store::audit::entries_after;
+use carespace_tests::{Person, actor_of, new_client, spawn_app};
 
 #[tokio::test]
 async fn owners_read_their_healthspace_log_filtered_and_paged() {
@@ -65,6 +66,20 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
     assert!(by_client.contains("Medewerker aan cliënt gekoppeld"));
     assert!(!by_client.contains("Uitnodiging verstuurd"));
     assert!(by_client.contains("value=\"cleo@example.nl\""));
+    // Reading the log filtered on one client is a read of that client's data.
+    app.ctx.audit.flush().await;
+    let cleo_id = account_id(&app, &cleo.email).await;
+    let viewed = entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.record.action == "audit_log_viewed")
+        .unwrap();
+    assert_eq!(
+        viewed.record.client_account_id.as_deref(),
+        Some(cleo_id.as_str())
+    );
 
     let by_person = app
         .get_with(&owner, "/h/de-linde/audit?person=bram%40example.nl")
@@ -138,4 +153,84 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
         !second.contains("person54@"),
         "the newest are on the first page only"
     );
+}
+
+#[tokio::test]
+async fn reading_the_members_list_and_the_audit_log_and_refusals_leave_entries_by_id() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let olga = account_id(&app, "olga@example.nl").await;
+    let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
+        .await
+        .unwrap()
+        .unwrap();
+    for path in ["/h/de-linde/members", "/h/de-linde/audit"] {
+        let page = owner
+            .get(app.url(path))
+            .header("user-agent", "Firefox/140.0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+    }
+    let secret = crate::api::create_token(&app, &owner, "Script").await;
+    let listed = new_client()
+        .get(app.url("/api/v1/healthspaces/de-linde/members"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    // Someone else is refused: no read entry, but a refusal.
+    let (sven, stranger) = app.signed_up("Sven").await;
+    let refused = app.get_with(&stranger, "/h/de-linde/members").await;
+    assert_eq!(refused.status(), 404);
+
+    app.ctx.audit.flush().await;
+    let entries = entries_after(&app.ctx.db, 0, 1000).await.unwrap();
+    let reads: Vec<_> = entries
+        .iter()
+        .map(|e| &e.record)
+        .filter(|r| r.action == "members_listed" || r.action == "audit_log_viewed")
+        .collect();
+    let actions: Vec<&str> = reads.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["members_listed", "audit_log_viewed", "members_listed"]
+    );
+    for read in &reads {
+        assert_eq!(read.actor_account_id.as_deref(), Some(olga.as_str()));
+        assert_eq!(read.actor_role.as_deref(), Some("owner"));
+        assert_eq!(read.healthspace_id.as_deref(), Some(hs.id.as_str()));
+        assert_eq!(read.object_id.as_deref(), Some(hs.id.as_str()));
+        let text = format!("{read:?}");
+        assert!(!text.contains("olga@") && !text.contains("Olga"), "{text}");
+    }
+    assert_eq!(reads[0].user_agent.as_deref(), Some("Firefox/140.0"));
+    assert!(reads[0].session_id.is_some() && reads[0].api_token_id.is_none());
+    assert!(reads[2].session_id.is_none() && reads[2].api_token_id.is_some());
+    let token_id = reads[2].api_token_id.clone().unwrap();
+    assert!(!secret.contains(&token_id), "the token's id, not the token");
+    let sven_id = account_id(&app, &sven.email).await;
+    let refusals: Vec<_> = entries
+        .iter()
+        .map(|e| &e.record)
+        .filter(|r| r.action == "access_refused")
+        .collect();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(
+        refusals[0].actor_account_id.as_deref(),
+        Some(sven_id.as_str())
+    );
+    assert_eq!(refusals[0].object_type, "manage_members");
+    assert_eq!(refusals[0].healthspace_id.as_deref(), Some(hs.id.as_str()));
+    assert_eq!(refusals[0].outcome, carespace_core::audit::Outcome::Denied);
+    let log = app
+        .get_with(&owner, "/h/de-linde/audit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("Toegang geweigerd") && log.contains("Ledenlijst bekeken"));
+    assert_eq!(audit::verify(&app.ctx.db).await.unwrap().broken_at, None);
 }

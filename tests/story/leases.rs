@@ -37,13 +37,14 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
     let dir = tempfile::tempdir().unwrap();
     let files = LocalDirFileStore::open_dir(dir.path()).await.unwrap();
     let ctx = AppContext {
-        db,
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::default(),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         refusals: Arc::default(),
+        audit: carespace_app::audit::AuditLog::start(db.clone()),
+        db,
     };
     (dir, ctx)
 }

@@ -312,7 +312,7 @@ async fn only_admins_and_owners_see_the_members_and_only_in_an_active_healthspac
                 .await
                 .unwrap()
         ),
-        "Deze Healthspace is niet beschikbaar"
+        "Pagina niet gevonden"
     );
     let confirm = app
         .get_with(&owner, &format!("/healthspaces/{}/deactivate", hs.id))

@@ -10,7 +10,7 @@ use carespace_tests::{Person, TestApp, actor_of, heading, link_in, new_client, s
 fn cli() -> Origin {
     Origin {
         ip: "command-line".into(),
-        session_id: None,
+        ..Origin::default()
     }
 }
 
@@ -93,10 +93,8 @@ async fn everything_behind_my_organisation_is_not_found_for_anyone_but_its_owner
     let app = spawn_app().await;
     let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
     create_healthspace(&app, &owner, &org, "De Linde", "de-linde").await;
-    let hs = healthspaces::public_page(&app.ctx, "de-linde", None)
-        .await
-        .unwrap();
-    assert_eq!(hs, healthspaces::PublicPage::Unavailable);
+    let hs = healthspaces::public_page(&app.ctx, "de-linde", None).await;
+    assert!(matches!(hs, Err(carespace_app::AppError::NotFound)));
     let hs_id = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
         .await
         .unwrap()
@@ -209,7 +207,11 @@ async fn a_new_healthspace_is_inactive_until_activated_and_only_owners_reach_it_
     let closed = app.get_with(&anonymous, "/h/de-linde-jeugd").await;
     assert_eq!(closed.status(), 404);
     let closed = closed.text().await.unwrap();
-    assert_eq!(heading(&closed), "Deze Healthspace is niet beschikbaar");
+    assert_eq!(
+        heading(&closed),
+        "Pagina niet gevonden",
+        "as an unknown alias"
+    );
     assert!(
         !closed.contains("De Linde Jeugd"),
         "nothing about it is shown"
@@ -567,4 +569,52 @@ async fn deactivating_can_cancel_every_membership_first_and_each_member_is_email
         .filter(|e| e.record.action == "membership_cancelled")
         .count();
     assert_eq!(cancelled, 2);
+}
+
+#[tokio::test]
+async fn an_inactive_healthspace_and_its_old_alias_are_not_found_as_an_unknown_alias_is() {
+    let app = spawn_app().await;
+    let (org, _, owner) = organisation_of(&app, "Olga", "De Linde").await;
+    create_healthspace(&app, &owner, &org, "De Linde", "de-linde").await;
+    healthspaces::change_alias(&app.ctx, "de-linde", "linde", &cli())
+        .await
+        .unwrap();
+    let (_, member_of_nothing) = app.signed_up("Sven").await;
+    let unknown = app
+        .get_with(&new_client(), "/h/nergens")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for browser in [&new_client(), &member_of_nothing] {
+        for path in ["/h/de-linde", "/h/linde"] {
+            let page = app.get_with(browser, path).await;
+            assert_eq!(page.status(), 404, "{path}");
+            let page = page.text().await.unwrap();
+            assert_eq!(heading(&page), heading(&unknown), "{path}");
+        }
+    }
+    // Its owners still follow the old alias to it.
+    let moved = app.get_with(&owner, "/h/de-linde").await;
+    assert_eq!(moved.status(), 308);
+    assert_eq!(moved.headers()["location"], "/h/linde");
+    assert_eq!(app.get_with(&owner, "/h/linde").await.status(), 200);
+
+    // Once active, the old alias leads everyone there.
+    let hs_id = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "linde")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = app
+        .token_with(&owner, &format!("/organisation/{org}"))
+        .await;
+    app.post_with(
+        &owner,
+        &format!("/healthspaces/{hs_id}/activate"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    let moved = app.get_with(&new_client(), "/h/de-linde").await;
+    assert_eq!(moved.status(), 308);
 }

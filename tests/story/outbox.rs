@@ -293,13 +293,14 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
     (
         dir,
         AppContext {
-            db,
             clock,
             files: Arc::new(files),
             accounts: Arc::default(),
             images: Arc::new(carespace_app::images::decode_gate()),
             hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
             refusals: Arc::default(),
+            audit: carespace_app::audit::AuditLog::start(db.clone()),
+            db,
         },
     )
 }

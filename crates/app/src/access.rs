@@ -1,10 +1,13 @@
 //! The one access entry point. The web layer builds an [`Actor`] once per request; a use case
 //! asks here whether that actor may do an action on a subject, with the facts read in the use
 //! case's own transaction. Every refusal is written to the security log, and answered as "not
-//! found" so that nobody learns that the subject exists.
+//! found" so that nobody learns that the subject exists; where it concerns clients' data, it is
+//! audit-logged too ([`client_data`]).
 
-use crate::audit::Origin;
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::memberships::Role;
@@ -104,6 +107,60 @@ pub async fn healthspace(
         return Err(refused(actor, action, Subject::Healthspace(&row.id)));
     }
     Ok((row, facts))
+}
+
+/// [`healthspace`] for what holds clients' data (its members, connections and audit log): a
+/// refusal where the Healthspace exists is also audit-logged, as denied, through the batched
+/// appender (the use case's own transaction is rolled back with the refusal).
+pub async fn client_data(
+    ctx: &AppContext,
+    ex: impl Into<Exec<'_>>,
+    actor: &Actor,
+    alias: &str,
+    action: Action,
+) -> AppResult<(HealthspaceRow, ActorFacts)> {
+    let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
+        return Err(refused(actor, action, Subject::Alias(alias)));
+    };
+    // The same decision as `healthspace`'s.
+    if row.alias == alias && policy::allows(facts, action) && actor.reaches(&row.id) {
+        return Ok((row, facts));
+    }
+    let error = refused(actor, action, Subject::Healthspace(&row.id));
+    let (me, hs) = (actor.account.as_str(), row.id.as_str());
+    let attempted = attempted(action);
+    let event = Event {
+        actor: Some(me),
+        role: facts.role.map_or("none", Role::code),
+        action: AuditAction::AccessRefused,
+        // What was attempted, on the Healthspace as a whole.
+        object_type: &attempted,
+        object_id: Some(hs),
+        outcome: Outcome::Denied,
+    };
+    audit::read_in(ctx, &actor.origin, event, hs, None).await?;
+    Err(error)
+}
+
+/// An action as a stable snake_case code: `ManageMembers` is `manage_members`.
+fn attempted(action: Action) -> String {
+    let mut code = String::new();
+    for (i, c) in format!("{action:?}").chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            code.push('_');
+        }
+        code.push(c.to_ascii_lowercase());
+    }
+    code
+}
+
+/// The role a manager acts in, for the audit log.
+pub(crate) fn manager_role(facts: ActorFacts) -> &'static str {
+    if facts.owns_organisation {
+        "owner"
+    } else {
+        "admin"
+    }
 }
 
 /// What a refused request was about.

@@ -13,7 +13,7 @@ mod registration;
 mod sign_out;
 
 pub use account::{Account, find};
-pub(crate) use current_password::confirm_password;
+pub(crate) use current_password::confirm_current_password;
 pub use email_change::{confirm_email_change, request_email_change};
 pub use links::{RESEND_INTERVAL_MS, RESET_LINK_MS, VERIFY_LINK_MS};
 pub use photo::{photo, remove_photo, set_photo};

@@ -93,7 +93,8 @@ pub async fn create(
     let account = account_store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    accounts::confirm_password(ctx, &account, input.password, "password").await?;
+    let origin = &actor.origin;
+    accounts::confirm_current_password(ctx, &account, input.password, "password", origin).await?;
 
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
@@ -190,12 +191,12 @@ pub async fn revoke(
     Ok(())
 }
 
-/// The account a bearer token belongs to and what the token may reach, when it is live;
-/// records its use.
+/// The account a bearer token belongs to, what the token may reach and the token's id (the
+/// audit log names it), when it is live; records its use.
 pub async fn authenticate(
     ctx: &AppContext,
     bearer: &str,
-) -> AppResult<Option<(Account, TokenScope)>> {
+) -> AppResult<Option<(Account, TokenScope, String)>> {
     let Some(secret) = bearer.strip_prefix(PREFIX) else {
         return Ok(None);
     };
@@ -213,7 +214,7 @@ pub async fn authenticate(
         store::mark_used(&ctx.db, &token.id, now).await?;
     }
     match accounts::find(ctx, &token.account_id).await {
-        Ok(account) => Ok(Some((account, token.scope))),
+        Ok(account) => Ok(Some((account, token.scope, token.id))),
         Err(AppError::NotFound) => Ok(None),
         Err(error) => Err(error),
     }

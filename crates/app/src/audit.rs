@@ -1,20 +1,29 @@
-//! Writing the audit log, always inside the transaction of what it records, and checking its
-//! chain (`carespace admin verify-audit`).
+//! Writing the audit log: a change's entry inside the transaction of what it records, a read's
+//! entry through the batched appender ([`AuditLog`], in `crate::audit_batch`); and checking the chain
+//! (`carespace admin verify-audit`, in [`chain`]).
 
+pub mod chain;
+pub mod head;
 pub mod viewer;
+
+pub use crate::audit_batch::AuditLog;
+pub use chain::{ChainReport, verify};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use carespace_core::audit::{AuditAction, AuditRecord, GENESIS, Outcome, chain_hash};
+use carespace_core::audit::{AuditAction, AuditRecord, Outcome};
 use carespace_core::ids::new_id;
 use carespace_core::time::Timestamp;
 use carespace_store::{Tx, audit};
 
-/// Where a request came from.
+/// Where a request came from: address, session, user agent, and the personal access token
+/// when one acted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     pub ip: String,
     pub session_id: Option<String>,
+    pub user_agent: String,
+    pub api_token_id: Option<String>,
 }
 
 /// What happened, by whom, to what.
@@ -55,7 +64,7 @@ pub async fn record(
     event: Event<'_>,
     now: Timestamp,
 ) -> AppResult<()> {
-    audit::append(tx, &to_record(origin, event, now)).await?;
+    audit::append(tx, &[to_record(origin, event, now)]).await?;
     Ok(())
 }
 
@@ -69,11 +78,35 @@ pub async fn record_in(
     client_account_id: Option<&str>,
     now: Timestamp,
 ) -> AppResult<()> {
+    let record = in_healthspace(origin, event, healthspace_id, client_account_id, now);
+    audit::append(tx, &[record]).await?;
+    Ok(())
+}
+
+/// Notes that the actor read something in a Healthspace (a client's data, or lists of people):
+/// through the batched appender, so that a page view is no write transaction of its own.
+pub async fn read_in(
+    ctx: &AppContext,
+    origin: &Origin,
+    event: Event<'_>,
+    healthspace_id: &str,
+    client_account_id: Option<&str>,
+) -> AppResult<()> {
+    let record = in_healthspace(origin, event, healthspace_id, client_account_id, ctx.now());
+    ctx.audit.append(record).await
+}
+
+fn in_healthspace(
+    origin: &Origin,
+    event: Event<'_>,
+    healthspace_id: &str,
+    client_account_id: Option<&str>,
+    now: Timestamp,
+) -> AuditRecord {
     let mut record = to_record(origin, event, now);
     record.client_account_id = client_account_id.map(str::to_owned);
     record.healthspace_id = Some(healthspace_id.to_owned());
-    audit::append(tx, &record).await?;
-    Ok(())
+    record
 }
 
 fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
@@ -91,46 +124,7 @@ fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
         ip: (!origin.ip.is_empty()).then(|| origin.ip.clone()),
         session_id: origin.session_id.clone(),
         outcome: event.outcome,
+        user_agent: (!origin.user_agent.is_empty()).then(|| origin.user_agent.clone()),
+        api_token_id: origin.api_token_id.clone(),
     }
-}
-
-/// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainReport {
-    pub entries: i64,
-    /// The sequence number of the first entry that is changed, missing or out of place.
-    pub broken_at: Option<i64>,
-}
-
-const PAGE: i64 = 1000;
-
-/// Recomputes every hash, page by page, and compares the end with the recorded head.
-pub async fn verify(ctx: &AppContext) -> AppResult<ChainReport> {
-    let mut expected_prev = GENESIS.to_owned();
-    let mut expected_seq = 1;
-    loop {
-        let page = audit::entries_after(&ctx.db, expected_seq - 1, PAGE).await?;
-        if page.is_empty() {
-            break;
-        }
-        for entry in page {
-            let intact = entry.seq == expected_seq
-                && entry.prev_hash == expected_prev
-                && chain_hash(&entry.prev_hash, &entry.record) == entry.hash;
-            if !intact {
-                return Ok(ChainReport {
-                    entries: entry.seq,
-                    broken_at: Some(expected_seq),
-                });
-            }
-            expected_prev = entry.hash;
-            expected_seq += 1;
-        }
-    }
-    let entries = expected_seq - 1;
-    let (last_seq, last_hash) = audit::head(&ctx.db).await?;
-    // Entries removed from the end leave the head pointing past them.
-    let broken_at =
-        (last_seq != entries || (entries > 0 && last_hash != expected_prev)).then_some(entries + 1);
-    Ok(ChainReport { entries, broken_at })
 }

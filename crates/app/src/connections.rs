@@ -25,7 +25,7 @@ pub async fn connect(
 ) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
-        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let hs = &healthspace.id;
     let staff = member_by_email(&mut tx, hs, staff_email, is_staff, "staff").await?;
     let client = member_by_email(&mut tx, hs, client_email, is_client, "client").await?;
@@ -41,7 +41,8 @@ pub async fn connect_self(
     client_email: &str,
 ) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
-    let (healthspace, _) = access::healthspace(&mut tx, actor, alias, Action::ConnectSelf).await?;
+    let (healthspace, _) =
+        access::client_data(ctx, &mut tx, actor, alias, Action::ConnectSelf).await?;
     let hs = &healthspace.id;
     let field = "client_email";
     let client = member_by_email(&mut tx, hs, client_email, is_client, field).await?;

@@ -1,3 +1,4 @@
+use crate::audit_batch::AuditLog;
 use crate::gate::Gate;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
@@ -7,14 +8,16 @@ use carespace_store::Db;
 use carespace_store::files::FileStore;
 use std::sync::Arc;
 
-/// What every use case may reach: the database, the clock, the file store, the settings and the
-/// gates that bound heavy work. Cheap to clone; one per process.
+/// What every use case may reach: the database (holding the audit chain's key), the batched
+/// appender for read entries, the clock, the file store, the settings and the gates that bound
+/// heavy work. Cheap to clone; one per process.
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
     pub accounts: Arc<AccountSettings>,
+    pub audit: AuditLog,
     /// Bounds image decoding (`images::decode_gate`).
     pub images: Arc<Gate>,
     /// Bounds password hashing (`accounts.password_hash_*`).
@@ -26,5 +29,11 @@ pub struct AppContext {
 impl AppContext {
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// Writes the read entries still queued, then closes the database.
+    pub async fn close(&self) {
+        self.audit.close().await;
+        self.db.close().await;
     }
 }

@@ -239,8 +239,6 @@ pub enum PublicPage {
     /// The alias is an old one: the Healthspace lives at this alias now.
     MovedTo(String),
     Open(Box<Healthspace>),
-    /// Inactive: not available, and nothing about it is shown.
-    Unavailable,
 }
 
 /// The Healthspace at `alias` as `viewer` (an account, or no one) may see it: open when its
@@ -252,7 +250,6 @@ pub async fn public_page(
 ) -> AppResult<PublicPage> {
     Ok(match home(ctx, alias, viewer).await? {
         HomePage::MovedTo(alias) => PublicPage::MovedTo(alias),
-        HomePage::Unavailable => PublicPage::Unavailable,
         HomePage::Visitor(healthspace) => PublicPage::Open(healthspace),
         HomePage::Inside(inside) => PublicPage::Open(Box::new(inside.healthspace)),
     })
@@ -263,8 +260,6 @@ pub async fn public_page(
 pub enum HomePage {
     /// The alias is an old one: the Healthspace lives at this alias now.
     MovedTo(String),
-    /// Inactive: not available, and nothing about it is shown.
-    Unavailable,
     /// Someone who may not enter: its login page with name, address, logo and colours.
     Visitor(Box<Healthspace>),
     /// A member (or owner): its dashboard.
@@ -283,7 +278,9 @@ pub struct Inside {
     pub connects_self: bool,
 }
 
-/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it.
+/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it. An inactive one,
+/// at its alias or an old one, is "not found" to anyone but its owners, as an unknown alias is:
+/// nobody else learns that it exists or where it moved.
 pub async fn home(
     ctx: &AppContext,
     alias: &str,
@@ -298,6 +295,9 @@ pub async fn home(
     let Some((row, facts)) = found else {
         return Err(AppError::NotFound);
     };
+    if row.state != HealthspaceState::Active && !facts.owns_organisation {
+        return Err(AppError::NotFound);
+    }
     if row.alias != alias {
         return Ok(HomePage::MovedTo(row.alias));
     }
@@ -309,10 +309,8 @@ pub async fn home(
             manages: policy::allows(facts, Action::ManageSettings),
             connects_self: policy::allows(facts, Action::ConnectSelf),
         }))
-    } else if healthspace.state == HealthspaceState::Active {
-        HomePage::Visitor(Box::new(healthspace))
     } else {
-        HomePage::Unavailable
+        HomePage::Visitor(Box::new(healthspace))
     })
 }
 

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod audit_batch;
 pub mod clock;
 pub mod connections;
 pub mod context;

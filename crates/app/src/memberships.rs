@@ -20,6 +20,7 @@ use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow, MembershipRow};
 use carespace_store::{Exec, Tx, accounts as account_store, connections as connection_store};
+use invitations::PendingInvitation;
 
 pub use carespace_core::memberships::MemberFilter;
 
@@ -40,14 +41,7 @@ pub(crate) fn event<'a>(
     }
 }
 
-/// The role a manager acts in, for the audit log.
-pub(crate) fn manager_role(facts: ActorFacts) -> &'static str {
-    if facts.owns_organisation {
-        "owner"
-    } else {
-        "admin"
-    }
-}
+pub(crate) use crate::access::manager_role;
 
 /// A membership as its member sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +157,7 @@ pub async fn cancel_by_provider(
     let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
-        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let membership = store::find(&mut tx, &id)
         .await?
         .filter(|m| m.healthspace_id == healthspace.id)
@@ -306,14 +300,60 @@ pub struct MembersPage {
 
 pub const PAGE_SIZE: i64 = 25;
 
+/// One page of the members list; the read is audit-logged.
 pub async fn members(
     ctx: &AppContext,
     actor: &Actor,
     alias: &str,
     filter: &MemberFilter<'_>,
 ) -> AppResult<MembersPage> {
-    let (healthspace, _) =
-        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+    let (healthspace, facts) =
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
+    let page = page_of(ctx, &healthspace, filter).await?;
+    listed(ctx, actor, &healthspace, facts).await?;
+    Ok(page)
+}
+
+/// What the members page shows: a page of the list and the pending invitations, after one
+/// access check; the read is audit-logged.
+pub async fn overview(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    filter: &MemberFilter<'_>,
+) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
+    let (healthspace, facts) =
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
+    let page = page_of(ctx, &healthspace, filter).await?;
+    let pending = invitations::pending_in(ctx, &healthspace).await?;
+    listed(ctx, actor, &healthspace, facts).await?;
+    Ok((page, pending))
+}
+
+/// The read entry of the members list: who saw the people of which Healthspace.
+async fn listed(
+    ctx: &AppContext,
+    actor: &Actor,
+    healthspace: &HealthspaceRow,
+    facts: ActorFacts,
+) -> AppResult<()> {
+    let me = actor.account.as_str();
+    let hs = healthspace.id.as_str();
+    let record = event(
+        me,
+        manager_role(facts),
+        AuditAction::MembersListed,
+        "healthspace",
+        hs,
+    );
+    audit::read_in(ctx, &actor.origin, record, hs, None).await
+}
+
+async fn page_of(
+    ctx: &AppContext,
+    healthspace: &HealthspaceRow,
+    filter: &MemberFilter<'_>,
+) -> AppResult<MembersPage> {
     let mut rows = store::page(&ctx.db, &healthspace.id, filter, PAGE_SIZE + 1).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);

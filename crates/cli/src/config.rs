@@ -4,6 +4,7 @@
 
 use carespace_app::retention::RetentionSettings;
 use carespace_app::settings::AccountSettings;
+use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;
 use figment::Figment;
@@ -25,13 +26,21 @@ pub struct Config {
     pub mail: MailConfig,
     pub worker: WorkerConfig,
     pub retention: RetentionSettings,
-    pub audit: AuditConfig,
     pub log: LogConfig,
+    pub audit: AuditConfig,
 }
 
+/// The audit chain's key and where its head is written (see `carespace_core::audit`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuditConfig {
+    /// The key in hexadecimal, at least 64 characters; best given as `CARESPACE_AUDIT__KEY`.
+    pub key: Option<Secret>,
+    /// A file holding the key in hexadecimal. With neither set, `audit.key` in the data
+    /// directory, made on first start.
+    pub key_file: Option<PathBuf>,
+    /// Where the chain's head is written after every append (kept outside the database).
+    pub head_file: Option<PathBuf>,
     /// How often throttled requests, counted in memory, are written as one audit entry.
     pub throttle_summary_minutes: u64,
 }
@@ -39,6 +48,9 @@ pub struct AuditConfig {
 impl Default for AuditConfig {
     fn default() -> Self {
         Self {
+            key: None,
+            key_file: None,
+            head_file: None,
             throttle_summary_minutes: 5,
         }
     }
@@ -240,6 +252,14 @@ impl Config {
                 "database.max_connections: must be at least 1".into(),
             ));
         }
+        if self.audit.key.is_some() && self.audit.key_file.is_some() {
+            return Err(ConfigError(
+                "audit.key and audit.key_file: set one of them, not both".into(),
+            ));
+        }
+        if let Some(key) = &self.audit.key {
+            AuditKey::from_hex(key.expose()).map_err(|e| ConfigError(format!("audit.key: {e}")))?;
+        }
         if self.worker.poll_interval_ms == 0 || self.worker.lease_seconds == 0 {
             return Err(ConfigError(
                 "worker.poll_interval_ms and worker.lease_seconds: must be at least 1".into(),
@@ -256,6 +276,14 @@ impl Config {
                 self.data_dir.join("carespace.db").display()
             ))
         })
+    }
+
+    /// The file the audit chain's key is read from, when it is not given as `audit.key`.
+    pub fn audit_key_file(&self) -> PathBuf {
+        self.audit
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
     /// The folder the `folder` mail transport writes to.
@@ -393,6 +421,12 @@ mod tests {
                 .to_string();
             assert!(error.contains("web.public_url"), "{error}");
 
+            jail.create_file("carespace.toml", "[audit]\nkey = \"abcd\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("audit.key"), "{error}");
+
             jail.create_file("carespace.toml", "[database]\nurl = \"mysql://x\"\n")?;
             let error = load_in(jail, &FlagOverrides::default())
                 .unwrap_err()
@@ -442,8 +476,10 @@ mod tests {
             jail.clear_env();
             jail.set_env("DATABASE_URL", "postgres://carespace:hunter2@db/carespace");
             jail.set_env("CARESPACE_WEB__METRICS_TOKEN", "s3cret-token");
+            jail.set_env("CARESPACE_AUDIT__KEY", "ab".repeat(32));
             let config = load_in(jail, &FlagOverrides::default()).unwrap();
             let printed = format!("{config:?}");
+            assert!(!printed.contains(&"ab".repeat(32)), "{printed}");
             assert!(!printed.contains("hunter2"), "{printed}");
             assert!(!printed.contains("s3cret-token"), "{printed}");
             Ok(())

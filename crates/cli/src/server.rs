@@ -44,6 +44,7 @@ pub async fn start(
     extra: Router<WebState>,
 ) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
+    refuse_exposure(config, addr)?;
     let web = config.web.resolved_for(addr);
     let dev_inbox = config.mail.dev_inbox.then(|| config.mail_dir());
     let state = WebState::new(ctx.clone(), web, dev_inbox).map_err(|e| anyhow!(e))?;
@@ -101,11 +102,34 @@ pub async fn start(
         if let Err(error) = summary_task.await {
             tracing::error!(%error, "throttle summary ended abnormally");
         }
-        ctx.db.close().await;
+        ctx.close().await;
         tracing::info!("stopped");
         Ok(())
     });
     Ok(RunningServer { addr, stop, task })
+}
+
+/// What may only be open on this computer: the dev inbox shows every email (reset links
+/// included), and `/metrics` without a token answers anyone. Listening on another address, the
+/// start stops with what to change.
+fn refuse_exposure(config: &Config, addr: SocketAddr) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() {
+        return Ok(());
+    }
+    if config.mail.dev_inbox {
+        anyhow::bail!(
+            "the dev inbox (mail.dev_inbox, or serve --demo) shows every email to anyone who can \
+             reach the server, so it is only served on a loopback address, not on {addr}: listen \
+             on 127.0.0.1 or turn it off"
+        );
+    }
+    if config.web.metrics_token.is_none() {
+        anyhow::bail!(
+            "web.metrics_token must be set when listening on {addr}, a non-loopback address: \
+             /metrics would otherwise answer anyone"
+        );
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -1,12 +1,19 @@
-//! Turns configuration into the running parts: database, file store, clock.
+//! Turns configuration into the running parts: database (with the audit chain's key), file
+//! store, clock, the appender of read entries.
 
 use crate::config::{Config, MailTransportKind};
 use anyhow::Context;
 use carespace_app::AppContext;
+use carespace_app::audit::chain::{self, Sealing};
+use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
+use carespace_core::audit::AuditKey;
+use carespace_store::audit_chain::Chain;
 use carespace_store::files::LocalDirFileStore;
 use carespace_store::{Db, PoolSettings};
+use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Connects to the database (creating the data directory for embedded SQLite first).
@@ -30,18 +37,33 @@ pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Everything use cases need, with the schema brought up to date.
+/// Everything use cases need, with the schema brought up to date and the audit chain keyed.
 pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
-    let db = connect_database(config).await?;
+    let chain = Chain {
+        key: audit_key(config)?,
+        witness: Arc::new(HeadLog::new(config.audit.head_file.clone())),
+    };
+    let db = connect_database(config).await?.with_audit_chain(chain);
     db.migrate().await.context("cannot migrate the database")?;
+    match chain::seal_at_start(&db).await? {
+        Sealing::Keyed => {}
+        Sealing::Sealed { unkeyed: 0 } => tracing::info!(target: "audit", "audit chain keyed"),
+        Sealing::Sealed { unkeyed } => tracing::warn!(
+            target: "audit",
+            unkeyed,
+            "audit chain keyed from here on; the entries before were written without a key and \
+             are now sealed with it"
+        ),
+    }
     let files = LocalDirFileStore::open_dir(config.data_dir.join("files"))
         .await
         .with_context(|| format!("cannot use {} for files", config.data_dir.display()))?;
     let ctx = AppContext {
-        db,
+        db: db.clone(),
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::new(config.accounts.clone()),
+        audit: AuditLog::start(db.clone()),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
         refusals: Arc::default(),
@@ -82,4 +104,44 @@ pub async fn mail_transport(config: &Config) -> anyhow::Result<Arc<dyn MailTrans
             Ok(Arc::new(folder))
         }
     }
+}
+
+/// The audit chain's key: `audit.key`, else the key file. The default key file in the data
+/// directory is made on first start, so that a small practice starts with one command.
+pub fn audit_key(config: &Config) -> anyhow::Result<AuditKey> {
+    if let Some(key) = &config.audit.key {
+        return AuditKey::from_hex(key.expose()).map_err(|e| anyhow::anyhow!("audit.key: {e}"));
+    }
+    let file = config.audit_key_file();
+    if config.audit.key_file.is_none() && !file.exists() {
+        make_key_file(&file)?;
+        tracing::warn!(
+            target: "audit",
+            file = %file.display(),
+            "made a new audit key: keep and back it up apart from the database, as the audit log \
+             cannot be checked or extended without it"
+        );
+    }
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read the audit key file {}", file.display()))?;
+    AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("audit key file {}: {e}", file.display()))
+}
+
+/// A new random key in a new file only its owner may read.
+fn make_key_file(file: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    }
+    let key = AuditKey::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = options
+        .open(file)
+        .with_context(|| format!("cannot create the audit key file {}", file.display()))?;
+    out.write_all(format!("{}\n", key.to_hex()).as_bytes())?;
+    out.sync_all()?;
+    Ok(())
 }

@@ -79,7 +79,7 @@ fn verify_audit_says_whether_the_chain_is_intact() {
     assert!(
         String::from_utf8(intact.stdout)
             .unwrap()
-            .contains("The audit log is intact: 0 entries.")
+            .contains("The audit log is intact: 0 entries, of which 0 written before")
     );
     // A head that points past the last entry: entries were removed.
     let db = dir.path().join("carespace.db");
@@ -97,6 +97,6 @@ fn verify_audit_says_whether_the_chain_is_intact() {
     assert!(
         String::from_utf8(broken.stderr)
             .unwrap()
-            .contains("entry 1 is changed, missing or out of place")
+            .contains("entry 1 is the first that is changed, missing or out of place")
     );
 }

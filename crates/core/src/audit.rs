@@ -1,6 +1,15 @@
 //! The audit log (NEN 7513, ASVS 16): who did what, to whose data, when, from where, with what
-//! result. Entries are chained: each carries the SHA-256 of the previous entry's hash and its own
-//! content, so a changed, removed or inserted entry breaks the chain from there on.
+//! result. Entries are chained: each carries the HMAC-SHA256, under a key kept outside the
+//! database, of the previous entry's hash and its own content, so a changed, removed or inserted
+//! entry breaks the chain from there on, and only the key's holder can write a chain that holds.
+//!
+//! Entries written before the chain had a key carry a plain SHA-256 instead. When a key is first
+//! used, the end of that unkeyed part is sealed with the key ([`seal`]); from there on every
+//! entry is keyed, so rewriting the unkeyed part breaks the seal.
+
+mod key;
+
+pub use key::{AuditKey, MIN_KEY_BYTES};
 
 mod action;
 
@@ -50,11 +59,24 @@ pub struct AuditRecord {
     pub ip: Option<String>,
     pub session_id: Option<String>,
     pub outcome: Outcome,
+    /// The browser or program that sent the request, as it said.
+    pub user_agent: Option<String>,
+    /// The personal access token the actor used, when one was.
+    pub api_token_id: Option<String>,
 }
 
 impl AuditRecord {
-    /// The fields in a fixed order; the hash is taken over exactly this.
+    /// The fields of a keyed entry in a fixed order; the HMAC is taken over exactly this.
     fn canonical(&self) -> String {
+        let mut out = self.canonical_unkeyed();
+        for field in [self.user_agent.as_deref(), self.api_token_id.as_deref()] {
+            push_field(&mut out, field);
+        }
+        out
+    }
+
+    /// The fields an entry of the unkeyed part was hashed over.
+    fn canonical_unkeyed(&self) -> String {
         let fields: [Option<&str>; 12] = [
             Some(&self.id),
             self.actor_account_id.as_deref(),
@@ -72,26 +94,50 @@ impl AuditRecord {
         // Length-prefixed, so no choice of field contents can make two entries hash alike.
         let mut out = format!("{}", self.at.millis());
         for field in fields {
-            match field {
-                Some(value) => out.push_str(&format!("|{}:{value}", value.len())),
-                None => out.push_str("|-"),
-            }
+            push_field(&mut out, field);
         }
         out
     }
 }
 
-/// The hash of an entry chained to `previous`.
-pub fn chain_hash(previous: &str, record: &AuditRecord) -> String {
+// Length-prefixed, so no choice of field contents can make two entries hash alike.
+fn push_field(out: &mut String, field: Option<&str>) {
+    match field {
+        Some(value) => out.push_str(&format!("|{}:{value}", value.len())),
+        None => out.push_str("|-"),
+    }
+}
+
+/// The hash of an entry chained to `previous`: HMAC-SHA256 under the chain's key.
+pub fn chain_hash(key: &AuditKey, previous: &str, record: &AuditRecord) -> String {
+    key.mac(&[previous.as_bytes(), record.canonical().as_bytes()])
+}
+
+/// The hash an entry of the unkeyed part (written before the chain had a key) carries. Such
+/// entries know nothing of user agents or tokens: with either set it is no such entry.
+pub fn unkeyed_hash(previous: &str, record: &AuditRecord) -> Option<String> {
+    if record.user_agent.is_some() || record.api_token_id.is_some() {
+        return None;
+    }
     let mut hasher = Sha256::new();
     hasher.update(previous.as_bytes());
     hasher.update(b"\n");
-    hasher.update(record.canonical().as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.update(record.canonical_unkeyed().as_bytes());
+    Some(key::hex(&hasher.finalize()))
+}
+
+/// Seals the unkeyed part: entries before `keyed_from`, the last of which has the hash
+/// `unkeyed_head` (or [`GENESIS`] when there are none). Without the key no other boundary or
+/// head can be sealed.
+pub fn seal(key: &AuditKey, keyed_from: i64, unkeyed_head: &str) -> String {
+    let from = keyed_from.to_string();
+    key.mac(&[b"unkeyed part", from.as_bytes(), unkeyed_head.as_bytes()])
+}
+
+/// A value that tells whether a key is the one a chain was written with, without giving the
+/// key away.
+pub fn key_check(key: &AuditKey) -> String {
+    key.mac(&[b"key check"])
 }
 
 #[cfg(test)]
@@ -113,24 +159,57 @@ mod tests {
             ip: Some("127.0.0.1".into()),
             session_id: None,
             outcome: Outcome::Success,
+            user_agent: Some("Firefox".into()),
+            api_token_id: None,
         }
     }
 
     #[test]
     fn any_change_of_a_field_or_the_previous_hash_changes_the_hash() {
-        let base = chain_hash(GENESIS, &record());
-        assert_eq!(base, chain_hash(GENESIS, &record()));
-        assert_ne!(base, chain_hash(&base, &record()));
+        let key = AuditKey::generate().unwrap();
+        let hash = |previous: &str, record: &AuditRecord| chain_hash(&key, previous, record);
+        let base = hash(GENESIS, &record());
+        assert_eq!(base, hash(GENESIS, &record()));
+        assert_ne!(base, hash(&base, &record()));
         let mut changed = record();
         changed.ip = Some("10.0.0.1".into());
-        assert_ne!(base, chain_hash(GENESIS, &changed));
+        assert_ne!(base, hash(GENESIS, &changed));
         let mut changed = record();
         changed.outcome = Outcome::Denied;
-        assert_ne!(base, chain_hash(GENESIS, &changed));
+        assert_ne!(base, hash(GENESIS, &changed));
+        let mut changed = record();
+        changed.api_token_id = Some("t1".into());
+        assert_ne!(base, hash(GENESIS, &changed));
         // Moving text between fields is a change too.
         let mut shifted = record();
         shifted.actor_account_id = Some("a1|5:self".into());
         shifted.actor_role = None;
-        assert_ne!(base, chain_hash(GENESIS, &shifted));
+        assert_ne!(base, hash(GENESIS, &shifted));
+    }
+
+    #[test]
+    fn another_key_gives_another_chain_and_a_seal_binds_its_boundary() {
+        let (one, two) = (AuditKey::generate().unwrap(), AuditKey::generate().unwrap());
+        assert_ne!(
+            chain_hash(&one, GENESIS, &record()),
+            chain_hash(&two, GENESIS, &record())
+        );
+        assert_ne!(seal(&one, 3, "h"), seal(&two, 3, "h"));
+        assert_ne!(seal(&one, 3, "h"), seal(&one, 4, "h"));
+        assert_ne!(seal(&one, 3, "h"), seal(&one, 3, "g"));
+        assert_ne!(key_check(&one), key_check(&two));
+    }
+
+    #[test]
+    fn unkeyed_entries_have_neither_user_agent_nor_token() {
+        let mut old = record();
+        assert_eq!(unkeyed_hash(GENESIS, &old), None);
+        old.user_agent = None;
+        let hash = unkeyed_hash(GENESIS, &old).unwrap();
+        assert_eq!(hash.len(), 64);
+        assert_ne!(
+            hash,
+            chain_hash(&AuditKey::generate().unwrap(), GENESIS, &old)
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Connecting to the database and bringing its schema up to date.
 
+use crate::audit_chain::Chain;
 use crate::backend::Backend;
 use crate::error::StoreResult;
 use crate::tx::Tx;
@@ -40,6 +41,9 @@ pub struct Db {
     /// holding a connection while they wait for the lock. PostgreSQL has row locks and needs no
     /// such queue.
     sqlite_writer: Option<Arc<Mutex<()>>>,
+    /// The audit chain's key and head witness, held in memory only; without them nothing can be
+    /// appended to the audit log.
+    chain: Option<Arc<Chain>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -83,7 +87,18 @@ impl Db {
             pool,
             backend,
             sqlite_writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            chain: None,
         })
+    }
+
+    /// This handle, able to append to the audit chain with `chain`'s key.
+    pub fn with_audit_chain(mut self, chain: Chain) -> Db {
+        self.chain = Some(Arc::new(chain));
+        self
+    }
+
+    pub fn audit_chain(&self) -> Option<&Chain> {
+        self.chain.as_deref()
     }
 
     pub fn backend(&self) -> Backend {
@@ -108,13 +123,19 @@ impl Db {
     /// half-written is ever stored.
     pub async fn begin(&self) -> StoreResult<Tx> {
         let Some(lock) = &self.sqlite_writer else {
-            return Ok(Tx::new(self.pool.begin().await?, self.backend, None));
+            let inner = self.pool.begin().await?;
+            return Ok(Tx::new(inner, self.backend, None, self.chain.clone()));
         };
         let writer = lock.clone().lock_owned().await;
         // IMMEDIATE takes the write lock at once, which also guards against other processes
         // (an operator's `carespace admin` beside a running server).
         let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Tx::new(inner, self.backend, Some(writer)))
+        Ok(Tx::new(
+            inner,
+            self.backend,
+            Some(writer),
+            self.chain.clone(),
+        ))
     }
 
     /// Checks that the database answers.

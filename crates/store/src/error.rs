@@ -11,6 +11,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("file store error: {0}")]
     Io(#[from] std::io::Error),
+    /// Appending needs the chain's key, and a chain sealed with it (done at start).
+    #[error("the audit chain has no key or is not sealed")]
+    AuditChainUnkeyed,
     #[error("a stored value is not what the schema allows: {0}")]
     Corrupt(String),
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod audit_chain;
 mod backend;
 pub mod connections;
 pub mod db;

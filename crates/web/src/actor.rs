@@ -21,13 +21,17 @@ pub fn account(session: &CurrentSession) -> AccountId {
 /// The actor behind a request, by session or by token.
 pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
     let session = crate::auth::session_of(auth);
+    let mut origin = crate::client::origin(client, session);
+    if let Auth::Token(_, _, token_id) = auth {
+        origin.api_token_id = Some(token_id.clone());
+    }
     Actor {
         account: account_of(auth),
         via: match auth {
             Auth::Session(_) => Via::Session,
-            Auth::Token(_, scope) => Via::Token(scope.clone()),
+            Auth::Token(_, scope, _) => Via::Token(scope.clone()),
         },
-        origin: crate::client::origin(client, session),
+        origin,
     }
 }
 

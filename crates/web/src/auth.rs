@@ -25,16 +25,16 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Auth {
     Session(Arc<CurrentSession>),
-    /// A personal access token and what it may reach; such requests need no CSRF token, as no
+    /// A personal access token and what it may reach, and its id; such requests need no CSRF token, as no
     /// browser adds them.
-    Token(Arc<Account>, TokenScope),
+    Token(Arc<Account>, TokenScope, String),
 }
 
 impl Auth {
     pub fn account(&self) -> &Account {
         match self {
             Auth::Session(session) => &session.account,
-            Auth::Token(account, _) => account,
+            Auth::Token(account, _, _) => account,
         }
     }
 }
@@ -123,10 +123,10 @@ fn bearer(parts: &http::HeaderMap) -> Option<String> {
 pub async fn load(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
     if let Some(token) = bearer(request.headers()) {
         match api_tokens::authenticate(&state.app, &token).await {
-            Ok(Some((account, scope))) => {
+            Ok(Some((account, scope, token_id))) => {
                 request
                     .extensions_mut()
-                    .insert(Auth::Token(Arc::new(account), scope));
+                    .insert(Auth::Token(Arc::new(account), scope, token_id));
             }
             // The request goes on unauthenticated, and API routes answer 401.
             Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),
@@ -209,7 +209,7 @@ impl FromRequestParts<WebState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, WebError> {
         match parts.extensions.get::<Auth>() {
-            Some(Auth::Token(account, scope)) if account.verified => {
+            Some(Auth::Token(account, scope, token_id)) if account.verified => {
                 let (reach, writes) = token_request(parts);
                 if !policy::token_allows(scope, reach, writes) {
                     tracing::warn!(
@@ -222,7 +222,11 @@ impl FromRequestParts<WebState> for ApiUser {
                     );
                     return Err(WebError::Forbidden);
                 }
-                Ok(ApiUser(Auth::Token(account.clone(), scope.clone())))
+                Ok(ApiUser(Auth::Token(
+                    account.clone(),
+                    scope.clone(),
+                    token_id.clone(),
+                )))
             }
             Some(auth) if auth.account().verified => Ok(ApiUser(auth.clone())),
             Some(_) => Err(WebError::Forbidden),

@@ -48,11 +48,14 @@ impl FromRequestParts<WebState> for Client {
     }
 }
 
-/// Where a request came from, for the audit log: its address and, when logged in, its session.
+/// Where a request came from, for the audit log: its address, user agent and, when logged in,
+/// its session.
 pub fn origin(client: &ClientInfo, session: Option<&CurrentSession>) -> Origin {
     Origin {
         ip: client.ip.clone(),
         session_id: session.map(|s| s.session_id.clone()),
+        user_agent: client.user_agent.clone(),
+        api_token_id: None,
     }
 }
 

@@ -1,9 +1,11 @@
 //! The current password, asked again before a sensitive change (ASVS 7.5.1).
 
+use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords::{self, HashUse};
 use crate::throttle;
+use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::secret::Secret;
 use carespace_store::accounts::AccountRow;
 
@@ -28,4 +30,32 @@ pub(crate) async fn confirm_password(
         tracing::warn!(target: "security", account = %account.id, "wrong current password");
         Err(AppError::field(field, "current_password_wrong"))
     }
+}
+
+/// [`confirm_password`] for the signed-in owner of the account: a wrong one is audit-logged as
+/// refused, in a transaction of its own, as the change itself is not made.
+pub(crate) async fn confirm_current_password(
+    ctx: &AppContext,
+    account: &AccountRow,
+    password: Secret,
+    field: &'static str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let result = confirm_password(ctx, account, password, field).await;
+    if !matches!(result, Err(AppError::Invalid(_))) {
+        return result;
+    }
+    let event = Event {
+        outcome: Outcome::Denied,
+        ..Event::own(
+            &account.id,
+            AuditAction::CurrentPasswordWrong,
+            "account",
+            Some(&account.id),
+        )
+    };
+    let mut tx = ctx.db.begin().await?;
+    audit::record(&mut tx, origin, event, ctx.now()).await?;
+    tx.commit().await?;
+    result
 }

@@ -1,7 +1,7 @@
 //! Changing the account's email address: confirmed by a link sent to the new address.
 
 use super::account::email_owner;
-use super::current_password::confirm_password;
+use super::current_password::confirm_current_password;
 use super::links::{VERIFY_LINK_MS, issue_token};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -29,6 +29,7 @@ pub async fn request_email_change(
     account_id: &str,
     password: Secret,
     new_email: &str,
+    origin: &Origin,
 ) -> AppResult<()> {
     let new_email = Email::parse(new_email).map_err(|code| AppError::field("new_email", code))?;
     let account = store::find(&ctx.db, account_id)
@@ -41,7 +42,7 @@ pub async fn request_email_change(
     throttle::limit_per_hour_now(ctx, &per_account, CHANGES_PER_ACCOUNT_HOUR).await?;
     let per_address = format!("email_change_to:{}", tokens::hash(new_email.as_str()));
     throttle::limit_per_hour_now(ctx, &per_address, CHANGES_PER_ADDRESS_HOUR).await?;
-    confirm_password(ctx, &account, password, "password").await?;
+    confirm_current_password(ctx, &account, password, "password", origin).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if let Some(other) = store::find_by_email(&mut tx, new_email.as_str()).await? {
@@ -68,6 +69,14 @@ pub async fn request_email_change(
         )
         .await?;
     }
+    // The same entry either way, and never the address asked for.
+    let event = Event::own(
+        account_id,
+        AuditAction::EmailChangeRequested,
+        "account",
+        Some(account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! Profile photos, drawn again as a fresh JPEG no larger than the configured size (see
 //! [`crate::images`]): nothing of the original file survives, metadata included.
 
+use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::images::{self, ImageCodes, Redrawn, UploadRules};
 use bytes::Bytes;
+use carespace_core::audit::AuditAction;
 use carespace_store::accounts as store;
 use carespace_store::files::ContentId;
 
@@ -18,7 +20,12 @@ const CODES: ImageCodes = ImageCodes {
 };
 
 /// Replaces the account's photo by `upload`.
-pub async fn set_photo(ctx: &AppContext, account_id: &str, upload: Vec<u8>) -> AppResult<()> {
+pub async fn set_photo(
+    ctx: &AppContext,
+    account_id: &str,
+    upload: Vec<u8>,
+    origin: &Origin,
+) -> AppResult<()> {
     let rules = UploadRules {
         field: FIELD,
         codes: CODES,
@@ -28,20 +35,32 @@ pub async fn set_photo(ctx: &AppContext, account_id: &str, upload: Vec<u8>) -> A
     };
     let jpeg = images::redraw_upload(ctx, account_id, upload, rules).await?;
     let id = ctx.files.put(Bytes::from(jpeg)).await?;
-    replace(ctx, account_id, Some(id.as_str())).await
+    replace(ctx, account_id, Some(id.as_str()), origin).await
 }
 
-pub async fn remove_photo(ctx: &AppContext, account_id: &str) -> AppResult<()> {
-    replace(ctx, account_id, None).await
+pub async fn remove_photo(ctx: &AppContext, account_id: &str, origin: &Origin) -> AppResult<()> {
+    replace(ctx, account_id, None, origin).await
 }
 
-async fn replace(ctx: &AppContext, account_id: &str, photo_id: Option<&str>) -> AppResult<()> {
+async fn replace(
+    ctx: &AppContext,
+    account_id: &str,
+    photo_id: Option<&str>,
+    origin: &Origin,
+) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let account = store::find(&mut tx, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
     store::set_photo(&mut tx, account_id, photo_id, now).await?;
+    let action = if photo_id.is_some() {
+        AuditAction::PhotoChanged
+    } else {
+        AuditAction::PhotoRemoved
+    };
+    let event = Event::own(account_id, action, "account", Some(account_id));
+    audit::record(&mut tx, origin, event, now).await?;
     let orphan = match account.photo_id.as_deref() {
         Some(old) if Some(old) != photo_id && store::photo_users(&mut tx, old).await? == 0 => {
             ContentId::parse(old)

@@ -1,7 +1,7 @@
 //! "My account": name, language, phone number and password.
 
 use super::account::email_owner;
-use super::current_password::confirm_password;
+use super::current_password::confirm_current_password;
 use super::sign_out;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -26,11 +26,13 @@ pub struct ProfileInput {
 }
 
 /// Changes name, language and phone number. The language applies from the next page on. A new
-/// phone number asks for the password, checked under the current-password limit.
+/// phone number asks for the password, checked under the current-password limit. The audit
+/// entry says that the profile changed, not what it now holds.
 pub async fn update_profile(
     ctx: &AppContext,
     account_id: &str,
     input: ProfileInput,
+    origin: &Origin,
 ) -> AppResult<()> {
     let mut problems = Problems::default();
     let name = problems.check("full_name", PersonName::parse(&input.full_name));
@@ -44,7 +46,9 @@ pub async fn update_profile(
         .ok_or(AppError::NotFound)?;
     if phone != account.phone {
         match input.password.filter(|p| !p.expose().is_empty()) {
-            Some(password) => confirm_password(ctx, &account, password, "phone_password").await?,
+            Some(password) => {
+                confirm_current_password(ctx, &account, password, "phone_password", origin).await?;
+            }
             None => {
                 return Err(AppError::field(
                     "phone_password",
@@ -66,6 +70,13 @@ pub async fn update_profile(
         now,
     )
     .await?;
+    let event = Event::own(
+        account_id,
+        AuditAction::ProfileChanged,
+        "account",
+        Some(account_id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -93,7 +104,7 @@ pub async fn change_password(
         .ok_or(AppError::NotFound)?;
     policy::check(new_password.expose(), &account.email, &account.full_name)
         .map_err(|code| AppError::field("new_password", code))?;
-    confirm_password(ctx, &account, current_password, "current_password").await?;
+    confirm_current_password(ctx, &account, current_password, "current_password", origin).await?;
     let hash = passwords::hash(&ctx.hashing, new_password).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;

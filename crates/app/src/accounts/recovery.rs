@@ -42,6 +42,18 @@ pub async fn request_password_reset(
         .await?;
         email_owner(&mut tx, &account, MailMessage::ResetPassword { token }, now).await?;
     }
+    // Nobody is known to ask: whoever typed the address may not be its owner.
+    let event = Event {
+        actor: None,
+        role: "anonymous",
+        ..Event::own(
+            &account.id,
+            AuditAction::PasswordResetRequested,
+            "account",
+            Some(&account.id),
+        )
+    };
+    audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
 }

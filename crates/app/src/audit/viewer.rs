@@ -1,9 +1,11 @@
 //! A Healthspace's audit log as its admins and the owners read it: newest first, filtered by
 //! person, client and period, one keyset page at a time.
 
-use crate::access::{self, Actor};
+use crate::access::{self, Actor, manager_role};
+use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
+use carespace_core::audit::AuditAction;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
@@ -45,21 +47,36 @@ pub async fn healthspace_log(
     alias: &str,
     query: &LogQuery,
 ) -> AppResult<LogPage> {
-    let (healthspace, _) = access::healthspace(&ctx.db, actor, alias, Action::ViewAuditLog).await?;
+    let (healthspace, facts) =
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ViewAuditLog).await?;
     let mut problems = Problems::default();
     let from = date(&mut problems, "from", &query.from);
     let to = date(&mut problems, "to", &query.to);
     problems.finish()?;
+    let (person, client) = (
+        account_of(ctx, &query.person).await?,
+        account_of(ctx, &query.client).await?,
+    );
+    // Reading the log is itself logged, whatever the filter finds; filtered on one client, it
+    // is a read of that client's data.
+    let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
+    let record = Event {
+        actor: Some(me),
+        role: manager_role(facts),
+        action: AuditAction::AuditLogViewed,
+        object_type: "healthspace",
+        object_id: Some(hs),
+        outcome: carespace_core::audit::Outcome::Success,
+    };
+    let about = client.as_ref().and_then(Option::as_deref);
+    audit::read_in(ctx, &actor.origin, record, hs, about).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
         entries: Vec::new(),
         next: None,
     };
     // A filter on an address nobody has matches nothing.
-    let (Some(person), Some(client)) = (
-        account_of(ctx, &query.person).await?,
-        account_of(ctx, &query.client).await?,
-    ) else {
+    let (Some(person), Some(client)) = (person, client) else {
         return Ok(empty);
     };
     let filter = HealthspaceFilter {

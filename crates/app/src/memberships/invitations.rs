@@ -71,7 +71,7 @@ pub async fn invite(
     };
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
-        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     if let Some(member) = account_store::find_by_email(&mut tx, email.as_str()).await? {
         let member = AccountId::parse(&member.id).ok_or(AppError::NotFound)?;
         if membership_store::active_role(&mut tx, &healthspace.id, &member)
@@ -194,7 +194,15 @@ pub async fn pending(
     alias: &str,
 ) -> AppResult<Vec<PendingInvitation>> {
     let (healthspace, _) =
-        access::healthspace(&ctx.db, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
+    pending_in(ctx, &healthspace).await
+}
+
+/// The pending invitations of a Healthspace whose members the actor may manage.
+pub(crate) async fn pending_in(
+    ctx: &AppContext,
+    healthspace: &HealthspaceRow,
+) -> AppResult<Vec<PendingInvitation>> {
     let now = ctx.now();
     let rows = store::pending(&ctx.db, &healthspace.id, PENDING_SHOWN).await?;
     Ok(rows
@@ -231,7 +239,7 @@ pub async fn close_pending(
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
-        access::healthspace(&mut tx, actor, alias, Action::ManageMembers).await?;
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let by = (&actor.account, manager_role(facts));
     let old = store::find_pending(&mut tx, &healthspace.id, &id)
         .await?

@@ -56,7 +56,8 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
     let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
     let origin = Origin {
         ip: input.client.ip.clone(),
-        session_id: None,
+        user_agent: input.client.user_agent.clone(),
+        ..Origin::default()
     };
     // The try is counted as a failure before the password is looked at, in one transaction
     // with the check: of many parallel guesses only as many as the counters allow get through.

@@ -47,7 +47,7 @@ pub enum AdminTask {
 fn origin() -> Origin {
     Origin {
         ip: "command-line".into(),
-        session_id: None,
+        ..Origin::default()
     }
 }
 
@@ -76,14 +76,14 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
             let depth = carespace_app::jobs::queue_depth(&ctx).await;
             let held = carespace_app::jobs::held(&ctx).await;
             let now = ctx.now();
-            ctx.db.close().await;
+            ctx.close().await;
             super::jobs::print(&depth?, &held?, now);
             Ok(())
         }
         AdminTask::CreateOrganisation { name, owner } => {
             let ctx = wiring::app_context(config).await?;
             let result = organisations::create(&ctx, &name, &owner, &origin()).await;
-            ctx.db.close().await;
+            ctx.close().await;
             let organisation = result.map_err(describe)?;
             println!(
                 "Organisation {:?} created ({}); {owner} has been emailed.",
@@ -96,7 +96,7 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
         AdminTask::ChangeAlias { old, new } => {
             let ctx = wiring::app_context(config).await?;
             let result = healthspaces::change_alias(&ctx, &old, &new, &origin()).await;
-            ctx.db.close().await;
+            ctx.close().await;
             result.map_err(describe)?;
             println!(
                 "The Healthspace at /h/{old} is now at /h/{new}; the old address leads there."
@@ -105,17 +105,20 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
         }
         AdminTask::VerifyAudit => {
             let ctx = wiring::app_context(config).await?;
-            let report = carespace_app::audit::verify(&ctx).await;
-            ctx.db.close().await;
+            let report = carespace_app::audit::verify(&ctx.db).await;
+            ctx.close().await;
             let report = report?;
             match report.broken_at {
                 None => {
-                    println!("The audit log is intact: {} entries.", report.entries);
+                    println!(
+                        "The audit log is intact: {} entries, of which {} written before the chain had a key.",
+                        report.entries, report.unkeyed
+                    );
                     Ok(())
                 }
                 Some(seq) => {
                     eprintln!(
-                        "The audit log was tampered with: entry {seq} is changed, missing or out of place."
+                        "The audit log was tampered with: entry {seq} is the first that is changed, missing or out of place."
                     );
                     std::process::exit(1);
                 }
@@ -127,7 +130,7 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
 async fn set_operator(config: &Config, email: &str, operator: bool) -> anyhow::Result<()> {
     let ctx = wiring::app_context(config).await?;
     let result = organisations::set_operator(&ctx, email, operator, &origin()).await;
-    ctx.db.close().await;
+    ctx.close().await;
     if !result.map_err(describe)? {
         anyhow::bail!("no account has the address {email}");
     }

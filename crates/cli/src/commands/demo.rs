@@ -6,7 +6,7 @@ use carespace_cli::wiring;
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let ctx = wiring::app_context(config).await?;
     let result = demo::load(&ctx).await;
-    ctx.db.close().await;
+    ctx.close().await;
     match result {
         Ok(summary) => {
             print_summary(&summary);

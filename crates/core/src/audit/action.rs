@@ -69,6 +69,15 @@ audit_actions! {
     MembershipMerged => "membership_merged",
     MembershipCancelled => "membership_cancelled",
     ConnectionCreated => "connection_created",
+    ProfileChanged => "profile_changed",
+    PhotoChanged => "photo_changed",
+    PhotoRemoved => "photo_removed",
+    CurrentPasswordWrong => "current_password_wrong",
+    EmailChangeRequested => "email_change_requested",
+    PasswordResetRequested => "password_reset_requested",
+    MembersListed => "members_listed",
+    AuditLogViewed => "audit_log_viewed",
+    AccessRefused => "access_refused",
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 use super::error_response;
 use super::input::JsonBody;
+use crate::actor;
 use crate::auth::ApiUser;
 use crate::client::{Client, origin};
 use crate::page::Page;
@@ -120,6 +121,7 @@ pub struct ProfileBody {
 /// Changes what is given and keeps the rest.
 pub async fn update_me(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     ApiUser(auth): ApiUser,
     JsonBody(body): JsonBody<ProfileBody>,
@@ -133,7 +135,8 @@ pub async fn update_me(
             .unwrap_or_else(|| current.phone.clone().unwrap_or_default()),
         password: body.phone_password.map(Secret::new),
     };
-    let result = accounts::update_profile(&state.app, &current.id, input).await;
+    let origin = actor::of(&auth, &client).origin;
+    let result = accounts::update_profile(&state.app, &current.id, input, &origin).await;
     match result {
         Ok(()) => match accounts::find(&state.app, &current.id).await {
             Ok(account) => Json(AccountBody::from(account)).into_response(),

@@ -119,6 +119,7 @@ pub struct ProfileForm {
 
 pub async fn profile(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Form(form): Form<ProfileForm>,
@@ -129,7 +130,8 @@ pub async fn profile(
         phone: form.phone.clone(),
         password: Some(Secret::new(form.phone_password)),
     };
-    let result = accounts::update_profile(&state.app, &session.account.id, input).await;
+    let origin = origin(&client, Some(&session));
+    let result = accounts::update_profile(&state.app, &session.account.id, input, &origin).await;
     answer(&state, page, &session.account.id, "profile", result, |f| {
         f.with_value("full_name", &form.full_name)
             .with_value("phone", &form.phone)
@@ -139,20 +141,24 @@ pub async fn profile(
 
 pub async fn photo_upload(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     let upload = file_field(&mut multipart, "photo").await?;
-    let result = accounts::set_photo(&state.app, &session.account.id, upload).await;
+    let origin = origin(&client, Some(&session));
+    let result = accounts::set_photo(&state.app, &session.account.id, upload, &origin).await;
     answer(&state, page, &session.account.id, "photo", result, |f| f).await
 }
 
 pub async fn photo_remove(
     State(state): State<WebState>,
+    Client(client): Client,
     SignedIn(session): SignedIn,
 ) -> Result<Response, WebError> {
-    accounts::remove_photo(&state.app, &session.account.id).await?;
+    let origin = origin(&client, Some(&session));
+    accounts::remove_photo(&state.app, &session.account.id, &origin).await?;
     Ok(Redirect::to("/account?done=photo").into_response())
 }
 
@@ -184,6 +190,7 @@ pub struct EmailForm {
 
 pub async fn email(
     State(state): State<WebState>,
+    Client(client): Client,
     page: Page,
     SignedIn(session): SignedIn,
     Form(form): Form<EmailForm>,
@@ -193,6 +200,7 @@ pub async fn email(
         &session.account.id,
         Secret::new(form.password),
         &form.new_email,
+        &origin(&client, Some(&session)),
     )
     .await;
     answer(&state, page, &session.account.id, "email", result, |f| {

@@ -1,6 +1,7 @@
 //! A Healthspace's own address, `/h/<alias>`: its dashboard for members and owners, its login
 //! page (logo, name, address, colours) for everyone else; its stylesheet and logo. An old alias
-//! leads to the new one; an inactive Healthspace is "not available" to everyone but its owners.
+//! leads to the new one; an inactive Healthspace (and an old alias of one) is a plain "not
+//! found" to everyone but its owners.
 
 use crate::actor;
 use crate::auth::{Auth, SignedIn};
@@ -8,7 +9,6 @@ use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
 use crate::page::{Page, render};
-use crate::routes::message::message;
 use crate::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -84,7 +84,6 @@ pub async fn home(
             let template = dashboard(page, *inside, FormState::new(), notice);
             Ok(render(&template)?.into_response())
         }
-        HomePage::Unavailable => unavailable(&page),
     }
 }
 
@@ -100,16 +99,6 @@ fn dashboard(
         connect,
         notice,
     }
-}
-
-fn unavailable(page: &Page) -> Result<Response, WebError> {
-    let html = message(
-        page,
-        "healthspace-unavailable-title",
-        "healthspace-unavailable-text",
-        Some(("/", "back-to-start")),
-    )?;
-    Ok((StatusCode::NOT_FOUND, html).into_response())
 }
 
 /// The Healthspace's colours as CSS custom properties. Versioned by the URL's `v`, so cached

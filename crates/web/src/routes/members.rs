@@ -78,7 +78,7 @@ async fn load(
     actor: &Actor,
     alias: &str,
     query: &ListQuery,
-) -> AppResult<MembersPage> {
+) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
     let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     let (q, role, st, after) = (
         non_empty(&query.q),
@@ -92,7 +92,7 @@ async fn load(
         search: q.as_deref(),
         after: after.as_deref(),
     };
-    memberships::members(&state.app, actor, alias, &filter).await
+    memberships::overview(&state.app, actor, alias, &filter).await
 }
 
 async fn template(
@@ -102,8 +102,7 @@ async fn template(
     alias: String,
     query: ListQuery,
 ) -> Result<MembersTemplate, WebError> {
-    let list = load(state, actor, &alias, &query).await?;
-    let invitations = invitations::pending(&state.app, actor, &alias).await?;
+    let (list, invitations) = load(state, actor, &alias, &query).await?;
     let key = match query.done.as_str() {
         "invited" => Some("members-invited"),
         "cancelled" => Some("members-cancelled"),
