@@ -272,14 +272,23 @@ async fn throttled_logins_write_nothing_and_are_summarised_in_one_audit_entry() 
         before.len(),
         "a throttled login writes no audit entry"
     );
+    // The refusal is held in memory: with the database's counters gone, the wait still holds
+    // until it is over (the database is not asked meanwhile).
+    let pool = sqlx::AnyPool::connect(&app.database_url()).await.unwrap();
+    sqlx::query("DELETE FROM login_failures")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let held = app.login_with(&attacker, &anna.email, &anna.password).await;
+    assert_eq!(held.status(), 429);
 
     let summary = refusals::summarise(&app.ctx).await.unwrap();
-    assert_eq!(summary.as_deref(), Some("login=30"));
+    assert_eq!(summary.as_deref(), Some("login=31"));
     let after = entries_after(&app.ctx.db, 0, 1000).await.unwrap();
     assert_eq!(after.len(), before.len() + 1);
     let entry = &after.last().unwrap().record;
     assert_eq!(entry.action, "throttled_requests_summarised");
-    assert_eq!(entry.object_id.as_deref(), Some("login=30"));
+    assert_eq!(entry.object_id.as_deref(), Some("login=31"));
     assert_eq!(entry.actor_account_id, None);
 
     // The counts start again: nothing new, nothing written.

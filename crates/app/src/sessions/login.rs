@@ -196,6 +196,7 @@ impl ThrottleKeys {
 
     /// Refuses the try while a counter says wait (counting nothing); otherwise counts it as a
     /// failure on every counter, until [`Self::succeeded`] says otherwise.
+    ///
     /// A key the database refused lately is refused from memory until its wait is over, so a
     /// flood of tries for one account or address opens no transaction each.
     async fn reserve(&self, ctx: &AppContext, now: Timestamp) -> AppResult<()> {
