@@ -103,10 +103,22 @@ pub async fn healthspace(
     let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
-    if row.alias != alias || !policy::allows(facts, action) || !actor.reaches(&row.id) {
+    if !permitted(&row, facts, actor, alias, action) {
         return Err(refused(actor, action, Subject::Healthspace(&row.id)));
     }
     Ok((row, facts))
+}
+
+/// The one decision both entry points make: the Healthspace is named by its current alias, the
+/// policy allows the action, and the actor's token (if any) reaches it.
+fn permitted(
+    row: &HealthspaceRow,
+    facts: ActorFacts,
+    actor: &Actor,
+    alias: &str,
+    action: Action,
+) -> bool {
+    row.alias == alias && policy::allows(facts, action) && actor.reaches(&row.id)
 }
 
 /// [`healthspace`] for what holds clients' data (its members, connections and audit log): a
@@ -122,8 +134,7 @@ pub async fn client_data(
     let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
-    // The same decision as `healthspace`'s.
-    if row.alias == alias && policy::allows(facts, action) && actor.reaches(&row.id) {
+    if permitted(&row, facts, actor, alias, action) {
         return Ok((row, facts));
     }
     let error = refused(actor, action, Subject::Healthspace(&row.id));
