@@ -3,6 +3,7 @@
 //! it is refused at once (503 with `Retry-After`) instead of piling up memory (see `crate::gate`). Part of the turns
 //! are kept for logins, so a flood of registrations never keeps real users from logging in.
 
+use super::memory::WorkingMemory;
 use crate::error::{AppError, AppResult};
 use crate::gate::{Place, busy};
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct HashGate {
     waiting_others: AtomicUsize,
     /// The longest queue of each use.
     queue: usize,
+    /// Argon2's working memory, one buffer kept per turn.
+    memory: Arc<WorkingMemory>,
 }
 
 impl HashGate {
@@ -41,7 +44,13 @@ impl HashGate {
             waiting_logins: AtomicUsize::new(0),
             waiting_others: AtomicUsize::new(0),
             queue,
+            memory: Arc::new(WorkingMemory::new(concurrency)),
         }
+    }
+
+    /// The working memory the turns share.
+    pub(super) fn memory(&self) -> &Arc<WorkingMemory> {
+        &self.memory
     }
 
     /// A turn to hash, held until the returned permit is dropped; `Busy` when the queue is full.
