@@ -10,6 +10,7 @@ pub use gate::{HashGate, HashUse};
 use crate::error::{AppError, AppResult};
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Params, Version};
+use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use memory::WorkingMemory;
 use std::sync::{Arc, OnceLock};
@@ -108,6 +109,23 @@ fn matches(password: &[u8], stored: &str, memory: &WorkingMemory) -> AppResult<b
     )?;
     // `Output` compares in constant time.
     Ok(Output::new(&out).is_ok_and(|computed| computed == *expected))
+}
+
+/// Whether `password` may become the password of the person with `email` and `name` (the
+/// policy in `core::passwords`; the error is its problem code). Its guessability estimate takes
+/// milliseconds of CPU for a long password, so it runs on the blocking pool behind the same
+/// gate as hashing.
+pub async fn check_new(
+    gate: &HashGate,
+    password: &Secret,
+    email: &str,
+    name: &str,
+) -> AppResult<Result<(), &'static str>> {
+    let (password, email, name) = (password.clone(), email.to_owned(), name.to_owned());
+    blocking(gate, HashUse::Other, move |_| {
+        Ok(policy::check(password.expose(), &email, &name))
+    })
+    .await
 }
 
 /// The PHC string of a new hash of `password`, with a random salt.

@@ -11,7 +11,6 @@ use crate::passwords;
 use carespace_core::accounts::{PersonName, parse_phone};
 use carespace_core::audit::AuditAction;
 use carespace_core::language::Language;
-use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use carespace_store::accounts::{self as store, ProfileChange};
 
@@ -102,8 +101,14 @@ pub async fn change_password(
     let account = store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::check(new_password.expose(), &account.email, &account.full_name)
-        .map_err(|code| AppError::field("new_password", code))?;
+    passwords::check_new(
+        &ctx.hashing,
+        &new_password,
+        &account.email,
+        &account.full_name,
+    )
+    .await?
+    .map_err(|code| AppError::field("new_password", code))?;
     confirm_current_password(ctx, &account, current_password, "current_password", origin).await?;
     let hash = passwords::hash(&ctx.hashing, new_password).await?;
     let now = ctx.now();

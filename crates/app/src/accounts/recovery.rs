@@ -10,7 +10,6 @@ use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
-use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
 use carespace_store::accounts as store;
@@ -92,8 +91,14 @@ pub async fn reset_password(
     let account = store::find(&ctx.db, &account_id)
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    policy::check(new_password.expose(), &account.email, &account.full_name)
-        .map_err(|code| AppError::field("password", code))?;
+    passwords::check_new(
+        &ctx.hashing,
+        &new_password,
+        &account.email,
+        &account.full_name,
+    )
+    .await?
+    .map_err(|code| AppError::field("password", code))?;
     let hash = passwords::hash(&ctx.hashing, new_password).await?;
 
     let now = ctx.now();

@@ -11,7 +11,6 @@ use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
 use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::language::Language;
-use carespace_core::passwords as policy;
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
@@ -40,10 +39,13 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         "birth_date",
         parse_birth_date(&input.birth_date, now.utc_date(), ctx.accounts.minimum_age),
     );
-    problems.check(
-        "password",
-        policy::check(input.password.expose(), &input.email, &input.full_name),
+    let strength = passwords::check_new(
+        &ctx.hashing,
+        &input.password,
+        &input.email,
+        &input.full_name,
     );
+    problems.check("password", strength.await?);
     problems.finish()?;
     let (Some(email), Some(name), Some(birth_date)) = (email, name, birth_date) else {
         return Err(AppError::Internal("checked input missing".into()));
