@@ -232,5 +232,11 @@ async fn reading_the_members_list_and_the_audit_log_and_refusals_leave_entries_b
         .await
         .unwrap();
     assert!(log.contains("Toegang geweigerd") && log.contains("Ledenlijst bekeken"));
+    // Someone without a role there is named as such, in the reader's language.
+    assert_eq!(refusals[0].actor_role.as_deref(), Some("none"));
+    assert!(
+        log.contains("Geen lid") && !log.contains("audit-role-"),
+        "{log}"
+    );
     assert_eq!(audit::verify(&app.ctx.db).await.unwrap().broken_at, None);
 }

@@ -199,7 +199,7 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
         .id;
     let event = carespace_app::audit::Event {
         actor: None,
-        role: "operator",
+        role: carespace_core::audit::ActorRole::Operator,
         action: carespace_core::audit::AuditAction::AccountDeactivated,
         object_type: "account",
         object_id: Some(&id),

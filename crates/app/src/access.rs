@@ -7,7 +7,7 @@
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use carespace_core::audit::{AuditAction, Outcome};
+use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::memberships::Role;
@@ -142,7 +142,7 @@ pub async fn client_data(
     let attempted = attempted(action);
     let event = Event {
         actor: Some(me),
-        role: facts.role.map_or("none", Role::code),
+        role: facts.role.map_or(ActorRole::NonMember, ActorRole::from),
         action: AuditAction::AccessRefused,
         // What was attempted, on the Healthspace as a whole.
         object_type: &attempted,
@@ -166,11 +166,11 @@ fn attempted(action: Action) -> String {
 }
 
 /// The role a manager acts in, for the audit log.
-pub(crate) fn manager_role(facts: ActorFacts) -> &'static str {
+pub(crate) fn manager_role(facts: ActorFacts) -> ActorRole {
     if facts.owns_organisation {
-        "owner"
+        ActorRole::Owner
     } else {
-        "admin"
+        ActorRole::Admin
     }
 }
 

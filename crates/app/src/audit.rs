@@ -11,7 +11,7 @@ pub use chain::{ChainReport, verify};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use carespace_core::audit::{AuditAction, AuditRecord, Outcome};
+use carespace_core::audit::{ActorRole, AuditAction, AuditRecord, Outcome};
 use carespace_core::ids::new_id;
 use carespace_core::time::Timestamp;
 use carespace_store::{Tx, audit};
@@ -30,8 +30,8 @@ pub struct Origin {
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
     pub actor: Option<&'a str>,
-    /// The role the actor acted in; `self` for a person acting on their own account.
-    pub role: &'a str,
+    /// The capacity the actor acted in.
+    pub role: ActorRole,
     pub action: AuditAction,
     pub object_type: &'a str,
     pub object_id: Option<&'a str>,
@@ -48,7 +48,7 @@ impl<'a> Event<'a> {
     ) -> Self {
         Event {
             actor: Some(account_id),
-            role: "self",
+            role: ActorRole::OwnAccount,
             action,
             object_type,
             object_id,
@@ -114,7 +114,7 @@ fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
         id: new_id(),
         at: now,
         actor_account_id: event.actor.map(str::to_owned),
-        actor_role: Some(event.role.to_owned()),
+        actor_role: Some(event.role.code().to_owned()),
         on_behalf_of: None,
         action: event.action.code().to_owned(),
         object_type: event.object_type.to_owned(),

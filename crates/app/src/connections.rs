@@ -7,7 +7,7 @@ use crate::audit;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::memberships::{event, manager_role};
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
@@ -47,7 +47,16 @@ pub async fn connect_self(
     let field = "client_email";
     let client = member_by_email(&mut tx, hs, client_email, is_client, field).await?;
     let me = &actor.account;
-    link(ctx, tx, actor, hs, (me, &client), (me, "staff"), field).await
+    link(
+        ctx,
+        tx,
+        actor,
+        hs,
+        (me, &client),
+        (me, ActorRole::Staff),
+        field,
+    )
+    .await
 }
 
 fn is_staff(role: Role) -> bool {
@@ -87,7 +96,7 @@ async fn link(
     actor: &Actor,
     healthspace: &HealthspaceId,
     (staff, client): (&AccountId, &AccountId),
-    (by, role): (&AccountId, &str),
+    (by, role): (&AccountId, ActorRole),
     field: &'static str,
 ) -> AppResult<()> {
     let already = || AppError::field(field, "already_connected");

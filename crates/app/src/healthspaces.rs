@@ -9,12 +9,13 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::organisations;
-use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::healthspaces::{Alias, HealthspaceState};
 use carespace_core::ids::{AccountId, HealthspaceId, OrganisationId};
 use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_store::Exec;
 use carespace_store::healthspaces::{self as store, HealthspaceRow};
 
 pub use carespace_core::healthspaces::HealthspaceSettings;
@@ -70,7 +71,8 @@ pub async fn create(
     alias: &str,
     origin: &Origin,
 ) -> AppResult<Healthspace> {
-    let facts = organisations::facts(ctx, organisation_id, account_id).await?;
+    let mut tx = ctx.db.begin().await?;
+    let facts = organisations::facts(&mut tx, organisation_id, account_id).await?;
     if !policy::allows(facts, Action::ManageHealthspaces) {
         return Err(AppError::NotFound);
     }
@@ -85,7 +87,6 @@ pub async fn create(
         return Err(AppError::Internal("checked input missing".into()));
     };
     let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
     if store::alias_taken(&mut tx, alias.as_str()).await? {
         return Err(AppError::field("alias", "alias_taken"));
     }
@@ -102,7 +103,7 @@ pub async fn create(
     store::insert(&mut tx, &row, now).await?;
     record(
         &mut tx,
-        (account_id, "owner"),
+        (account_id, ActorRole::Owner),
         AuditAction::HealthspaceCreated,
         &row.id,
         origin,
@@ -116,7 +117,7 @@ pub async fn create(
 /// Records something done to a Healthspace by `account_id` acting as `role`.
 async fn record(
     tx: &mut carespace_store::Tx,
-    (account_id, role): (&str, &str),
+    (account_id, role): (&str, ActorRole),
     action: AuditAction,
     healthspace_id: &HealthspaceId,
     origin: &Origin,
@@ -140,18 +141,19 @@ pub async fn managed(
     healthspace_id: &str,
 ) -> AppResult<Healthspace> {
     Ok(Healthspace::from(
-        managed_row(ctx, account_id, healthspace_id).await?,
+        managed_row(&ctx.db, account_id, healthspace_id).await?,
     ))
 }
 
 async fn managed_row(
-    ctx: &AppContext,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
     healthspace_id: &str,
 ) -> AppResult<HealthspaceRow> {
     let id = HealthspaceId::parse(healthspace_id).ok_or(AppError::NotFound)?;
-    let row = store::find(&ctx.db, &id).await?.ok_or(AppError::NotFound)?;
-    let facts = organisations::facts(ctx, &row.organisation_id, account_id).await?;
+    let mut ex = ex.into();
+    let row = store::find(&mut ex, &id).await?.ok_or(AppError::NotFound)?;
+    let facts = organisations::facts(&mut ex, &row.organisation_id, account_id).await?;
     if !policy::allows(facts, Action::ManageHealthspaces) {
         return Err(AppError::NotFound);
     }
@@ -166,12 +168,12 @@ pub async fn deactivate_cancelling_memberships(
     healthspace_id: &str,
     origin: &Origin,
 ) -> AppResult<Healthspace> {
-    let row = managed_row(ctx, account_id, healthspace_id).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let actor = (account_id, "owner");
+    let row = managed_row(&mut tx, account_id, healthspace_id).await?;
+    let actor = (account_id, ActorRole::Owner);
     let owner = AccountId::parse(account_id).ok_or(AppError::NotFound)?;
-    crate::memberships::cancel_all(&mut tx, &row, (&owner, "owner"), origin, now).await?;
+    crate::memberships::cancel_all(&mut tx, &row, (&owner, ActorRole::Owner), origin, now).await?;
     let inactive = HealthspaceState::Inactive;
     if row.state != inactive {
         store::set_state(&mut tx, &row.id, inactive, now).await?;
@@ -206,12 +208,12 @@ pub async fn set_state(
     state: HealthspaceState,
     origin: &Origin,
 ) -> AppResult<Healthspace> {
-    let healthspace = managed(ctx, account_id, healthspace_id).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let healthspace = Healthspace::from(managed_row(&mut tx, account_id, healthspace_id).await?);
     if healthspace.state == state {
         return Ok(healthspace);
     }
-    let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
     store::set_state(&mut tx, &healthspace.id, state, now).await?;
     let action = match state {
         HealthspaceState::Active => AuditAction::HealthspaceActivated,
@@ -219,7 +221,7 @@ pub async fn set_state(
     };
     record(
         &mut tx,
-        (account_id, "owner"),
+        (account_id, ActorRole::Owner),
         action,
         &healthspace.id,
         origin,
@@ -323,18 +325,18 @@ pub async fn change_alias(
     origin: &Origin,
 ) -> AppResult<()> {
     let new = Alias::parse(new).map_err(|code| AppError::field("alias", code))?;
-    let row = store::find_by_any_alias(&ctx.db, old)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
+    let row = store::find_by_any_alias(&mut tx, old)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if store::alias_taken(&mut tx, new.as_str()).await? {
         return Err(AppError::field("alias", "alias_taken"));
     }
     store::change_alias(&mut tx, &row.id, new.as_str(), now).await?;
     let event = Event {
         actor: None,
-        role: "operator",
+        role: ActorRole::Operator,
         action: AuditAction::HealthspaceAliasChanged,
         object_type: "healthspace",
         object_id: Some(row.id.as_str()),

@@ -10,8 +10,8 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
-use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
@@ -26,7 +26,7 @@ pub use carespace_core::memberships::MemberFilter;
 
 pub(crate) fn event<'a>(
     actor: &'a str,
-    role: &'a str,
+    role: ActorRole,
     action: AuditAction,
     object_type: &'a str,
     object_id: &'a str,
@@ -133,7 +133,7 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         let me = actor.account.as_str();
         let record = event(
             me,
-            "self",
+            ActorRole::OwnAccount,
             AuditAction::MembershipCancelled,
             "membership",
             id.as_str(),
@@ -195,7 +195,7 @@ async fn end_by_provider(
     healthspace: &HealthspaceRow,
     membership_id: &MembershipId,
     member: Member<'_>,
-    (actor, role): (&AccountId, &str),
+    (actor, role): (&AccountId, ActorRole),
     origin: &Origin,
     now: Timestamp,
 ) -> AppResult<bool> {
@@ -226,7 +226,7 @@ async fn end_by_provider(
 pub(crate) async fn cancel_all(
     tx: &mut Tx,
     healthspace: &HealthspaceRow,
-    actor: (&AccountId, &str),
+    actor: (&AccountId, ActorRole),
     origin: &Origin,
     now: Timestamp,
 ) -> AppResult<()> {
@@ -385,7 +385,7 @@ pub async fn audit_merges(ctx: &AppContext) -> AppResult<u64> {
             }
             let event = Event {
                 actor: None,
-                role: "system",
+                role: ActorRole::System,
                 action: AuditAction::MembershipMerged,
                 object_type: "membership",
                 object_id: Some(merge.kept_id.as_str()),

@@ -6,11 +6,12 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
-use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::OrganisationId;
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_store::Exec;
 use carespace_store::accounts as account_store;
 use carespace_store::organisations::{self as store, OrganisationRow, OwnerRow};
 
@@ -85,7 +86,7 @@ pub async fn create(
     enlist_owner(&mut tx, &organisation, email.as_str(), now).await?;
     let event = Event {
         actor: None,
-        role: "operator",
+        role: ActorRole::Operator,
         action: AuditAction::OrganisationCreated,
         object_type: "organisation",
         object_id: Some(organisation.id.as_str()),
@@ -137,21 +138,23 @@ pub async fn owners(
     account_id: &str,
     organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Owner>> {
-    permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
+    permitted(&ctx.db, account_id, organisation_id, Action::ManageOwners).await?;
     let owners = store::owners_of(&ctx.db, organisation_id).await?;
     Ok(owners.into_iter().map(Owner::from).collect())
 }
 
+/// The organisation, when the policy lets the account do `action` to it; otherwise "not found".
 async fn permitted(
-    ctx: &AppContext,
+    ex: impl Into<Exec<'_>>,
     account_id: &str,
     organisation_id: &OrganisationId,
     action: Action,
 ) -> AppResult<Organisation> {
-    if !policy::allows(facts(ctx, organisation_id, account_id).await?, action) {
+    let mut ex = ex.into();
+    if !policy::allows(facts(&mut ex, organisation_id, account_id).await?, action) {
         return Err(AppError::NotFound);
     }
-    store::find(&ctx.db, organisation_id)
+    store::find(&mut ex, organisation_id)
         .await?
         .map(Organisation::from)
         .ok_or(AppError::NotFound)
@@ -164,7 +167,7 @@ fn owner_event<'a>(
 ) -> Event<'a> {
     Event {
         actor: Some(account_id),
-        role: "owner",
+        role: ActorRole::Owner,
         action,
         object_type: "organisation",
         object_id: Some(organisation_id.as_str()),
@@ -180,10 +183,12 @@ pub async fn add_owner(
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
-    let organisation = permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
-    let email = Email::parse(email).map_err(|code| AppError::field("email", code))?;
+    let email = Email::parse(email).map_err(|code| AppError::field("email", code));
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
+    let organisation =
+        permitted(&mut tx, account_id, organisation_id, Action::ManageOwners).await?;
+    let email = email?;
     if !enlist_owner(&mut tx, &organisation, email.as_str(), now).await? {
         // Dropping the transaction stores nothing.
         return Err(AppError::field("email", "already_owner"));
@@ -207,10 +212,12 @@ pub async fn remove_owner(
     email: &str,
     origin: &Origin,
 ) -> AppResult<()> {
-    permitted(ctx, account_id, organisation_id, Action::ManageOwners).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
+    // The lock first: two owners removing each other wait in turn, and the second is no
+    // longer an owner when its turn comes.
     store::lock(&mut tx, organisation_id, now).await?;
+    permitted(&mut tx, account_id, organisation_id, Action::ManageOwners).await?;
     if !store::remove_owner(&mut tx, organisation_id, email).await? {
         return Err(AppError::NotFound);
     }
@@ -255,12 +262,12 @@ pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bo
 
 /// What the policy needs to know about the account and this organisation.
 pub(crate) async fn facts(
-    ctx: &AppContext,
+    ex: impl Into<Exec<'_>>,
     organisation_id: &OrganisationId,
     account_id: &str,
 ) -> AppResult<ActorFacts> {
     Ok(ActorFacts {
-        owns_organisation: store::is_owner(&ctx.db, organisation_id, account_id).await?,
+        owns_organisation: store::is_owner(ex, organisation_id, account_id).await?,
         ..ActorFacts::default()
     })
 }
@@ -271,7 +278,13 @@ pub async fn get(
     account_id: &str,
     organisation_id: &OrganisationId,
 ) -> AppResult<Organisation> {
-    permitted(ctx, account_id, organisation_id, Action::ManageOrganisation).await
+    permitted(
+        &ctx.db,
+        account_id,
+        organisation_id,
+        Action::ManageOrganisation,
+    )
+    .await
 }
 
 #[derive(Debug, Clone)]
@@ -290,7 +303,14 @@ pub async fn update(
     details: Details,
     origin: &Origin,
 ) -> AppResult<()> {
-    let current = get(ctx, account_id, organisation_id).await?;
+    let mut tx = ctx.db.begin().await?;
+    let current = permitted(
+        &mut tx,
+        account_id,
+        organisation_id,
+        Action::ManageOrganisation,
+    )
+    .await?;
     let mut problems = Problems::default();
     let name = problems.check("name", check_text(&details.name, MAX_NAME, true));
     let address = problems.check("address", check_text(&details.address, MAX_ADDRESS, false));
@@ -303,7 +323,6 @@ pub async fn update(
         return Err(AppError::Internal("checked input missing".into()));
     };
     let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
     store::update(
         &mut tx,
         &OrganisationRow {
@@ -317,7 +336,7 @@ pub async fn update(
     .await?;
     let event = Event {
         actor: Some(account_id),
-        role: "owner",
+        role: ActorRole::Owner,
         action: AuditAction::OrganisationChanged,
         object_type: "organisation",
         object_id: Some(current.id.as_str()),
@@ -346,7 +365,7 @@ pub async fn set_operator(
     };
     let event = Event {
         actor: None,
-        role: "operator",
+        role: ActorRole::Operator,
         action: if operator {
             AuditAction::OperatorGranted
         } else {

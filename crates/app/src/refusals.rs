@@ -13,7 +13,7 @@
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::AppResult;
-use carespace_core::audit::{AuditAction, Outcome};
+use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::time::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -95,7 +95,7 @@ pub async fn summarise(ctx: &AppContext) -> AppResult<Option<String>> {
     };
     let event = Event {
         actor: None,
-        role: "system",
+        role: ActorRole::System,
         action: AuditAction::ThrottledRequestsSummarised,
         object_type: "throttle",
         object_id: Some(&counts),

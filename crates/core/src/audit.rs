@@ -12,8 +12,10 @@ mod key;
 pub use key::{AuditKey, MIN_KEY_BYTES};
 
 mod action;
+mod actor_role;
 
 pub use action::AuditAction;
+pub use actor_role::ActorRole;
 
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};

@@ -437,6 +437,7 @@ audit-role-self = Themselves
 audit-role-operator = Platform operator
 audit-role-system = System
 audit-role-anonymous = Unknown person
+audit-role-none = Not a member
 audit-action-healthspace-created = Healthspace created
 audit-action-healthspace-activated = Healthspace activated
 audit-action-healthspace-deactivated = Healthspace deactivated

@@ -437,6 +437,7 @@ audit-role-self = Zelf
 audit-role-operator = Platformbeheerder
 audit-role-system = Systeem
 audit-role-anonymous = Onbekende persoon
+audit-role-none = Geen lid
 audit-action-healthspace-created = Healthspace aangemaakt
 audit-action-healthspace-activated = Healthspace geactiveerd
 audit-action-healthspace-deactivated = Healthspace gedeactiveerd

@@ -4,7 +4,7 @@
 //! `error-…` from their enums).
 #![allow(clippy::unwrap_used)]
 
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::language::Language;
 use carespace_core::memberships::Role;
 use carespace_core::sessions::DeviceType;
@@ -82,13 +82,10 @@ fn built_keys() -> BTreeSet<String> {
             .iter()
             .map(|a| format!("audit-action-{}", a.code().replace('_', "-"))),
     );
-    let actor_roles = ["self", "owner", "operator", "anonymous", "system"];
     keys.extend(
-        Role::ALL
+        ActorRole::ALL
             .iter()
-            .map(|r| r.code())
-            .chain(actor_roles)
-            .map(|r| format!("audit-role-{r}")),
+            .map(|r| format!("audit-role-{}", r.code())),
     );
     keys.extend(
         DeviceType::ALL

@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::Email;
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
 use carespace_store::accounts as store;
@@ -44,7 +44,7 @@ pub async fn request_password_reset(
     // Nobody is known to ask: whoever typed the address may not be its owner.
     let event = Event {
         actor: None,
-        role: "anonymous",
+        role: ActorRole::Anonymous,
         ..Event::own(
             &account.id,
             AuditAction::PasswordResetRequested,

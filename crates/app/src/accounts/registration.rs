@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
-use carespace_core::audit::{AuditAction, Outcome};
+use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
@@ -60,7 +60,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         email_owner(&mut tx, &existing, MailMessage::AlreadyRegistered, now).await?;
         let event = Event {
             actor: None,
-            role: "anonymous",
+            role: ActorRole::Anonymous,
             action: AuditAction::RegistrationForExistingEmail,
             object_type: "account",
             object_id: Some(&existing.id),
@@ -138,7 +138,7 @@ pub async fn verify_email(
             // Whoever followed the link did not prove to be the registrant.
             let event = Event {
                 actor: None,
-                role: "anonymous",
+                role: ActorRole::Anonymous,
                 action: AuditAction::EmailVerificationRefused,
                 object_type: "account",
                 object_id: Some(&account.id),

@@ -12,8 +12,8 @@ use crate::mail::{self, MailMessage};
 use crate::worker::{JobError, JobHandler};
 use async_trait::async_trait;
 use carespace_core::accounts::Email;
-use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, InvitationId, MembershipId};
 use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
 use carespace_core::language::Language;
@@ -135,7 +135,7 @@ async fn send_invitation(
     tx: &mut Tx,
     healthspace: &HealthspaceRow,
     invitation: &InvitationRow,
-    (actor, role): (&AccountId, &str),
+    (actor, role): (&AccountId, ActorRole),
     origin: &Origin,
     now: Timestamp,
 ) -> AppResult<()> {
@@ -403,7 +403,7 @@ pub(super) async fn accept_open(
     if !same_address(&account.email, &invitation.email) {
         let id = invitation.id.as_str();
         let action = AuditAction::InvitationAddressMismatch;
-        let mut denied = event(me, "self", action, "invitation", id);
+        let mut denied = event(me, ActorRole::OwnAccount, action, "invitation", id);
         denied.outcome = Outcome::Denied;
         audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
         tx.commit().await?;
@@ -422,7 +422,7 @@ pub(super) async fn accept_open(
         if entered != Some(expected) || own != Some(expected) {
             let id = invitation.id.as_str();
             let action = AuditAction::InvitationIdentityCheckFailed;
-            let mut denied = event(me, "self", action, "invitation", id);
+            let mut denied = event(me, ActorRole::OwnAccount, action, "invitation", id);
             denied.outcome = Outcome::Denied;
             audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
             tx.commit().await?;
@@ -456,7 +456,7 @@ pub(super) async fn accept_open(
         })?;
     let record = event(
         me,
-        "self",
+        ActorRole::OwnAccount,
         AuditAction::MembershipCreated,
         "membership",
         membership.id.as_str(),

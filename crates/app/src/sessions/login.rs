@@ -7,8 +7,8 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords::{self, HashUse};
 use carespace_core::accounts::Email;
-use carespace_core::audit::AuditAction;
 use carespace_core::audit::Outcome;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::secret::Secret;
 use carespace_core::sessions::Device;
 use carespace_core::throttle::{self as policy, Curve};
@@ -138,7 +138,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
 fn denied<'a>(action: AuditAction, account_id: Option<&'a str>) -> Event<'a> {
     Event {
         actor: None,
-        role: "anonymous",
+        role: ActorRole::Anonymous,
         action,
         object_type: "account",
         object_id: account_id,

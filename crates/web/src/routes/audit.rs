@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogPage, LogQuery, NamedEntry};
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{ActorRole, AuditAction};
 use http::StatusCode;
 
 #[derive(Template)]
@@ -37,8 +37,11 @@ impl AuditTemplate {
     }
 
     fn role_label(&self, entry: &NamedEntry) -> String {
-        let role = entry.record.actor_role.as_deref().unwrap_or("system");
-        self.page.t(&format!("audit-role-{role}"))
+        let code = entry.record.actor_role.as_deref().unwrap_or("system");
+        match ActorRole::parse(code) {
+            Some(role) => self.page.t(&format!("audit-role-{}", role.code())),
+            None => code.to_owned(),
+        }
     }
 
     fn denied(&self, entry: &NamedEntry) -> bool {
