@@ -37,6 +37,33 @@ impl Outcome {
             Outcome::Denied => "denied",
         }
     }
+
+    /// The outcome of a stored code.
+    pub fn parse(code: &str) -> Option<Outcome> {
+        [Outcome::Success, Outcome::Denied]
+            .into_iter()
+            .find(|outcome| outcome.code() == code)
+    }
+}
+
+/// One line of a Healthspace's audit-log viewer: what the viewer shows of an entry, with the
+/// names of the people it mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor_name: Option<String>,
+    pub actor_email: Option<String>,
+    /// The code of the [`ActorRole`] as stored: an entry written by another version may carry
+    /// one this version does not know, and stays readable by it.
+    pub actor_role: Option<String>,
+    /// The code of the [`AuditAction`] as stored, for the same reason.
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub client_name: Option<String>,
+    pub ip: Option<String>,
+    pub outcome: Outcome,
 }
 
 /// One entry, before it is chained.

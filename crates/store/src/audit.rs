@@ -8,6 +8,8 @@ use carespace_core::time::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+pub mod viewer;
+
 /// An entry as stored, with its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntry {
@@ -177,11 +179,8 @@ fn from_row(row: &AnyRow) -> StoreResult<StoredEntry> {
             session_id: row.try_get("session_id")?,
             user_agent: row.try_get("user_agent")?,
             api_token_id: row.try_get("api_token_id")?,
-            outcome: if outcome == "success" {
-                Outcome::Success
-            } else {
-                Outcome::Denied
-            },
+            outcome: Outcome::parse(&outcome)
+                .ok_or_else(|| StoreError::Corrupt(format!("audit outcome {outcome}")))?,
         },
     })
 }
@@ -205,79 +204,4 @@ pub async fn entries_after(
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// Which entries of one Healthspace to read; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct HealthspaceFilter<'a> {
-    pub actor_account_id: Option<&'a str>,
-    pub client_account_id: Option<&'a str>,
-    /// From this moment (inclusive) …
-    pub from: Option<Timestamp>,
-    /// … to this one (exclusive).
-    pub to: Option<Timestamp>,
-    /// Keyset: only entries older than this `(at, seq)`.
-    pub before: Option<(i64, i64)>,
-}
-
-/// An entry with the names of the people it mentions, for the audit-log viewer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamedEntry {
-    pub seq: i64,
-    pub record: AuditRecord,
-    pub actor_name: Option<String>,
-    pub actor_email: Option<String>,
-    pub client_name: Option<String>,
-}
-
-/// A page of a Healthspace's entries, newest first, at most `limit`.
-pub async fn of_healthspace(
-    ex: impl Into<Exec<'_>>,
-    healthspace_id: &str,
-    filter: &HealthspaceFilter<'_>,
-    limit: i64,
-) -> StoreResult<Vec<NamedEntry>> {
-    let mut c = conn(ex).await?;
-    // Each optional filter is "$n IS NULL OR …", so one statement serves every combination.
-    let sql = format!(
-        "SELECT {}, a.full_name AS actor_name, a.email AS actor_email, c.full_name AS client_name
-         FROM audit_log l
-         LEFT JOIN accounts a ON a.id = l.actor_account_id
-         LEFT JOIN accounts c ON c.id = l.client_account_id
-         WHERE l.healthspace_id = $1
-           AND ($2 IS NULL OR l.actor_account_id = $2)
-           AND ($3 IS NULL OR l.client_account_id = $3)
-           AND ($4 IS NULL OR l.at >= $4)
-           AND ($5 IS NULL OR l.at < $5)
-           AND ($6 IS NULL OR l.at < $6 OR (l.at = $6 AND l.seq < $7))
-         ORDER BY l.at DESC, l.seq DESC LIMIT $8",
-        COLUMNS
-            .split(',')
-            .map(|c| format!("l.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let rows = sqlx::query(&sql)
-        .bind(healthspace_id)
-        .bind(filter.actor_account_id)
-        .bind(filter.client_account_id)
-        .bind(filter.from.map(Timestamp::millis))
-        .bind(filter.to.map(Timestamp::millis))
-        .bind(filter.before.map(|(at, _)| at))
-        .bind(filter.before.map_or(0, |(_, seq)| seq))
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let entry = from_row(row)?;
-            Ok(NamedEntry {
-                seq: entry.seq,
-                record: entry.record,
-                actor_name: row.try_get("actor_name")?,
-                actor_email: row.try_get("actor_email")?,
-                client_name: row.try_get("client_name")?,
-            })
-        })
-        .collect()
 }

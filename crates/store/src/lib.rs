@@ -15,6 +15,7 @@ pub mod files;
 pub mod healthspaces;
 pub mod installation;
 pub mod jobs;
+mod json_rows;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;

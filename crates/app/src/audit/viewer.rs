@@ -5,14 +5,12 @@ use crate::access::{self, Actor, manager_role};
 use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{AuditAction, LogLine};
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::accounts as account_store;
-use carespace_store::audit::{self as store, HealthspaceFilter};
+use carespace_store::audit::viewer::{self as store, HealthspaceFilter};
 use serde::Deserialize;
-
-pub use carespace_store::audit::NamedEntry;
 
 /// Entries per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -36,7 +34,7 @@ pub struct LogQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogPage {
     pub healthspace: String,
-    pub entries: Vec<NamedEntry>,
+    pub entries: Vec<LogLine>,
     /// The cursor for the next page, when there is one.
     pub next: Option<String>,
 }
@@ -93,7 +91,7 @@ pub async fn healthspace_log(
         entries.pop();
         entries
             .last()
-            .map(|e| format!("{}:{}", e.record.at.millis(), e.seq))
+            .map(|e| format!("{}:{}", e.at.millis(), e.seq))
     } else {
         None
     };

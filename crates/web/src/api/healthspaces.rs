@@ -13,11 +13,12 @@ use crate::state::WebState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use carespace_app::audit::viewer::{self, LogQuery, NamedEntry};
+use carespace_app::audit::viewer::{self, LogQuery};
 use carespace_app::connections;
 use carespace_app::memberships::invitations::{self, InvitationInput};
 use carespace_app::memberships::{self, MemberFilter, MemberView};
 use carespace_core::accounts::Email;
+use carespace_core::audit::LogLine;
 use carespace_core::memberships::{MembershipState, Role};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -202,19 +203,19 @@ pub struct EntryBody {
     outcome: &'static str,
 }
 
-impl From<NamedEntry> for EntryBody {
-    fn from(e: NamedEntry) -> Self {
+impl From<LogLine> for EntryBody {
+    fn from(e: LogLine) -> Self {
         EntryBody {
-            at: e.record.at.millis(),
+            at: e.at.millis(),
             actor: e.actor_name,
             actor_email: e.actor_email,
-            role: e.record.actor_role,
-            action: e.record.action,
-            object_type: e.record.object_type,
-            object_id: e.record.object_id,
+            role: e.actor_role,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
             client: e.client_name,
-            ip: e.record.ip,
-            outcome: e.record.outcome.code(),
+            ip: e.ip,
+            outcome: e.outcome.code(),
         }
     }
 }

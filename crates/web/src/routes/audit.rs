@@ -11,8 +11,8 @@ use crate::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use carespace_app::audit::viewer::{self, LogPage, LogQuery, NamedEntry};
-use carespace_core::audit::{ActorRole, AuditAction};
+use carespace_app::audit::viewer::{self, LogPage, LogQuery};
+use carespace_core::audit::{ActorRole, AuditAction, LogLine, Outcome};
 use http::StatusCode;
 
 #[derive(Template)]
@@ -26,26 +26,26 @@ struct AuditTemplate {
 }
 
 impl AuditTemplate {
-    fn action_label(&self, entry: &NamedEntry) -> String {
+    fn action_label(&self, entry: &LogLine) -> String {
         // An entry written by another version may carry a code this one does not know.
-        match AuditAction::parse(&entry.record.action) {
+        match AuditAction::parse(&entry.action) {
             Some(action) => self
                 .page
                 .t(&format!("audit-action-{}", action.code().replace('_', "-"))),
-            None => entry.record.action.clone(),
+            None => entry.action.clone(),
         }
     }
 
-    fn role_label(&self, entry: &NamedEntry) -> String {
-        let code = entry.record.actor_role.as_deref().unwrap_or("system");
+    fn role_label(&self, entry: &LogLine) -> String {
+        let code = entry.actor_role.as_deref().unwrap_or("system");
         match ActorRole::parse(code) {
             Some(role) => self.page.t(&format!("audit-role-{}", role.code())),
             None => code.to_owned(),
         }
     }
 
-    fn denied(&self, entry: &NamedEntry) -> bool {
-        entry.record.outcome == carespace_core::audit::Outcome::Denied
+    fn denied(&self, entry: &LogLine) -> bool {
+        entry.outcome == Outcome::Denied
     }
 
     fn next_link(&self, before: &str) -> String {
