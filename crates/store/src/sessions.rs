@@ -1,11 +1,14 @@
 //! Server-side sessions.
 
 use crate::accounts::{self, AccountRow};
+use crate::backend::Backend;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use crate::json_rows;
 use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::time::Timestamp;
+use serde::Deserialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::sync::LazyLock;
@@ -103,9 +106,9 @@ pub struct SignedInRow {
 }
 
 /// The session with this token, its account, whether that account owns an organisation and
-/// the Healthspaces it can enter (at most `switcher_max`), in one round trip: every signed-in
-/// page starts with this, so it is one query, not four. The Healthspaces are joined as rows
-/// (one per Healthspace, or one with none), which both backends read the same way.
+/// the Healthspaces it can enter (at most `switcher_max`), in one round trip and one row: every
+/// signed-in page starts with this, so it is one query, not four. The Healthspaces come as one
+/// JSON array (see [`json_rows`]), not as a row each.
 ///
 /// The Healthspaces it can enter: active ones it is an active member of, and every one of the
 /// organisations it owns.
@@ -114,68 +117,81 @@ pub async fn find_signed_in(
     token_hash: &str,
     switcher_max: i64,
 ) -> StoreResult<Option<SignedInRow>> {
+    let ex = ex.into();
+    let sql: &str = match ex.backend() {
+        Backend::Sqlite => &SIGNED_IN_SQLITE,
+        Backend::Postgres => &SIGNED_IN_POSTGRES,
+    };
     let mut c = conn(ex).await?;
-    let rows = sqlx::query(&SIGNED_IN_SQL)
+    let row = sqlx::query(sql)
         .bind(token_hash)
         .bind(switcher_max)
-        .fetch_all(&mut *c)
+        .fetch_optional(&mut *c)
         .await?;
-    let Some(first) = rows.first() else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let mut healthspaces = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let name: Option<String> = row.try_get("healthspace_name")?;
-        let alias: Option<String> = row.try_get("healthspace_alias")?;
-        if let (Some(name), Some(alias)) = (name, alias) {
-            healthspaces.push(HealthspaceLink { name, alias });
-        }
-    }
+    let healthspaces: String = row.try_get("healthspaces")?;
     Ok(Some(SignedInRow {
-        session_id: first.try_get("session_id")?,
-        csrf_token: first.try_get("csrf_token")?,
-        last_seen_at: Timestamp::from_millis(first.try_get("session_last_seen_at")?),
-        expires_at: Timestamp::from_millis(first.try_get("session_expires_at")?),
-        account: accounts::from_row(first)?,
-        owns_organisation: first.try_get::<i64, _>("organisations_owned")? > 0,
-        healthspaces,
+        session_id: row.try_get("session_id")?,
+        csrf_token: row.try_get("csrf_token")?,
+        last_seen_at: Timestamp::from_millis(row.try_get("session_last_seen_at")?),
+        expires_at: Timestamp::from_millis(row.try_get("session_expires_at")?),
+        account: accounts::from_row(&row)?,
+        owns_organisation: row.try_get::<i64, _>("organisations_owned")? > 0,
+        healthspaces: json_rows::decode::<LinkRow>(&healthspaces)?
+            .into_iter()
+            .map(|link| HealthspaceLink {
+                name: link.name,
+                alias: link.alias,
+            })
+            .collect(),
     }))
 }
 
-/// The query of [`find_signed_in`], built once.
-static SIGNED_IN_SQL: LazyLock<String> = LazyLock::new(|| {
+/// A Healthspace of the switcher, as the aggregated array holds it.
+#[derive(Deserialize)]
+struct LinkRow {
+    name: String,
+    alias: String,
+}
+
+static SIGNED_IN_SQLITE: LazyLock<String> = LazyLock::new(|| signed_in_sql(Backend::Sqlite));
+static SIGNED_IN_POSTGRES: LazyLock<String> = LazyLock::new(|| signed_in_sql(Backend::Postgres));
+
+/// The query of [`find_signed_in`].
+fn signed_in_sql(backend: Backend) -> String {
     let account = accounts::COLUMNS
         .split(',')
         .map(|column| format!("a.{}", column.trim()))
         .collect::<Vec<_>>()
         .join(", ");
+    let switcher = json_rows::array_of(backend, &["name", "alias"], "name, id");
     format!(
         "SELECT s.id AS session_id, s.csrf_token AS csrf_token,
                 s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
                 {account},
                 (SELECT COUNT(*) FROM organisation_owners o WHERE o.account_id = s.account_id)
                     AS organisations_owned,
-                e.name AS healthspace_name, e.alias AS healthspace_alias
+                (SELECT {switcher} FROM (
+                     SELECT h.name AS name, h.alias AS alias, h.id AS id
+                     FROM sessions s2
+                     JOIN memberships m ON m.account_id = s2.account_id
+                     JOIN healthspaces h ON h.id = m.healthspace_id
+                     WHERE s2.token_hash = $1 AND m.state = 'active' AND h.state = 'active'
+                     UNION
+                     SELECT h.name AS name, h.alias AS alias, h.id AS id
+                     FROM sessions s2
+                     JOIN organisation_owners o ON o.account_id = s2.account_id
+                     JOIN healthspaces h ON h.organisation_id = o.organisation_id
+                     WHERE s2.token_hash = $1
+                     ORDER BY name, id LIMIT $2
+                 ) e) AS healthspaces
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
-         LEFT JOIN (
-             SELECT h.name AS name, h.alias AS alias, h.id AS id
-             FROM sessions s2
-             JOIN memberships m ON m.account_id = s2.account_id
-             JOIN healthspaces h ON h.id = m.healthspace_id
-             WHERE s2.token_hash = $1 AND m.state = 'active' AND h.state = 'active'
-             UNION
-             SELECT h.name AS name, h.alias AS alias, h.id AS id
-             FROM sessions s2
-             JOIN organisation_owners o ON o.account_id = s2.account_id
-             JOIN healthspaces h ON h.organisation_id = o.organisation_id
-             WHERE s2.token_hash = $1
-             ORDER BY name, id LIMIT $2
-         ) e ON 1 = 1
-         WHERE s.token_hash = $1
-         ORDER BY e.name, e.id"
+         WHERE s.token_hash = $1"
     )
-});
+}
 
 /// Records activity. Callers do so at most once a minute per session, so that reading a page
 /// is not a write.
