@@ -56,10 +56,11 @@ impl HashGate {
     /// A turn to hash, held until the returned permit is dropped; `Busy` when the queue is full.
     pub(crate) async fn enter(&self, purpose: HashUse) -> AppResult<OwnedSemaphorePermit> {
         let login = purpose == HashUse::Login;
-        if let Ok(permit) = self.shared.clone().try_acquire_owned() {
+        // A login takes one of its own turns first, so it leaves the shared ones to the others.
+        if login && let Ok(permit) = self.logins.clone().try_acquire_owned() {
             return Ok(permit);
         }
-        if login && let Ok(permit) = self.logins.clone().try_acquire_owned() {
+        if let Ok(permit) = self.shared.clone().try_acquire_owned() {
             return Ok(permit);
         }
         let waiting = if login {
@@ -113,5 +114,14 @@ mod tests {
         waiting.await.unwrap().unwrap();
         drop(login);
         assert_eq!(gate.waiting_others.load(Ordering::Acquire), 0);
+    }
+
+    #[tokio::test]
+    async fn a_login_leaves_the_shared_turns_to_the_others_while_its_own_are_free() {
+        let gate = HashGate::new(2, 0);
+        let login = gate.enter(HashUse::Login).await.unwrap();
+        // The shared turn is still free for a registration, with no queue at all.
+        let other = gate.enter(HashUse::Other).await.unwrap();
+        drop((login, other));
     }
 }
