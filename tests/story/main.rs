@@ -23,6 +23,7 @@ mod leases;
 mod login;
 mod mail_delivery;
 mod mail_idempotency;
+mod membership_endings;
 mod memberships;
 mod one_membership;
 mod organisations;

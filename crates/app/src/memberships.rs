@@ -131,6 +131,11 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         let hs = &membership.healthspace_id;
         connection_store::end_all_of(&mut tx, hs, &actor.account, &actor.account, now).await?;
         let me = actor.account.as_str();
+        if let Some(account) = account_store::find(&mut tx, me).await? {
+            let by = (&actor.account, ActorRole::OwnAccount);
+            invitations::revoke_pending_for(&mut tx, hs, &account.email, by, &actor.origin, now)
+                .await?;
+        }
         let record = event(
             me,
             ActorRole::OwnAccount,
@@ -167,6 +172,7 @@ pub async fn cancel_by_provider(
         .ok_or_else(refused)?;
     let member = Member {
         id: &membership.account_id,
+        role: membership.role,
         email: &member.email,
         full_name: &member.full_name,
         language: &member.language,
@@ -183,13 +189,15 @@ pub async fn cancel_by_provider(
 #[derive(Clone, Copy)]
 struct Member<'a> {
     id: &'a AccountId,
+    role: Role,
     email: &'a str,
     full_name: &'a str,
     language: &'a str,
 }
 
-/// Cancels an active membership as the provider: the member's connections end, the member is
-/// emailed, and the audit log notes it. False when it was no longer active.
+/// Cancels an active membership as the provider: the member's connections and pending
+/// invitations end, the member is emailed, and the audit log notes it. False when it was no
+/// longer active.
 async fn end_by_provider(
     tx: &mut Tx,
     healthspace: &HealthspaceRow,
@@ -202,10 +210,13 @@ async fn end_by_provider(
     if !store::cancel(&mut *tx, membership_id, actor, now).await? {
         return Ok(false);
     }
-    connection_store::end_all_of(&mut *tx, &healthspace.id, member.id, actor, now).await?;
+    let hs = &healthspace.id;
+    connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
+    invitations::revoke_pending_for(tx, hs, member.email, (actor, role), origin, now).await?;
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::MembershipCancelled {
         healthspace: healthspace.name.clone(),
+        role: member.role.code().to_owned(),
     };
     mail::enqueue(tx, member.email, member.full_name, language, message, now).await?;
     let action = AuditAction::MembershipCancelled;
@@ -222,7 +233,8 @@ async fn end_by_provider(
 }
 
 /// Cancels every active membership of the Healthspace as its provider, each member emailed,
-/// inside the caller's transaction: deactivating a Healthspace offers this first.
+/// and revokes every pending invitation, inside the caller's transaction: deactivating a
+/// Healthspace offers this first.
 pub(crate) async fn cancel_all(
     tx: &mut Tx,
     healthspace: &HealthspaceRow,
@@ -247,6 +259,7 @@ pub(crate) async fn cancel_all(
         for row in &batch {
             let member = Member {
                 id: &row.membership.account_id,
+                role: row.membership.role,
                 email: &row.email,
                 full_name: &row.full_name,
                 language: &row.language,
@@ -255,7 +268,7 @@ pub(crate) async fn cancel_all(
             end_by_provider(tx, healthspace, id, member, actor, origin, now).await?;
         }
     }
-    Ok(())
+    invitations::revoke_all_pending(tx, &healthspace.id, actor, origin, now).await
 }
 
 /// A member as the members list shows them.

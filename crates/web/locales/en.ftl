@@ -351,7 +351,8 @@ mail-invitation-reminder-subject = Reminder: you are invited to a Healthspace
 mail-invitation-reminder-body = A reminder: you are invited to join { $organisation } on Carespace as { $role }. Log in with this email address, or create an account with it, and accept the invitation under Memberships. The link in the first email works too.
 mail-invitation-reminder-action = Go to Memberships
 mail-membership-cancelled-subject = Your membership was cancelled
-mail-membership-cancelled-body = Your care provider cancelled your membership of { $organisation }. You keep your record and everything in it.
+mail-membership-cancelled-body = Your care provider cancelled your membership of { $organisation }. Your record stays yours, free of charge, with everything in it: you can keep using it and join other Healthspaces.
+mail-membership-cancelled-staff-body = Your membership of { $organisation } was cancelled. You no longer have access to that Healthspace or to the clients you were connected to there.
 mail-membership-cancelled-action = My memberships
 
 ## A Healthspace's own pages: dashboard and settings

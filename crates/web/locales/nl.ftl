@@ -351,7 +351,8 @@ mail-invitation-reminder-subject = Herinnering: je bent uitgenodigd voor een Hea
 mail-invitation-reminder-body = Een herinnering: je bent uitgenodigd voor { $organisation } op Carespace als { $role }. Log in met dit e-mailadres, of maak er een account mee aan, en accepteer de uitnodiging onder Lidmaatschappen. De link in de eerste e-mail werkt ook.
 mail-invitation-reminder-action = Naar Lidmaatschappen
 mail-membership-cancelled-subject = Je lidmaatschap is opgezegd
-mail-membership-cancelled-body = Je zorgaanbieder heeft je lidmaatschap van { $organisation } opgezegd. Je houdt je dossier en alles wat erin staat.
+mail-membership-cancelled-body = Je zorgaanbieder heeft je lidmaatschap van { $organisation } opgezegd. Je dossier blijft van jou, gratis, met alles wat erin staat: je kunt het blijven gebruiken en lid worden van andere Healthspaces.
+mail-membership-cancelled-staff-body = Je lidmaatschap van { $organisation } is opgezegd. Je hebt geen toegang meer tot die Healthspace en tot de cliënten met wie je daar verbonden was.
 mail-membership-cancelled-action = Mijn lidmaatschappen
 
 ## De eigen pagina's van een Healthspace: dashboard en instellingen

@@ -75,7 +75,7 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
             MailMessage::Invitation { healthspace, .. }
             | MailMessage::InvitationReminder { healthspace, .. }
-            | MailMessage::MembershipCancelled { healthspace } => ("", healthspace.as_str()),
+            | MailMessage::MembershipCancelled { healthspace, .. } => ("", healthspace.as_str()),
             _ => ("", ""),
         };
         let token_name = match &mail.message {
@@ -94,9 +94,16 @@ impl MailRenderer for SiteMailRenderer {
         } else {
             self.t(lang, "mail-greeting", &[("name", &mail.name)])
         };
+        let body_key = match &mail.message {
+            // Staff and admins have no record there to keep; a client is told theirs stays.
+            MailMessage::MembershipCancelled { role, .. } if role == "staff" || role == "admin" => {
+                format!("{stem}-staff-body")
+            }
+            _ => format!("{stem}-body"),
+        };
         let body = self.t(
             lang,
-            &format!("{stem}-body"),
+            &body_key,
             &[
                 ("new_email", new_email),
                 ("organisation", organisation),

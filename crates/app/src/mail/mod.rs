@@ -91,9 +91,13 @@ pub enum MailMessage {
     ApiTokenCreated {
         name: String,
     },
-    /// The care provider cancelled your membership.
+    /// The care provider cancelled your membership, which had this role: a client is told
+    /// their record stays theirs, staff are not told about a record.
     MembershipCancelled {
         healthspace: String,
+        /// A role's code; empty in emails queued by a version without it (told as to a client).
+        #[serde(default)]
+        role: String,
     },
 }
 

@@ -14,7 +14,8 @@ use async_trait::async_trait;
 use carespace_core::accounts::Email;
 use carespace_core::audit::Outcome;
 use carespace_core::audit::{ActorRole, AuditAction};
-use carespace_core::ids::{AccountId, InvitationId, MembershipId};
+use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::{AccountId, HealthspaceId, InvitationId, MembershipId};
 use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
 use carespace_core::language::Language;
 use carespace_core::memberships::{INVITATION_MS, MembershipState, REMINDER_AFTER_MS, Role};
@@ -83,26 +84,8 @@ pub async fn invite(
     }
     let now = ctx.now();
     let by = (&actor.account, manager_role(facts));
-    if let Some(old) =
-        store::close_pending_for(&mut tx, &healthspace.id, email.as_str(), now).await?
-    {
-        let record = event(
-            by.0.as_str(),
-            by.1,
-            AuditAction::InvitationRevoked,
-            "invitation",
-            old.as_str(),
-        );
-        audit::record_in(
-            &mut tx,
-            &actor.origin,
-            record,
-            healthspace.id.as_str(),
-            None,
-            now,
-        )
-        .await?;
-    }
+    let hs = &healthspace.id;
+    revoke_pending_for(&mut tx, hs, email.as_str(), by, &actor.origin, now).await?;
     let invitation = InvitationRow {
         id: InvitationId::generate(),
         healthspace_id: healthspace.id.clone(),
@@ -117,6 +100,56 @@ pub async fn invite(
         .map_err(just_sent)?;
     tx.commit().await.map_err(|e| just_sent(e.into()))?;
     Ok(())
+}
+
+/// Revokes the pending invitation to `email` in the Healthspace, expired or not, audit-logged:
+/// before a new one goes out, and when the person's membership ends.
+pub(crate) async fn revoke_pending_for(
+    tx: &mut Tx,
+    healthspace_id: &HealthspaceId,
+    email: &str,
+    by: (&AccountId, ActorRole),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<()> {
+    if let Some(old) = store::close_pending_for(&mut *tx, healthspace_id, email, now).await? {
+        revoked(tx, healthspace_id, &old, by, origin, now).await?;
+    }
+    Ok(())
+}
+
+/// Revokes every pending invitation of the Healthspace, each audit-logged: a Healthspace that
+/// ends its memberships lets nobody in afterwards.
+pub(crate) async fn revoke_all_pending(
+    tx: &mut Tx,
+    healthspace_id: &HealthspaceId,
+    by: (&AccountId, ActorRole),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<()> {
+    for id in store::close_all_pending(&mut *tx, healthspace_id, now).await? {
+        revoked(tx, healthspace_id, &id, by, origin, now).await?;
+    }
+    Ok(())
+}
+
+async fn revoked(
+    tx: &mut Tx,
+    healthspace_id: &HealthspaceId,
+    invitation: &InvitationId,
+    (actor, role): (&AccountId, ActorRole),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<()> {
+    let action = AuditAction::InvitationRevoked;
+    let record = event(
+        actor.as_str(),
+        role,
+        action,
+        "invitation",
+        invitation.as_str(),
+    );
+    audit::record_in(tx, origin, record, healthspace_id.as_str(), None, now).await
 }
 
 /// Two invitations to one address at the same moment: the database kept the first.
@@ -315,6 +348,10 @@ impl JobHandler for ReminderHandler {
         else {
             return Ok(());
         };
+        // An inactive Healthspace lets nobody in: reminding would only mislead.
+        if healthspace.state != HealthspaceState::Active {
+            return Ok(());
+        }
         let language = recipient_language(&mut tx, &invitation.email)
             .await
             .map_err(|e| fail(&e))?;

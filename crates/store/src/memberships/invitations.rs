@@ -218,6 +218,25 @@ pub async fn close_pending_for(
     row.as_ref().map(|r| decode::id(r, "id")).transpose()
 }
 
+/// Revokes every pending invitation of the Healthspace (expired ones too); returns their ids.
+pub async fn close_all_pending(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    now: Timestamp,
+) -> StoreResult<Vec<InvitationId>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(
+        "UPDATE invitations SET revoked_at = $2
+         WHERE healthspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+         RETURNING id",
+    )
+    .bind(healthspace_id.as_str())
+    .bind(now.millis())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| decode::id(r, "id")).collect()
+}
+
 /// Marks an open invitation accepted; false when someone was first (or it closed meanwhile).
 pub async fn accept(
     ex: impl Into<Exec<'_>>,
