@@ -38,7 +38,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
     let invitation = InvitationInput {
         email: "elsewhere@example.nl".into(),
         role: "client".into(),
-        birth_date: String::new(),
+        birth_date: "1990-05-31".into(),
     };
     invitations::invite(&app.ctx, &actor_of(&olga), "jeugd", invitation)
         .await
@@ -123,7 +123,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
         let invitation = InvitationInput {
             email: format!("person{n}@example.nl"),
             role: "client".into(),
-            birth_date: String::new(),
+            birth_date: "1990-05-31".into(),
         };
         invitations::invite(&app.ctx, &actor_of(&olga), "de-linde", invitation)
             .await

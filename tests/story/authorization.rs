@@ -433,6 +433,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 let body = serde_json::json!({
                     "email": "new@example.nl",
                     "role": "client",
+                    "birth_date": "1990-05-31",
                     "staff": "bram@example.nl",
                     "client": "cleo@example.nl",
                 });
@@ -453,6 +454,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                         ("alias", ""),
                         ("email", "new@example.nl"),
                         ("role", "client"),
+                        ("birth_date", "1990-05-31"),
                         ("staff", "bram@example.nl"),
                         ("client", "cleo@example.nl"),
                         ("own_colours", "on"),

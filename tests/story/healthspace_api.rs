@@ -54,10 +54,25 @@ async fn an_owner_invites_lists_connects_and_reads_the_log_over_the_api() {
         "Geef deze parameter een waarde, of laat hem weg."
     );
 
-    let sent = program
+    // A client is invited with their date of birth, the second check on who accepts.
+    let without = program
         .post(url("/invitations"))
         .bearer_auth(&secret)
         .json(&json!({ "email": "dirk@example.nl", "role": "client" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), 422);
+    let refused: serde_json::Value = without.json().await.unwrap();
+    assert_eq!(
+        refused["error"]["problems"][0]["code"],
+        "birth_date_required_for_client"
+    );
+    assert!(app.mails_to("dirk@example.nl").await.is_empty());
+    let sent = program
+        .post(url("/invitations"))
+        .bearer_auth(&secret)
+        .json(&json!({ "email": "dirk@example.nl", "role": "client", "birth_date": "1990-05-31" }))
         .send()
         .await
         .unwrap();

@@ -125,7 +125,15 @@ async fn received(sink: &SmtpSink, count: usize) -> Vec<carespace_tests::Mail> {
 async fn a_reminder_run_again_queues_no_second_email() {
     let app = spawn_app().await;
     let owner = healthspace(&app, "de-linde").await;
-    let invited = invite(&app, &owner, "de-linde", "dirk@example.nl", "client", "").await;
+    let invited = invite(
+        &app,
+        &owner,
+        "de-linde",
+        "dirk@example.nl",
+        "client",
+        "1990-05-31",
+    )
+    .await;
     assert_eq!(invited.status(), 303);
     app.mails_when_sent().await;
     let pool = sqlx::AnyPool::connect(&app.database_url()).await.unwrap();

@@ -17,6 +17,7 @@ mod hash_gate;
 mod health;
 mod healthspace_api;
 mod healthspace_settings;
+mod identity_check;
 mod image_limits;
 mod language;
 mod leases;

@@ -146,6 +146,7 @@ async fn a_membership_that_ends_leaves_no_invitation_to_that_person_pending() {
             birth_date: None,
             invited_by: carespace_core::ids::AccountId::parse(&olga).unwrap(),
             expires_at: app.ctx.now().plus_millis(14 * DAY_MS),
+            failed_checks: 0,
         };
         let hash = carespace_core::tokens::hash(&carespace_core::tokens::generate().unwrap());
         invitation_store::insert(&app.ctx.db, &row, &hash, app.ctx.now())

@@ -179,9 +179,17 @@ async fn a_provider_cancels_and_the_client_is_emailed() {
     let owner = healthspace(&app, "de-linde").await;
     let cleo = Person::new("Cleo");
     app.sign_up(&cleo).await;
-    invite(&app, &owner, "de-linde", &cleo.email, "client", "").await;
+    invite(
+        &app,
+        &owner,
+        "de-linde",
+        &cleo.email,
+        "client",
+        "1990-05-31",
+    )
+    .await;
     let cleo_browser = app.logged_in(&cleo).await;
-    accept(&app, &cleo_browser, &cleo, "").await;
+    accept(&app, &cleo_browser, &cleo, &cleo.birth_date).await;
     let list = app
         .get_with(&owner, "/h/de-linde/members")
         .await
@@ -210,7 +218,15 @@ async fn a_provider_cancels_and_the_client_is_emailed() {
 async fn invitations_are_reminded_after_3_and_7_days_and_expire() {
     let app = spawn_app().await;
     let owner = healthspace(&app, "de-linde").await;
-    invite(&app, &owner, "de-linde", "dirk@example.nl", "client", "").await;
+    invite(
+        &app,
+        &owner,
+        "de-linde",
+        "dirk@example.nl",
+        "client",
+        "1990-05-31",
+    )
+    .await;
     assert_eq!(app.mails_to("dirk@example.nl").await.len(), 1);
     app.advance(3 * 24 * 3_600_000 + 1_000);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -453,7 +469,15 @@ async fn on_invitation(app: &TestApp, admin: &reqwest::Client, action: &str) -> 
 async fn an_expired_invitation_is_sent_again_and_a_revoked_one_stops_working() {
     let app = spawn_app().await;
     let owner = healthspace(&app, "de-linde").await;
-    invite(&app, &owner, "de-linde", "dirk@example.nl", "client", "").await;
+    invite(
+        &app,
+        &owner,
+        "de-linde",
+        "dirk@example.nl",
+        "client",
+        "1990-05-31",
+    )
+    .await;
     let first = link_in(
         &app.mails_to("dirk@example.nl").await[0],
         "/invitations/accept",
@@ -673,7 +697,15 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
     let app = spawn_app().await;
     let owner = healthspace(&app, "de-linde").await;
     let dirk = Person::new("Dirk");
-    invite(&app, &owner, "de-linde", &dirk.email, "client", "").await;
+    invite(
+        &app,
+        &owner,
+        "de-linde",
+        &dirk.email,
+        "client",
+        "1990-05-31",
+    )
+    .await;
 
     // The link reaches Mallory (forwarded, or read over a shoulder).
     let (mallory, mallory_browser) = app.signed_up("Mallory").await;
@@ -742,7 +774,11 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
         .post_with(
             &dirk_browser,
             "/invitations/accept",
-            &[("csrf_token", &csrf), ("token", token), ("birth_date", "")],
+            &[
+                ("csrf_token", &csrf),
+                ("token", token),
+                ("birth_date", &dirk.birth_date),
+            ],
         )
         .await;
     assert_eq!(joined.status(), 303);

@@ -77,8 +77,17 @@ async fn twenty_identical_requests_at_once_store_one_row_and_tell_the_others_why
     // Invite one address twenty times at once: each invitation closes the one before, so one
     // stays open; one sent at the very same moment as another is refused with a message.
     let dirk = Person::new("Dirk");
-    let (statuses, refusals) =
-        at_once(|| invite(&app, &owner, "de-linde", &dirk.email, "client", "")).await;
+    let (statuses, refusals) = at_once(|| {
+        invite(
+            &app,
+            &owner,
+            "de-linde",
+            &dirk.email,
+            "client",
+            "1990-05-31",
+        )
+    })
+    .await;
     assert!(statuses.contains(&303), "{statuses:?}");
     assert!(
         statuses.iter().all(|s| *s == 303 || *s == 422),
@@ -97,7 +106,7 @@ async fn twenty_identical_requests_at_once_store_one_row_and_tell_the_others_why
     // Accept that invitation twenty times at once: one membership.
     app.sign_up(&dirk).await;
     let browser = app.logged_in(&dirk).await;
-    let (statuses, _) = at_once(|| accept(&app, &browser, &dirk, "")).await;
+    let (statuses, _) = at_once(|| accept(&app, &browser, &dirk, &dirk.birth_date)).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 303).count(),
         1,
@@ -127,7 +136,15 @@ async fn a_member_is_not_invited_again_and_a_new_invitation_closes_the_old_one()
 
     let dirk = Person::new("Dirk");
     for role in ["client", "staff"] {
-        let sent = invite(&app, &owner, "de-linde", &dirk.email, role, "").await;
+        let sent = invite(
+            &app,
+            &owner,
+            "de-linde",
+            &dirk.email,
+            role,
+            &dirk.birth_date,
+        )
+        .await;
         assert_eq!(sent.status(), 303);
     }
     let mails = app.mails_to(&dirk.email).await;
@@ -140,7 +157,12 @@ async fn a_member_is_not_invited_again_and_a_new_invitation_closes_the_old_one()
     );
     app.sign_up(&dirk).await;
     let browser = app.logged_in(&dirk).await;
-    assert_eq!(accept(&app, &browser, &dirk, "").await.status(), 303);
+    assert_eq!(
+        accept(&app, &browser, &dirk, &dirk.birth_date)
+            .await
+            .status(),
+        303
+    );
     let dirk_id = AccountId::from_stored(account_id(&app, &dirk.email).await);
     let mine = carespace_app::memberships::mine(&app.ctx, &dirk_id)
         .await
@@ -248,7 +270,15 @@ async fn the_migration_merges_what_older_versions_wrote_twice() {
         let made = connect(&app, &owner, "de-linde", &bram.email, &client.email).await;
         assert_eq!(made.status(), 303);
     }
-    let invited = invite(&app, &owner, "de-linde", "new@example.nl", "client", "").await;
+    let invited = invite(
+        &app,
+        &owner,
+        "de-linde",
+        "new@example.nl",
+        "client",
+        "1990-05-31",
+    )
+    .await;
     assert_eq!(invited.status(), 303);
     let cleo_id = account_id(&app, &cleo.email).await;
     let dana_id = account_id(&app, &dana.email).await;

@@ -120,10 +120,14 @@ pub async fn join(
     person: &Person,
     role: &str,
 ) -> reqwest::Client {
-    let invited = invite(app, admin, alias, &person.email, role, "").await;
+    let birth_date = &person.birth_date;
+    let invited = invite(app, admin, alias, &person.email, role, birth_date).await;
     assert_eq!(invited.status(), 303);
     app.sign_up(person).await;
     let browser = app.logged_in(person).await;
-    assert_eq!(accept(app, &browser, person, "").await.status(), 303);
+    assert_eq!(
+        accept(app, &browser, person, birth_date).await.status(),
+        303
+    );
     browser
 }

@@ -629,7 +629,7 @@ impl Writer {
                 ("csrf_token", token.as_str()),
                 ("email", email.as_str()),
                 ("role", "client"),
-                ("birth_date", ""),
+                ("birth_date", "1990-05-31"),
             ])
             .send()
             .await?;

@@ -54,6 +54,8 @@ impl MembershipState {
 /// An invitation is valid for two weeks; reminders go out after 3 and 7 days.
 pub const INVITATION_MS: i64 = 14 * 24 * 3_600_000;
 pub const REMINDER_AFTER_MS: [i64; 2] = [3 * 24 * 3_600_000, 7 * 24 * 3_600_000];
+/// Wrong dates of birth an invitation takes; at this many it can no longer be accepted.
+pub const MAX_FAILED_CHECKS: i64 = 3;
 
 /// What the members list may be narrowed to.
 #[derive(Debug, Clone, Default)]

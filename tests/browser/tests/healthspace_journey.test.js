@@ -126,7 +126,7 @@ test("an owner opens and brands a Healthspace, people join and connect, and the 
   await page.getByText("The invitation has been sent.").waitFor();
   await invite.getByLabel("Email address").fill(TOM.email);
   await invite.getByLabel("Role").selectOption("client");
-  await invite.getByLabel("Their date of birth (optional)").fill(TOM.birthDate);
+  await invite.getByLabel("Their date of birth (required for a client)").fill(TOM.birthDate);
   await invite.getByRole("button", { name: "Send invitation" }).click();
   await page.getByText("The invitation has been sent.").waitFor();
 

@@ -18,7 +18,9 @@ use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId, InvitationId, MembershipId};
 use carespace_core::jobs::DEFAULT_MAX_ATTEMPTS;
 use carespace_core::language::Language;
-use carespace_core::memberships::{INVITATION_MS, MembershipState, REMINDER_AFTER_MS, Role};
+use carespace_core::memberships::{
+    INVITATION_MS, MAX_FAILED_CHECKS, MembershipState, REMINDER_AFTER_MS, Role,
+};
 use carespace_core::policy::Action;
 use carespace_core::time::{Date, Timestamp};
 use carespace_core::tokens;
@@ -33,7 +35,8 @@ use serde::{Deserialize, Serialize};
 pub struct InvitationInput {
     pub email: String,
     pub role: String,
-    /// Optional: when given, the invited person must enter the same date at acceptance.
+    /// Required to invite a client, optional for staff and admins: the invited person must
+    /// enter the same date at acceptance, a second check on their identity.
     pub birth_date: String,
 }
 
@@ -66,6 +69,9 @@ pub async fn invite(
                 .ok_or("birth_date_invalid"),
         )
     };
+    if role == Some(Role::Client) && birth_date == Some(None) {
+        problems.add("birth_date", "birth_date_required_for_client");
+    }
     problems.finish()?;
     let (Some(email), Some(role), Some(birth_date)) = (email, role, birth_date) else {
         return Err(AppError::Internal("checked input missing".into()));
@@ -94,6 +100,7 @@ pub async fn invite(
         birth_date,
         invited_by: actor.account.clone(),
         expires_at: now.plus_millis(INVITATION_MS),
+        failed_checks: 0,
     };
     send_invitation(&mut tx, &healthspace, &invitation, by, &actor.origin, now)
         .await
@@ -215,6 +222,8 @@ pub struct PendingInvitation {
     pub role: Role,
     pub expires_at: Timestamp,
     pub expired: bool,
+    /// Too many wrong dates of birth: it can only be sent again.
+    pub blocked: bool,
 }
 
 /// The most pending invitations the members page lists.
@@ -242,6 +251,7 @@ pub(crate) async fn pending_in(
         .into_iter()
         .map(|row| PendingInvitation {
             expired: row.expires_at <= now,
+            blocked: row.failed_checks >= MAX_FAILED_CHECKS,
             id: row.id,
             email: row.email,
             role: row.role,
@@ -280,21 +290,15 @@ pub async fn close_pending(
     store::revoke(&mut tx, &old.id, now).await?;
     match closing {
         Closing::Revoke => {
-            let record = event(
-                by.0.as_str(),
-                by.1,
-                AuditAction::InvitationRevoked,
-                "invitation",
-                invitation_id,
-            );
-            let hs = healthspace.id.as_str();
-            audit::record_in(&mut tx, &actor.origin, record, hs, None, now).await?;
+            revoked(&mut tx, &healthspace.id, &old.id, by, &actor.origin, now).await?;
         }
         Closing::SendAgain => {
             let renewed = InvitationRow {
                 id: InvitationId::generate(),
                 invited_by: actor.account.clone(),
                 expires_at: now.plus_millis(INVITATION_MS),
+                // A new invitation, so new tries at the date of birth.
+                failed_checks: 0,
                 ..old
             };
             send_invitation(&mut tx, &healthspace, &renewed, by, &actor.origin, now).await?;
@@ -454,16 +458,25 @@ pub(super) async fn accept_open(
         return Err(AppError::field("invitation", "invitation_other_address"));
     }
     if let Some(expected) = invitation.birth_date {
+        if invitation.failed_checks >= MAX_FAILED_CHECKS {
+            return Err(AppError::field("birth_date", "invitation_blocked"));
+        }
         let entered = Date::parse_iso(birth_date);
         let own = Date::parse_iso(&account.birth_date);
         if entered != Some(expected) || own != Some(expected) {
+            let failed = store::count_failed_check(&mut tx, &invitation.id).await?;
             let id = invitation.id.as_str();
             let action = AuditAction::InvitationIdentityCheckFailed;
             let mut denied = event(me, ActorRole::OwnAccount, action, "invitation", id);
             denied.outcome = Outcome::Denied;
             audit::record_in(&mut tx, &actor.origin, denied, hs, None, now).await?;
             tx.commit().await?;
-            return Err(AppError::field("birth_date", "birth_date_mismatch"));
+            let code = if failed >= MAX_FAILED_CHECKS {
+                "invitation_blocked"
+            } else {
+                "birth_date_mismatch"
+            };
+            return Err(AppError::field("birth_date", code));
         }
     }
     if membership_store::active_role(&mut tx, &healthspace.id, &actor.account)

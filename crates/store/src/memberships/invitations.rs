@@ -20,6 +20,8 @@ pub struct InvitationRow {
     pub birth_date: Option<Date>,
     pub invited_by: AccountId,
     pub expires_at: Timestamp,
+    /// Wrong dates of birth entered so far (a new invitation starts at none).
+    pub failed_checks: i64,
 }
 
 pub async fn insert(
@@ -49,7 +51,7 @@ pub async fn insert(
 }
 
 const COLUMNS: &str = "i.id, i.healthspace_id, i.email, i.role, i.birth_date, i.invited_by, \
-                       i.expires_at";
+                       i.expires_at, i.failed_checks";
 
 fn from_row(row: &AnyRow) -> StoreResult<InvitationRow> {
     Ok(InvitationRow {
@@ -67,6 +69,7 @@ fn from_row(row: &AnyRow) -> StoreResult<InvitationRow> {
             .transpose()?,
         invited_by: decode::id(row, "invited_by")?,
         expires_at: Timestamp::from_millis(row.try_get("expires_at")?),
+        failed_checks: row.try_get("failed_checks")?,
     })
 }
 
@@ -216,6 +219,19 @@ pub async fn close_pending_for(
     .fetch_optional(&mut *c)
     .await?;
     row.as_ref().map(|r| decode::id(r, "id")).transpose()
+}
+
+/// Counts a wrong date of birth entered for the invitation; returns how many there are now.
+pub async fn count_failed_check(ex: impl Into<Exec<'_>>, id: &InvitationId) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query(
+        "UPDATE invitations SET failed_checks = failed_checks + 1 WHERE id = $1
+         RETURNING failed_checks",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(row.try_get("failed_checks")?)
 }
 
 /// Revokes every pending invitation of the Healthspace (expired ones too); returns their ids.
