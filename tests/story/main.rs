@@ -8,6 +8,7 @@ mod api_contract;
 mod audit;
 mod audit_viewer;
 mod authorization;
+mod birth_date;
 mod client_ip;
 mod crash_loop;
 mod csrf;

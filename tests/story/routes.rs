@@ -24,6 +24,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/password/reset".into(), 403),
         (Method::GET, "/account".into(), 303),
         (Method::POST, "/account/profile".into(), 403),
+        (Method::POST, "/account/birth-date".into(), 403),
         (Method::GET, "/account/photo".into(), 303),
         (Method::POST, "/account/photo".into(), 403),
         (Method::POST, "/account/photo/remove".into(), 403),

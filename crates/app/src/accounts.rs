@@ -3,6 +3,7 @@
 //! the change that causes it.
 
 mod account;
+mod birth_date;
 mod current_password;
 mod email_change;
 mod links;
@@ -13,6 +14,7 @@ mod registration;
 mod sign_out;
 
 pub use account::{Account, find};
+pub use birth_date::{CORRECTION_INTERVAL_MS, correct_birth_date};
 pub(crate) use current_password::confirm_current_password;
 pub use email_change::{confirm_email_change, request_email_change};
 pub use links::{RESEND_INTERVAL_MS, RESET_LINK_MS, VERIFY_LINK_MS};

@@ -120,6 +120,46 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// Corrects the date of birth, unless it was corrected after `not_since` already; false then.
+/// The condition is in the update itself, so two corrections at once cannot both pass.
+pub async fn correct_birth_date(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+    birth_date: &str,
+    not_since: Timestamp,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE accounts SET birth_date = $2, birth_date_changed_at = $3, updated_at = $3
+         WHERE id = $1 AND (birth_date_changed_at IS NULL OR birth_date_changed_at <= $4)",
+    )
+    .bind(id)
+    .bind(birth_date)
+    .bind(now.millis())
+    .bind(not_since.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// When the date of birth was last corrected, if ever.
+pub async fn birth_date_changed_at(
+    ex: impl Into<Exec<'_>>,
+    id: &str,
+) -> StoreResult<Option<Timestamp>> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query("SELECT birth_date_changed_at FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<i64>, _>("birth_date_changed_at"))
+        .transpose()?
+        .flatten()
+        .map(Timestamp::from_millis))
+}
+
 pub async fn set_language(
     ex: impl Into<Exec<'_>>,
     id: &str,

@@ -55,6 +55,7 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::ConfirmNewEmail { token } => {
                 Some(format!("{base}/email/confirm?token={token}"))
             }
+            MailMessage::BirthDateCorrected => Some(format!("{base}/account")),
             MailMessage::AlreadyRegistered | MailMessage::PasswordChanged => {
                 Some(format!("{base}/password/forgot"))
             }

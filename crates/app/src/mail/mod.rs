@@ -64,6 +64,8 @@ pub enum MailMessage {
     ConfirmNewEmail {
         token: String,
     },
+    /// Your date of birth was corrected (the date itself is not in the email).
+    BirthDateCorrected,
     /// Sent to the old address once the change is done.
     EmailChanged {
         new_email: String,
@@ -111,6 +113,7 @@ impl MailMessage {
             MailMessage::PasswordChanged => "password_changed",
             MailMessage::ConfirmNewEmail { .. } => "confirm_new_email",
             MailMessage::EmailChanged { .. } => "email_changed",
+            MailMessage::BirthDateCorrected => "birth_date_corrected",
             MailMessage::OwnerAdded { .. } => "owner_added",
             MailMessage::OwnerInvited { .. } => "owner_invited",
             MailMessage::Invitation { .. } => "invitation",

@@ -70,6 +70,7 @@ audit_actions! {
     MembershipCancelled => "membership_cancelled",
     ConnectionCreated => "connection_created",
     ProfileChanged => "profile_changed",
+    BirthDateCorrected => "birth_date_corrected",
     PhotoChanged => "photo_changed",
     PhotoRemoved => "photo_removed",
     CurrentPasswordWrong => "current_password_wrong",

@@ -1,4 +1,4 @@
-//! "My account": name, language, phone number, photo, email address and password.
+//! "My account": name, language, phone number, date of birth, photo, email address and password.
 
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
@@ -28,6 +28,7 @@ struct AccountTemplate {
     account: Account,
     notice: Option<String>,
     profile: FormState,
+    birth_date: FormState,
     photo: FormState,
     email: FormState,
     password: FormState,
@@ -44,6 +45,7 @@ impl AccountTemplate {
             account,
             notice: None,
             profile,
+            birth_date: FormState::new(),
             photo: FormState::new(),
             email: FormState::new(),
             password: FormState::new(),
@@ -68,6 +70,7 @@ pub async fn show(
     let mut template = AccountTemplate::new(page, account);
     let key = match query.done.as_str() {
         "profile" => Some("account-saved-profile"),
+        "birth-date" => Some("account-saved-birth-date"),
         "photo" => Some("account-saved-photo"),
         "email" => Some("account-email-sent"),
         "password" => Some("account-saved-password"),
@@ -98,6 +101,7 @@ async fn answer(
     let form = keep(FormState::new()).with_problems(&template.page, problems);
     match section {
         "profile" => template.profile = form,
+        "birth-date" => template.birth_date = form,
         "photo" => template.photo = form,
         "email" => template.email = form,
         _ => template.password = form,
@@ -135,6 +139,33 @@ pub async fn profile(
     answer(&state, page, &session.account.id, "profile", result, |f| {
         f.with_value("full_name", &form.full_name)
             .with_value("phone", &form.phone)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct BirthDateForm {
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    birth_date_password: String,
+}
+
+pub async fn birth_date(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Form(form): Form<BirthDateForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let password = Secret::new(form.birth_date_password);
+    let account_id = &session.account.id;
+    let result =
+        accounts::correct_birth_date(&state.app, account_id, &form.birth_date, password, &origin)
+            .await;
+    answer(&state, page, account_id, "birth-date", result, |f| {
+        f.with_value("birth_date", &form.birth_date)
     })
     .await
 }

@@ -57,6 +57,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ),
         ("/account", get(account::show)),
         ("/account/profile", post(account::profile)),
+        ("/account/birth-date", post(account::birth_date)),
         (
             "/account/photo",
             get(account::photo).post(account::photo_upload),
