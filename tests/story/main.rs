@@ -10,6 +10,7 @@ mod audit_viewer;
 mod authorization;
 mod birth_date;
 mod client_ip;
+mod connection_emails;
 mod crash_loop;
 mod csrf;
 mod demo;

@@ -57,6 +57,24 @@ impl<'a> Event<'a> {
     }
 }
 
+/// A successful act by `actor` in `role` on one object.
+pub(crate) fn event<'a>(
+    actor: &'a str,
+    role: ActorRole,
+    action: AuditAction,
+    object_type: &'a str,
+    object_id: &'a str,
+) -> Event<'a> {
+    Event {
+        actor: Some(actor),
+        role,
+        action,
+        object_type,
+        object_id: Some(object_id),
+        outcome: Outcome::Success,
+    }
+}
+
 /// Appends one entry to the chain within `tx`.
 pub async fn record(
     tx: &mut Tx,

@@ -2,17 +2,21 @@
 //! client only through one; a client sees at all times who is connected. Admins and owners
 //! connect anyone; staff connect themselves when the Healthspace allows it.
 
+use crate::access::manager_role;
 use crate::access::{self, Actor};
 use crate::audit;
+use crate::audit::event;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::memberships::{event, manager_role};
+use crate::mail::{self, MailMessage};
 use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
+use carespace_core::language::Language;
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
 use carespace_store::connections::{self as store, ConnectionRow};
+use carespace_store::healthspaces::HealthspaceRow;
 use carespace_store::{StoreError, Tx, accounts as account_store, memberships as membership_store};
 
 /// Connects a staff member (or admin) to a client of the same Healthspace, both named by email.
@@ -30,7 +34,16 @@ pub async fn connect(
     let staff = member_by_email(&mut tx, hs, staff_email, is_staff, "staff").await?;
     let client = member_by_email(&mut tx, hs, client_email, is_client, "client").await?;
     let by = (&actor.account, manager_role(facts));
-    link(ctx, tx, actor, hs, (&staff, &client), by, "client").await
+    link(
+        ctx,
+        tx,
+        actor,
+        &healthspace,
+        (&staff, &client),
+        by,
+        "client",
+    )
+    .await
 }
 
 /// A staff member connects themselves to a client, when the Healthspace's setting allows it.
@@ -43,15 +56,15 @@ pub async fn connect_self(
     let mut tx = ctx.db.begin().await?;
     let (healthspace, _) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ConnectSelf).await?;
-    let hs = &healthspace.id;
     let field = "client_email";
+    let hs = &healthspace.id;
     let client = member_by_email(&mut tx, hs, client_email, is_client, field).await?;
     let me = &actor.account;
     link(
         ctx,
         tx,
         actor,
-        hs,
+        &healthspace,
         (me, &client),
         (me, ActorRole::Staff),
         field,
@@ -89,16 +102,17 @@ async fn member_by_email(
 }
 
 /// Connects staff and client in the caller's transaction and commits; audit-logged as about
-/// the client. A pair already connected is refused with a problem on `field`.
+/// the client, who is emailed. A pair already connected is refused with a problem on `field`.
 async fn link(
     ctx: &AppContext,
     mut tx: Tx,
     actor: &Actor,
-    healthspace: &HealthspaceId,
+    healthspace_row: &HealthspaceRow,
     (staff, client): (&AccountId, &AccountId),
     (by, role): (&AccountId, ActorRole),
     field: &'static str,
 ) -> AppResult<()> {
+    let healthspace = &healthspace_row.id;
     let already = || AppError::field(field, "already_connected");
     if store::is_connected(&mut tx, healthspace, staff, client).await? {
         return Err(already());
@@ -126,10 +140,43 @@ async fn link(
         "connection",
         id,
     );
-    let (hs, client) = (healthspace.as_str(), Some(client.as_str()));
-    audit::record_in(&mut tx, &actor.origin, record, hs, client, now).await?;
+    let (hs, about) = (healthspace.as_str(), Some(client.as_str()));
+    audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
+    let name = &healthspace_row.name;
+    tell_client(&mut tx, name, (staff, client), Change::Made, now).await?;
     tx.commit().await.map_err(duplicate)?;
     Ok(())
+}
+
+/// What happened to a connection, as its client is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    Made,
+    Ended,
+}
+
+/// Emails the client that a staff member was connected to them, or no longer is: who can see
+/// their record never changes silently. The email names the staff member and the Healthspace,
+/// nothing of the client's care.
+pub(crate) async fn tell_client(
+    tx: &mut Tx,
+    healthspace_name: &str,
+    (staff, client): (&AccountId, &AccountId),
+    change: Change,
+    now: Timestamp,
+) -> AppResult<()> {
+    let staff = account_store::find(&mut *tx, staff.as_str()).await?;
+    let client = account_store::find(&mut *tx, client.as_str()).await?;
+    let (Some(staff), Some(client)) = (staff, client) else {
+        return Ok(());
+    };
+    let (healthspace, staff) = (healthspace_name.to_owned(), staff.full_name);
+    let message = match change {
+        Change::Made => MailMessage::ConnectionMade { healthspace, staff },
+        Change::Ended => MailMessage::ConnectionEnded { healthspace, staff },
+    };
+    let language = client.language.parse().unwrap_or(Language::Nl);
+    mail::enqueue(tx, &client.email, &client.full_name, language, message, now).await
 }
 
 /// "My connections": who is connected to the client, where, and since when.

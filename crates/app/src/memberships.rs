@@ -7,6 +7,7 @@ pub mod waiting;
 
 use crate::access::{self, Actor, Subject};
 use crate::audit::{self, Event, Origin};
+use crate::connections::{self, Change};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
@@ -24,22 +25,7 @@ use invitations::PendingInvitation;
 
 pub use carespace_core::memberships::MemberFilter;
 
-pub(crate) fn event<'a>(
-    actor: &'a str,
-    role: ActorRole,
-    action: AuditAction,
-    object_type: &'a str,
-    object_id: &'a str,
-) -> Event<'a> {
-    Event {
-        actor: Some(actor),
-        role,
-        action,
-        object_type,
-        object_id: Some(object_id),
-        outcome: Outcome::Success,
-    }
-}
+pub(crate) use crate::audit::event;
 
 pub(crate) use crate::access::manager_role;
 
@@ -125,11 +111,13 @@ async fn own_to_leave(
 pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let (membership, _) = own_to_leave(&mut tx, actor, membership_id).await?;
+    let (membership, healthspace) = own_to_leave(&mut tx, actor, membership_id).await?;
     let id = &membership.id;
     if store::cancel(&mut tx, &membership.id, &actor.account, now).await? {
         let hs = &membership.healthspace_id;
-        connection_store::end_all_of(&mut tx, hs, &actor.account, &actor.account, now).await?;
+        let me_id = &actor.account;
+        let ended = connection_store::end_all_of(&mut tx, hs, me_id, me_id, now).await?;
+        tell_clients_left(&mut tx, &healthspace.name, me_id, &ended, now).await?;
         let me = actor.account.as_str();
         if let Some(account) = account_store::find(&mut tx, me).await? {
             let by = (&actor.account, ActorRole::OwnAccount);
@@ -211,7 +199,8 @@ async fn end_by_provider(
         return Ok(false);
     }
     let hs = &healthspace.id;
-    connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
+    let ended = connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
+    tell_clients_left(tx, &healthspace.name, member.id, &ended, now).await?;
     invitations::revoke_pending_for(tx, hs, member.email, (actor, role), origin, now).await?;
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::MembershipCancelled {
@@ -230,6 +219,22 @@ async fn end_by_provider(
     let (hs, client) = (healthspace.id.as_str(), Some(member.id.as_str()));
     audit::record_in(tx, origin, record, hs, client, now).await?;
     Ok(true)
+}
+
+/// Emails each client whose staff member `left` no longer is connected to them; a client who
+/// left is told of their membership instead.
+async fn tell_clients_left(
+    tx: &mut Tx,
+    healthspace_name: &str,
+    left: &AccountId,
+    ended: &[(AccountId, AccountId)],
+    now: Timestamp,
+) -> AppResult<()> {
+    for (staff, client) in ended.iter().filter(|(staff, _)| staff == left) {
+        let pair = (staff, client);
+        connections::tell_client(tx, healthspace_name, pair, Change::Ended, now).await?;
+    }
+    Ok(())
 }
 
 /// Cancels every active membership of the Healthspace as its provider, each member emailed,

@@ -94,25 +94,34 @@ pub async fn is_connected(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Ends the connections of a member in a Healthspace, on either side (their membership ended).
+/// Ends the connections of a member in a Healthspace, on either side (their membership
+/// ended); returns the pairs ended, as (staff, client).
 pub async fn end_all_of(
     ex: impl Into<Exec<'_>>,
     healthspace_id: &HealthspaceId,
     member: &AccountId,
     by: &AccountId,
     now: Timestamp,
-) -> StoreResult<u64> {
+) -> StoreResult<Vec<(AccountId, AccountId)>> {
     let mut c = conn(ex).await?;
-    let done = sqlx::query(
+    let rows = sqlx::query(
         "UPDATE connections SET ended_at = $4, ended_by = $3
          WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2)
-           AND ended_at IS NULL",
+           AND ended_at IS NULL
+         RETURNING staff_account_id, client_account_id",
     )
     .bind(healthspace_id.as_str())
     .bind(member.as_str())
     .bind(by.as_str())
     .bind(now.millis())
-    .execute(&mut *c)
+    .fetch_all(&mut *c)
     .await?;
-    Ok(done.rows_affected())
+    rows.iter()
+        .map(|row| {
+            Ok((
+                decode::id(row, "staff_account_id")?,
+                decode::id(row, "client_account_id")?,
+            ))
+        })
+        .collect()
 }

@@ -69,6 +69,9 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::InvitationReminder { .. } | MailMessage::MembershipCancelled { .. } => {
                 Some(format!("{base}/account/memberships"))
             }
+            MailMessage::ConnectionMade { .. } | MailMessage::ConnectionEnded { .. } => {
+                Some(format!("{base}/account/connections"))
+            }
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
@@ -76,11 +79,18 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::OwnerInvited { organisation } => ("", organisation.as_str()),
             MailMessage::Invitation { healthspace, .. }
             | MailMessage::InvitationReminder { healthspace, .. }
-            | MailMessage::MembershipCancelled { healthspace, .. } => ("", healthspace.as_str()),
+            | MailMessage::MembershipCancelled { healthspace, .. }
+            | MailMessage::ConnectionMade { healthspace, .. }
+            | MailMessage::ConnectionEnded { healthspace, .. } => ("", healthspace.as_str()),
             _ => ("", ""),
         };
         let token_name = match &mail.message {
             MailMessage::ApiTokenCreated { name } => name.as_str(),
+            _ => "",
+        };
+        let staff = match &mail.message {
+            MailMessage::ConnectionMade { staff, .. }
+            | MailMessage::ConnectionEnded { staff, .. } => staff.as_str(),
             _ => "",
         };
         let role = match &mail.message {
@@ -111,6 +121,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("email", &mail.to),
                 ("role", &role),
                 ("token_name", token_name),
+                ("staff", staff),
             ],
         );
         let action_label = self.t(lang, &format!("{stem}-action"), &[]);

@@ -89,6 +89,17 @@ pub enum MailMessage {
         healthspace: String,
         role: String,
     },
+    /// To a client: a staff member was connected to them, and so can see what they share in
+    /// that Healthspace. Who can see a record never changes silently.
+    ConnectionMade {
+        healthspace: String,
+        staff: String,
+    },
+    /// To a client: a staff member is no longer connected to them.
+    ConnectionEnded {
+        healthspace: String,
+        staff: String,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -119,6 +130,8 @@ impl MailMessage {
             MailMessage::Invitation { .. } => "invitation",
             MailMessage::InvitationReminder { .. } => "invitation_reminder",
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
+            MailMessage::ConnectionMade { .. } => "connection_made",
+            MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ApiTokenCreated { .. } => "api_token_created",
         }
     }
