@@ -243,6 +243,17 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
         ),
         (
             "GET",
+            "/h/alpha/connections".into(),
+            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+        ),
+        (
+            // Someone's connection in another Healthspace, or none: no one learns which.
+            "POST",
+            "/h/alpha/connections/no-such-id/end".into(),
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+        ),
+        (
+            "GET",
             "/h/dormant/members".into(),
             [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
         ),

@@ -63,6 +63,8 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/h/x/invitations/y/revoke".into(), 403),
         (Method::POST, "/h/x/invitations/y/resend".into(), 403),
         (Method::POST, "/h/x/connections".into(), 403),
+        (Method::GET, "/h/x/connections".into(), 303),
+        (Method::POST, "/h/x/connections/y/end".into(), 403),
         (Method::POST, "/h/x/memberships/y/cancel".into(), 403),
         (Method::GET, "/invitations/accept?token=x".into(), 400),
         (Method::POST, "/invitations/accept".into(), 403),

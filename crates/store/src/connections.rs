@@ -125,3 +125,101 @@ pub async fn end_all_of(
         })
         .collect()
 }
+
+/// A connection as the Healthspace's admins see it: both people by name and email, since when,
+/// and who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedConnection {
+    pub id: ConnectionId,
+    pub staff_name: String,
+    pub staff_email: String,
+    pub client_name: String,
+    pub client_email: String,
+    pub created_at: Timestamp,
+    pub created_by_name: Option<String>,
+}
+
+/// Which open connections of a Healthspace to list; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionFilter<'a> {
+    pub staff: Option<&'a AccountId>,
+    pub client: Option<&'a AccountId>,
+    /// Keyset: only connections older than this `(created_at, id)`.
+    pub before: Option<(i64, &'a str)>,
+}
+
+/// Open connections of a Healthspace, newest first, at most `limit`.
+pub async fn of_healthspace(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    filter: &ConnectionFilter<'_>,
+    limit: i64,
+) -> StoreResult<Vec<ListedConnection>> {
+    let mut c = conn(ex).await?;
+    // Each optional filter is "$n IS NULL OR …", so one statement serves every combination.
+    let rows = sqlx::query(
+        "SELECT c.id, c.created_at, s.full_name AS staff_name, s.email AS staff_email,
+                k.full_name AS client_name, k.email AS client_email, b.full_name AS by_name
+         FROM connections c
+         JOIN accounts s ON s.id = c.staff_account_id
+         JOIN accounts k ON k.id = c.client_account_id
+         LEFT JOIN accounts b ON b.id = c.created_by
+         WHERE c.healthspace_id = $1 AND c.ended_at IS NULL
+           AND ($2 IS NULL OR c.staff_account_id = $2)
+           AND ($3 IS NULL OR c.client_account_id = $3)
+           AND ($4 IS NULL OR c.created_at < $4 OR (c.created_at = $4 AND c.id < $5))
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $6",
+    )
+    .bind(healthspace_id.as_str())
+    .bind(filter.staff.map(AccountId::as_str))
+    .bind(filter.client.map(AccountId::as_str))
+    .bind(filter.before.map(|(at, _)| at))
+    .bind(filter.before.map_or("", |(_, id)| id))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ListedConnection {
+                id: decode::id(row, "id")?,
+                staff_name: row.try_get("staff_name")?,
+                staff_email: row.try_get("staff_email")?,
+                client_name: row.try_get("client_name")?,
+                client_email: row.try_get("client_email")?,
+                created_at: Timestamp::from_millis(row.try_get("created_at")?),
+                created_by_name: row.try_get("by_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Ends one open connection of the Healthspace; returns its (staff, client), or `None` when
+/// there is no such open connection there.
+pub async fn end(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    id: &ConnectionId,
+    by: &AccountId,
+    now: Timestamp,
+) -> StoreResult<Option<(AccountId, AccountId)>> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query(
+        "UPDATE connections SET ended_at = $4, ended_by = $3
+         WHERE id = $1 AND healthspace_id = $2 AND ended_at IS NULL
+         RETURNING staff_account_id, client_account_id",
+    )
+    .bind(id.as_str())
+    .bind(healthspace_id.as_str())
+    .bind(by.as_str())
+    .bind(now.millis())
+    .fetch_optional(&mut *c)
+    .await?;
+    row.as_ref()
+        .map(|row| {
+            Ok((
+                decode::id(row, "staff_account_id")?,
+                decode::id(row, "client_account_id")?,
+            ))
+        })
+        .transpose()
+}

@@ -72,6 +72,7 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::ConnectionMade { .. } | MailMessage::ConnectionEnded { .. } => {
                 Some(format!("{base}/account/connections"))
             }
+            MailMessage::ConnectionEndedForStaff { .. } => None,
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
@@ -81,7 +82,10 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::InvitationReminder { healthspace, .. }
             | MailMessage::MembershipCancelled { healthspace, .. }
             | MailMessage::ConnectionMade { healthspace, .. }
-            | MailMessage::ConnectionEnded { healthspace, .. } => ("", healthspace.as_str()),
+            | MailMessage::ConnectionEnded { healthspace, .. }
+            | MailMessage::ConnectionEndedForStaff { healthspace, .. } => {
+                ("", healthspace.as_str())
+            }
             _ => ("", ""),
         };
         let token_name = match &mail.message {
@@ -91,6 +95,10 @@ impl MailRenderer for SiteMailRenderer {
         let staff = match &mail.message {
             MailMessage::ConnectionMade { staff, .. }
             | MailMessage::ConnectionEnded { staff, .. } => staff.as_str(),
+            _ => "",
+        };
+        let client = match &mail.message {
+            MailMessage::ConnectionEndedForStaff { client, .. } => client.as_str(),
             _ => "",
         };
         let role = match &mail.message {
@@ -122,6 +130,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("role", &role),
                 ("token_name", token_name),
                 ("staff", staff),
+                ("client", client),
             ],
         );
         let action_label = self.t(lang, &format!("{stem}-action"), &[]);

@@ -100,6 +100,11 @@ pub enum MailMessage {
         healthspace: String,
         staff: String,
     },
+    /// To a staff member: an admin ended their connection to this client.
+    ConnectionEndedForStaff {
+        healthspace: String,
+        client: String,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -132,6 +137,7 @@ impl MailMessage {
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
+            MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",
             MailMessage::ApiTokenCreated { .. } => "api_token_created",
         }
     }

@@ -69,6 +69,8 @@ audit_actions! {
     MembershipMerged => "membership_merged",
     MembershipCancelled => "membership_cancelled",
     ConnectionCreated => "connection_created",
+    ConnectionEnded => "connection_ended",
+    ConnectionsListed => "connections_listed",
     ProfileChanged => "profile_changed",
     BirthDateCorrected => "birth_date_corrected",
     PhotoChanged => "photo_changed",

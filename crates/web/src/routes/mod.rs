@@ -4,6 +4,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod connections;
 pub mod dev_inbox;
 pub mod health;
 pub mod healthspace;
@@ -118,7 +119,11 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             "/h/{alias}/invitations/{id}/{action}",
             post(members::close_invitation),
         ),
-        ("/h/{alias}/connections", post(members::connect)),
+        (
+            "/h/{alias}/connections",
+            get(connections::list).post(members::connect),
+        ),
+        ("/h/{alias}/connections/{id}/end", post(connections::end)),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
         (
             "/invitations/accept",
