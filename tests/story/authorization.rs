@@ -313,6 +313,33 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             [401, 404, 404, 404, 202, 404, 202, 404, 404, 404, 403],
         ),
         (
+            "GET",
+            "/api/v1/healthspaces/alpha/connections".into(),
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/healthspaces/alpha/invitations".into(),
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/healthspaces/alpha/invitations/00000000-0000-4000-8000-000000000000".into(),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/healthspaces/alpha/connections/00000000-0000-4000-8000-000000000000".into(),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+        ),
+        (
+            // No such invitation there: no one learns whether it exists elsewhere.
+            "POST",
+            "/api/v1/healthspaces/alpha/invitations/00000000-0000-4000-8000-000000000000/resend"
+                .into(),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+        ),
+        (
             "POST",
             "/api/v1/healthspaces/alpha/connections".into(),
             [401, 404, 404, 404, 204, 404, 204, 404, 404, 404, 403],
@@ -448,8 +475,9 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                     "staff": "bram@example.nl",
                     "client": "cleo@example.nl",
                 });
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
                 client
-                    .post(app.url(path))
+                    .request(method, app.url(path))
                     .header("x-csrf-token", token.as_str())
                     .json(&body)
                     .send()

@@ -111,6 +111,26 @@ impl FromRequestParts<WebState> for IdPath {
     }
 }
 
+/// `{alias}` and `{id}` of a path inside a Healthspace: anything that is not an alias or a UUID
+/// names nothing: 404.
+pub struct AliasIdPath(pub String, pub String);
+
+impl FromRequestParts<WebState> for AliasIdPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((alias, id)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        let alias = Alias::parse(&alias).map_err(|_| WebError::NotFound)?;
+        if is_id(&id) {
+            Ok(AliasIdPath(alias.as_str().to_owned(), id))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
 /// A UUID as ids are written: 8-4-4-4-12 hexadecimal digits.
 pub fn is_id(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();

@@ -11,8 +11,10 @@
 //! be read is answered as the document says: 422 `invalid_input` with `problems`.
 
 mod accounts;
+mod connections;
 mod healthspaces;
 mod input;
+mod invitations;
 mod memberships;
 mod sessions;
 mod tokens;
@@ -71,9 +73,34 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             post(healthspaces::invite),
         ),
         (
+            "get",
+            "/api/v1/healthspaces/{alias}/invitations",
+            get(invitations::list),
+        ),
+        (
+            "delete",
+            "/api/v1/healthspaces/{alias}/invitations/{id}",
+            delete(invitations::revoke),
+        ),
+        (
+            "post",
+            "/api/v1/healthspaces/{alias}/invitations/{id}/resend",
+            post(invitations::resend),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/connections",
+            get(connections::list),
+        ),
+        (
             "post",
             "/api/v1/healthspaces/{alias}/connections",
             post(healthspaces::connect),
+        ),
+        (
+            "delete",
+            "/api/v1/healthspaces/{alias}/connections/{id}",
+            delete(connections::end),
         ),
         (
             "get",
