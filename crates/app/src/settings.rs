@@ -1,4 +1,4 @@
-//! Settings use cases read, from the `[accounts]` section of the configuration.
+//! Settings use cases read: the `[accounts]` and `[retention]` sections of the configuration.
 
 use crate::passwords::HashGate;
 use carespace_core::sessions::SessionLimits;
@@ -62,6 +62,41 @@ impl AccountSettings {
         }
         if !(16..=4096).contains(&self.photo_size_px) {
             return Err("accounts.photo_size_px must be between 16 and 4096".into());
+        }
+        Ok(())
+    }
+}
+
+/// The `[retention]` section of the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// How often the purge runs.
+    pub every_minutes: u64,
+    /// Accounts whose address is not verified are deleted this many days after registering.
+    pub unverified_account_days: u32,
+    /// Ended sessions, expired trusted devices and used or expired email links are kept this
+    /// many days.
+    pub ended_days: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            every_minutes: 60,
+            unverified_account_days: 7,
+            ended_days: 1,
+        }
+    }
+}
+
+impl RetentionSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.every_minutes == 0 || self.unverified_account_days == 0 {
+            return Err(
+                "retention.every_minutes and retention.unverified_account_days must be at least 1"
+                    .into(),
+            );
         }
         Ok(())
     }

@@ -2,8 +2,7 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
-use carespace_app::retention::RetentionSettings;
-use carespace_app::settings::AccountSettings;
+use carespace_app::settings::{AccountSettings, RetentionSettings};
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;

@@ -63,6 +63,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::new(config.accounts.clone()),
+        retention: Arc::new(config.retention.clone()),
         audit: AuditLog::start(db.clone()),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
