@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod organisation;
 pub mod owners;
 pub mod password;
+pub mod privacy;
 pub mod register;
 pub mod seats;
 pub mod sessions;
@@ -55,6 +56,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             "/password/reset",
             get(password::reset_show).post(password::reset_submit),
         ),
+        ("/privacy", get(privacy::show)),
         ("/account", get(account::show)),
         ("/account/profile", post(account::profile)),
         (
