@@ -145,7 +145,8 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 8] = [
+const GUARDED: [&str; 9] = [
+    "/privacy",
     "/account/invitations/",
     "/api/v1/healthspaces/",
     "/organisation",
@@ -276,6 +277,12 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             "GET",
             "/account/connections".into(),
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY],
+        ),
+        (
+            // Public; signed in it names the care providers of the person's own Healthspaces.
+            "GET",
+            "/privacy".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "GET",

@@ -40,6 +40,8 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::default(),
+        retention: Arc::default(),
+        privacy: Arc::default(),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         refusals: Arc::default(),

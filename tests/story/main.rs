@@ -33,6 +33,7 @@ mod organisations;
 mod outbox;
 mod password_reset;
 mod practice;
+mod privacy;
 mod profile;
 mod registration;
 mod retention;

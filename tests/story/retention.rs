@@ -1,7 +1,7 @@
 //! Nothing piles up: stale counters, ended sessions, expired email links and accounts whose
 //! address was never verified are deleted by the retention purge.
 
-use carespace_app::retention::{self, RetentionSettings};
+use carespace_app::retention;
 use carespace_tests::{Person, TestApp, new_client, spawn_app};
 use sqlx::{AnyPool, Row};
 
@@ -30,7 +30,6 @@ async fn exists(app: &TestApp, email: &str) -> bool {
 #[tokio::test]
 async fn what_has_served_its_purpose_is_deleted_and_the_rest_kept() {
     let app = spawn_app().await;
-    let settings = RetentionSettings::default();
     let (anna, _) = app.signed_up("Anna").await;
     let bert = Person::new("Bert");
     assert_eq!(app.register_with(&new_client(), &bert).await.status(), 303);
@@ -48,13 +47,13 @@ async fn what_has_served_its_purpose_is_deleted_and_the_rest_kept() {
     }
 
     // Nothing is due yet.
-    let purged = retention::purge(&app.ctx, &settings).await.unwrap();
+    let purged = retention::purge(&app.ctx).await.unwrap();
     assert_eq!(purged, retention::Purged::default());
     assert!(exists(&app, &bert.email).await);
 
     // A week and a day later.
     app.advance(8 * DAY_MS);
-    let purged = retention::purge(&app.ctx, &settings).await.unwrap();
+    let purged = retention::purge(&app.ctx).await.unwrap();
     assert_eq!(purged.unverified_accounts, 1);
     assert!(purged.sessions >= 1);
     for table in [
@@ -77,7 +76,7 @@ async fn what_has_served_its_purpose_is_deleted_and_the_rest_kept() {
 
     // Both her browsers' trust has run out a day ago.
     app.advance(92 * DAY_MS);
-    let purged = retention::purge(&app.ctx, &settings).await.unwrap();
+    let purged = retention::purge(&app.ctx).await.unwrap();
     assert_eq!(purged.trusted_devices, 2);
     assert_eq!(rows(&app, "trusted_devices").await, 0);
 }

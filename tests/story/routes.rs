@@ -22,6 +22,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/password/forgot".into(), 403),
         (Method::GET, "/password/reset?token=x".into(), 400),
         (Method::POST, "/password/reset".into(), 403),
+        (Method::GET, "/privacy".into(), 200),
         (Method::GET, "/account".into(), 303),
         (Method::POST, "/account/profile".into(), 403),
         (Method::POST, "/account/birth-date".into(), 403),

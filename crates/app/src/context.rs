@@ -2,7 +2,7 @@ use crate::audit_batch::AuditLog;
 use crate::gate::Gate;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
-use crate::settings::AccountSettings;
+use crate::settings::{AccountSettings, PrivacySettings, RetentionSettings};
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::FileStore;
@@ -17,6 +17,10 @@ pub struct AppContext {
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
     pub accounts: Arc<AccountSettings>,
+    /// How long what has served its purpose is kept (`retention`).
+    pub retention: Arc<RetentionSettings>,
+    /// Who runs this installation and where its data is kept, for the privacy statement.
+    pub privacy: Arc<PrivacySettings>,
     pub audit: AuditLog,
     /// Bounds image decoding (`images::decode_gate`).
     pub images: Arc<Gate>,

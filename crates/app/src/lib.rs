@@ -21,6 +21,7 @@ pub mod mail;
 pub mod memberships;
 pub mod organisations;
 pub mod passwords;
+pub mod privacy;
 pub mod refusals;
 pub mod retention;
 pub mod seats;

@@ -9,48 +9,12 @@ use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::throttle::FORGET_AFTER_MS;
 use carespace_store::retention as store;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 const DAY_MS: i64 = 24 * 3_600_000;
 /// Rows deleted per statement.
 const BATCH: i64 = 500;
-
-/// The `[retention]` section of the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RetentionSettings {
-    /// How often the purge runs.
-    pub every_minutes: u64,
-    /// Accounts whose address is not verified are deleted this many days after registering.
-    pub unverified_account_days: u32,
-    /// Ended sessions, expired trusted devices and used or expired email links are kept this
-    /// many days.
-    pub ended_days: u32,
-}
-
-impl Default for RetentionSettings {
-    fn default() -> Self {
-        Self {
-            every_minutes: 60,
-            unverified_account_days: 7,
-            ended_days: 1,
-        }
-    }
-}
-
-impl RetentionSettings {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.every_minutes == 0 || self.unverified_account_days == 0 {
-            return Err(
-                "retention.every_minutes and retention.unverified_account_days must be at least 1"
-                    .into(),
-            );
-        }
-        Ok(())
-    }
-}
 
 /// What one purge deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,8 +27,9 @@ pub struct Purged {
     pub unverified_accounts: u64,
 }
 
-/// Deletes one batch of each kind.
-pub async fn purge(ctx: &AppContext, settings: &RetentionSettings) -> AppResult<Purged> {
+/// Deletes one batch of each kind, as the installation's `[retention]` settings say.
+pub async fn purge(ctx: &AppContext) -> AppResult<Purged> {
+    let settings = &ctx.retention;
     let now = ctx.now();
     let ended = now.plus_millis(-i64::from(settings.ended_days) * DAY_MS);
     let idle_ms = ctx.accounts.session_limits().idle_ms;
@@ -96,11 +61,11 @@ pub async fn purge(ctx: &AppContext, settings: &RetentionSettings) -> AppResult<
     Ok(purged)
 }
 
-/// Purges now and then every `settings.every_minutes`, until `stop`.
-pub async fn run_until(ctx: AppContext, settings: RetentionSettings, stop: CancellationToken) {
-    let every = Duration::from_secs(settings.every_minutes * 60);
+/// Purges now and then every `retention.every_minutes`, until `stop`.
+pub async fn run_until(ctx: AppContext, stop: CancellationToken) {
+    let every = Duration::from_secs(ctx.retention.every_minutes * 60);
     loop {
-        match purge(&ctx, &settings).await {
+        match purge(&ctx).await {
             Ok(purged) if purged != Purged::default() => {
                 tracing::info!(?purged, "retention purge");
             }

@@ -1,6 +1,8 @@
-//! Settings use cases read, from the `[accounts]` section of the configuration.
+//! Settings use cases read: the `[accounts]`, `[retention]` and `[privacy]` sections of the
+//! configuration.
 
 use crate::passwords::HashGate;
+use carespace_core::accounts::Email;
 use carespace_core::sessions::SessionLimits;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +65,82 @@ impl AccountSettings {
         if !(16..=4096).contains(&self.photo_size_px) {
             return Err("accounts.photo_size_px must be between 16 and 4096".into());
         }
+        Ok(())
+    }
+}
+
+/// The `[retention]` section of the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// How often the purge runs.
+    pub every_minutes: u64,
+    /// Accounts whose address is not verified are deleted this many days after registering.
+    pub unverified_account_days: u32,
+    /// Ended sessions, expired trusted devices and used or expired email links are kept this
+    /// many days.
+    pub ended_days: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            every_minutes: 60,
+            unverified_account_days: 7,
+            ended_days: 1,
+        }
+    }
+}
+
+impl RetentionSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.every_minutes == 0 || self.unverified_account_days == 0 {
+            return Err(
+                "retention.every_minutes and retention.unverified_account_days must be at least 1"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The `[privacy]` section of the configuration: what the privacy statement says about who runs
+/// this installation and where its data is kept, shown as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Who runs this installation and is responsible for the personal environments.
+    pub operator_name: String,
+    /// Where people ask about their data and exercise their rights.
+    pub contact_email: String,
+    /// Where the data and its backups are stored, e.g. `European Union (Netherlands)`.
+    pub data_location: String,
+}
+
+impl Default for PrivacySettings {
+    /// Placeholders that read well on a demo; the README asks an operator to fill them in.
+    fn default() -> Self {
+        Self {
+            operator_name: "Carespace demo".into(),
+            contact_email: "privacy@example.invalid".into(),
+            data_location: "European Union".into(),
+        }
+    }
+}
+
+impl PrivacySettings {
+    /// A statement that names no one or nowhere, or an address nobody can write to, would leave
+    /// people without the answer or the way to exercise their rights.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.operator_name.trim().is_empty() || self.data_location.trim().is_empty() {
+            return Err("privacy.operator_name and privacy.data_location must not be empty".into());
+        }
+        Email::parse(&self.contact_email).map_err(|_| {
+            format!(
+                "privacy.contact_email: {:?} is not an email address",
+                self.contact_email
+            )
+        })?;
         Ok(())
     }
 }

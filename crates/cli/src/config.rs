@@ -2,8 +2,7 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
-use carespace_app::retention::RetentionSettings;
-use carespace_app::settings::AccountSettings;
+use carespace_app::settings::{AccountSettings, PrivacySettings, RetentionSettings};
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;
@@ -26,6 +25,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub worker: WorkerConfig,
     pub retention: RetentionSettings,
+    pub privacy: PrivacySettings,
     pub log: LogConfig,
     pub audit: AuditConfig,
 }
@@ -137,6 +137,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             worker: WorkerConfig::default(),
             retention: RetentionSettings::default(),
+            privacy: PrivacySettings::default(),
             audit: AuditConfig::default(),
             log: LogConfig::default(),
         }
@@ -231,6 +232,7 @@ impl Config {
         self.web.validate().map_err(ConfigError)?;
         self.accounts.validate().map_err(ConfigError)?;
         self.retention.validate().map_err(ConfigError)?;
+        self.privacy.validate().map_err(ConfigError)?;
         if self.audit.throttle_summary_minutes == 0 {
             return Err(ConfigError(
                 "audit.throttle_summary_minutes must be at least 1".into(),
@@ -445,6 +447,33 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(error.contains("audit.throttle_summary_minutes"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_privacy_statement_names_an_operator_and_an_address_to_write_to() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file("carespace.toml", "[privacy]\ncontact_email = \"privacy\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("privacy.contact_email"), "{error}");
+
+            jail.create_file("carespace.toml", "[privacy]\noperator_name = \" \"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("privacy.operator_name"), "{error}");
+
+            jail.create_file("carespace.toml", "")?;
+            jail.set_env(
+                "CARESPACE_PRIVACY__DATA_LOCATION",
+                "European Union (Netherlands)",
+            );
+            let config = load_in(jail, &FlagOverrides::default()).unwrap();
+            assert_eq!(config.privacy.data_location, "European Union (Netherlands)");
             Ok(())
         });
     }

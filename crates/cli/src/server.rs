@@ -70,7 +70,6 @@ pub async fn start(
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
     tokio::spawn(carespace_app::retention::run_until(
         ctx.clone(),
-        config.retention.clone(),
         stop.clone(),
     ));
     let summary_task = tokio::spawn(carespace_app::refusals::run_until(

@@ -63,6 +63,8 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         accounts: Arc::new(config.accounts.clone()),
+        retention: Arc::new(config.retention.clone()),
+        privacy: Arc::new(config.privacy.clone()),
         audit: AuditLog::start(db.clone()),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),

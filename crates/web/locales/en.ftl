@@ -24,6 +24,69 @@ start-feature-calls-text = Talk face to face from your browser. The call goes di
 start-privacy-heading = Privacy comes first
 start-privacy-text = Only clinicians you are connected to can see your record, and you can always see who they are and who looked at your data. You can leave a Healthspace at any time and take your data with you.
 
+# Privacy statement
+footer-privacy = Privacy statement
+privacy-title = Privacy statement
+privacy-lead = What this Carespace installation keeps about you and why, how long it keeps it, where, who is responsible for it, and what you can do about it.
+privacy-responsible-heading = Who is responsible
+privacy-responsible-operator = { $operator } runs this Carespace installation and is responsible for your personal environment: your account and what you keep in it yourself.
+privacy-responsible-healthspace = Within a Healthspace, the care provider that runs it is responsible for the data (the controller); { $operator } processes that data on the care provider's behalf. What you enter in a Healthspace is not needed for your account, but the care provider needs it to give you care.
+privacy-providers-intro = The Healthspaces you are a member of, and the care provider responsible for the data in each
+privacy-providers-healthspace = Healthspace
+privacy-providers-organisation = Responsible care provider
+privacy-providers-none = You are not a member of any Healthspace, so { $operator } is responsible for all your data here.
+privacy-providers-signed-out = Log in to see which care providers are responsible for the Healthspaces you belong to.
+privacy-contact = Questions about your data, or a request to use one of your rights below? Write to
+privacy-collected-heading = What is kept, and why
+privacy-collected-account = Your email address and full name: to log you in and to send you notifications. Emails never contain health information.
+privacy-collected-birth-date = Your date of birth: to check that you are at least { $age } years old and, when you join a Healthspace, as a second check on who you are.
+privacy-collected-phone = Your phone number, only if you give it: for two-step verification by text message.
+privacy-collected-photo = A profile photo, only if you choose one: so that others recognise you. Location and camera data are removed from it.
+privacy-collected-language = Your preferred language: to show pages and emails in it.
+privacy-collected-sessions = For each session: your browser and its version, its language, your IP address, operating system and kind of device: so that you can see your active sessions and end them, and to protect your account.
+privacy-collected-audit = In the audit log: who did what with whose data and when, with the IP address and browser (user agent) it came from: so that access to health data can be accounted for and misuse traced, as the Dutch rules for logging access to health records (NEN 7513) require.
+privacy-collected-failed-logins = Failed logins, counted per account, IP address and browser: to slow down anyone guessing passwords.
+privacy-collected-healthspace = What you write and upload in a Healthspace, such as messages, assignments and documents: for the care you receive there.
+privacy-cookies = Carespace sets only the cookies it needs: one that keeps you logged in, one that protects forms, one that remembers your language choice and one that recognises a browser you logged in with before. There are no analytics or tracking cookies, and no content from other websites.
+privacy-kept-heading = How long it is kept
+privacy-kept-account = Your account and what you keep in it: as long as your account exists.
+privacy-kept-unverified = An account whose email address is never confirmed is deleted { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} after registering.
+privacy-kept-session-idle = A session ends after { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+} without activity…
+privacy-kept-session-absolute = …and at the latest { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+} after logging in.
+privacy-kept-ended = Ended sessions, used or expired email links and browsers no longer recognised are deleted { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} after they end.
+privacy-kept-trusted-browser = A browser you logged in with is recognised for { $days } days.
+privacy-kept-failed-logins = Failed-login counts are deleted { $hours } hours after the last failure.
+privacy-kept-audit = The audit log is kept for at least five years, as the rules for health records require, and its entries are never changed.
+privacy-kept-healthspace = A care provider may keep what it needs for its own files for as long as the law requires it to.
+privacy-where-heading = Where it is stored
+privacy-where-text = Your data is stored in:
+privacy-who-sees-heading = Who can see it
+privacy-who-sees-staff = Staff of a Healthspace see your data there only when they have a connection with you. You can see at any time who you are connected with, under My connections.
+privacy-who-sees-managers = A Healthspace's admins and its organisation's owners see who its members are and read its audit log.
+privacy-rights-heading = Your rights
+privacy-rights-access = Access
+privacy-rights-access-how = Your details, active sessions, memberships and connections are on the My account pages below. For a copy of everything else kept about you, such as the audit log entries about you, write to { $operator }; for what a care provider keeps in its own files, ask that care provider.
+privacy-rights-correction = Correction
+privacy-rights-correction-how = Change your name, language, phone number, photo, email address and password under My account. Your date of birth cannot be changed there, as it checks who you are: ask { $operator } to correct it.
+privacy-rights-deletion = Deletion
+privacy-rights-deletion-how = Remove your photo under My account, end sessions under Active sessions, and leave a Healthspace under Memberships. To have your account and everything in it deleted, write to { $operator }: it is done within the statutory period and cannot be undone. What a care provider keeps in its own files is theirs to delete: ask them.
+privacy-rights-export = Export
+privacy-rights-export-how = Carespace cannot export your data by itself yet. Ask { $operator } for a copy of your personal environment, and the care provider for the data in its Healthspace.
+privacy-rights-pages = Your own pages:
+privacy-rights-complaint = If you think your data is handled wrongly, you may complain to the data protection authority; in the Netherlands that is the Autoriteit Persoonsgegevens.
+
 # Login
 login-title = Log in
 

@@ -24,6 +24,66 @@ start-feature-calls-text = Spreek elkaar vanuit je browser. Het gesprek loopt re
 start-privacy-heading = Privacy voorop
 start-privacy-text = Alleen behandelaars met wie je een connectie hebt zien je dossier, en je ziet altijd wie dat zijn en wie je gegevens heeft bekeken. Je kunt een Healthspace altijd verlaten en je gegevens meenemen.
 
+# Privacyverklaring
+footer-privacy = Privacyverklaring
+privacy-title = Privacyverklaring
+privacy-lead = Wat deze Carespace-installatie over je bewaart en waarom, hoe lang, waar, wie ervoor verantwoordelijk is en wat je eraan kunt doen.
+privacy-responsible-heading = Wie is verantwoordelijk
+privacy-responsible-operator = { $operator } beheert deze Carespace-installatie en is verantwoordelijk voor je persoonlijke omgeving: je account en wat je daar zelf in bewaart.
+privacy-responsible-healthspace = Binnen een Healthspace is de zorgaanbieder van die Healthspace verantwoordelijk voor de gegevens (de verwerkingsverantwoordelijke); { $operator } verwerkt die gegevens namens de zorgaanbieder. Wat je in een Healthspace invult is niet nodig voor je account, maar de zorgaanbieder heeft het nodig om je zorg te geven.
+privacy-providers-intro = De Healthspaces waarvan je lid bent, en de zorgaanbieder die verantwoordelijk is voor de gegevens in elk ervan
+privacy-providers-healthspace = Healthspace
+privacy-providers-organisation = Verantwoordelijke zorgaanbieder
+privacy-providers-none = Je bent geen lid van een Healthspace, dus { $operator } is verantwoordelijk voor al je gegevens hier.
+privacy-providers-signed-out = Log in om te zien welke zorgaanbieders verantwoordelijk zijn voor de Healthspaces waar je lid van bent.
+privacy-contact = Vragen over je gegevens, of wil je een van je rechten hieronder gebruiken? Schrijf naar
+privacy-collected-heading = Wat er wordt bewaard, en waarom
+privacy-collected-account = Je e-mailadres en volledige naam: om je te laten inloggen en je meldingen te sturen. E-mails bevatten nooit gezondheidsinformatie.
+privacy-collected-birth-date = Je geboortedatum: om te controleren dat je minstens { $age } jaar oud bent en, als je lid wordt van een Healthspace, als tweede controle op wie je bent.
+privacy-collected-phone = Je telefoonnummer, alleen als je het opgeeft: voor verificatie in twee stappen per sms.
+privacy-collected-photo = Een profielfoto, alleen als je er een kiest: zodat anderen je herkennen. Locatie- en cameragegevens worden eruit verwijderd.
+privacy-collected-language = Je voorkeurstaal: om pagina's en e-mails in die taal te tonen.
+privacy-collected-sessions = Per sessie: je browser en de versie ervan, de taal ervan, je IP-adres, besturingssysteem en soort apparaat: zodat je je actieve sessies kunt zien en beëindigen, en om je account te beschermen.
+privacy-collected-audit = In het auditlog: wie wat deed met wiens gegevens en wanneer, met het IP-adres en de browser (user agent) waar dat vandaan kwam: zodat toegang tot gezondheidsgegevens verantwoord en misbruik opgespoord kan worden, zoals de Nederlandse regels voor logging van toegang tot dossiers (NEN 7513) vereisen.
+privacy-collected-failed-logins = Mislukte inlogpogingen, geteld per account, IP-adres en browser: om wie wachtwoorden raadt af te remmen.
+privacy-collected-healthspace = Wat je in een Healthspace schrijft en uploadt, zoals berichten, opdrachten en documenten: voor de zorg die je daar krijgt.
+privacy-cookies = Carespace plaatst alleen de cookies die het nodig heeft: een die je ingelogd houdt, een die formulieren beschermt, een die je taalkeuze onthoudt en een die een browser herkent waarmee je eerder inlogde. Er zijn geen analytische of tracking-cookies, en geen inhoud van andere websites.
+privacy-kept-heading = Hoe lang het wordt bewaard
+privacy-kept-account = Je account en wat je erin bewaart: zolang je account bestaat.
+privacy-kept-unverified = Een account waarvan het e-mailadres nooit is bevestigd, wordt { $days ->
+    [one] { $days } dag
+   *[other] { $days } dagen
+} na de registratie verwijderd.
+privacy-kept-session-idle = Een sessie eindigt na { $minutes ->
+    [one] { $minutes } minuut
+   *[other] { $minutes } minuten
+} zonder activiteit…
+privacy-kept-session-absolute = …en uiterlijk { $hours } uur na het inloggen.
+privacy-kept-ended = Beëindigde sessies, gebruikte of verlopen e-maillinks en browsers die niet meer worden herkend, worden { $days ->
+    [one] { $days } dag
+   *[other] { $days } dagen
+} nadat ze eindigen verwijderd.
+privacy-kept-trusted-browser = Een browser waarmee je inlogde, wordt { $days } dagen herkend.
+privacy-kept-failed-logins = Tellingen van mislukte inlogpogingen worden { $hours } uur na de laatste mislukte poging verwijderd.
+privacy-kept-audit = Het auditlog wordt minstens vijf jaar bewaard, zoals de regels voor dossiers vereisen, en de regels erin worden nooit gewijzigd.
+privacy-kept-healthspace = Een zorgaanbieder mag wat hij nodig heeft voor zijn eigen dossiers bewaren zolang de wet dat van hem vraagt.
+privacy-where-heading = Waar het wordt opgeslagen
+privacy-where-text = Je gegevens worden opgeslagen in:
+privacy-who-sees-heading = Wie het kan zien
+privacy-who-sees-staff = Medewerkers van een Healthspace zien je gegevens daar alleen als ze een connectie met je hebben. Onder Mijn connecties zie je altijd met wie je een connectie hebt.
+privacy-who-sees-managers = De beheerders van een Healthspace en de eigenaren van de organisatie zien wie er lid is en lezen het auditlog ervan.
+privacy-rights-heading = Je rechten
+privacy-rights-access = Inzage
+privacy-rights-access-how = Je gegevens, actieve sessies, lidmaatschappen en connecties staan op de pagina's van Mijn account hieronder. Voor een kopie van al het andere dat over je wordt bewaard, zoals de regels in het auditlog over jou, schrijf je naar { $operator }; voor wat een zorgaanbieder in zijn eigen dossiers bewaart, vraag je die zorgaanbieder.
+privacy-rights-correction = Correctie
+privacy-rights-correction-how = Wijzig je naam, taal, telefoonnummer, foto, e-mailadres en wachtwoord onder Mijn account. Je geboortedatum kun je daar niet wijzigen, omdat die controleert wie je bent: vraag { $operator } om die te corrigeren.
+privacy-rights-deletion = Verwijdering
+privacy-rights-deletion-how = Verwijder je foto onder Mijn account, beëindig sessies onder Actieve sessies en verlaat een Healthspace onder Lidmaatschappen. Wil je je account en alles erin laten verwijderen, schrijf dan naar { $operator }: dat gebeurt binnen de wettelijke termijn en kan niet ongedaan worden gemaakt. Wat een zorgaanbieder in zijn eigen dossiers bewaart, verwijdert hij zelf: vraag het hem.
+privacy-rights-export = Export
+privacy-rights-export-how = Carespace kan je gegevens nog niet zelf exporteren. Vraag { $operator } om een kopie van je persoonlijke omgeving, en de zorgaanbieder om de gegevens in zijn Healthspace.
+privacy-rights-pages = Je eigen pagina's:
+privacy-rights-complaint = Vind je dat er verkeerd met je gegevens wordt omgegaan, dan kun je een klacht indienen bij de toezichthouder; in Nederland is dat de Autoriteit Persoonsgegevens.
+
 # Inloggen
 login-title = Inloggen
 

@@ -25,6 +25,7 @@ const PAGES = [
   "/h/de-linde/audit",
   "/account/memberships",
   "/account/connections",
+  "/privacy",
 ];
 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {

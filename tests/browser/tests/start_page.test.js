@@ -62,7 +62,7 @@ test("the skip link is the first thing the keyboard reaches and leads to the con
 });
 
 for (const locale of ["nl-NL", "en-GB"]) {
-  for (const path of ["/", "/login", "/register", "/password/forgot", "/h/de-linde", "/no/such/page"]) {
+  for (const path of ["/", "/login", "/register", "/password/forgot", "/privacy", "/h/de-linde", "/no/such/page"]) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
       test(`${path} in ${locale} at ${viewport.width}px has no serious accessibility problems`, async () => {
         const { context, page, cspViolations } = await openPage(locale, viewport);

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod organisation;
 pub mod owners;
 pub mod password;
+pub mod privacy;
 pub mod register;
 pub mod seats;
 pub mod sessions;
@@ -56,6 +57,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             "/password/reset",
             get(password::reset_show).post(password::reset_submit),
         ),
+        ("/privacy", get(privacy::show)),
         ("/account", get(account::show)),
         ("/account/profile", post(account::profile)),
         ("/account/birth-date", post(account::birth_date)),
