@@ -104,6 +104,31 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
             403,
         ),
         (Method::GET, "/api/v1/healthspaces/x/audit".into(), 401),
+        (
+            Method::GET,
+            "/api/v1/healthspaces/x/invitations".into(),
+            401,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/healthspaces/x/invitations/y".into(),
+            403,
+        ),
+        (
+            Method::POST,
+            "/api/v1/healthspaces/x/invitations/y/resend".into(),
+            403,
+        ),
+        (
+            Method::GET,
+            "/api/v1/healthspaces/x/connections".into(),
+            401,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/healthspaces/x/connections/y".into(),
+            403,
+        ),
         (Method::POST, "/language".into(), 403),
         (Method::GET, "/healthz".into(), 200),
         (Method::GET, "/metrics".into(), 200),
