@@ -54,7 +54,9 @@ async fn current_password_checks_are_limited_per_account() {
     let phone_refused = app.post_with(&client, "/account/profile", &phone).await;
     assert_eq!(phone_refused.status(), 429);
     // The refusals wrote nothing; the summary counts them by kind.
-    let summary = carespace_app::refusals::summarise(&app.ctx).await.unwrap();
+    let summary = carespace_app::throttle::summarise_refusals(&app.ctx)
+        .await
+        .unwrap();
     assert_eq!(summary.as_deref(), Some("current_password=2"));
     let log = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
         .await

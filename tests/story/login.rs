@@ -1,7 +1,6 @@
 //! Logging in and out: no account enumeration, new session ids, slowing down guessing without
 //! locking the real user out (ASVS 6.3.1, 7.2.4).
 
-use carespace_app::refusals;
 use carespace_store::audit::entries_after;
 use carespace_tests::{Person, new_client, spawn_app};
 
@@ -282,7 +281,9 @@ async fn throttled_logins_write_nothing_and_are_summarised_in_one_audit_entry() 
     let held = app.login_with(&attacker, &anna.email, &anna.password).await;
     assert_eq!(held.status(), 429);
 
-    let summary = refusals::summarise(&app.ctx).await.unwrap();
+    let summary = carespace_app::throttle::summarise_refusals(&app.ctx)
+        .await
+        .unwrap();
     assert_eq!(summary.as_deref(), Some("login=31"));
     let after = entries_after(&app.ctx.db, 0, 1000).await.unwrap();
     assert_eq!(after.len(), before.len() + 1);
@@ -292,7 +293,12 @@ async fn throttled_logins_write_nothing_and_are_summarised_in_one_audit_entry() 
     assert_eq!(entry.actor_account_id, None);
 
     // The counts start again: nothing new, nothing written.
-    assert_eq!(refusals::summarise(&app.ctx).await.unwrap(), None);
+    assert_eq!(
+        carespace_app::throttle::summarise_refusals(&app.ctx)
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(
         entries_after(&app.ctx.db, 0, 1000).await.unwrap().len(),
         after.len()

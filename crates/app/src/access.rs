@@ -149,7 +149,7 @@ pub async fn client_data(
         object_id: Some(hs),
         outcome: Outcome::Denied,
     };
-    audit::read_in(ctx, &actor.origin, event, hs, None).await?;
+    audit::read_in((&ctx.audit, ctx.now()), &actor.origin, event, hs, None).await?;
     Err(error)
 }
 

@@ -13,6 +13,7 @@ mod recovery;
 mod registration;
 mod sign_out;
 
+pub(crate) use account::filter_by_email;
 pub use account::{Account, find};
 pub use birth_date::{CORRECTION_INTERVAL_MS, correct_birth_date};
 pub(crate) use current_password::confirm_current_password;

@@ -9,7 +9,6 @@ pub mod viewer;
 pub use crate::audit_batch::AuditLog;
 pub use chain::{ChainReport, verify};
 
-use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::audit::{ActorRole, AuditAction, AuditRecord, Outcome};
 use carespace_core::ids::new_id;
@@ -102,16 +101,17 @@ pub async fn record_in(
 }
 
 /// Notes that the actor read something in a Healthspace (a client's data, or lists of people):
-/// through the batched appender, so that a page view is no write transaction of its own.
+/// through the batched appender (`log`, the context's), so that a page view is no write
+/// transaction of its own.
 pub async fn read_in(
-    ctx: &AppContext,
+    (log, now): (&AuditLog, Timestamp),
     origin: &Origin,
     event: Event<'_>,
     healthspace_id: &str,
     client_account_id: Option<&str>,
 ) -> AppResult<()> {
-    let record = in_healthspace(origin, event, healthspace_id, client_account_id, ctx.now());
-    ctx.audit.append(record).await
+    let record = in_healthspace(origin, event, healthspace_id, client_account_id, now);
+    log.append(record).await
 }
 
 fn in_healthspace(

@@ -364,7 +364,7 @@ async fn listed(
         "healthspace",
         hs,
     );
-    audit::read_in(ctx, &actor.origin, record, hs, None).await
+    audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, None).await
 }
 
 async fn page_of(

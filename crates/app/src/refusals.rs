@@ -10,15 +10,9 @@
 //! A `Mutex` around two maps rather than a rate-limiting crate: the limits themselves live in
 //! the database (`core::throttle`); this only remembers the database's answer until it expires.
 
-use crate::audit::{self, Event, Origin};
-use crate::context::AppContext;
-use crate::error::AppResult;
-use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::time::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
-use std::time::Duration;
-use tokio_util::sync::CancellationToken;
 
 /// Keys held at most; past this, expired ones are dropped and new ones go unheld (the database
 /// still refuses them), so a flood of distinct keys cannot grow memory.
@@ -73,7 +67,7 @@ impl Refusals {
     }
 
     /// The counts as `action=count,…` and zeroed; `None` when nothing was refused.
-    fn take_counts(&self) -> Option<String> {
+    pub(crate) fn take_counts(&self) -> Option<String> {
         let counts = std::mem::take(&mut self.lock().counts);
         if counts.is_empty() {
             return None;
@@ -84,44 +78,6 @@ impl Refusals {
             .collect::<Vec<_>>()
             .join(",");
         Some(text)
-    }
-}
-
-/// Writes the refusals counted since the last summary as one audit entry, if there were any.
-/// Returns the counts written.
-pub async fn summarise(ctx: &AppContext) -> AppResult<Option<String>> {
-    let Some(counts) = ctx.refusals.take_counts() else {
-        return Ok(None);
-    };
-    let event = Event {
-        actor: None,
-        role: ActorRole::System,
-        action: AuditAction::ThrottledRequestsSummarised,
-        object_type: "throttle",
-        object_id: Some(&counts),
-        outcome: Outcome::Denied,
-    };
-    let mut tx = ctx.db.begin().await?;
-    audit::record(&mut tx, &Origin::default(), event, ctx.now()).await?;
-    tx.commit().await?;
-    Ok(Some(counts))
-}
-
-/// Summarises every `every` until `stop`, and once more on the way out.
-pub async fn run_until(ctx: AppContext, every: Duration, stop: CancellationToken) {
-    loop {
-        let stopping = tokio::select! {
-            () = stop.cancelled() => true,
-            () = tokio::time::sleep(every) => false,
-        };
-        match summarise(&ctx).await {
-            Ok(Some(counts)) => tracing::info!(%counts, "throttled requests summarised"),
-            Ok(None) => {}
-            Err(error) => tracing::error!(%error, "throttled requests not summarised"),
-        }
-        if stopping {
-            break;
-        }
     }
 }
 

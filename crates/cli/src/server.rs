@@ -72,7 +72,7 @@ pub async fn start(
         ctx.clone(),
         stop.clone(),
     ));
-    let summary_task = tokio::spawn(carespace_app::refusals::run_until(
+    let summary_task = tokio::spawn(carespace_app::throttle::summarise_refusals_until(
         ctx.clone(),
         Duration::from_secs(config.audit.throttle_summary_minutes * 60),
         stop.clone(),

@@ -3,6 +3,7 @@
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
@@ -61,4 +62,21 @@ pub(super) async fn email_owner(
         now,
     )
     .await
+}
+
+/// A filter on a person typed as an email address: `Some(None)` when none was typed,
+/// `Some(Some(id))` for an address that is someone's, `None` for one that is nobody's (so the
+/// filter matches nothing).
+pub(crate) async fn filter_by_email(
+    ctx: &AppContext,
+    email: &str,
+) -> AppResult<Option<Option<AccountId>>> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Ok(Some(None));
+    }
+    Ok(store::find_by_email(&ctx.db, &email)
+        .await?
+        .and_then(|account| AccountId::parse(&account.id))
+        .map(Some))
 }

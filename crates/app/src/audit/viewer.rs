@@ -2,13 +2,14 @@
 //! person, client and period, one keyset page at a time.
 
 use crate::access::{self, Actor, manager_role};
+use crate::accounts::filter_by_email;
 use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
 use carespace_core::audit::{AuditAction, LogLine};
+use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
-use carespace_store::accounts as account_store;
 use carespace_store::audit::viewer::{self as store, HealthspaceFilter};
 use serde::Deserialize;
 
@@ -52,8 +53,8 @@ pub async fn healthspace_log(
     let to = date(&mut problems, "to", &query.to);
     problems.finish()?;
     let (person, client) = (
-        account_of(ctx, &query.person).await?,
-        account_of(ctx, &query.client).await?,
+        filter_by_email(ctx, &query.person).await?,
+        filter_by_email(ctx, &query.client).await?,
     );
     // Reading the log is itself logged, whatever the filter finds; filtered on one client, it
     // is a read of that client's data.
@@ -66,8 +67,11 @@ pub async fn healthspace_log(
         object_id: Some(hs),
         outcome: carespace_core::audit::Outcome::Success,
     };
-    let about = client.as_ref().and_then(Option::as_deref);
-    audit::read_in(ctx, &actor.origin, record, hs, about).await?;
+    let about = client
+        .as_ref()
+        .and_then(Option::as_ref)
+        .map(AccountId::as_str);
+    audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, about).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
         entries: Vec::new(),
@@ -78,8 +82,8 @@ pub async fn healthspace_log(
         return Ok(empty);
     };
     let filter = HealthspaceFilter {
-        actor_account_id: person.as_deref(),
-        client_account_id: client.as_deref(),
+        actor_account_id: person.as_ref().map(AccountId::as_str),
+        client_account_id: client.as_ref().map(AccountId::as_str),
         from: from.map(Date::start),
         // Through the end of the day typed.
         to: to.map(|d| d.start().plus_millis(86_400_000)),
@@ -107,17 +111,6 @@ fn date(problems: &mut Problems, field: &'static str, text: &str) -> Option<Date
         return None;
     }
     problems.check(field, Date::parse_iso(text).ok_or("date_invalid"))
-}
-
-/// `Some(None)` for no filter, `Some(Some(id))` for a known address, `None` for an unknown one.
-async fn account_of(ctx: &AppContext, email: &str) -> AppResult<Option<Option<String>>> {
-    let email = email.trim().to_lowercase();
-    if email.is_empty() {
-        return Ok(Some(None));
-    }
-    Ok(account_store::find_by_email(&ctx.db, &email)
-        .await?
-        .map(|account| Some(account.id)))
 }
 
 fn cursor(text: &str) -> Option<(i64, i64)> {

@@ -3,6 +3,7 @@
 
 use super::{Change, tell_client};
 use crate::access::{self, Actor, Subject, manager_role};
+use crate::accounts::filter_by_email;
 use crate::audit::{self, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
@@ -74,8 +75,8 @@ pub async fn of_healthspace(
 ) -> AppResult<ConnectionsPage> {
     let (healthspace, facts) =
         access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
-    let staff = account_of(ctx, &query.staff).await?;
-    let client = account_of(ctx, &query.client).await?;
+    let staff = filter_by_email(ctx, &query.staff).await?;
+    let client = filter_by_email(ctx, &query.client).await?;
     let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
     let record = event(
         me,
@@ -88,7 +89,7 @@ pub async fn of_healthspace(
         .as_ref()
         .and_then(Option::as_ref)
         .map(AccountId::as_str);
-    audit::read_in(ctx, &actor.origin, record, hs, about).await?;
+    audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, about).await?;
     // A filter on an address that is nobody's matches nothing.
     let (Some(staff), Some(client)) = (staff, client) else {
         return Ok(ConnectionsPage {
@@ -113,18 +114,6 @@ pub async fn of_healthspace(
         connections: rows.into_iter().map(ConnectionView::from).collect(),
         next,
     })
-}
-
-/// `Some(None)` for no filter, `Some(Some(id))` for a known address, `None` for an unknown one.
-async fn account_of(ctx: &AppContext, email: &str) -> AppResult<Option<Option<AccountId>>> {
-    let email = email.trim().to_lowercase();
-    if email.is_empty() {
-        return Ok(Some(None));
-    }
-    Ok(account_store::find_by_email(&ctx.db, &email)
-        .await?
-        .and_then(|account| AccountId::parse(&account.id))
-        .map(Some))
 }
 
 fn cursor(text: &str) -> Option<(i64, &str)> {
