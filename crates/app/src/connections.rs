@@ -17,6 +17,7 @@ use carespace_core::language::Language;
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
+use carespace_store::accounts::AccountRow;
 use carespace_store::connections::{self as store, ConnectionRow};
 use carespace_store::healthspaces::HealthspaceRow;
 use carespace_store::{StoreError, Tx, accounts as account_store, memberships as membership_store};
@@ -144,8 +145,10 @@ async fn link(
     );
     let (hs, about) = (healthspace.as_str(), Some(client.as_str()));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
-    let name = &healthspace_row.name;
-    tell_client(&mut tx, name, (staff, client), Change::Made, now).await?;
+    if let Some((staff, client)) = people(&mut tx, (staff, client)).await? {
+        let name = &healthspace_row.name;
+        tell_client(&mut tx, name, (&staff, &client), Change::Made, now).await?;
+    }
     tx.commit().await.map_err(duplicate)?;
     Ok(())
 }
@@ -157,22 +160,28 @@ pub(crate) enum Change {
     Ended,
 }
 
+/// Both people of a connection, as the emails about it need them; `None` when an account is
+/// gone.
+pub(crate) async fn people(
+    tx: &mut Tx,
+    (staff, client): (&AccountId, &AccountId),
+) -> AppResult<Option<(AccountRow, AccountRow)>> {
+    let staff = account_store::find(&mut *tx, staff.as_str()).await?;
+    let client = account_store::find(&mut *tx, client.as_str()).await?;
+    Ok(staff.zip(client))
+}
+
 /// Emails the client that a staff member was connected to them, or no longer is: who can see
 /// their record never changes silently. The email names the staff member and the Healthspace,
 /// nothing of the client's care.
 pub(crate) async fn tell_client(
     tx: &mut Tx,
     healthspace_name: &str,
-    (staff, client): (&AccountId, &AccountId),
+    (staff, client): (&AccountRow, &AccountRow),
     change: Change,
     now: Timestamp,
 ) -> AppResult<()> {
-    let staff = account_store::find(&mut *tx, staff.as_str()).await?;
-    let client = account_store::find(&mut *tx, client.as_str()).await?;
-    let (Some(staff), Some(client)) = (staff, client) else {
-        return Ok(());
-    };
-    let (healthspace, staff) = (healthspace_name.to_owned(), staff.full_name);
+    let (healthspace, staff) = (healthspace_name.to_owned(), staff.full_name.clone());
     let message = match change {
         Change::Made => MailMessage::ConnectionMade { healthspace, staff },
         Change::Ended => MailMessage::ConnectionEnded { healthspace, staff },

@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
 use carespace_core::audit::Outcome;
 use carespace_core::audit::{ActorRole, AuditAction};
-use carespace_core::ids::{AccountId, MembershipId};
+use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::policy::{self, Action, ActorFacts};
@@ -116,8 +116,8 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
     if store::cancel(&mut tx, &membership.id, &actor.account, now).await? {
         let hs = &membership.healthspace_id;
         let me_id = &actor.account;
-        let ended = connection_store::end_all_of(&mut tx, hs, me_id, me_id, now).await?;
-        tell_clients_left(&mut tx, &healthspace.name, me_id, &ended, now).await?;
+        tell_clients_left(&mut tx, &healthspace.name, hs, me_id, now).await?;
+        connection_store::end_all_of(&mut tx, hs, me_id, me_id, now).await?;
         let me = actor.account.as_str();
         if let Some(account) = account_store::find(&mut tx, me).await? {
             let by = (&actor.account, ActorRole::OwnAccount);
@@ -199,8 +199,8 @@ async fn end_by_provider(
         return Ok(false);
     }
     let hs = &healthspace.id;
-    let ended = connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
-    tell_clients_left(tx, &healthspace.name, member.id, &ended, now).await?;
+    tell_clients_left(tx, &healthspace.name, hs, member.id, now).await?;
+    connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
     invitations::revoke_pending_for(tx, hs, member.email, (actor, role), origin, now).await?;
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::MembershipCancelled {
@@ -221,17 +221,25 @@ async fn end_by_provider(
     Ok(true)
 }
 
-/// Emails each client whose staff member `left` no longer is connected to them; a client who
-/// left is told of their membership instead.
+/// Emails each client connected to `leaving`, before those connections end, that this staff
+/// member no longer is; a client who leaves is told of their membership instead (they are no
+/// one's staff, so nobody is found).
 async fn tell_clients_left(
     tx: &mut Tx,
     healthspace_name: &str,
-    left: &AccountId,
-    ended: &[(AccountId, AccountId)],
+    healthspace_id: &HealthspaceId,
+    leaving: &AccountId,
     now: Timestamp,
 ) -> AppResult<()> {
-    for (staff, client) in ended.iter().filter(|(staff, _)| staff == left) {
-        let pair = (staff, client);
+    let clients = connection_store::clients_of_staff(&mut *tx, healthspace_id, leaving).await?;
+    if clients.is_empty() {
+        return Ok(());
+    }
+    let Some(staff) = account_store::find(&mut *tx, leaving.as_str()).await? else {
+        return Ok(());
+    };
+    for client in &clients {
+        let pair = (&staff, client);
         connections::tell_client(tx, healthspace_name, pair, Change::Ended, now).await?;
     }
     Ok(())

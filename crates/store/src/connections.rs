@@ -1,12 +1,14 @@
 //! Connections: a staff member and a client inside one Healthspace. At most one is open per
 //! pair (a partial unique index holds it).
 
+use crate::accounts::{self, AccountRow};
 use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionRow {
@@ -94,37 +96,55 @@ pub async fn is_connected(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Ends the connections of a member in a Healthspace, on either side (their membership
-/// ended); returns the pairs ended, as (staff, client).
+/// Ends the connections of a member in a Healthspace, on either side (their membership ended).
 pub async fn end_all_of(
     ex: impl Into<Exec<'_>>,
     healthspace_id: &HealthspaceId,
     member: &AccountId,
     by: &AccountId,
     now: Timestamp,
-) -> StoreResult<Vec<(AccountId, AccountId)>> {
+) -> StoreResult<u64> {
     let mut c = conn(ex).await?;
-    let rows = sqlx::query(
+    let done = sqlx::query(
         "UPDATE connections SET ended_at = $4, ended_by = $3
          WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2)
-           AND ended_at IS NULL
-         RETURNING staff_account_id, client_account_id",
+           AND ended_at IS NULL",
     )
     .bind(healthspace_id.as_str())
     .bind(member.as_str())
     .bind(by.as_str())
     .bind(now.millis())
-    .fetch_all(&mut *c)
+    .execute(&mut *c)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                decode::id(row, "staff_account_id")?,
-                decode::id(row, "client_account_id")?,
-            ))
-        })
-        .collect()
+    Ok(done.rows_affected())
 }
+
+/// The accounts of the clients a staff member is connected to in the Healthspace now.
+pub async fn clients_of_staff(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    staff: &AccountId,
+) -> StoreResult<Vec<AccountRow>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(&CLIENTS_OF_STAFF_SQL)
+        .bind(healthspace_id.as_str())
+        .bind(staff.as_str())
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(accounts::from_row).collect()
+}
+
+static CLIENTS_OF_STAFF_SQL: LazyLock<String> = LazyLock::new(|| {
+    let account = accounts::COLUMNS
+        .split(',')
+        .map(|column| format!("a.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {account} FROM connections c JOIN accounts a ON a.id = c.client_account_id
+         WHERE c.healthspace_id = $1 AND c.staff_account_id = $2 AND c.ended_at IS NULL"
+    )
+});
 
 /// A connection as the Healthspace's admins see it: both people by name and email, since when,
 /// and who made it.

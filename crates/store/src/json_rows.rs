@@ -14,26 +14,19 @@ use serde::de::DeserializeOwned;
 /// object of `fields` (column names, which become the keys), in the order of `order_by`. An
 /// empty set of rows is `[]`.
 pub(crate) fn array_of(backend: Backend, fields: &[&str], order_by: &str) -> String {
+    let pairs = fields
+        .iter()
+        .map(|field| format!("'{field}', {field}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match backend {
-        Backend::Sqlite => {
-            let pairs = pairs(fields);
-            format!("json_group_array(json_object({pairs}) ORDER BY {order_by})")
-        }
+        Backend::Sqlite => format!("json_group_array(json_object({pairs}) ORDER BY {order_by})"),
         Backend::Postgres => {
-            let pairs = pairs(fields);
             format!(
                 "COALESCE(json_agg(json_build_object({pairs}) ORDER BY {order_by}), '[]')::text"
             )
         }
     }
-}
-
-fn pairs(fields: &[&str]) -> String {
-    fields
-        .iter()
-        .map(|field| format!("'{field}', {field}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The rows of an array made by [`array_of`].

@@ -1,7 +1,7 @@
 //! A Healthspace's connections as its admins and the owners manage them: who is connected to
 //! whom, since when and made by whom, filtered by staff member or client; and ending one.
 
-use super::{Change, tell_client};
+use super::{Change, people, tell_client};
 use crate::access::{self, Actor, Subject, manager_role};
 use crate::accounts::filter_by_email;
 use crate::audit::{self, event};
@@ -13,7 +13,6 @@ use carespace_core::ids::{AccountId, ConnectionId};
 use carespace_core::language::Language;
 use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
-use carespace_store::accounts as account_store;
 use carespace_store::connections::{self as store, ConnectionFilter, ListedConnection};
 use serde::Deserialize;
 
@@ -157,11 +156,9 @@ pub async fn end(
         now,
     )
     .await?;
-    let name = &healthspace.name;
-    tell_client(&mut tx, name, (&staff, &client), Change::Ended, now).await?;
-    let staff_row = account_store::find(&mut tx, staff.as_str()).await?;
-    let client_row = account_store::find(&mut tx, client.as_str()).await?;
-    if let (Some(staff), Some(client)) = (staff_row, client_row) {
+    if let Some((staff, client)) = people(&mut tx, (&staff, &client)).await? {
+        let name = &healthspace.name;
+        tell_client(&mut tx, name, (&staff, &client), Change::Ended, now).await?;
         let message = MailMessage::ConnectionEndedForStaff {
             healthspace: name.clone(),
             client: client.full_name,

@@ -11,6 +11,7 @@ use crate::state::WebState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use carespace_app::access::Actor;
 use carespace_app::memberships::invitations::{self, Closing, PendingInvitation};
 use http::StatusCode;
 use serde::Serialize;
@@ -56,17 +57,15 @@ pub async fn list(
     }
 }
 
+/// Revokes or sends again, as the use case decides; 204 or 202.
 async fn close(
     state: &WebState,
     page: &Page,
-    auth: ApiUser,
-    client: Client,
-    path: AliasIdPath,
+    actor: &Actor,
+    (alias, id): (&str, &str),
     closing: Closing,
 ) -> Response {
-    let (ApiUser(auth), Client(client), AliasIdPath(alias, id)) = (auth, client, path);
-    let actor = actor::of(&auth, &client);
-    match invitations::close_pending(&state.app, &actor, &alias, &id, closing).await {
+    match invitations::close_pending(&state.app, actor, alias, id, closing).await {
         Ok(()) => match closing {
             Closing::Revoke => StatusCode::NO_CONTENT.into_response(),
             Closing::SendAgain => StatusCode::ACCEPTED.into_response(),
@@ -79,20 +78,22 @@ async fn close(
 pub async fn revoke(
     State(state): State<WebState>,
     page: Page,
-    client: Client,
-    auth: ApiUser,
-    path: AliasIdPath,
+    Client(client): Client,
+    ApiUser(auth): ApiUser,
+    AliasIdPath(alias, id): AliasIdPath,
 ) -> Response {
-    close(&state, &page, auth, client, path, Closing::Revoke).await
+    let actor = actor::of(&auth, &client);
+    close(&state, &page, &actor, (&alias, &id), Closing::Revoke).await
 }
 
 /// `POST …/invitations/{id}/resend`: a new link with 14 fresh days; the old one stops working.
 pub async fn resend(
     State(state): State<WebState>,
     page: Page,
-    client: Client,
-    auth: ApiUser,
-    path: AliasIdPath,
+    Client(client): Client,
+    ApiUser(auth): ApiUser,
+    AliasIdPath(alias, id): AliasIdPath,
 ) -> Response {
-    close(&state, &page, auth, client, path, Closing::SendAgain).await
+    let actor = actor::of(&auth, &client);
+    close(&state, &page, &actor, (&alias, &id), Closing::SendAgain).await
 }
