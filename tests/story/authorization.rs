@@ -29,6 +29,8 @@ struct World {
     clients: Vec<reqwest::Client>,
     org: String,
     hs: String,
+    /// Cleo's membership of Alpha, as a client.
+    cleo: String,
 }
 
 async fn id_of(app: &TestApp, email: &str) -> String {
@@ -52,13 +54,15 @@ async fn undo_connections(app: &TestApp) {
         .unwrap();
 }
 
-async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) {
+/// Makes `email` a member with `role`; the membership's id.
+async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) -> String {
     let account_id = id_of(app, email).await;
+    let id = MembershipId::generate();
     let mut tx = app.ctx.db.begin().await.unwrap();
     carespace_store::memberships::insert(
         &mut tx,
         &carespace_store::memberships::MembershipRow {
-            id: MembershipId::generate(),
+            id: id.clone(),
             healthspace_id: hs.clone(),
             account_id: AccountId::from_stored(account_id),
             role: Role::parse(role).unwrap(),
@@ -71,6 +75,7 @@ async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    id.to_string()
 }
 
 async fn world(app: &TestApp) -> World {
@@ -114,7 +119,7 @@ async fn world(app: &TestApp) -> World {
             .await
             .unwrap();
     }
-    member(app, &alpha.id, "cleo@example.nl", "client").await;
+    let cleo = member(app, &alpha.id, "cleo@example.nl", "client").await;
     member(app, &beta.id, "dana@example.nl", "client").await;
     member(app, &alpha.id, "bram@example.nl", "staff").await;
     member(app, &alpha.id, "ali@example.nl", "admin").await;
@@ -141,6 +146,7 @@ async fn world(app: &TestApp) -> World {
         clients,
         org: org.id.to_string(),
         hs: alpha.id.to_string(),
+        cleo,
     }
 }
 
@@ -159,7 +165,7 @@ const GUARDED: [&str; 9] = [
 
 #[test]
 fn every_guarded_route_is_in_the_table() {
-    let table = table("org", "hs");
+    let table = table("org", "hs", "membership");
     let missing: Vec<_> = carespace_web::routes::paths()
         .into_iter()
         .filter(|path| GUARDED.iter().any(|prefix| path.starts_with(prefix)))
@@ -183,7 +189,7 @@ const VERIFY: u16 = 2;
 const DONE: u16 = 3;
 
 /// Every guarded route with what each actor gets: a status, or one of the redirects above.
-fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
+fn table(org: &str, hs: &str, cleo: &str) -> Vec<(&'static str, String, [u16; 11])> {
     // anon client other staff admin oadmin owner oowner operator inactive unverified
     vec![
         (
@@ -310,6 +316,11 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
         ),
         (
+            "PATCH",
+            format!("/api/v1/healthspaces/alpha/members/{cleo}"),
+            [401, 404, 404, 404, 422, 404, 422, 404, 404, 404, 403],
+        ),
+        (
             "GET",
             "/api/v1/healthspaces/alpha/audit".into(),
             [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
@@ -419,6 +430,12 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
             [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
+            // Cleo is a client already: those who may change roles are told so.
+            "POST",
+            format!("/h/alpha/memberships/{cleo}/role"),
+            [LOGIN, 404, 404, 404, 422, 404, 422, 404, 404, 404, VERIFY],
+        ),
+        (
             "POST",
             format!("/healthspaces/{hs}/deactivate"),
             [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
@@ -467,7 +484,7 @@ fn table(org: &str, hs: &str) -> Vec<(&'static str, String, [u16; 11])> {
 async fn every_route_answers_every_actor_as_the_policy_says() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let table = table(&w.org, &w.hs);
+    let table = table(&w.org, &w.hs, &w.cleo);
     for (method, path, expected) in &table {
         for (n, client) in w.clients.iter().enumerate() {
             let token = app.token_with(client, "/").await;

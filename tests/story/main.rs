@@ -37,6 +37,7 @@ mod privacy;
 mod profile;
 mod registration;
 mod retention;
+mod role_changes;
 mod routes;
 mod schema;
 mod seats;

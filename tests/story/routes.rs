@@ -67,6 +67,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::GET, "/h/x/connections".into(), 303),
         (Method::POST, "/h/x/connections/y/end".into(), 403),
         (Method::POST, "/h/x/memberships/y/cancel".into(), 403),
+        (Method::POST, "/h/x/memberships/y/role".into(), 403),
         (Method::GET, "/invitations/accept?token=x".into(), 400),
         (Method::POST, "/invitations/accept".into(), 403),
         (Method::GET, "/account/memberships".into(), 303),
@@ -93,6 +94,11 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::GET, "/api/v1/connections".into(), 401),
         (Method::GET, "/api/v1/healthspaces/x/seats".into(), 401),
         (Method::GET, "/api/v1/healthspaces/x/members".into(), 401),
+        (
+            Method::PATCH,
+            "/api/v1/healthspaces/x/members/y".into(),
+            403,
+        ),
         (
             Method::POST,
             "/api/v1/healthspaces/x/invitations".into(),

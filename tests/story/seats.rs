@@ -87,3 +87,31 @@ async fn seats_count_existing_memberships_per_month_also_while_inactive() {
     assert_eq!(rows[2], format!("{first},2,1,0,3"));
     assert_eq!(rows[3], format!("{},0,0,0,0", first.previous()));
 }
+
+#[tokio::test]
+async fn a_month_counts_each_member_by_the_role_held_on_its_last_day() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let first = Month::of(app.ctx.now());
+    join(&app, &owner, "de-linde", &Person::new("Bram"), "staff").await;
+    let bram = AccountId::from_stored(account_id(&app, "bram@example.nl").await);
+    let membership = memberships::mine(&app.ctx, &bram).await.unwrap().remove(0);
+
+    // Into the next month, Bram becomes a client.
+    let second = first.next();
+    app.advance(second.start().millis() - app.ctx.now().millis() + DAY_MS);
+    let olga = account_id(&app, "olga@example.nl").await;
+    let id = membership.id.as_str();
+    memberships::roles::change_role(&app.ctx, &actor_of(&olga), "de-linde", id, "client")
+        .await
+        .unwrap();
+
+    let owner = app.logged_in(&Person::new("Olga")).await;
+    let rows = csv_rows(&app, &owner).await;
+    assert_eq!(rows[0], format!("{second},1,0,0,1"), "a client now");
+    assert_eq!(
+        rows[1],
+        format!("{first},0,1,0,1"),
+        "staff on that month's last day"
+    );
+}

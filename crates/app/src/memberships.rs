@@ -3,6 +3,7 @@
 //! cancel. Staff see a client only through a connection (`crate::connections`).
 
 pub mod invitations;
+pub mod roles;
 pub mod waiting;
 
 use crate::access::{self, Actor, Subject};

@@ -125,26 +125,50 @@ pub async fn clients_of_staff(
     healthspace_id: &HealthspaceId,
     staff: &AccountId,
 ) -> StoreResult<Vec<AccountRow>> {
+    other_side(ex, &CLIENTS_OF_STAFF_SQL, healthspace_id, staff).await
+}
+
+/// The accounts of the staff connected to a client in the Healthspace now.
+pub async fn staff_of_client(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    client: &AccountId,
+) -> StoreResult<Vec<AccountRow>> {
+    other_side(ex, &STAFF_OF_CLIENT_SQL, healthspace_id, client).await
+}
+
+async fn other_side(
+    ex: impl Into<Exec<'_>>,
+    sql: &str,
+    healthspace_id: &HealthspaceId,
+    member: &AccountId,
+) -> StoreResult<Vec<AccountRow>> {
     let mut c = conn(ex).await?;
-    let rows = sqlx::query(&CLIENTS_OF_STAFF_SQL)
+    let rows = sqlx::query(sql)
         .bind(healthspace_id.as_str())
-        .bind(staff.as_str())
+        .bind(member.as_str())
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(accounts::from_row).collect()
 }
 
-static CLIENTS_OF_STAFF_SQL: LazyLock<String> = LazyLock::new(|| {
+static CLIENTS_OF_STAFF_SQL: LazyLock<String> =
+    LazyLock::new(|| other_side_sql("client_account_id", "staff_account_id"));
+static STAFF_OF_CLIENT_SQL: LazyLock<String> =
+    LazyLock::new(|| other_side_sql("staff_account_id", "client_account_id"));
+
+/// The accounts on the `wanted` side of a member's open connections in a Healthspace.
+fn other_side_sql(wanted: &str, member: &str) -> String {
     let account = accounts::COLUMNS
         .split(',')
         .map(|column| format!("a.{}", column.trim()))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "SELECT {account} FROM connections c JOIN accounts a ON a.id = c.client_account_id
-         WHERE c.healthspace_id = $1 AND c.staff_account_id = $2 AND c.ended_at IS NULL"
+        "SELECT {account} FROM connections c JOIN accounts a ON a.id = c.{wanted}
+         WHERE c.healthspace_id = $1 AND c.{member} = $2 AND c.ended_at IS NULL"
     )
-});
+}
 
 /// A connection as the Healthspace's admins see it: both people by name and email, since when,
 /// and who made it.

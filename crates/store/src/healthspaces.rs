@@ -143,6 +143,18 @@ pub async fn set_state(
     Ok(())
 }
 
+/// Takes the Healthspace's row lock for the rest of the transaction (changing nothing), so that
+/// role changes happen one after the other: two admins demoting themselves at once cannot leave
+/// none.
+pub async fn lock(ex: impl Into<Exec<'_>>, id: &HealthspaceId) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("UPDATE healthspaces SET updated_at = updated_at WHERE id = $1")
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 /// Stores the name, address and settings (the logo apart: see [`set_logo`]).
 pub async fn update_settings(
     ex: impl Into<Exec<'_>>,

@@ -6,7 +6,7 @@ pub mod invitations;
 use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
-use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
+use carespace_core::ids::{AccountId, HealthspaceId, MembershipId, new_id};
 use carespace_core::memberships::{MemberFilter, MembershipState, Role};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
@@ -64,7 +64,78 @@ pub async fn insert(ex: impl Into<Exec<'_>>, m: &MembershipRow) -> StoreResult<(
     .bind(m.created_at.millis())
     .execute(&mut *c)
     .await?;
+    start_role(&mut c, &m.id, m.role, None, m.created_at).await
+}
+
+/// Opens the membership's stretch in `role` from `now` on (`changed_by` is `None` for the role it
+/// started with).
+async fn start_role(
+    c: &mut sqlx::AnyConnection,
+    id: &MembershipId,
+    role: Role,
+    changed_by: Option<&AccountId>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO membership_roles (id, membership_id, role, started_at, changed_by)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(id.as_str())
+    .bind(role.code())
+    .bind(now.millis())
+    .bind(changed_by.map(AccountId::as_str))
+    .execute(&mut *c)
+    .await?;
     Ok(())
+}
+
+/// Changes an active membership's role from `from` to `to`, closing the stretch in the old role;
+/// false when the membership is no longer active in `from` (someone else changed it first).
+pub async fn change_role(
+    ex: impl Into<Exec<'_>>,
+    id: &MembershipId,
+    (from, to): (Role, Role),
+    by: &AccountId,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE memberships SET role = $3 WHERE id = $1 AND state = 'active' AND role = $2",
+    )
+    .bind(id.as_str())
+    .bind(from.code())
+    .bind(to.code())
+    .execute(&mut *c)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE membership_roles SET ended_at = $2 WHERE membership_id = $1 AND ended_at IS NULL",
+    )
+    .bind(id.as_str())
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    start_role(&mut c, id, to, Some(by), now).await?;
+    Ok(true)
+}
+
+/// Active admins of a Healthspace.
+pub async fn count_active_admins(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+) -> StoreResult<i64> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships
+         WHERE healthspace_id = $1 AND state = 'active' AND role = 'admin'",
+    )
+    .bind(healthspace_id.as_str())
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(row.try_get("n")?)
 }
 
 /// The account's role in a Healthspace, while its membership is active.
@@ -202,10 +273,12 @@ pub async fn count_active(
     Ok(row.try_get("n")?)
 }
 
-/// For each period `[from, to)`, the memberships by role that existed at some moment in it:
-/// created before its end and not cancelled before its start. Deactivating a Healthspace
-/// cancels none, so those count too. One grouped scan for all periods; a role's counts come
-/// in the order of `periods`.
+/// For each period `[from, to)`, the memberships that existed at some moment in it (created
+/// before its end and not cancelled before its start), each counted by the role it held at the
+/// period's end: the stretch in a role that started before the end and had not ended by then
+/// (a membership cancelled earlier keeps its last stretch open). Deactivating a Healthspace
+/// cancels none, so those count too. One grouped scan for all periods; a role's counts come in
+/// the order of `periods`.
 pub async fn existing_by_role(
     ex: impl Into<Exec<'_>>,
     healthspace_id: &HealthspaceId,
@@ -222,16 +295,18 @@ pub async fn existing_by_role(
         .map(|i| {
             let (from, to) = (2 * i + 4, 2 * i + 5);
             format!(
-                "SUM(CASE WHEN created_at < ${to} AND (cancelled_at IS NULL OR cancelled_at >= ${from})
+                "SUM(CASE WHEN m.created_at < ${to} AND (m.cancelled_at IS NULL OR m.cancelled_at >= ${from})
+                           AND r.started_at < ${to} AND (r.ended_at IS NULL OR r.ended_at >= ${to})
                  THEN 1 ELSE 0 END) AS p{i}"
             )
         })
         .collect();
     let sql = format!(
-        "SELECT role, {} FROM memberships
-         WHERE healthspace_id = $1 AND created_at < $3
-           AND (cancelled_at IS NULL OR cancelled_at >= $2)
-         GROUP BY role",
+        "SELECT r.role, {} FROM memberships m JOIN membership_roles r ON r.membership_id = m.id
+         WHERE m.healthspace_id = $1 AND m.created_at < $3
+           AND (m.cancelled_at IS NULL OR m.cancelled_at >= $2)
+           AND r.started_at < $3 AND (r.ended_at IS NULL OR r.ended_at >= $2)
+         GROUP BY r.role",
         columns.join(", ")
     );
     let mut query = sqlx::query(&sql)

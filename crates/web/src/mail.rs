@@ -66,9 +66,9 @@ impl MailRenderer for SiteMailRenderer {
                 Some(format!("{base}/invitations/accept?token={token}"))
             }
             MailMessage::ApiTokenCreated { .. } => Some(format!("{base}/account/tokens")),
-            MailMessage::InvitationReminder { .. } | MailMessage::MembershipCancelled { .. } => {
-                Some(format!("{base}/account/memberships"))
-            }
+            MailMessage::InvitationReminder { .. }
+            | MailMessage::MembershipCancelled { .. }
+            | MailMessage::RoleChanged { .. } => Some(format!("{base}/account/memberships")),
             MailMessage::ConnectionMade { .. } | MailMessage::ConnectionEnded { .. } => {
                 Some(format!("{base}/account/connections"))
             }
@@ -81,6 +81,7 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::Invitation { healthspace, .. }
             | MailMessage::InvitationReminder { healthspace, .. }
             | MailMessage::MembershipCancelled { healthspace, .. }
+            | MailMessage::RoleChanged { healthspace, .. }
             | MailMessage::ConnectionMade { healthspace, .. }
             | MailMessage::ConnectionEnded { healthspace, .. }
             | MailMessage::ConnectionEndedForStaff { healthspace, .. } => {
@@ -102,9 +103,9 @@ impl MailRenderer for SiteMailRenderer {
             _ => "",
         };
         let role = match &mail.message {
-            MailMessage::Invitation { role, .. } | MailMessage::InvitationReminder { role, .. } => {
-                self.t(lang, &format!("role-{role}"), &[])
-            }
+            MailMessage::Invitation { role, .. }
+            | MailMessage::InvitationReminder { role, .. }
+            | MailMessage::RoleChanged { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
             _ => String::new(),
         };
         let subject = self.t(lang, &format!("{stem}-subject"), &[]);

@@ -105,6 +105,11 @@ pub enum MailMessage {
         healthspace: String,
         client: String,
     },
+    /// An admin changed your role in this Healthspace to this one (a role's code).
+    RoleChanged {
+        healthspace: String,
+        role: String,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -135,6 +140,7 @@ impl MailMessage {
             MailMessage::Invitation { .. } => "invitation",
             MailMessage::InvitationReminder { .. } => "invitation_reminder",
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
+            MailMessage::RoleChanged { .. } => "role_changed",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

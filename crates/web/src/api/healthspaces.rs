@@ -1,8 +1,8 @@
 //! A Healthspace's management over the API, for its admins and the organisation's owners: the
-//! members list, invitations, connections and the audit log. Same use cases as the pages.
+//! members list and role changes, invitations, connections and the audit log. Same use cases as the pages.
 
 use super::input::JsonBody;
-use super::input::{AliasPath, QueryParams, is_id};
+use super::input::{AliasIdPath, AliasPath, QueryParams, is_id};
 use super::{InputProblem, error_response, invalid_input};
 use crate::actor;
 use crate::auth::ApiUser;
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use carespace_app::audit::viewer::{self, LogQuery};
 use carespace_app::connections;
 use carespace_app::memberships::invitations::{self, InvitationInput};
-use carespace_app::memberships::{self, MemberFilter, MemberView};
+use carespace_app::memberships::{self, MemberFilter, MemberView, roles};
 use carespace_core::accounts::Email;
 use carespace_core::audit::LogLine;
 use carespace_core::memberships::{MembershipState, Role};
@@ -122,6 +122,28 @@ pub async fn members(
             next: page.next,
         })
         .into_response(),
+        Err(error) => error_response(&page, error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoleBody {
+    #[serde(default)]
+    role: String,
+}
+
+/// `PATCH …/members/{id}`: the member's role changes in place; the member as listed now.
+pub async fn change_role(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    ApiUser(auth): ApiUser,
+    AliasIdPath(alias, id): AliasIdPath,
+    JsonBody(body): JsonBody<RoleBody>,
+) -> Response {
+    let actor = actor::of(&auth, &client);
+    match roles::change_role(&state.app, &actor, &alias, &id, &body.role).await {
+        Ok(member) => Json(MemberBody::from(member)).into_response(),
         Err(error) => error_response(&page, error),
     }
 }

@@ -68,6 +68,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             get(healthspaces::members),
         ),
         (
+            "patch",
+            "/api/v1/healthspaces/{alias}/members/{id}",
+            patch(healthspaces::change_role),
+        ),
+        (
             "post",
             "/api/v1/healthspaces/{alias}/invitations",
             post(healthspaces::invite),

@@ -1,5 +1,6 @@
 //! A Healthspace's members, for its admins and the organisation's owners: the list (search,
-//! filters, keyset pages), invitations, cancelling memberships and connecting staff to clients.
+//! filters, keyset pages), invitations, role changes, cancelling memberships and connecting staff
+//! to clients.
 
 use crate::actor;
 use crate::auth::SignedIn;
@@ -16,7 +17,7 @@ use carespace_app::AppResult;
 use carespace_app::access::Actor;
 use carespace_app::connections;
 use carespace_app::memberships::invitations::{self, Closing, InvitationInput, PendingInvitation};
-use carespace_app::memberships::{self, MemberFilter, MembersPage};
+use carespace_app::memberships::{self, MemberFilter, MembersPage, roles};
 use carespace_core::memberships::{MembershipState, Role};
 
 use http::StatusCode;
@@ -46,6 +47,8 @@ struct MembersTemplate {
     invitations: Vec<PendingInvitation>,
     invite: FormState,
     connect: FormState,
+    /// A refused role change, shown above the list.
+    role_change: FormState,
     notice: Option<String>,
 }
 
@@ -109,6 +112,7 @@ async fn template(
         "connected" => Some("members-connected"),
         "revoked" => Some("members-revoked"),
         "resent" => Some("members-resent"),
+        "role" => Some("members-role-changed"),
         _ => None,
     };
     let notice = key.map(|k| page.t(k));
@@ -120,6 +124,7 @@ async fn template(
         invitations,
         invite: FormState::new(),
         connect: FormState::new(),
+        role_change: FormState::new(),
         notice,
     })
 }
@@ -236,4 +241,35 @@ pub async fn close_invitation(
     let actor = actor::of_session(&session, &client);
     invitations::close_pending(&state.app, &actor, &alias, &id, closing).await?;
     Ok(Redirect::to(&format!("/h/{alias}/members?done={done}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// Changes a member's role in place: `POST …/memberships/{id}/role`.
+pub async fn change_role(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Path((alias, id)): Path<(String, String)>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, WebError> {
+    let actor = actor::of_session(&session, &client);
+    match roles::change_role(&state.app, &actor, &alias, &id, &form.role).await {
+        Ok(_) => Ok(Redirect::to(&format!("/h/{alias}/members?done=role")).into_response()),
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let mut t = template(&state, page, &actor, alias, ListQuery::default()).await?;
+            // The problem belongs to a row of the list, not to a field of a form on the page.
+            let message: Vec<String> = problems.iter().map(|p| t.page.problem(p.code)).collect();
+            t.role_change = FormState::new().with_general(message.join(" "));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&t)?).into_response())
+        }
+    }
 }

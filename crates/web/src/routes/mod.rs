@@ -128,6 +128,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/h/{alias}/connections/{id}/end", post(connections::end)),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
         (
+            "/h/{alias}/memberships/{id}/role",
+            post(members::change_role),
+        ),
+        (
             "/invitations/accept",
             get(invitations::show).post(invitations::accept),
         ),

@@ -1,0 +1,123 @@
+//! Changing a member's role in place (client ↔ staff ↔ admin), without cancelling and inviting
+//! again. The member is emailed and the change audit-logged; someone who moves between the
+//! client side and the staff side loses their connections (a connection joins one of each), and
+//! the people on the other end of them are told. The last admin cannot demote themselves; an
+//! owner can always act.
+
+use super::{MemberView, tell_clients_left};
+use crate::access::{self, Actor, Subject, manager_role};
+use crate::audit::{self, event};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::mail::{self, MailMessage};
+use carespace_core::audit::AuditAction;
+use carespace_core::ids::{AccountId, MembershipId};
+use carespace_core::language::Language;
+use carespace_core::memberships::{Role, RoleChange, RoleChangeRefusal};
+use carespace_core::policy::Action;
+use carespace_core::time::Timestamp;
+use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
+use carespace_store::memberships as store;
+use carespace_store::{Tx, accounts as account_store, connections as connection_store};
+
+/// An admin or owner of the Healthspace at `alias` gives the membership `membership_id` the
+/// role `role` (a role's code). Returns the member as the list shows them now.
+pub async fn change_role(
+    ctx: &AppContext,
+    actor: &Actor,
+    alias: &str,
+    membership_id: &str,
+    role: &str,
+) -> AppResult<MemberView> {
+    let to = Role::parse(role).map_err(|code| AppError::field("role", code))?;
+    let refused = || access::refused(actor, Action::ManageMembers, Subject::Item(membership_id));
+    let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
+    let mut tx = ctx.db.begin().await?;
+    let (healthspace, facts) =
+        access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
+    // The lock before counting admins: role changes in one Healthspace happen in turn.
+    hs_store::lock(&mut tx, &healthspace.id).await?;
+    let membership = store::find(&mut tx, &id)
+        .await?
+        .filter(|m| m.healthspace_id == healthspace.id && m.state.is_active())
+        .ok_or_else(refused)?;
+    let member = account_store::find(&mut tx, membership.account_id.as_str())
+        .await?
+        .ok_or_else(refused)?;
+    let change = RoleChange {
+        from: membership.role,
+        to,
+        own: membership.account_id == actor.account,
+        by_owner: facts.owns_organisation,
+        active_admins: store::count_active_admins(&mut tx, &healthspace.id).await?,
+    };
+    change.check().map_err(|refusal| match refusal {
+        RoleChangeRefusal::Unchanged => AppError::field("role", "role_unchanged"),
+        RoleChangeRefusal::LastAdmin => AppError::field("role", "last_admin"),
+    })?;
+    let now = ctx.now();
+    if !store::change_role(&mut tx, &id, (change.from, to), &actor.account, now).await? {
+        return Err(refused());
+    }
+    if change.ends_connections() {
+        let member = (&membership.account_id, member.full_name.as_str());
+        end_connections(&mut tx, &healthspace, member, change, &actor.account, now).await?;
+    }
+    let language = member.language.parse().unwrap_or(Language::Nl);
+    let message = MailMessage::RoleChanged {
+        healthspace: healthspace.name.clone(),
+        role: to.code().to_owned(),
+    };
+    mail::enqueue(
+        &mut tx,
+        &member.email,
+        &member.full_name,
+        language,
+        message,
+        now,
+    )
+    .await?;
+    let me = actor.account.as_str();
+    let action = AuditAction::MembershipRoleChanged;
+    let record = event(me, manager_role(facts), action, "membership", id.as_str());
+    let (hs, about) = (healthspace.id.as_str(), Some(member.id.as_str()));
+    audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
+    tx.commit().await?;
+    Ok(MemberView {
+        membership_id: membership.id,
+        full_name: member.full_name,
+        email: member.email,
+        role: to,
+        state: membership.state,
+        since: membership.created_at,
+        cancelled_at: membership.cancelled_at,
+    })
+}
+
+/// Ends the member's connections when they change sides, after telling the people on the other
+/// end: clients that this staff member no longer is theirs, staff that this client is no longer
+/// open to them.
+async fn end_connections(
+    tx: &mut Tx,
+    healthspace: &HealthspaceRow,
+    (member, name): (&AccountId, &str),
+    change: RoleChange,
+    by: &AccountId,
+    now: Timestamp,
+) -> AppResult<()> {
+    let hs = &healthspace.id;
+    if change.from.works_with_clients() {
+        tell_clients_left(tx, &healthspace.name, hs, member, now).await?;
+    } else {
+        for staff in connection_store::staff_of_client(&mut *tx, hs, member).await? {
+            let message = MailMessage::ConnectionEndedForStaff {
+                healthspace: healthspace.name.clone(),
+                client: name.to_owned(),
+            };
+            let language = staff.language.parse().unwrap_or(Language::Nl);
+            mail::enqueue(tx, &staff.email, &staff.full_name, language, message, now).await?;
+        }
+    }
+    connection_store::end_all_of(&mut *tx, hs, member, by, now).await?;
+    Ok(())
+}
