@@ -31,6 +31,8 @@ struct World {
     hs: String,
     /// Cleo's membership of Alpha, as a client.
     cleo: String,
+    /// Cleo's account.
+    cleo_account: String,
 }
 
 async fn id_of(app: &TestApp, email: &str) -> String {
@@ -147,6 +149,7 @@ async fn world(app: &TestApp) -> World {
         org: org.id.to_string(),
         hs: alpha.id.to_string(),
         cleo,
+        cleo_account: id_of(app, "cleo@example.nl").await,
     }
 }
 
@@ -165,7 +168,7 @@ const GUARDED: [&str; 9] = [
 
 #[test]
 fn every_guarded_route_is_in_the_table() {
-    let table = table("org", "hs", "membership");
+    let table = table("org", "hs", ("membership", "account"));
     let missing: Vec<_> = carespace_web::routes::paths()
         .into_iter()
         .filter(|path| GUARDED.iter().any(|prefix| path.starts_with(prefix)))
@@ -189,7 +192,11 @@ const VERIFY: u16 = 2;
 const DONE: u16 = 3;
 
 /// Every guarded route with what each actor gets: a status, or one of the redirects above.
-fn table(org: &str, hs: &str, cleo: &str) -> Vec<(&'static str, String, [u16; 11])> {
+fn table(
+    org: &str,
+    hs: &str,
+    (cleo, cleo_account): (&str, &str),
+) -> Vec<(&'static str, String, [u16; 11])> {
     // anon client other staff admin oadmin owner oowner operator inactive unverified
     vec![
         (
@@ -430,6 +437,18 @@ fn table(org: &str, hs: &str, cleo: &str) -> Vec<(&'static str, String, [u16; 11
             [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
         ),
         (
+            // Staff and admins of Alpha see their own clients (none yet); no one else.
+            "GET",
+            "/h/alpha/clients".into(),
+            [LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, VERIFY],
+        ),
+        (
+            // Nobody is connected to Cleo: her page is no one's, not even an owner's.
+            "GET",
+            format!("/h/alpha/clients/{cleo_account}"),
+            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+        ),
+        (
             // Cleo is a client already: those who may change roles are told so.
             "POST",
             format!("/h/alpha/memberships/{cleo}/role"),
@@ -484,7 +503,7 @@ fn table(org: &str, hs: &str, cleo: &str) -> Vec<(&'static str, String, [u16; 11
 async fn every_route_answers_every_actor_as_the_policy_says() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let table = table(&w.org, &w.hs, &w.cleo);
+    let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account));
     for (method, path, expected) in &table {
         for (n, client) in w.clients.iter().enumerate() {
             let token = app.token_with(client, "/").await;

@@ -28,6 +28,7 @@ mod mail_delivery;
 mod mail_idempotency;
 mod membership_endings;
 mod memberships;
+mod my_clients;
 mod one_membership;
 mod organisations;
 mod outbox;

@@ -68,6 +68,8 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/h/x/connections/y/end".into(), 403),
         (Method::POST, "/h/x/memberships/y/cancel".into(), 403),
         (Method::POST, "/h/x/memberships/y/role".into(), 403),
+        (Method::GET, "/h/x/clients".into(), 303),
+        (Method::GET, "/h/x/clients/y".into(), 303),
         (Method::GET, "/invitations/accept?token=x".into(), 400),
         (Method::POST, "/invitations/accept".into(), 403),
         (Method::GET, "/account/memberships".into(), 303),

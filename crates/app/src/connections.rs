@@ -2,6 +2,7 @@
 //! client only through one; a client sees at all times who is connected. Admins and owners
 //! connect anyone; staff connect themselves when the Healthspace allows it.
 
+pub mod clients;
 pub mod listing;
 
 use crate::access::manager_role;

@@ -272,12 +272,14 @@ pub enum HomePage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inside {
     pub healthspace: Healthspace,
-    /// The member's highest role; `None` for an owner who is not a member.
+    /// The member's role; `None` for an owner who is not a member.
     pub role: Option<Role>,
     /// Members, settings, seats and audit log are open to them.
     pub manages: bool,
     /// Staff who may connect themselves to clients.
     pub connects_self: bool,
+    /// Staff and admins: "My clients" is open to them.
+    pub sees_clients: bool,
 }
 
 /// The Healthspace at `alias` as `viewer` (an account, or no one) may see it. An inactive one,
@@ -310,6 +312,7 @@ pub async fn home(
             role: facts.role,
             manages: policy::allows(facts, Action::ManageSettings),
             connects_self: policy::allows(facts, Action::ConnectSelf),
+            sees_clients: policy::allows(facts, Action::SeeOwnClients),
         }))
     } else {
         HomePage::Visitor(Box::new(healthspace))

@@ -42,6 +42,9 @@ pub enum Action {
     /// Leave the Healthspace: cancel one's own active membership, also while the Healthspace
     /// is inactive.
     LeaveHealthspace,
+    /// See "My clients": the clients one is connected to there, as staff or admin of an active
+    /// Healthspace. A client's own page also needs the connection ([`may_see_client`]).
+    SeeOwnClients,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
@@ -68,7 +71,17 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
                 && actor.staff_may_connect_self
         }
         Action::LeaveHealthspace => actor.role.is_some(),
+        Action::SeeOwnClients => {
+            actor.role.is_some_and(Role::works_with_clients) && actor.healthspace_active
+        }
     }
+}
+
+/// Whether the actor sees a client's page in the Healthspace: only through an open connection
+/// to that client, as staff or admin of an active Healthspace. Owning the organisation, or
+/// managing its members, opens no client's page.
+pub fn may_see_client(actor: ActorFacts, connected: bool) -> bool {
+    connected && allows(actor, Action::SeeOwnClients)
 }
 
 /// Whether a personal access token may change things, or only read them.
@@ -299,6 +312,37 @@ mod tests {
             ..ActorFacts::default()
         };
         assert!(!allows(owner, Action::LeaveHealthspace));
+    }
+
+    #[test]
+    fn only_connected_staff_and_admins_of_an_active_healthspace_see_a_client() {
+        for role in [Role::Staff, Role::Admin] {
+            let member = ActorFacts {
+                role: Some(role),
+                healthspace_active: true,
+                ..ActorFacts::default()
+            };
+            assert!(allows(member, Action::SeeOwnClients));
+            assert!(may_see_client(member, true));
+            assert!(!may_see_client(member, false));
+            let inactive = ActorFacts {
+                healthspace_active: false,
+                ..member
+            };
+            assert!(!may_see_client(inactive, true));
+        }
+        let client = ActorFacts {
+            role: Some(Role::Client),
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        assert!(!allows(client, Action::SeeOwnClients));
+        let owner = ActorFacts {
+            owns_organisation: true,
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        assert!(!may_see_client(owner, true), "owners see no client's page");
     }
 
     #[test]

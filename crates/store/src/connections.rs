@@ -267,3 +267,124 @@ pub async fn end(
         })
         .transpose()
 }
+
+/// A client as the staff member connected to them sees them in "My clients".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectedClient {
+    pub connection_id: ConnectionId,
+    pub connected_at: Timestamp,
+    pub client_id: AccountId,
+    pub full_name: String,
+    /// When the client's membership of the Healthspace began.
+    pub member_since: Timestamp,
+}
+
+/// Which of a staff member's clients to list.
+#[derive(Debug, Clone, Default)]
+pub struct ClientFilter<'a> {
+    /// Part of the client's name.
+    pub search: Option<&'a str>,
+    /// Keyset: only connections older than this `(created_at, id)`.
+    pub before: Option<(i64, &'a str)>,
+}
+
+/// The clients a staff member is connected to in the Healthspace, most recent connection first,
+/// at most `limit`: only clients whose membership is active.
+pub async fn clients_page(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    staff: &AccountId,
+    filter: &ClientFilter<'_>,
+    limit: i64,
+) -> StoreResult<Vec<ConnectedClient>> {
+    let mut c = conn(ex).await?;
+    let search = filter
+        .search
+        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_default();
+    let sql = format!(
+        "{CONNECTED_CLIENT} c.healthspace_id = $1 AND c.staff_account_id = $2 AND c.ended_at IS NULL
+           AND ($3 = '' OR LOWER(a.full_name) LIKE $3)
+           AND ($4 IS NULL OR c.created_at < $4 OR (c.created_at = $4 AND c.id < $5))
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $6"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(healthspace_id.as_str())
+        .bind(staff.as_str())
+        .bind(search)
+        .bind(filter.before.map(|(at, _)| at))
+        .bind(filter.before.map_or("", |(_, id)| id))
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(client_from_row).collect()
+}
+
+/// The client, when `staff` is connected to them in the Healthspace now and their membership is
+/// active.
+pub async fn connected_client(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    staff: &AccountId,
+    client: &AccountId,
+) -> StoreResult<Option<ConnectedClient>> {
+    let mut c = conn(ex).await?;
+    let sql = format!(
+        "{CONNECTED_CLIENT} c.healthspace_id = $1 AND c.staff_account_id = $2
+           AND c.client_account_id = $3 AND c.ended_at IS NULL"
+    );
+    let row = sqlx::query(&sql)
+        .bind(healthspace_id.as_str())
+        .bind(staff.as_str())
+        .bind(client.as_str())
+        .fetch_optional(&mut *c)
+        .await?;
+    row.as_ref().map(client_from_row).transpose()
+}
+
+/// A connection with its client and their membership, up to the conditions.
+const CONNECTED_CLIENT: &str =
+    "SELECT c.id, c.created_at, a.id AS client_id, a.full_name, m.created_at AS member_since
+         FROM connections c
+         JOIN accounts a ON a.id = c.client_account_id
+         JOIN memberships m ON m.healthspace_id = c.healthspace_id
+                           AND m.account_id = c.client_account_id AND m.state = 'active'
+         WHERE";
+
+fn client_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ConnectedClient> {
+    Ok(ConnectedClient {
+        connection_id: decode::id(row, "id")?,
+        connected_at: Timestamp::from_millis(row.try_get("created_at")?),
+        client_id: decode::id(row, "client_id")?,
+        full_name: row.try_get("full_name")?,
+        member_since: Timestamp::from_millis(row.try_get("member_since")?),
+    })
+}
+
+/// The staff connected to a client in the Healthspace now, by name, with since when; oldest
+/// connection first.
+pub async fn staff_names_of_client(
+    ex: impl Into<Exec<'_>>,
+    healthspace_id: &HealthspaceId,
+    client: &AccountId,
+) -> StoreResult<Vec<(String, Timestamp)>> {
+    let mut c = conn(ex).await?;
+    let rows = sqlx::query(
+        "SELECT a.full_name, c.created_at FROM connections c
+         JOIN accounts a ON a.id = c.staff_account_id
+         WHERE c.healthspace_id = $1 AND c.client_account_id = $2 AND c.ended_at IS NULL
+         ORDER BY c.created_at, c.id",
+    )
+    .bind(healthspace_id.as_str())
+    .bind(client.as_str())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("full_name")?,
+                Timestamp::from_millis(row.try_get("created_at")?),
+            ))
+        })
+        .collect()
+}

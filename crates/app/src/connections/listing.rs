@@ -115,7 +115,8 @@ pub async fn of_healthspace(
     })
 }
 
-fn cursor(text: &str) -> Option<(i64, &str)> {
+/// `created_at:id` of the last connection of the previous page.
+pub(super) fn cursor(text: &str) -> Option<(i64, &str)> {
     let (at, id) = text.split_once(':')?;
     Some((at.parse().ok()?, id))
 }

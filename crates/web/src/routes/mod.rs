@@ -4,6 +4,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod clients;
 pub mod connections;
 pub mod dev_inbox;
 pub mod health;
@@ -126,6 +127,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             get(connections::list).post(members::connect),
         ),
         ("/h/{alias}/connections/{id}/end", post(connections::end)),
+        ("/h/{alias}/clients", get(clients::list)),
+        ("/h/{alias}/clients/{id}", get(clients::show)),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
         (
             "/h/{alias}/memberships/{id}/role",
