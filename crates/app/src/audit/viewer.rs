@@ -58,7 +58,7 @@ pub async fn healthspace_log(
     );
     // Reading the log is itself logged, whatever the filter finds; filtered on one client, it
     // is a read of that client's data.
-    let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
+    let (me, hs) = (&actor.account, healthspace.id.as_str());
     let record = Event {
         actor: Some(me),
         role: manager_role(facts),
@@ -67,10 +67,7 @@ pub async fn healthspace_log(
         object_id: Some(hs),
         outcome: carespace_core::audit::Outcome::Success,
     };
-    let about = client
-        .as_ref()
-        .and_then(Option::as_ref)
-        .map(AccountId::as_str);
+    let about = client.as_ref().and_then(Option::as_ref);
     audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, about).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
