@@ -7,7 +7,6 @@ use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
 use carespace_core::audit::{AuditAction, LogLine};
-use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::audit::viewer::{self as store, HealthspaceFilter};
@@ -79,8 +78,8 @@ pub async fn healthspace_log(
         return Ok(empty);
     };
     let filter = HealthspaceFilter {
-        actor_account_id: person.as_ref().map(AccountId::as_str),
-        client_account_id: client.as_ref().map(AccountId::as_str),
+        actor_account_id: person.as_ref(),
+        client_account_id: client.as_ref(),
         from: from.map(Date::start),
         // Through the end of the day typed.
         to: to.map(|d| d.start().plus_millis(86_400_000)),
