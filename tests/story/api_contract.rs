@@ -4,6 +4,7 @@
 //! `invalid_input` answer.
 
 use crate::api::create_token;
+use carespace_core::ids::AccountId;
 use carespace_tests::{new_client, spawn_app};
 use reqwest::Response;
 use serde_json::{Value, json};
@@ -128,12 +129,9 @@ async fn a_script_logs_in_over_the_api_and_uses_the_csrf_token_it_is_given() {
         .await
         .unwrap();
     assert_eq!(with.status(), 200);
-    let stored = carespace_app::accounts::find(
-        &app.ctx,
-        with.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
-    )
-    .await
-    .unwrap();
+    let body = with.json::<Value>().await.unwrap();
+    let id = AccountId::parse(body["id"].as_str().unwrap()).unwrap();
+    let stored = carespace_app::accounts::find(&app.ctx, &id).await.unwrap();
     assert_eq!(stored.language.code(), "en");
     assert_eq!(stored.phone.as_deref(), Some("+31612345678"));
 

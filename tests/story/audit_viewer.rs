@@ -40,7 +40,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
         role: "client".into(),
         birth_date: "1990-05-31".into(),
     };
-    invitations::invite(&app.ctx, &actor_of(&olga), "jeugd", invitation)
+    invitations::invite(&app.ctx, &actor_of(olga.as_str()), "jeugd", invitation)
         .await
         .unwrap();
 
@@ -125,7 +125,7 @@ async fn owners_read_their_healthspace_log_filtered_and_paged() {
             role: "client".into(),
             birth_date: "1990-05-31".into(),
         };
-        invitations::invite(&app.ctx, &actor_of(&olga), "de-linde", invitation)
+        invitations::invite(&app.ctx, &actor_of(olga.as_str()), "de-linde", invitation)
             .await
             .unwrap();
     }

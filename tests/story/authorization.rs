@@ -6,7 +6,7 @@ use carespace_app::audit::Origin;
 use carespace_app::healthspaces::settings::{self, SettingsInput};
 use carespace_app::{healthspaces, organisations};
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{AccountId, HealthspaceId, Id, MembershipId};
+use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_tests::{Person, TestApp, actor_of, new_client, spawn_app};
 
@@ -35,7 +35,7 @@ struct World {
     cleo_account: String,
 }
 
-async fn id_of(app: &TestApp, email: &str) -> String {
+async fn id_of(app: &TestApp, email: &str) -> AccountId {
     carespace_store::accounts::find_by_email(&app.ctx.db, email)
         .await
         .unwrap()
@@ -49,7 +49,7 @@ async fn undo_connections(app: &TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let bram = AccountId::from_stored(id_of(app, "bram@example.nl").await);
+    let bram = id_of(app, "bram@example.nl").await;
     let now = app.ctx.clock.now();
     carespace_store::connections::end_all_of(&app.ctx.db, &hs.id, &bram, &bram, now)
         .await
@@ -66,7 +66,7 @@ async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) -> S
         &carespace_store::memberships::MembershipRow {
             id: id.clone(),
             healthspace_id: hs.clone(),
-            account_id: AccountId::from_stored(account_id),
+            account_id,
             role: Role::parse(role).unwrap(),
             state: MembershipState::Active,
             created_at: app.ctx.clock.now(),
@@ -117,7 +117,7 @@ async fn world(app: &TestApp) -> World {
             brand_primary_text: "#ffffff".into(),
             ..SettingsInput::default()
         };
-        settings::update(&app.ctx, &actor_of(&olga), alias, &colours)
+        settings::update(&app.ctx, &actor_of(olga.as_str()), alias, &colours)
             .await
             .unwrap();
     }

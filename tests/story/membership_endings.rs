@@ -144,7 +144,7 @@ async fn a_membership_that_ends_leaves_no_invitation_to_that_person_pending() {
             email: email.clone(),
             role: Role::Staff,
             birth_date: None,
-            invited_by: carespace_core::ids::AccountId::parse(&olga).unwrap(),
+            invited_by: carespace_core::ids::AccountId::parse(olga.as_str()).unwrap(),
             expires_at: app.ctx.now().plus_millis(14 * DAY_MS),
             failed_checks: 0,
         };

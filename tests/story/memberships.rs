@@ -4,7 +4,7 @@ use crate::practice::{accept, account_id, connect, healthspace, invite};
 use carespace_app::audit::Origin;
 use carespace_app::healthspaces;
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{AccountId, Id, MembershipId};
+use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_store::audit::entries_after;
 use carespace_tests::{Person, TestApp, heading, link_in, new_client, spawn_app};
@@ -124,14 +124,9 @@ async fn invited_people_join_get_connected_and_the_client_cancels() {
     let cleo_id = account_id(&app, &cleo.email).await;
     let bram_id = account_id(&app, &bram.email).await;
     assert!(
-        !carespace_store::connections::is_connected(
-            &app.ctx.db,
-            &hs.id,
-            &AccountId::from_stored(bram_id.clone()),
-            &AccountId::from_stored(cleo_id.clone())
-        )
-        .await
-        .unwrap()
+        !carespace_store::connections::is_connected(&app.ctx.db, &hs.id, &bram_id, &cleo_id)
+            .await
+            .unwrap()
     );
     let stored = carespace_store::memberships::find(&app.ctx.db, &MembershipId::parse(id).unwrap())
         .await
@@ -366,7 +361,7 @@ async fn the_members_list_pages_by_keyset_and_filters() {
     let now = carespace_core::time::Timestamp::from_millis(1_700_000_000_000);
     let mut tx = app.ctx.db.begin().await.unwrap();
     for n in 0..30 {
-        let id = carespace_core::ids::new_id();
+        let id = AccountId::generate();
         carespace_store::accounts::insert(
             &mut tx,
             &carespace_store::accounts::AccountRow {
@@ -389,7 +384,7 @@ async fn the_members_list_pages_by_keyset_and_filters() {
             &carespace_store::memberships::MembershipRow {
                 id: MembershipId::generate(),
                 healthspace_id: hs.id.clone(),
-                account_id: AccountId::from_stored(id),
+                account_id: id,
                 role: if n % 3 == 0 {
                     Role::Staff
                 } else {
@@ -736,7 +731,7 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
     let pool = sqlx::AnyPool::connect(&app.database_url()).await.unwrap();
     let memberships: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE account_id = $1")
-            .bind(&mallory_id)
+            .bind(mallory_id.as_str())
             .fetch_one(&pool)
             .await
             .unwrap();
@@ -747,7 +742,10 @@ async fn an_invitation_link_lets_in_only_the_account_of_the_invited_address() {
         .into_iter()
         .find(|e| e.record.action == "invitation_address_mismatch")
         .expect("the refusal is logged");
-    assert_eq!(denied.record.actor_account_id, Some(mallory_id));
+    assert_eq!(
+        denied.record.actor_account_id.as_deref(),
+        Some(mallory_id.as_str())
+    );
     assert_eq!(
         denied.record.outcome,
         carespace_core::audit::Outcome::Denied

@@ -3,7 +3,7 @@
 //! database's unique indexes hold the rule when two requests arrive at the same moment.
 
 use crate::practice::{accept, account_id, connect, healthspace, invite, join};
-use carespace_core::ids::{AccountId, Id, MembershipId};
+use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_store::StoreError;
 use carespace_store::audit::entries_after;
@@ -72,7 +72,7 @@ async fn twenty_identical_requests_at_once_store_one_row_and_tell_the_others_why
     }
     let cleo_id = account_id(&app, &cleo.email).await;
     let open = "SELECT COUNT(*) FROM connections WHERE client_account_id = $1 AND ended_at IS NULL";
-    assert_eq!(count(&app, open, &cleo_id).await, 1);
+    assert_eq!(count(&app, open, cleo_id.as_str()).await, 1);
 
     // Invite one address twenty times at once: each invitation closes the one before, so one
     // stays open; one sent at the very same moment as another is refused with a message.
@@ -118,7 +118,7 @@ async fn twenty_identical_requests_at_once_store_one_row_and_tell_the_others_why
     );
     let dirk_id = account_id(&app, &dirk.email).await;
     let members = "SELECT COUNT(*) FROM memberships WHERE account_id = $1";
-    assert_eq!(count(&app, members, &dirk_id).await, 1);
+    assert_eq!(count(&app, members, dirk_id.as_str()).await, 1);
 }
 
 #[tokio::test]
@@ -163,7 +163,7 @@ async fn a_member_is_not_invited_again_and_a_new_invitation_closes_the_old_one()
             .status(),
         303
     );
-    let dirk_id = AccountId::from_stored(account_id(&app, &dirk.email).await);
+    let dirk_id = account_id(&app, &dirk.email).await;
     let mine = carespace_app::memberships::mine(&app.ctx, &dirk_id)
         .await
         .unwrap();
@@ -189,7 +189,7 @@ async fn the_database_refuses_a_second_active_membership_and_merges_are_audit_lo
     let owner = healthspace(&app, "de-linde").await;
     let cleo = Person::new("Cleo");
     join(&app, &owner, "de-linde", &cleo, "client").await;
-    let cleo_id = AccountId::from_stored(account_id(&app, &cleo.email).await);
+    let cleo_id = account_id(&app, &cleo.email).await;
     let hs = carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
         .await
         .unwrap()
@@ -287,7 +287,7 @@ async fn the_migration_merges_what_older_versions_wrote_twice() {
     let pool = AnyPool::connect(&app.database_url()).await.unwrap();
     let old_membership: String =
         sqlx::query("SELECT id FROM memberships WHERE account_id = $1 AND state = 'active'")
-            .bind(cleo_id.clone())
+            .bind(cleo_id.as_str())
             .fetch_one(&pool)
             .await
             .unwrap()
@@ -319,7 +319,7 @@ async fn the_migration_merges_what_older_versions_wrote_twice() {
            FROM connections WHERE client_account_id = $2",
     )
     .bind(carespace_core::ids::new_id())
-    .bind(dana_id.clone())
+    .bind(dana_id.as_str())
     .execute(&pool)
     .await
     .unwrap();
@@ -340,7 +340,7 @@ async fn the_migration_merges_what_older_versions_wrote_twice() {
 
     let kept =
         sqlx::query("SELECT id, role FROM memberships WHERE account_id = $1 AND state = 'active'")
-            .bind(cleo_id.clone())
+            .bind(cleo_id.as_str())
             .fetch_all(&pool)
             .await
             .unwrap();
@@ -355,11 +355,11 @@ async fn the_migration_merges_what_older_versions_wrote_twice() {
         "staff",
         "with the highest role"
     );
-    let open = |client: String| {
+    let open = |client: AccountId| {
         let pool = pool.clone();
         async move {
             sqlx::query("SELECT COUNT(*) FROM connections WHERE client_account_id = $1 AND ended_at IS NULL")
-                .bind(client)
+                .bind(client.as_str())
                 .fetch_one(&pool)
                 .await
                 .unwrap()

@@ -558,7 +558,7 @@ async fn deactivating_can_cancel_every_membership_first_and_each_member_is_email
         .await
         .unwrap();
     assert!(!members.contains("Bram Jansen") && !members.contains("Cleo Jansen"));
-    let report = carespace_app::seats::report(&app.ctx, &actor_of(&olga), "de-linde")
+    let report = carespace_app::seats::report(&app.ctx, &actor_of(olga.as_str()), "de-linde")
         .await
         .unwrap();
     assert_eq!(report.months[0].total(), 2);

@@ -205,7 +205,7 @@ async fn a_reset_ends_tokens_trusted_devices_and_open_links_too() {
     assert_eq!(old_browser.status(), 429);
 }
 
-async fn me_id(app: &carespace_tests::TestApp, person: &Person) -> String {
+async fn me_id(app: &carespace_tests::TestApp, person: &Person) -> carespace_core::ids::AccountId {
     carespace_store::accounts::find_by_email(&app.ctx.db, &person.email)
         .await
         .unwrap()

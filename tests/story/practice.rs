@@ -4,6 +4,7 @@
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, organisations};
 use carespace_core::healthspaces::HealthspaceState;
+use carespace_core::ids::AccountId;
 use carespace_tests::{Person, TestApp, link_in};
 
 /// An active Healthspace `alias` of an organisation owned by Olga; returns Olga's browser.
@@ -36,7 +37,7 @@ pub async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
     app.logged_in(&olga).await
 }
 
-pub async fn account_id(app: &TestApp, email: &str) -> String {
+pub async fn account_id(app: &TestApp, email: &str) -> AccountId {
     carespace_store::accounts::find_by_email(&app.ctx.db, email)
         .await
         .unwrap()

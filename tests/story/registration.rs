@@ -436,7 +436,7 @@ async fn registering_an_owners_address_first_does_not_take_the_organisation() {
     let owners = carespace_store::organisations::owners_of(&app.ctx.db, &org.id)
         .await
         .unwrap();
-    assert_eq!(owners[0].account_id.as_deref(), Some(account.id.as_str()));
+    assert_eq!(owners[0].account_id.as_ref(), Some(&account.id));
     assert_eq!(
         app.get_with(&boss_browser, &format!("/organisation/{}", org.id))
             .await

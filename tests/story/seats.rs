@@ -5,7 +5,6 @@ use crate::practice::{account_id, healthspace, join};
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, memberships};
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{AccountId, Id};
 use carespace_core::time::Month;
 use carespace_tests::{Person, TestApp, actor_of, spawn_app};
 
@@ -64,13 +63,13 @@ async fn seats_count_existing_memberships_per_month_also_while_inactive() {
     .await
     .unwrap();
     let bram_id = account_id(&app, "bram@example.nl").await;
-    let bram_membership = memberships::mine(&app.ctx, &AccountId::from_stored(bram_id))
+    let bram_membership = memberships::mine(&app.ctx, &bram_id)
         .await
         .unwrap()
         .remove(0);
     memberships::cancel_by_provider(
         &app.ctx,
-        &actor_of(&olga),
+        &actor_of(olga.as_str()),
         "de-linde",
         bram_membership.id.as_str(),
     )

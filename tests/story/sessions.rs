@@ -202,7 +202,7 @@ async fn ending_all_sessions_of_an_account_is_one_use_case() {
         role: carespace_core::audit::ActorRole::Operator,
         action: carespace_core::audit::AuditAction::AccountDeactivated,
         object_type: "account",
-        object_id: Some(&id),
+        object_id: Some(id.as_str()),
         outcome: carespace_core::audit::Outcome::Success,
     };
     let origin = carespace_app::audit::Origin::default();

@@ -86,7 +86,7 @@ pub(crate) async fn facts(
 ) -> AppResult<ActorFacts> {
     let mut ex = ex.into();
     let role = memberships::active_role(&mut ex, &row.id, account).await?;
-    let owns = organisations::is_owner(ex, &row.organisation_id, account.as_str()).await?;
+    let owns = organisations::is_owner(ex, &row.organisation_id, account).await?;
     Ok(facts_of(row, role, owns))
 }
 
@@ -138,7 +138,7 @@ pub async fn client_data(
         return Ok((row, facts));
     }
     let error = refused(actor, action, Subject::Healthspace(&row.id));
-    let (me, hs) = (actor.account.as_str(), row.id.as_str());
+    let (me, hs) = (&actor.account, row.id.as_str());
     let attempted = attempted(action);
     let event = Event {
         actor: Some(me),

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
 use carespace_core::audit::AuditAction;
 use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::policy::Action;
 use carespace_core::secret::Secret;
@@ -89,7 +90,7 @@ pub async fn create(
     let (Some(name), Some(days), Some(access)) = (name, days, access) else {
         return Err(AppError::Internal("checked input missing".into()));
     };
-    let account_id = actor.account.as_str();
+    let account_id = &actor.account;
     let account = account_store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -114,7 +115,7 @@ pub async fn create(
     let secret = format!("{PREFIX}{}", tokens::generate()?);
     let row = ApiTokenRow {
         id: ids::new_id(),
-        account_id: account_id.to_owned(),
+        account_id: account_id.clone(),
         name: name.clone(),
         created_at: now,
         expires_at: now.plus_millis(i64::from(days) * DAY_MS),
@@ -161,7 +162,7 @@ fn check_name(name: &str) -> Result<String, &'static str> {
     Ok(name.to_owned())
 }
 
-pub async fn list(ctx: &AppContext, account_id: &str) -> AppResult<Vec<ApiToken>> {
+pub async fn list(ctx: &AppContext, account_id: &AccountId) -> AppResult<Vec<ApiToken>> {
     Ok(store::list_for_account(&ctx.db, account_id)
         .await?
         .into_iter()
@@ -171,7 +172,7 @@ pub async fn list(ctx: &AppContext, account_id: &str) -> AppResult<Vec<ApiToken>
 
 pub async fn revoke(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     token_id: &str,
     origin: &Origin,
 ) -> AppResult<()> {

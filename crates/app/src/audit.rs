@@ -11,7 +11,7 @@ pub use chain::{ChainReport, verify};
 
 use crate::error::AppResult;
 use carespace_core::audit::{ActorRole, AuditAction, AuditRecord, Outcome};
-use carespace_core::ids::new_id;
+use carespace_core::ids::{AccountId, new_id};
 use carespace_core::time::Timestamp;
 use carespace_store::{Tx, audit};
 
@@ -28,7 +28,7 @@ pub struct Origin {
 /// What happened, by whom, to what.
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
-    pub actor: Option<&'a str>,
+    pub actor: Option<&'a AccountId>,
     /// The capacity the actor acted in.
     pub role: ActorRole,
     pub action: AuditAction,
@@ -40,7 +40,7 @@ pub struct Event<'a> {
 impl<'a> Event<'a> {
     /// Someone doing something to their own account.
     pub fn own(
-        account_id: &'a str,
+        account_id: &'a AccountId,
         action: AuditAction,
         object_type: &'a str,
         object_id: Option<&'a str>,
@@ -58,7 +58,7 @@ impl<'a> Event<'a> {
 
 /// A successful act by `actor` in `role` on one object.
 pub(crate) fn event<'a>(
-    actor: &'a str,
+    actor: &'a AccountId,
     role: ActorRole,
     action: AuditAction,
     object_type: &'a str,
@@ -92,7 +92,7 @@ pub async fn record_in(
     origin: &Origin,
     event: Event<'_>,
     healthspace_id: &str,
-    client_account_id: Option<&str>,
+    client_account_id: Option<&AccountId>,
     now: Timestamp,
 ) -> AppResult<()> {
     let record = in_healthspace(origin, event, healthspace_id, client_account_id, now);
@@ -108,7 +108,7 @@ pub async fn read_in(
     origin: &Origin,
     event: Event<'_>,
     healthspace_id: &str,
-    client_account_id: Option<&str>,
+    client_account_id: Option<&AccountId>,
 ) -> AppResult<()> {
     let record = in_healthspace(origin, event, healthspace_id, client_account_id, now);
     log.append(record).await
@@ -118,11 +118,11 @@ fn in_healthspace(
     origin: &Origin,
     event: Event<'_>,
     healthspace_id: &str,
-    client_account_id: Option<&str>,
+    client_account_id: Option<&AccountId>,
     now: Timestamp,
 ) -> AuditRecord {
     let mut record = to_record(origin, event, now);
-    record.client_account_id = client_account_id.map(str::to_owned);
+    record.client_account_id = client_account_id.map(|client| client.as_str().to_owned());
     record.healthspace_id = Some(healthspace_id.to_owned());
     record
 }
@@ -131,7 +131,7 @@ fn to_record(origin: &Origin, event: Event<'_>, now: Timestamp) -> AuditRecord {
     AuditRecord {
         id: new_id(),
         at: now,
-        actor_account_id: event.actor.map(str::to_owned),
+        actor_account_id: event.actor.map(|actor| actor.as_str().to_owned()),
         actor_role: Some(event.role.code().to_owned()),
         on_behalf_of: None,
         action: event.action.code().to_owned(),

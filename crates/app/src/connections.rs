@@ -97,7 +97,7 @@ async fn member_by_email(
     let not_a_member = || AppError::field(field, "not_a_member");
     let account = account_store::find_by_email(&mut *tx, &email)
         .await?
-        .and_then(|a| AccountId::parse(&a.id))
+        .map(|a| a.id)
         .ok_or_else(not_a_member)?;
     match membership_store::active_role(&mut *tx, healthspace, &account).await? {
         Some(role) if fits(role) => Ok(account),
@@ -137,14 +137,8 @@ async fn link(
         .await
         .map_err(duplicate)?;
     let id = connection.id.as_str();
-    let record = event(
-        by.as_str(),
-        role,
-        AuditAction::ConnectionCreated,
-        "connection",
-        id,
-    );
-    let (hs, about) = (healthspace.as_str(), Some(client.as_str()));
+    let record = event(by, role, AuditAction::ConnectionCreated, "connection", id);
+    let (hs, about) = (healthspace.as_str(), Some(client));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
     if let Some((staff, client)) = people(&mut tx, (staff, client)).await? {
         let name = &healthspace_row.name;
@@ -167,8 +161,8 @@ pub(crate) async fn people(
     tx: &mut Tx,
     (staff, client): (&AccountId, &AccountId),
 ) -> AppResult<Option<(AccountRow, AccountRow)>> {
-    let staff = account_store::find(&mut *tx, staff.as_str()).await?;
-    let client = account_store::find(&mut *tx, client.as_str()).await?;
+    let staff = account_store::find(&mut *tx, staff).await?;
+    let client = account_store::find(&mut *tx, client).await?;
     Ok(staff.zip(client))
 }
 

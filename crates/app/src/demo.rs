@@ -6,9 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::passwords;
 use carespace_core::healthspaces::HealthspaceSettings;
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{
-    self, AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId,
-};
+use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::secret::Secret;
@@ -85,7 +83,7 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     let mut ids = Vec::new();
     for person in PEOPLE {
         let account = AccountRow {
-            id: ids::new_id(),
+            id: AccountId::generate(),
             email: person.email.to_owned(),
             full_name: person.name.to_owned(),
             birth_date: person.birth_date.to_owned(),
@@ -128,9 +126,9 @@ pub const DEMO_ALIAS: &str = "de-linde";
 /// Bram a staff member connected to her.
 async fn care_provider(
     tx: &mut Tx,
-    anna: &str,
-    bram: &str,
-    claire: &str,
+    anna: &AccountId,
+    bram: &AccountId,
+    claire: &AccountId,
     now: Timestamp,
 ) -> AppResult<()> {
     let organisation = OrganisationRow {
@@ -169,9 +167,7 @@ async fn care_provider(
         updated_at: now.millis(),
     };
     healthspaces::insert(&mut *tx, &healthspace, now).await?;
-    let id = |account: &str| AccountId::parse(account).ok_or(AppError::NotFound);
-    let (anna, bram, claire) = (id(anna)?, id(bram)?, id(claire)?);
-    for (account, role) in [(&anna, Role::Client), (&bram, Role::Staff)] {
+    for (account, role) in [(anna, Role::Client), (bram, Role::Staff)] {
         let membership = MembershipRow {
             id: MembershipId::generate(),
             healthspace_id: healthspace.id.clone(),
@@ -187,11 +183,11 @@ async fn care_provider(
     let connection = ConnectionRow {
         id: ConnectionId::generate(),
         healthspace_id: healthspace.id,
-        staff_account_id: bram,
-        client_account_id: anna,
+        staff_account_id: bram.clone(),
+        client_account_id: anna.clone(),
         created_at: now,
     };
-    connections::insert(tx, &connection, &claire).await?;
+    connections::insert(tx, &connection, claire).await?;
     Ok(())
 }
 

@@ -51,7 +51,7 @@ impl From<HealthspaceRow> for Healthspace {
 /// The Healthspaces of an organisation the account manages.
 pub async fn of_organisation(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Healthspace>> {
     organisations::get(ctx, account_id, organisation_id).await?;
@@ -65,7 +65,7 @@ pub async fn of_organisation(
 /// Creates an inactive Healthspace. The alias is checked and claimed for ever.
 pub async fn create(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
     name: &str,
     alias: &str,
@@ -117,7 +117,7 @@ pub async fn create(
 /// Records something done to a Healthspace by `account_id` acting as `role`.
 async fn record(
     tx: &mut carespace_store::Tx,
-    (account_id, role): (&str, ActorRole),
+    (account_id, role): (&AccountId, ActorRole),
     action: AuditAction,
     healthspace_id: &HealthspaceId,
     origin: &Origin,
@@ -137,7 +137,7 @@ async fn record(
 /// A Healthspace the account may manage; otherwise "not found".
 pub async fn managed(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     healthspace_id: &str,
 ) -> AppResult<Healthspace> {
     Ok(Healthspace::from(
@@ -147,7 +147,7 @@ pub async fn managed(
 
 async fn managed_row(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     healthspace_id: &str,
 ) -> AppResult<HealthspaceRow> {
     let id = HealthspaceId::parse(healthspace_id).ok_or(AppError::NotFound)?;
@@ -164,7 +164,7 @@ async fn managed_row(
 /// transaction: what the deactivation page offers. Returns the Healthspace.
 pub async fn deactivate_cancelling_memberships(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     healthspace_id: &str,
     origin: &Origin,
 ) -> AppResult<Healthspace> {
@@ -172,8 +172,7 @@ pub async fn deactivate_cancelling_memberships(
     let mut tx = ctx.db.begin().await?;
     let row = managed_row(&mut tx, account_id, healthspace_id).await?;
     let actor = (account_id, ActorRole::Owner);
-    let owner = AccountId::parse(account_id).ok_or(AppError::NotFound)?;
-    crate::memberships::cancel_all(&mut tx, &row, (&owner, ActorRole::Owner), origin, now).await?;
+    crate::memberships::cancel_all(&mut tx, &row, actor, origin, now).await?;
     let inactive = HealthspaceState::Inactive;
     if row.state != inactive {
         store::set_state(&mut tx, &row.id, inactive, now).await?;
@@ -191,7 +190,7 @@ pub async fn deactivate_cancelling_memberships(
 /// Returned with the Healthspace itself, for the page that asks before deactivating.
 pub async fn with_existing_memberships(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     healthspace_id: &str,
 ) -> AppResult<(Healthspace, i64)> {
     let healthspace = managed(ctx, account_id, healthspace_id).await?;
@@ -203,7 +202,7 @@ pub async fn with_existing_memberships(
 /// memberships" and are valid again on reactivation. Returns the Healthspace.
 pub async fn set_state(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     healthspace_id: &str,
     state: HealthspaceState,
     origin: &Origin,

@@ -12,6 +12,7 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::gate::Gate;
 use crate::throttle;
+use carespace_core::ids::AccountId;
 use image::codecs::jpeg::JpegEncoder;
 use image::error::ImageError;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
@@ -80,7 +81,7 @@ pub(crate) struct UploadRules {
 /// pool once the decode gate gives a turn.
 pub(crate) async fn redraw_upload(
     ctx: &AppContext,
-    uploader: &str,
+    uploader: &AccountId,
     upload: Vec<u8>,
     rules: UploadRules,
 ) -> AppResult<Vec<u8>> {

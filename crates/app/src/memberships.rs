@@ -116,10 +116,9 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
     let id = &membership.id;
     if store::cancel(&mut tx, &membership.id, &actor.account, now).await? {
         let hs = &membership.healthspace_id;
-        let me_id = &actor.account;
-        tell_clients_left(&mut tx, &healthspace.name, hs, me_id, now).await?;
-        connection_store::end_all_of(&mut tx, hs, me_id, me_id, now).await?;
-        let me = actor.account.as_str();
+        let me = &actor.account;
+        tell_clients_left(&mut tx, &healthspace.name, hs, me, now).await?;
+        connection_store::end_all_of(&mut tx, hs, me, me, now).await?;
         if let Some(account) = account_store::find(&mut tx, me).await? {
             let by = (&actor.account, ActorRole::OwnAccount);
             invitations::revoke_pending_for(&mut tx, hs, &account.email, by, &actor.origin, now)
@@ -156,7 +155,7 @@ pub async fn cancel_by_provider(
         .await?
         .filter(|m| m.healthspace_id == healthspace.id)
         .ok_or_else(refused)?;
-    let member = account_store::find(&mut tx, membership.account_id.as_str())
+    let member = account_store::find(&mut tx, &membership.account_id)
         .await?
         .ok_or_else(refused)?;
     let member = Member {
@@ -210,14 +209,8 @@ async fn end_by_provider(
     };
     mail::enqueue(tx, member.email, member.full_name, language, message, now).await?;
     let action = AuditAction::MembershipCancelled;
-    let record = event(
-        actor.as_str(),
-        role,
-        action,
-        "membership",
-        membership_id.as_str(),
-    );
-    let (hs, client) = (healthspace.id.as_str(), Some(member.id.as_str()));
+    let record = event(actor, role, action, "membership", membership_id.as_str());
+    let (hs, client) = (healthspace.id.as_str(), Some(member.id));
     audit::record_in(tx, origin, record, hs, client, now).await?;
     Ok(true)
 }
@@ -236,7 +229,7 @@ async fn tell_clients_left(
     if clients.is_empty() {
         return Ok(());
     }
-    let Some(staff) = account_store::find(&mut *tx, leaving.as_str()).await? else {
+    let Some(staff) = account_store::find(&mut *tx, leaving).await? else {
         return Ok(());
     };
     for client in &clients {
@@ -364,7 +357,7 @@ async fn listed(
     healthspace: &HealthspaceRow,
     facts: ActorFacts,
 ) -> AppResult<()> {
-    let me = actor.account.as_str();
+    let me = &actor.account;
     let hs = healthspace.id.as_str();
     let record = event(
         me,
@@ -418,7 +411,7 @@ pub async fn audit_merges(ctx: &AppContext) -> AppResult<u64> {
                 object_id: Some(merge.kept_id.as_str()),
                 outcome: Outcome::Success,
             };
-            let (hs, member) = (merge.healthspace_id.as_str(), merge.account_id.as_str());
+            let (hs, member) = (merge.healthspace_id.as_str(), &merge.account_id);
             let origin = Origin::default();
             audit::record_in(&mut tx, &origin, event, hs, Some(member), now).await?;
             logged += 1;

@@ -8,7 +8,7 @@ use crate::mail::{self, MailMessage};
 use carespace_core::accounts::Email;
 use carespace_core::audit::Outcome;
 use carespace_core::audit::{ActorRole, AuditAction};
-use carespace_core::ids::OrganisationId;
+use carespace_core::ids::{AccountId, OrganisationId};
 use carespace_core::language::Language;
 use carespace_core::policy::{self, Action, ActorFacts};
 use carespace_store::Exec;
@@ -40,7 +40,7 @@ impl From<OrganisationRow> for Organisation {
 pub struct Owner {
     pub email: String,
     /// `None` until someone verifies the address.
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     pub full_name: Option<String>,
 }
 
@@ -108,7 +108,7 @@ async fn enlist_owner(
 ) -> AppResult<bool> {
     let owner = account_store::find_by_email(&mut *tx, email).await?;
     let verified_owner = owner.filter(|a| a.email_verified_at.is_some());
-    let account_id = verified_owner.as_ref().map(|a| a.id.as_str());
+    let account_id = verified_owner.as_ref().map(|a| &a.id);
     if !store::add_owner(&mut *tx, &organisation.id, email, account_id, now).await? {
         return Ok(false);
     }
@@ -135,7 +135,7 @@ async fn enlist_owner(
 /// The organisation's owners, for its owners.
 pub async fn owners(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
 ) -> AppResult<Vec<Owner>> {
     permitted(&ctx.db, account_id, organisation_id, Action::ManageOwners).await?;
@@ -146,7 +146,7 @@ pub async fn owners(
 /// The organisation, when the policy lets the account do `action` to it; otherwise "not found".
 async fn permitted(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
     action: Action,
 ) -> AppResult<Organisation> {
@@ -161,7 +161,7 @@ async fn permitted(
 }
 
 fn owner_event<'a>(
-    account_id: &'a str,
+    account_id: &'a AccountId,
     action: AuditAction,
     organisation_id: &'a OrganisationId,
 ) -> Event<'a> {
@@ -178,7 +178,7 @@ fn owner_event<'a>(
 /// An owner adds another owner by email address.
 pub async fn add_owner(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
@@ -207,7 +207,7 @@ pub async fn add_owner(
 /// an organisation always keeps someone who can manage it.
 pub async fn remove_owner(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
     email: &str,
     origin: &Origin,
@@ -251,12 +251,12 @@ fn check_text(text: &str, max: usize, required: bool) -> Result<String, &'static
 }
 
 /// The organisations the account owns.
-pub async fn owned(ctx: &AppContext, account_id: &str) -> AppResult<Vec<Organisation>> {
+pub async fn owned(ctx: &AppContext, account_id: &AccountId) -> AppResult<Vec<Organisation>> {
     let owned = store::owned_by(&ctx.db, account_id).await?;
     Ok(owned.into_iter().map(Organisation::from).collect())
 }
 
-pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bool> {
+pub async fn is_owner_of_any(ctx: &AppContext, account_id: &AccountId) -> AppResult<bool> {
     Ok(store::owns_any(&ctx.db, account_id).await?)
 }
 
@@ -264,7 +264,7 @@ pub async fn is_owner_of_any(ctx: &AppContext, account_id: &str) -> AppResult<bo
 pub(crate) async fn facts(
     ex: impl Into<Exec<'_>>,
     organisation_id: &OrganisationId,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> AppResult<ActorFacts> {
     Ok(ActorFacts {
         owns_organisation: store::is_owner(ex, organisation_id, account_id).await?,
@@ -275,7 +275,7 @@ pub(crate) async fn facts(
 /// The organisation, when the account may manage it; otherwise "not found".
 pub async fn get(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
 ) -> AppResult<Organisation> {
     permitted(
@@ -298,7 +298,7 @@ pub struct Details {
 /// not follow.
 pub async fn update(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     organisation_id: &OrganisationId,
     details: Details,
     origin: &Origin,
@@ -372,7 +372,7 @@ pub async fn set_operator(
             AuditAction::OperatorRevoked
         },
         object_type: "account",
-        object_id: Some(&account_id),
+        object_id: Some(account_id.as_str()),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, event, now).await?;

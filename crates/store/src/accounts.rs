@@ -1,14 +1,16 @@
 //! Accounts and the single-use tokens of their email links.
 
+use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRow {
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     pub full_name: String,
     /// `YYYY-MM-DD`.
@@ -27,7 +29,7 @@ pub(crate) const COLUMNS: &str =
 
 pub(crate) fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
     Ok(AccountRow {
-        id: row.try_get("id")?,
+        id: decode::id(row, "id")?,
         email: row.try_get("email")?,
         full_name: row.try_get("full_name")?,
         birth_date: row.try_get("birth_date")?,
@@ -49,7 +51,7 @@ pub async fn insert(ex: impl Into<Exec<'_>>, account: &AccountRow) -> StoreResul
                                photo_id, email_verified_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
-    .bind(&account.id)
+    .bind(account.id.as_str())
     .bind(&account.email)
     .bind(&account.full_name)
     .bind(&account.birth_date)
@@ -78,9 +80,9 @@ async fn find_where<'e>(
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn find(ex: impl Into<Exec<'_>>, id: &str) -> StoreResult<Option<AccountRow>> {
+pub async fn find(ex: impl Into<Exec<'_>>, id: &AccountId) -> StoreResult<Option<AccountRow>> {
     let mut c = conn(ex).await?;
-    find_where(&mut *c, "id", id).await
+    find_where(&mut *c, "id", id.as_str()).await
 }
 
 pub async fn find_by_email(
@@ -101,7 +103,7 @@ pub struct ProfileChange<'a> {
 
 pub async fn update_profile(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     change: &ProfileChange<'_>,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -110,7 +112,7 @@ pub async fn update_profile(
         "UPDATE accounts SET full_name = $2, language = $3, phone = $4, updated_at = $5
          WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.as_str())
     .bind(change.full_name)
     .bind(change.language)
     .bind(change.phone)
@@ -124,7 +126,7 @@ pub async fn update_profile(
 /// The condition is in the update itself, so two corrections at once cannot both pass.
 pub async fn correct_birth_date(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     birth_date: &str,
     not_since: Timestamp,
     now: Timestamp,
@@ -134,7 +136,7 @@ pub async fn correct_birth_date(
         "UPDATE accounts SET birth_date = $2, birth_date_changed_at = $3, updated_at = $3
          WHERE id = $1 AND (birth_date_changed_at IS NULL OR birth_date_changed_at <= $4)",
     )
-    .bind(id)
+    .bind(id.as_str())
     .bind(birth_date)
     .bind(now.millis())
     .bind(not_since.millis())
@@ -146,11 +148,11 @@ pub async fn correct_birth_date(
 /// When the date of birth was last corrected, if ever.
 pub async fn birth_date_changed_at(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
 ) -> StoreResult<Option<Timestamp>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT birth_date_changed_at FROM accounts WHERE id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_optional(&mut *c)
         .await?;
     Ok(row
@@ -162,7 +164,7 @@ pub async fn birth_date_changed_at(
 
 pub async fn set_language(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     language: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -171,7 +173,7 @@ pub async fn set_language(
 
 pub async fn set_password_hash(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     hash: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -180,7 +182,7 @@ pub async fn set_password_hash(
 
 pub async fn set_email(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     email: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -189,7 +191,7 @@ pub async fn set_email(
 
 pub async fn set_photo(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     photo_id: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -198,7 +200,7 @@ pub async fn set_photo(
 
 async fn set_column(
     ex: impl Into<Exec<'_>>,
-    id: &str,
+    id: &AccountId,
     column: &str,
     value: Option<&str>,
     now: Timestamp,
@@ -207,7 +209,7 @@ async fn set_column(
     // `column` is one of the constants above, never input.
     let sql = format!("UPDATE accounts SET {column} = $2, updated_at = $3 WHERE id = $1");
     sqlx::query(&sql)
-        .bind(id)
+        .bind(id.as_str())
         .bind(value)
         .bind(now.millis())
         .execute(&mut *c)
@@ -215,13 +217,17 @@ async fn set_column(
     Ok(())
 }
 
-pub async fn mark_verified(ex: impl Into<Exec<'_>>, id: &str, now: Timestamp) -> StoreResult<()> {
+pub async fn mark_verified(
+    ex: impl Into<Exec<'_>>,
+    id: &AccountId,
+    now: Timestamp,
+) -> StoreResult<()> {
     let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE accounts SET email_verified_at = $2, updated_at = $2
          WHERE id = $1 AND email_verified_at IS NULL",
     )
-    .bind(id)
+    .bind(id.as_str())
     .bind(now.millis())
     .execute(&mut *c)
     .await?;
@@ -246,7 +252,7 @@ pub const CHANGE_EMAIL: &str = "change_email";
 
 pub struct NewToken<'a> {
     pub token_hash: &'a str,
-    pub account_id: &'a str,
+    pub account_id: &'a AccountId,
     pub purpose: &'a str,
     pub new_email: Option<&'a str>,
     pub expires_at: Timestamp,
@@ -263,7 +269,7 @@ pub async fn insert_token(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token.token_hash)
-    .bind(token.account_id)
+    .bind(token.account_id.as_str())
     .bind(token.purpose)
     .bind(token.new_email)
     .bind(now.millis())
@@ -276,7 +282,7 @@ pub async fn insert_token(
 /// A token that was just used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsedToken {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub new_email: Option<String>,
 }
 
@@ -301,7 +307,7 @@ pub async fn use_token(
     .await?;
     row.map(|row| {
         Ok(UsedToken {
-            account_id: row.try_get("account_id")?,
+            account_id: decode::id(&row, "account_id")?,
             new_email: row.try_get("new_email")?,
         })
     })
@@ -314,7 +320,7 @@ pub async fn token_account(
     token_hash: &str,
     purpose: &str,
     now: Timestamp,
-) -> StoreResult<Option<String>> {
+) -> StoreResult<Option<AccountId>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT account_id FROM account_tokens
@@ -325,13 +331,13 @@ pub async fn token_account(
     .bind(now.millis())
     .fetch_optional(&mut *c)
     .await?;
-    Ok(row.map(|row| row.try_get("account_id")).transpose()?)
+    row.map(|row| decode::id(&row, "account_id")).transpose()
 }
 
 /// Ends every open token of `purpose` for the account (a newer one, or the change, replaced them).
 pub async fn expire_tokens(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     purpose: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -340,7 +346,7 @@ pub async fn expire_tokens(
         "UPDATE account_tokens SET used_at = $3
          WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
     )
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(purpose)
     .bind(now.millis())
     .execute(&mut *c)
@@ -351,14 +357,14 @@ pub async fn expire_tokens(
 /// When the newest token of `purpose` was made for the account.
 pub async fn latest_token_at(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     purpose: &str,
 ) -> StoreResult<Option<Timestamp>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT MAX(created_at) AS latest FROM account_tokens WHERE account_id = $1 AND purpose = $2",
     )
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(purpose)
     .fetch_one(&mut *c)
     .await?;

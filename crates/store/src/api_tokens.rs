@@ -1,10 +1,11 @@
 //! Personal access tokens for the JSON API.
 
 use crate::db::Db;
+use crate::decode;
 use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
 use carespace_core::healthspaces::HealthspaceLink;
-use carespace_core::ids::{HealthspaceId, Id};
+use carespace_core::ids::AccountId;
 use carespace_core::policy::{TokenAccess, TokenScope};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
@@ -13,7 +14,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenRow {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub name: String,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
@@ -34,7 +35,7 @@ fn from_row(row: &AnyRow) -> StoreResult<ApiTokenRow> {
     let access: String = row.try_get("access")?;
     Ok(ApiTokenRow {
         id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        account_id: decode::id(row, "account_id")?,
         name: row.try_get("name")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         expires_at: Timestamp::from_millis(row.try_get("expires_at")?),
@@ -44,9 +45,7 @@ fn from_row(row: &AnyRow) -> StoreResult<ApiTokenRow> {
         scope: TokenScope {
             access: TokenAccess::parse(&access)
                 .map_err(|_| StoreError::Corrupt(format!("token access {access:?}")))?,
-            healthspace: row
-                .try_get::<Option<String>, _>("healthspace_id")?
-                .map(HealthspaceId::from_stored),
+            healthspace: decode::optional_id(row, "healthspace_id")?,
         },
     })
 }
@@ -64,7 +63,7 @@ pub async fn insert(
     )
     .bind(&token.id)
     .bind(token_hash)
-    .bind(&token.account_id)
+    .bind(token.account_id.as_str())
     .bind(&token.name)
     .bind(token.created_at.millis())
     .bind(token.expires_at.millis())
@@ -107,7 +106,7 @@ pub async fn mark_used(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
 /// The account's tokens that are not revoked, newest first.
 pub async fn list_for_account(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<Vec<ListedToken>> {
     let mut c = conn(ex).await?;
     let sql = format!(
@@ -116,7 +115,7 @@ pub async fn list_for_account(
          WHERE t.account_id = $1 AND t.revoked_at IS NULL ORDER BY t.created_at DESC, t.id"
     );
     let rows = sqlx::query(&sql)
-        .bind(account_id)
+        .bind(account_id.as_str())
         .fetch_all(&mut *c)
         .await?;
     rows.iter()
@@ -136,7 +135,7 @@ pub async fn list_for_account(
 /// Revokes one of the account's tokens; false when it has no such live token.
 pub async fn revoke(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     id: &str,
     now: Timestamp,
 ) -> StoreResult<bool> {
@@ -145,7 +144,7 @@ pub async fn revoke(
         "UPDATE api_tokens SET revoked_at = $3
          WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
     )
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(id)
     .bind(now.millis())
     .execute(&mut *c)
@@ -157,14 +156,14 @@ pub async fn revoke(
 /// many.
 pub async fn revoke_all(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     now: Timestamp,
 ) -> StoreResult<u64> {
     let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
     )
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(now.millis())
     .execute(&mut *c)
     .await?;

@@ -3,7 +3,7 @@
 use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
-use carespace_core::ids::OrganisationId;
+use carespace_core::ids::{AccountId, OrganisationId};
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -70,7 +70,7 @@ pub async fn add_owner(
     ex: impl Into<Exec<'_>>,
     organisation_id: &OrganisationId,
     email: &str,
-    account_id: Option<&str>,
+    account_id: Option<&AccountId>,
     now: Timestamp,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
@@ -80,7 +80,7 @@ pub async fn add_owner(
     )
     .bind(organisation_id.as_str())
     .bind(email)
-    .bind(account_id)
+    .bind(account_id.map(AccountId::as_str))
     .bind(now.millis())
     .execute(&mut *c)
     .await?;
@@ -91,14 +91,14 @@ pub async fn add_owner(
 pub async fn link_owner(
     ex: impl Into<Exec<'_>>,
     email: &str,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<u64> {
     let mut c = conn(ex).await?;
     let done = sqlx::query(
         "UPDATE organisation_owners SET account_id = $2 WHERE email = $1 AND account_id IS NULL",
     )
     .bind(email)
-    .bind(account_id)
+    .bind(account_id.as_str())
     .execute(&mut *c)
     .await?;
     Ok(done.rows_affected())
@@ -107,7 +107,7 @@ pub async fn link_owner(
 /// The organisations the account owns, by name.
 pub async fn owned_by(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<Vec<OrganisationRow>> {
     let mut c = conn(ex).await?;
     let rows = sqlx::query(
@@ -115,7 +115,7 @@ pub async fn owned_by(
          JOIN organisation_owners w ON w.organisation_id = o.id
          WHERE w.account_id = $1 ORDER BY o.name, o.id",
     )
-    .bind(account_id)
+    .bind(account_id.as_str())
     .fetch_all(&mut *c)
     .await?;
     rows.iter().map(from_row).collect()
@@ -124,23 +124,23 @@ pub async fn owned_by(
 pub async fn is_owner(
     ex: impl Into<Exec<'_>>,
     organisation_id: &OrganisationId,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM organisation_owners WHERE organisation_id = $1 AND account_id = $2",
     )
     .bind(organisation_id.as_str())
-    .bind(account_id)
+    .bind(account_id.as_str())
     .fetch_one(&mut *c)
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-pub async fn owns_any(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreResult<bool> {
+pub async fn owns_any(ex: impl Into<Exec<'_>>, account_id: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let row = sqlx::query("SELECT COUNT(*) AS n FROM organisation_owners WHERE account_id = $1")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .fetch_one(&mut *c)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
@@ -164,14 +164,14 @@ pub async fn set_operator(
     ex: impl Into<Exec<'_>>,
     email: &str,
     since: Option<Timestamp>,
-) -> StoreResult<Option<String>> {
+) -> StoreResult<Option<AccountId>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query("UPDATE accounts SET operator_since = $2 WHERE email = $1 RETURNING id")
         .bind(email)
         .bind(since.map(Timestamp::millis))
         .fetch_optional(&mut *c)
         .await?;
-    Ok(row.map(|row| row.try_get("id")).transpose()?)
+    row.map(|row| decode::id(&row, "id")).transpose()
 }
 
 /// An owner as the organisation page lists them.
@@ -179,7 +179,7 @@ pub async fn set_operator(
 pub struct OwnerRow {
     pub email: String,
     /// `None` until a verified account with the address logs in.
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     pub full_name: Option<String>,
 }
 
@@ -201,7 +201,7 @@ pub async fn owners_of(
         .map(|row| {
             Ok(OwnerRow {
                 email: row.try_get("email")?,
-                account_id: row.try_get("account_id")?,
+                account_id: decode::optional_id(row, "account_id")?,
                 full_name: row.try_get("full_name")?,
             })
         })

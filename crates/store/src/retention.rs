@@ -2,10 +2,11 @@
 //! devices and email links, and accounts whose address was never verified. Each function
 //! deletes at most `limit` rows, so one run never holds the write lock for long.
 
+use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
-use sqlx::Row;
 
 /// Runs one `DELETE … WHERE key IN (SELECT key … LIMIT)`; returns how many rows went.
 async fn delete_batch(
@@ -92,7 +93,7 @@ pub async fn unverified_accounts(
     ex: impl Into<Exec<'_>>,
     before: Timestamp,
     limit: i64,
-) -> StoreResult<Vec<String>> {
+) -> StoreResult<Vec<AccountId>> {
     let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "SELECT id FROM accounts WHERE email_verified_at IS NULL AND created_at < $1
@@ -102,20 +103,18 @@ pub async fn unverified_accounts(
     .bind(limit)
     .fetch_all(&mut *c)
     .await?;
-    rows.iter()
-        .map(|row| Ok(row.try_get("id")?))
-        .collect::<StoreResult<_>>()
+    rows.iter().map(|row| decode::id(row, "id")).collect()
 }
 
 /// Deletes the account if its address is still not verified; its sessions, links, devices
 /// and tokens go with it. Returns whether it was deleted.
 pub async fn delete_unverified_account(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM accounts WHERE id = $1 AND email_verified_at IS NULL")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .execute(&mut *c)
         .await?;
     Ok(done.rows_affected() > 0)

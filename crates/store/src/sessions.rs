@@ -3,10 +3,12 @@
 use crate::accounts::{self, AccountRow};
 use crate::backend::Backend;
 use crate::db::Db;
+use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use crate::json_rows;
 use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use serde::Deserialize;
 use sqlx::Row;
@@ -16,7 +18,7 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub csrf_token: String,
     pub ip: String,
     pub browser: String,
@@ -35,7 +37,7 @@ const COLUMNS: &str = "id, account_id, csrf_token, ip, browser, browser_version,
 fn from_row(row: &AnyRow) -> StoreResult<SessionRow> {
     Ok(SessionRow {
         id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        account_id: decode::id(row, "account_id")?,
         csrf_token: row.try_get("csrf_token")?,
         ip: row.try_get("ip")?,
         browser: row.try_get("browser")?,
@@ -62,7 +64,7 @@ pub async fn insert(
     )
     .bind(&session.id)
     .bind(token_hash)
-    .bind(&session.account_id)
+    .bind(session.account_id.as_str())
     .bind(&session.csrf_token)
     .bind(&session.ip)
     .bind(&session.browser)
@@ -208,24 +210,28 @@ pub async fn touch(db: &Db, id: &str, now: Timestamp) -> StoreResult<()> {
 /// The account's sessions, newest activity first.
 pub async fn list_for_account(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> StoreResult<Vec<SessionRow>> {
     let mut c = conn(ex).await?;
     let sql = format!(
         "SELECT {COLUMNS} FROM sessions WHERE account_id = $1 ORDER BY last_seen_at DESC, id"
     );
     let rows = sqlx::query(&sql)
-        .bind(account_id)
+        .bind(account_id.as_str())
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Ends one session of the account; false when it has no such session.
-pub async fn delete(ex: impl Into<Exec<'_>>, account_id: &str, id: &str) -> StoreResult<bool> {
+pub async fn delete(
+    ex: impl Into<Exec<'_>>,
+    account_id: &AccountId,
+    id: &str,
+) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id = $2")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .bind(id)
         .execute(&mut *c)
         .await?;
@@ -235,12 +241,12 @@ pub async fn delete(ex: impl Into<Exec<'_>>, account_id: &str, id: &str) -> Stor
 /// Ends every session of the account except `keep` (when given); returns how many ended.
 pub async fn delete_all(
     ex: impl Into<Exec<'_>>,
-    account_id: &str,
+    account_id: &AccountId,
     keep: Option<&str>,
 ) -> StoreResult<u64> {
     let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .bind(keep.unwrap_or(""))
         .execute(&mut *c)
         .await?;
@@ -251,11 +257,11 @@ pub async fn delete_all(
 pub async fn delete_by_token_hash(
     ex: impl Into<Exec<'_>>,
     token_hash: &str,
-) -> StoreResult<Option<String>> {
+) -> StoreResult<Option<AccountId>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING account_id")
         .bind(token_hash)
         .fetch_optional(&mut *c)
         .await?;
-    Ok(row.map(|row| row.try_get("account_id")).transpose()?)
+    row.map(|row| decode::id(&row, "account_id")).transpose()
 }

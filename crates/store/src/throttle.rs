@@ -3,6 +3,7 @@
 
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
 
@@ -97,7 +98,7 @@ pub async fn hit(
 pub async fn trust_device(
     ex: impl Into<Exec<'_>>,
     token_hash: &str,
-    account_id: &str,
+    account_id: &AccountId,
     expires_at: Timestamp,
     now: Timestamp,
 ) -> StoreResult<()> {
@@ -107,7 +108,7 @@ pub async fn trust_device(
          VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash)
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(now.millis())
     .bind(expires_at.millis())
     .execute(&mut *c)
@@ -116,10 +117,10 @@ pub async fn trust_device(
 }
 
 /// Forgets every trusted device of the account: each must log in again as a stranger would.
-pub async fn forget_devices(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreResult<u64> {
+pub async fn forget_devices(ex: impl Into<Exec<'_>>, account_id: &AccountId) -> StoreResult<u64> {
     let mut c = conn(ex).await?;
     let done = sqlx::query("DELETE FROM trusted_devices WHERE account_id = $1")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .execute(&mut *c)
         .await?;
     Ok(done.rows_affected())
@@ -129,7 +130,7 @@ pub async fn forget_devices(ex: impl Into<Exec<'_>>, account_id: &str) -> StoreR
 pub async fn is_trusted_device(
     ex: impl Into<Exec<'_>>,
     token_hash: &str,
-    account_id: &str,
+    account_id: &AccountId,
     now: Timestamp,
 ) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
@@ -138,7 +139,7 @@ pub async fn is_trusted_device(
          WHERE token_hash = $1 AND account_id = $2 AND expires_at > $3",
     )
     .bind(token_hash)
-    .bind(account_id)
+    .bind(account_id.as_str())
     .bind(now.millis())
     .fetch_one(&mut *c)
     .await?;

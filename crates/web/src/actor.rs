@@ -4,18 +4,17 @@
 use crate::auth::Auth;
 use carespace_app::access::{Actor, Via};
 use carespace_app::sessions::{ClientInfo, CurrentSession};
-use carespace_core::ids::{AccountId, Id};
+use carespace_core::ids::AccountId;
 
 /// The account behind a request, by session or by token, for use cases about the person's
 /// own data.
 pub fn account_of(auth: &Auth) -> AccountId {
-    // The account was read from the database by the authentication step.
-    AccountId::from_stored(auth.account().id.clone())
+    auth.account().id.clone()
 }
 
 /// The account of a browser session, for use cases about the person's own data.
 pub fn account(session: &CurrentSession) -> AccountId {
-    AccountId::from_stored(session.account.id.clone())
+    session.account.id.clone()
 }
 
 /// The actor behind a request, by session or by token.

@@ -12,7 +12,7 @@ use carespace_store::accounts::{self as store, AccountRow};
 /// An account as its owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     pub full_name: String,
     /// `YYYY-MM-DD`; set at registration and never changed by the user.
@@ -38,7 +38,7 @@ impl From<AccountRow> for Account {
     }
 }
 
-pub async fn find(ctx: &AppContext, account_id: &str) -> AppResult<Account> {
+pub async fn find(ctx: &AppContext, account_id: &AccountId) -> AppResult<Account> {
     store::find(&ctx.db, account_id)
         .await?
         .map(Account::from)
@@ -77,6 +77,5 @@ pub(crate) async fn filter_by_email(
     }
     Ok(store::find_by_email(&ctx.db, &email)
         .await?
-        .and_then(|account| AccountId::parse(&account.id))
-        .map(Some))
+        .map(|account| Some(account.id)))
 }

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
 use carespace_core::accounts::parse_birth_date;
 use carespace_core::audit::AuditAction;
+use carespace_core::ids::AccountId;
 use carespace_core::secret::Secret;
 use carespace_store::accounts as store;
 
@@ -18,7 +19,7 @@ pub const CORRECTION_INTERVAL_MS: i64 = 30 * 24 * 3_600_000;
 
 pub async fn correct_birth_date(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     birth_date: &str,
     password: Secret,
     origin: &Origin,
@@ -64,7 +65,7 @@ pub async fn correct_birth_date(
         account_id,
         AuditAction::BirthDateCorrected,
         "account",
-        Some(account_id),
+        Some(account_id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;

@@ -51,7 +51,7 @@ pub(crate) async fn confirm_current_password(
             &account.id,
             AuditAction::CurrentPasswordWrong,
             "account",
-            Some(&account.id),
+            Some(account.id.as_str()),
         )
     };
     let mut tx = ctx.db.begin().await?;

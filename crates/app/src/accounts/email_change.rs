@@ -10,6 +10,7 @@ use crate::mail::{self, MailMessage};
 use crate::throttle;
 use carespace_core::accounts::Email;
 use carespace_core::audit::AuditAction;
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::tokens;
@@ -26,7 +27,7 @@ pub const CHANGES_PER_ADDRESS_HOUR: i64 = 3;
 /// account gets the "already registered" email instead, and the answer is the same.
 pub async fn request_email_change(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     password: Secret,
     new_email: &str,
     origin: &Origin,
@@ -74,7 +75,7 @@ pub async fn request_email_change(
         account_id,
         AuditAction::EmailChangeRequested,
         "account",
-        Some(account_id),
+        Some(account_id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -105,7 +106,7 @@ pub async fn confirm_email_change(ctx: &AppContext, token: &str, origin: &Origin
         &account.id,
         AuditAction::EmailChanged,
         "account",
-        Some(&account.id),
+        Some(account.id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     store::mark_verified(&mut tx, &account.id, now).await?;

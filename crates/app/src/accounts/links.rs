@@ -2,6 +2,7 @@
 //! and how often a new one may be sent.
 
 use crate::error::AppResult;
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
 use carespace_store::Tx;
@@ -17,7 +18,7 @@ pub const RESEND_INTERVAL_MS: i64 = 60_000;
 /// Stores a new single-use link token for the account and returns the token itself.
 pub(super) async fn issue_token(
     tx: &mut Tx,
-    account_id: &str,
+    account_id: &AccountId,
     purpose: &str,
     new_email: Option<&str>,
     lifetime_ms: i64,
@@ -42,7 +43,7 @@ pub(super) async fn issue_token(
 /// Whether a link for `purpose` went out less than a minute ago.
 pub(super) async fn sent_recently(
     tx: &mut Tx,
-    account_id: &str,
+    account_id: &AccountId,
     purpose: &str,
     now: Timestamp,
 ) -> AppResult<bool> {

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::images::{self, ImageCodes, Redrawn, UploadRules};
 use bytes::Bytes;
 use carespace_core::audit::AuditAction;
+use carespace_core::ids::AccountId;
 use carespace_store::accounts as store;
 use carespace_store::files::ContentId;
 
@@ -22,7 +23,7 @@ const CODES: ImageCodes = ImageCodes {
 /// Replaces the account's photo by `upload`.
 pub async fn set_photo(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     upload: Vec<u8>,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -38,13 +39,17 @@ pub async fn set_photo(
     replace(ctx, account_id, Some(id.as_str()), origin).await
 }
 
-pub async fn remove_photo(ctx: &AppContext, account_id: &str, origin: &Origin) -> AppResult<()> {
+pub async fn remove_photo(
+    ctx: &AppContext,
+    account_id: &AccountId,
+    origin: &Origin,
+) -> AppResult<()> {
     replace(ctx, account_id, None, origin).await
 }
 
 async fn replace(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     photo_id: Option<&str>,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -59,7 +64,7 @@ async fn replace(
     } else {
         AuditAction::PhotoRemoved
     };
-    let event = Event::own(account_id, action, "account", Some(account_id));
+    let event = Event::own(account_id, action, "account", Some(account_id.as_str()));
     audit::record(&mut tx, origin, event, now).await?;
     let orphan = match account.photo_id.as_deref() {
         Some(old) if Some(old) != photo_id && store::photo_users(&mut tx, old).await? == 0 => {
@@ -75,7 +80,7 @@ async fn replace(
 }
 
 /// The account's photo as JPEG bytes, or `None` when it has none.
-pub async fn photo(ctx: &AppContext, account_id: &str) -> AppResult<Option<Vec<u8>>> {
+pub async fn photo(ctx: &AppContext, account_id: &AccountId) -> AppResult<Option<Vec<u8>>> {
     let account = store::find(&ctx.db, account_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -10,6 +10,7 @@ use crate::mail::MailMessage;
 use crate::passwords;
 use carespace_core::accounts::{PersonName, parse_phone};
 use carespace_core::audit::AuditAction;
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_store::accounts::{self as store, ProfileChange};
@@ -29,7 +30,7 @@ pub struct ProfileInput {
 /// entry says that the profile changed, not what it now holds.
 pub async fn update_profile(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     input: ProfileInput,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -73,7 +74,7 @@ pub async fn update_profile(
         account_id,
         AuditAction::ProfileChanged,
         "account",
-        Some(account_id),
+        Some(account_id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -81,7 +82,11 @@ pub async fn update_profile(
 }
 
 /// The language switch, for someone logged in: it is kept with the account.
-pub async fn set_language(ctx: &AppContext, account_id: &str, language: Language) -> AppResult<()> {
+pub async fn set_language(
+    ctx: &AppContext,
+    account_id: &AccountId,
+    language: Language,
+) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
     store::set_language(&mut tx, account_id, language.code(), ctx.now()).await?;
     tx.commit().await?;
@@ -92,7 +97,7 @@ pub async fn set_language(ctx: &AppContext, account_id: &str, language: Language
 /// one, API tokens, trusted devices, open links), and the owner is told by email.
 pub async fn change_password(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     current_session_id: &str,
     current_password: Secret,
     new_password: Secret,
@@ -120,7 +125,7 @@ pub async fn change_password(
         account_id,
         AuditAction::PasswordChanged,
         "account",
-        Some(account_id),
+        Some(account_id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;

@@ -49,7 +49,7 @@ pub async fn request_password_reset(
             &account.id,
             AuditAction::PasswordResetRequested,
             "account",
-            Some(&account.id),
+            Some(account.id.as_str()),
         )
     };
     audit::record(&mut tx, origin, event, now).await?;
@@ -114,7 +114,7 @@ pub async fn reset_password(
         &account.id,
         AuditAction::PasswordReset,
         "account",
-        Some(&account.id),
+        Some(account.id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;

@@ -10,10 +10,11 @@ use crate::mail::MailMessage;
 use crate::{passwords, throttle};
 use carespace_core::accounts::{Email, PersonName, parse_birth_date};
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
-use carespace_core::{ids, tokens};
+use carespace_core::tokens;
 use carespace_store::Tx;
 use carespace_store::accounts::{self as store, AccountRow};
 
@@ -63,7 +64,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
             role: ActorRole::Anonymous,
             action: AuditAction::RegistrationForExistingEmail,
             object_type: "account",
-            object_id: Some(&existing.id),
+            object_id: Some(existing.id.as_str()),
             outcome: Outcome::Denied,
         };
         audit::record(&mut tx, origin, event, now).await?;
@@ -72,7 +73,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         return Ok(());
     }
     let account = AccountRow {
-        id: ids::new_id(),
+        id: AccountId::generate(),
         email: email.as_str().to_owned(),
         full_name: name.as_str().to_owned(),
         birth_date: birth_date.to_string(),
@@ -89,7 +90,7 @@ pub async fn register(ctx: &AppContext, input: Registration, origin: &Origin) ->
         &account.id,
         AuditAction::AccountRegistered,
         "account",
-        Some(&account.id),
+        Some(account.id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -141,7 +142,7 @@ pub async fn verify_email(
                 role: ActorRole::Anonymous,
                 action: AuditAction::EmailVerificationRefused,
                 object_type: "account",
-                object_id: Some(&account.id),
+                object_id: Some(account.id.as_str()),
                 outcome: Outcome::Denied,
             };
             audit::record(&mut tx, origin, event, ctx.now()).await?;
@@ -160,7 +161,7 @@ pub async fn verify_email(
         &account.id,
         AuditAction::EmailVerified,
         "account",
-        Some(&account.id),
+        Some(account.id.as_str()),
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -169,7 +170,7 @@ pub async fn verify_email(
 }
 
 /// Sends a new verification link to an unverified account, at most once a minute.
-pub async fn resend_verification(ctx: &AppContext, account_id: &str) -> AppResult<()> {
+pub async fn resend_verification(ctx: &AppContext, account_id: &AccountId) -> AppResult<()> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let account = store::find(&mut tx, account_id)

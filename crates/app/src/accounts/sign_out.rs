@@ -1,6 +1,7 @@
 //! Ending an account's ways in after its password changed.
 
 use crate::error::AppResult;
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use carespace_store::accounts as links;
 use carespace_store::{Tx, api_tokens, sessions, throttle};
@@ -11,7 +12,7 @@ use carespace_store::{Tx, api_tokens, sessions, throttle};
 /// is how someone takes their account back, so nothing made before it may outlive it.
 pub(super) async fn end_access(
     tx: &mut Tx,
-    account_id: &str,
+    account_id: &AccountId,
     keep: Option<&str>,
     now: Timestamp,
 ) -> AppResult<()> {

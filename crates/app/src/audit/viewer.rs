@@ -7,7 +7,6 @@ use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppResult, Problems};
 use carespace_core::audit::{AuditAction, LogLine};
-use carespace_core::ids::AccountId;
 use carespace_core::policy::Action;
 use carespace_core::time::Date;
 use carespace_store::audit::viewer::{self as store, HealthspaceFilter};
@@ -58,7 +57,7 @@ pub async fn healthspace_log(
     );
     // Reading the log is itself logged, whatever the filter finds; filtered on one client, it
     // is a read of that client's data.
-    let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
+    let (me, hs) = (&actor.account, healthspace.id.as_str());
     let record = Event {
         actor: Some(me),
         role: manager_role(facts),
@@ -67,10 +66,7 @@ pub async fn healthspace_log(
         object_id: Some(hs),
         outcome: carespace_core::audit::Outcome::Success,
     };
-    let about = client
-        .as_ref()
-        .and_then(Option::as_ref)
-        .map(AccountId::as_str);
+    let about = client.as_ref().and_then(Option::as_ref);
     audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, about).await?;
     let empty = LogPage {
         healthspace: healthspace.name.clone(),
@@ -82,8 +78,8 @@ pub async fn healthspace_log(
         return Ok(empty);
     };
     let filter = HealthspaceFilter {
-        actor_account_id: person.as_ref().map(AccountId::as_str),
-        client_account_id: client.as_ref().map(AccountId::as_str),
+        actor_account_id: person.as_ref(),
+        client_account_id: client.as_ref(),
         from: from.map(Date::start),
         // Through the end of the day typed.
         to: to.map(|d| d.start().plus_millis(86_400_000)),

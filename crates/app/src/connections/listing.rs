@@ -9,7 +9,7 @@ use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
 use carespace_core::audit::AuditAction;
-use carespace_core::ids::{AccountId, ConnectionId};
+use carespace_core::ids::ConnectionId;
 use carespace_core::language::Language;
 use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
@@ -76,7 +76,7 @@ pub async fn of_healthspace(
         access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
     let staff = filter_by_email(ctx, &query.staff).await?;
     let client = filter_by_email(ctx, &query.client).await?;
-    let (me, hs) = (actor.account.as_str(), healthspace.id.as_str());
+    let (me, hs) = (&actor.account, healthspace.id.as_str());
     let record = event(
         me,
         manager_role(facts),
@@ -84,10 +84,7 @@ pub async fn of_healthspace(
         "healthspace",
         hs,
     );
-    let about = client
-        .as_ref()
-        .and_then(Option::as_ref)
-        .map(AccountId::as_str);
+    let about = client.as_ref().and_then(Option::as_ref);
     audit::read_in((&ctx.audit, ctx.now()), &actor.origin, record, hs, about).await?;
     // A filter on an address that is nobody's matches nothing.
     let (Some(staff), Some(client)) = (staff, client) else {
@@ -141,22 +138,14 @@ pub async fn end(
         return Err(refused());
     };
     let record = event(
-        actor.account.as_str(),
+        &actor.account,
         manager_role(facts),
         AuditAction::ConnectionEnded,
         "connection",
         id.as_str(),
     );
     let hs = healthspace.id.as_str();
-    audit::record_in(
-        &mut tx,
-        &actor.origin,
-        record,
-        hs,
-        Some(client.as_str()),
-        now,
-    )
-    .await?;
+    audit::record_in(&mut tx, &actor.origin, record, hs, Some(&client), now).await?;
     if let Some((staff, client)) = people(&mut tx, (&staff, &client)).await? {
         let name = &healthspace.name;
         tell_client(&mut tx, name, (&staff, &client), Change::Ended, now).await?;

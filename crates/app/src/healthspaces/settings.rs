@@ -94,7 +94,7 @@ pub async fn update(
     let address = input.address.trim();
     let now = ctx.now();
     store::update_settings(&mut tx, &row.id, name, address, &settings, now).await?;
-    let by = (actor.account.as_str(), manager_role(facts));
+    let by = (&actor.account, manager_role(facts));
     let action = AuditAction::HealthspaceSettingsChanged;
     record(&mut tx, by, action, &row.id, &actor.origin, now).await?;
     tx.commit().await?;
@@ -148,7 +148,7 @@ pub async fn set_logo(
         size: LOGO_PX,
         output: Redrawn::Png,
     };
-    let png = images::redraw_upload(ctx, actor.account.as_str(), upload, rules).await?;
+    let png = images::redraw_upload(ctx, &actor.account, upload, rules).await?;
     let id = ctx.files.put(Bytes::from(png)).await?;
     replace_logo(ctx, actor, alias, Some(id.as_str())).await
 }
@@ -168,7 +168,7 @@ async fn replace_logo(
     let (current, facts) =
         access::healthspace(&mut tx, actor, alias, Action::ManageSettings).await?;
     let row = &current;
-    let by = (actor.account.as_str(), manager_role(facts));
+    let by = (&actor.account, manager_role(facts));
     store::set_logo(&mut tx, &row.id, logo_id, now).await?;
     let action = if logo_id.is_some() {
         AuditAction::HealthspaceLogoChanged

@@ -79,14 +79,12 @@ pub async fn invite(
     let mut tx = ctx.db.begin().await?;
     let (healthspace, facts) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
-    if let Some(member) = account_store::find_by_email(&mut tx, email.as_str()).await? {
-        let member = AccountId::parse(&member.id).ok_or(AppError::NotFound)?;
-        if membership_store::active_role(&mut tx, &healthspace.id, &member)
+    if let Some(member) = account_store::find_by_email(&mut tx, email.as_str()).await?
+        && membership_store::active_role(&mut tx, &healthspace.id, &member.id)
             .await?
             .is_some()
-        {
-            return Err(AppError::field("email", "already_member"));
-        }
+    {
+        return Err(AppError::field("email", "already_member"));
     }
     let now = ctx.now();
     let by = (&actor.account, manager_role(facts));
@@ -149,13 +147,7 @@ async fn revoked(
     now: Timestamp,
 ) -> AppResult<()> {
     let action = AuditAction::InvitationRevoked;
-    let record = event(
-        actor.as_str(),
-        role,
-        action,
-        "invitation",
-        invitation.as_str(),
-    );
+    let record = event(actor, role, action, "invitation", invitation.as_str());
     audit::record_in(tx, origin, record, healthspace_id.as_str(), None, now).await
 }
 
@@ -204,7 +196,7 @@ async fn send_invitation(
         jobs::enqueue(&mut *tx, &job, now).await?;
     }
     let record = event(
-        actor.as_str(),
+        actor,
         role,
         AuditAction::InvitationSent,
         "invitation",
@@ -435,7 +427,7 @@ pub(super) async fn accept_open(
     healthspace: HealthspaceRow,
     birth_date: &str,
 ) -> AppResult<String> {
-    let me = actor.account.as_str();
+    let me = &actor.account;
     let account = account_store::find(&mut tx, me)
         .await?
         .ok_or(AppError::NotFound)?;

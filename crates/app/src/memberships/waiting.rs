@@ -31,7 +31,7 @@ async fn verified_account(
     ex: impl Into<Exec<'_>>,
     account: &AccountId,
 ) -> AppResult<Option<AccountRow>> {
-    Ok(account_store::find(ex, account.as_str())
+    Ok(account_store::find(ex, account)
         .await?
         .filter(|a| a.email_verified_at.is_some()))
 }

@@ -5,6 +5,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use carespace_core::audit::AuditAction;
+use carespace_core::ids::AccountId;
 use carespace_core::sessions::DeviceType;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
@@ -73,7 +74,7 @@ pub async fn list(ctx: &AppContext, current: &CurrentSession) -> AppResult<Vec<S
 /// Ends one of the user's own sessions. Someone else's session is "not found".
 pub async fn end(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     session_id: &str,
     origin: &Origin,
 ) -> AppResult<()> {
@@ -105,7 +106,7 @@ pub async fn end_others(
         &current.account.id,
         AuditAction::OtherSessionsEnded,
         "account",
-        Some(&current.account.id),
+        Some(current.account.id.as_str()),
     );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
@@ -116,7 +117,7 @@ pub async fn end_others(
 /// did it and why, for the audit log.
 pub async fn end_all(
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     origin: &Origin,
     event: Event<'_>,
 ) -> AppResult<u64> {
@@ -128,6 +129,6 @@ pub async fn end_all(
 }
 
 /// [`end_all`] inside a caller's transaction, optionally keeping one session.
-async fn end_all_in(tx: &mut Tx, account_id: &str, keep: Option<&str>) -> AppResult<u64> {
+async fn end_all_in(tx: &mut Tx, account_id: &AccountId, keep: Option<&str>) -> AppResult<u64> {
     Ok(store::delete_all(tx, account_id, keep).await?)
 }

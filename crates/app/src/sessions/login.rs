@@ -9,6 +9,7 @@ use crate::passwords::{self, HashUse};
 use carespace_core::accounts::Email;
 use carespace_core::audit::Outcome;
 use carespace_core::audit::{ActorRole, AuditAction};
+use carespace_core::ids::AccountId;
 use carespace_core::secret::Secret;
 use carespace_core::sessions::Device;
 use carespace_core::throttle::{self as policy, Curve};
@@ -33,7 +34,7 @@ pub struct NewSession {
     pub token: String,
     /// Set when this browser became a trusted device of the account just now.
     pub device_token: Option<String>,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub verified: bool,
 }
 
@@ -53,7 +54,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         None => None,
     };
     let account_id = account.as_ref().map(|a| a.id.clone());
-    let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_deref(), &input, now).await?;
+    let keys = ThrottleKeys::new(ctx, &normalised, account_id.as_ref(), &input, now).await?;
     let origin = Origin {
         ip: input.client.ip.clone(),
         user_agent: input.client.user_agent.clone(),
@@ -78,7 +79,7 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
             audit::record(
                 &mut tx,
                 &origin,
-                denied(AuditAction::LoginFailed, account_id.as_deref()),
+                denied(AuditAction::LoginFailed, account_id.as_ref()),
                 now,
             )
             .await?;
@@ -135,13 +136,13 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
 }
 
 /// A refused login: no one is known to have acted; the account tried, when it exists.
-fn denied<'a>(action: AuditAction, account_id: Option<&'a str>) -> Event<'a> {
+fn denied<'a>(action: AuditAction, account_id: Option<&'a AccountId>) -> Event<'a> {
     Event {
         actor: None,
         role: ActorRole::Anonymous,
         action,
         object_type: "account",
-        object_id: account_id,
+        object_id: account_id.map(AccountId::as_str),
         outcome: Outcome::Denied,
     }
 }
@@ -158,7 +159,7 @@ impl ThrottleKeys {
     async fn new(
         ctx: &AppContext,
         email: &str,
-        account_id: Option<&str>,
+        account_id: Option<&AccountId>,
         input: &LoginInput,
         now: Timestamp,
     ) -> AppResult<ThrottleKeys> {
@@ -255,7 +256,7 @@ fn refused(ctx: &AppContext, wait_ms: i64) -> AppError {
 async fn create_in(
     tx: &mut Tx,
     ctx: &AppContext,
-    account_id: &str,
+    account_id: &AccountId,
     client: &ClientInfo,
     now: Timestamp,
 ) -> AppResult<(String, String)> {
@@ -264,7 +265,7 @@ async fn create_in(
     let limits = ctx.accounts.session_limits();
     let row = SessionRow {
         id: ids::new_id(),
-        account_id: account_id.to_owned(),
+        account_id: account_id.clone(),
         csrf_token: tokens::generate()?,
         ip: client.ip.clone(),
         browser: device.browser,

@@ -6,6 +6,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::exec::{Exec, conn};
 use crate::json_rows;
 use carespace_core::audit::{LogLine, Outcome};
+use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use serde::Deserialize;
 use sqlx::Row;
@@ -14,8 +15,8 @@ use std::sync::LazyLock;
 /// Which entries of one Healthspace to read; every filter is optional.
 #[derive(Debug, Clone, Default)]
 pub struct HealthspaceFilter<'a> {
-    pub actor_account_id: Option<&'a str>,
-    pub client_account_id: Option<&'a str>,
+    pub actor_account_id: Option<&'a AccountId>,
+    pub client_account_id: Option<&'a AccountId>,
     /// From this moment (inclusive) …
     pub from: Option<Timestamp>,
     /// … to this one (exclusive).
@@ -96,8 +97,8 @@ pub async fn of_healthspace(
     let mut c = conn(ex).await?;
     let row = sqlx::query(sql)
         .bind(healthspace_id)
-        .bind(filter.actor_account_id)
-        .bind(filter.client_account_id)
+        .bind(filter.actor_account_id.map(AccountId::as_str))
+        .bind(filter.client_account_id.map(AccountId::as_str))
         .bind(filter.from.map(Timestamp::millis))
         .bind(filter.to.map(Timestamp::millis))
         .bind(filter.before.map(|(at, _)| at))

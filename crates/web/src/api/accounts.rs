@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::accounts::{self, Account, ProfileInput, Registration};
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::secret::Secret;
 use http::StatusCode;
@@ -79,7 +80,7 @@ pub async fn request_reset(
 
 #[derive(Serialize)]
 pub struct AccountBody {
-    id: String,
+    id: AccountId,
     email: String,
     full_name: String,
     birth_date: String,

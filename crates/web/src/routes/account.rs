@@ -14,6 +14,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use carespace_app::accounts::{self, Account, ProfileInput};
 use carespace_app::{AppError, AppResult};
+use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
 use carespace_core::passwords::RECOMMENDED_CHARS;
 use carespace_core::secret::Secret;
@@ -84,7 +85,7 @@ pub async fn show(
 async fn answer(
     state: &WebState,
     page: Page,
-    account_id: &str,
+    account_id: &AccountId,
     section: &'static str,
     result: AppResult<()>,
     keep: impl FnOnce(FormState) -> FormState,

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
 use carespace_app::memberships::waiting;
 use carespace_app::sessions::{self, LoginInput};
-use carespace_core::ids::{AccountId, Id};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -82,8 +81,7 @@ pub async fn submit(
                 "/verify-pending".to_owned()
             };
             let target = if target == "/" {
-                let account = AccountId::from_stored(session.account_id.clone());
-                waiting::landing_after_login(&state.app, &account)
+                waiting::landing_after_login(&state.app, &session.account_id)
                     .await?
                     .to_owned()
             } else {
