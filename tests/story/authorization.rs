@@ -149,7 +149,7 @@ async fn world(app: &TestApp) -> World {
         org: org.id.to_string(),
         hs: alpha.id.to_string(),
         cleo,
-        cleo_account: id_of(app, "cleo@example.nl").await,
+        cleo_account: id_of(app, "cleo@example.nl").await.to_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! A client is emailed whenever who can see their record changes: a staff member connected to
 //! them, or no longer connected because the staff member left or was let go.
 
-use crate::practice::{connect, healthspace, join};
+use crate::practice::{cancel_action, connect, healthspace, join};
 use carespace_tests::{Person, TestApp};
 
 /// The link that leaves (or ends) the first membership a page links to.
@@ -78,7 +78,7 @@ async fn the_client_is_emailed_when_staff_are_connected_and_when_they_are_no_lon
         .text()
         .await
         .unwrap();
-    let end = first_link(&list, "/h/de-linde/memberships/");
+    let end = cancel_action(&list);
     let token = app.token_with(&owner, "/h/de-linde/members").await;
     let cancelled = app
         .post_with(&owner, &end, &[("csrf_token", token.as_str())])

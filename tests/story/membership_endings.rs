@@ -1,7 +1,7 @@
 //! What ends with a membership or with its Healthspace: pending invitations, reminders, and
 //! the email that tells the member, worded for their role.
 
-use crate::practice::{account_id, healthspace, invite, join};
+use crate::practice::{account_id, cancel_action, healthspace, invite, join};
 use carespace_app::audit::Origin;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{HealthspaceId, InvitationId};
@@ -179,8 +179,7 @@ async fn a_membership_that_ends_leaves_no_invitation_to_that_person_pending() {
         .text()
         .await
         .unwrap();
-    let start = list.find("/h/de-linde/memberships/").unwrap();
-    let action = &list[start..list[start..].find('"').unwrap() + start];
+    let action = &cancel_action(&list);
     let token = app.token_with(&owner, "/h/de-linde/members").await;
     assert_eq!(
         app.post_with(&owner, action, &[("csrf_token", &token)])

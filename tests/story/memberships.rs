@@ -1,6 +1,6 @@
 //! Memberships, invitations and connections.
 
-use crate::practice::{accept, account_id, connect, healthspace, invite};
+use crate::practice::{accept, account_id, cancel_action, connect, healthspace, invite};
 use carespace_app::audit::Origin;
 use carespace_app::healthspaces;
 use carespace_core::healthspaces::HealthspaceState;
@@ -192,8 +192,7 @@ async fn a_provider_cancels_and_the_client_is_emailed() {
         .await
         .unwrap();
     assert!(list.contains("Cleo Jansen"));
-    let start = list.find("/h/de-linde/memberships/").unwrap();
-    let action = &list[start..list[start..].find('"').unwrap() + start];
+    let action = &cancel_action(&list);
     let token = app.token_with(&owner, "/h/de-linde/members").await;
     assert_eq!(
         app.post_with(&owner, action, &[("csrf_token", &token)])

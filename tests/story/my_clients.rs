@@ -3,7 +3,7 @@
 //! in the audit log as a read of that client's data.
 
 use crate::practice::{account_id, connect, healthspace, join};
-use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, Id, MembershipId};
+use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, MembershipId};
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_tests::{Person, TestApp};
 
@@ -99,7 +99,7 @@ async fn a_clients_page_opens_only_through_a_connection_and_each_visit_is_logged
     let dana_browser = join(&app, &owner, "de-linde", &dana, "admin").await;
     join(&app, &owner, "de-linde", &cleo, "client").await;
     connect(&app, &owner, "de-linde", &bram.email, &cleo.email).await;
-    let cleo_id = account_id(&app, &cleo.email).await;
+    let cleo_id = account_id(&app, &cleo.email).await.to_string();
     let path = format!("/h/de-linde/clients/{cleo_id}");
 
     let (status, html) = page(&app, &bram_browser, &path).await;
@@ -128,7 +128,7 @@ async fn a_clients_page_opens_only_through_a_connection_and_each_visit_is_logged
 
     // Once the connection ends, so does the page.
     let hs = healthspace_id(&app).await;
-    let bram_id = AccountId::from_stored(account_id(&app, &bram.email).await);
+    let bram_id = account_id(&app, &bram.email).await;
     let now = app.ctx.clock.now();
     carespace_store::connections::end_all_of(&app.ctx.db, &hs, &bram_id, &bram_id, now)
         .await
@@ -141,7 +141,7 @@ async fn a_clients_page_opens_only_through_a_connection_and_each_visit_is_logged
 async fn connected_client(app: &TestApp, hs: &HealthspaceId, staff: &AccountId, n: usize) {
     let now = app.ctx.clock.now();
     let account = carespace_store::accounts::AccountRow {
-        id: AccountId::generate().to_string(),
+        id: AccountId::generate(),
         email: format!("client{n}@example.nl"),
         full_name: format!("Client {n:02}"),
         birth_date: "1990-01-01".into(),
@@ -152,7 +152,7 @@ async fn connected_client(app: &TestApp, hs: &HealthspaceId, staff: &AccountId, 
         email_verified_at: Some(now),
         created_at: now,
     };
-    let client = AccountId::from_stored(account.id.clone());
+    let client = account.id.clone();
     let mut tx = app.ctx.db.begin().await.unwrap();
     carespace_store::accounts::insert(&mut tx, &account)
         .await
@@ -190,7 +190,7 @@ async fn my_clients_pages_by_keyset_and_shows_each_client_once() {
     let bram = Person::new("Bram");
     let bram_browser = join(&app, &owner, "de-linde", &bram, "staff").await;
     let hs = healthspace_id(&app).await;
-    let staff = AccountId::from_stored(account_id(&app, &bram.email).await);
+    let staff = account_id(&app, &bram.email).await;
     // All at the same moment: the keyset breaks ties by id.
     for n in 0..27 {
         connected_client(&app, &hs, &staff, n).await;

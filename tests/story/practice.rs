@@ -132,3 +132,12 @@ pub async fn join(
     );
     browser
 }
+
+/// The action of the first "cancel membership" form on a Healthspace's members page.
+pub fn cancel_action(members_page: &str) -> String {
+    let end = members_page
+        .find("/cancel\"")
+        .expect("a membership to cancel");
+    let start = members_page[..end].rfind('"').unwrap() + 1;
+    format!("{}/cancel", &members_page[start..end])
+}

@@ -5,7 +5,7 @@
 
 use crate::practice::{account_id, connect, healthspace, join};
 use carespace_app::memberships;
-use carespace_core::ids::{AccountId, HealthspaceId, Id};
+use carespace_core::ids::HealthspaceId;
 use carespace_core::memberships::Role;
 use carespace_tests::{Person, TestApp};
 
@@ -19,7 +19,7 @@ async fn healthspace_id(app: &TestApp) -> HealthspaceId {
 
 /// The person's membership id and role in De Linde.
 async fn membership_of(app: &TestApp, email: &str) -> (String, Role) {
-    let id = AccountId::from_stored(account_id(app, email).await);
+    let id = account_id(app, email).await;
     let mine = memberships::mine(&app.ctx, &id).await.unwrap();
     assert_eq!(mine.len(), 1, "one membership, changed in place");
     (mine[0].id.to_string(), mine[0].role)
@@ -48,8 +48,8 @@ async fn role_changes_logged(app: &TestApp) -> Vec<Option<String>> {
 }
 
 async fn connected(app: &TestApp, staff: &str, client: &str) -> bool {
-    let staff = AccountId::from_stored(account_id(app, staff).await);
-    let client = AccountId::from_stored(account_id(app, client).await);
+    let staff = account_id(app, staff).await;
+    let client = account_id(app, client).await;
     let hs = healthspace_id(app).await;
     carespace_store::connections::is_connected(&app.ctx.db, &hs, &staff, &client)
         .await
@@ -92,7 +92,7 @@ async fn staff_who_become_a_client_keep_their_membership_lose_their_clients_and_
     let to_cleo = app.last_mail_to(&cleo.email).await;
     assert_eq!(to_cleo.subject, "Een connectie is beëindigd");
     assert!(to_cleo.text.contains("Bram"), "{}", to_cleo.text);
-    let bram_id = account_id(&app, &bram.email).await;
+    let bram_id = account_id(&app, &bram.email).await.to_string();
     assert_eq!(role_changes_logged(&app).await, vec![Some(bram_id)]);
 }
 

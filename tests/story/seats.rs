@@ -93,7 +93,7 @@ async fn a_month_counts_each_member_by_the_role_held_on_its_last_day() {
     let owner = healthspace(&app, "de-linde").await;
     let first = Month::of(app.ctx.now());
     join(&app, &owner, "de-linde", &Person::new("Bram"), "staff").await;
-    let bram = AccountId::from_stored(account_id(&app, "bram@example.nl").await);
+    let bram = account_id(&app, "bram@example.nl").await;
     let membership = memberships::mine(&app.ctx, &bram).await.unwrap().remove(0);
 
     // Into the next month, Bram becomes a client.
@@ -101,7 +101,7 @@ async fn a_month_counts_each_member_by_the_role_held_on_its_last_day() {
     app.advance(second.start().millis() - app.ctx.now().millis() + DAY_MS);
     let olga = account_id(&app, "olga@example.nl").await;
     let id = membership.id.as_str();
-    memberships::roles::change_role(&app.ctx, &actor_of(&olga), "de-linde", id, "client")
+    memberships::roles::change_role(&app.ctx, &actor_of(olga.as_str()), "de-linde", id, "client")
         .await
         .unwrap();
 

@@ -69,7 +69,7 @@ pub async fn mine(
         None
     };
     let role = facts.role.map_or(ActorRole::NonMember, ActorRole::from);
-    let (me, hs) = (actor.account.as_str(), hs.as_str());
+    let (me, hs) = (&actor.account, hs.as_str());
     let listed = event(me, role, AuditAction::ClientsListed, "healthspace", hs);
     audit::read_in((&ctx.audit, ctx.now()), &actor.origin, listed, hs, None).await?;
     Ok(ClientsPage {
@@ -105,7 +105,7 @@ pub async fn page(
         None => None,
     };
     let role = facts.role.map_or(ActorRole::NonMember, ActorRole::from);
-    let me = actor.account.as_str();
+    let me = &actor.account;
     let permitted = policy::may_see_client(facts, found.is_some());
     let Some((client, row)) = found.filter(|_| permitted) else {
         let denied = Event {
@@ -123,7 +123,7 @@ pub async fn page(
         "client",
         client.as_str(),
     );
-    let about = Some(client.as_str());
+    let about = Some(&client);
     audit::read_in((&ctx.audit, ctx.now()), &actor.origin, viewed, hs, about).await?;
     Ok(ClientPage {
         client: ClientView::from(row),

@@ -41,7 +41,7 @@ pub async fn change_role(
         .await?
         .filter(|m| m.healthspace_id == healthspace.id && m.state.is_active())
         .ok_or_else(refused)?;
-    let member = account_store::find(&mut tx, membership.account_id.as_str())
+    let member = account_store::find(&mut tx, &membership.account_id)
         .await?
         .ok_or_else(refused)?;
     let change = RoleChange {
@@ -77,10 +77,10 @@ pub async fn change_role(
         now,
     )
     .await?;
-    let me = actor.account.as_str();
+    let me = &actor.account;
     let action = AuditAction::MembershipRoleChanged;
     let record = event(me, manager_role(facts), action, "membership", id.as_str());
-    let (hs, about) = (healthspace.id.as_str(), Some(member.id.as_str()));
+    let (hs, about) = (healthspace.id.as_str(), Some(&member.id));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
     tx.commit().await?;
     Ok(MemberView {
