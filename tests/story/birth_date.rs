@@ -119,3 +119,67 @@ async fn a_wrong_date_of_birth_is_corrected_with_the_password_once_in_30_days() 
     assert_eq!(stored(&app, &anna.email).await, "1990-05-31");
     assert_eq!(corrections(&app).await, 2);
 }
+
+#[tokio::test]
+async fn over_the_api_the_date_of_birth_is_corrected_with_the_password_once_in_30_days() {
+    let app = carespace_tests::spawn_app().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let token = app.token_with(&browser, "/account").await;
+    let correct = |date: &'static str, password: &'static str| {
+        browser
+            .post(app.url("/api/v1/me/birth-date"))
+            .header("x-csrf-token", token.as_str())
+            .json(&serde_json::json!({ "birth_date": date, "password": password }))
+            .send()
+    };
+
+    let wrong = correct("1990-05-13", "not my password").await.unwrap();
+    assert_eq!(wrong.status(), 422);
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(
+        body["error"]["problems"][0]["code"],
+        "current_password_wrong"
+    );
+    assert_eq!(stored(&app, &anna.email).await, anna.birth_date);
+
+    let done = correct("1990-05-13", "lantern orbit meadow quietly")
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let body: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(body["birth_date"], "1990-05-13");
+    assert_eq!(stored(&app, &anna.email).await, "1990-05-13");
+    assert_eq!(corrections(&app).await, 1);
+    assert!(
+        !app.last_mail_to(&anna.email)
+            .await
+            .text
+            .contains("1990-05-13"),
+        "the email does not carry the date"
+    );
+
+    let again = correct("1990-05-14", "lantern orbit meadow quietly")
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 422);
+    let body: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(
+        body["error"]["problems"][0]["code"],
+        "birth_date_corrected_recently"
+    );
+    app.advance(31 * DAY_MS);
+    let later = app.logged_in(&anna).await;
+    let token = app.token_with(&later, "/account").await;
+    let after = later
+        .post(app.url("/api/v1/me/birth-date"))
+        .header("x-csrf-token", token.as_str())
+        .json(&serde_json::json!({ "birth_date": "1990-05-14", "password": anna.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        200,
+        "a month later it may be corrected again"
+    );
+}

@@ -84,6 +84,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/api/v1/password-reset".into(), 403),
         (Method::GET, "/api/v1/me".into(), 401),
         (Method::PATCH, "/api/v1/me".into(), 403),
+        (Method::POST, "/api/v1/me/birth-date".into(), 403),
         (Method::POST, "/api/v1/session".into(), 403),
         (Method::DELETE, "/api/v1/session".into(), 403),
         (Method::GET, "/api/v1/sessions".into(), 401),

@@ -50,3 +50,32 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
     await context.close();
   });
 }
+
+// The demo staff member is connected to the demo client: "My clients" leads to her page.
+const BRAM = { email: "bram@demo.carespace.nl", password: CLAIRE.password };
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+  test(`a staff member's clients at ${viewport.width}px are accessible and lead to the client's page`, async () => {
+    const context = await browser.newContext({ locale: "nl-NL", viewport });
+    const page = await context.newPage();
+    await page.goto(server.baseUrl + "/login");
+    await page.getByLabel("E-mailadres").fill(BRAM.email);
+    await page.getByLabel("Wachtwoord").fill(BRAM.password);
+    await page.getByRole("button", { name: "Inloggen" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+    await page.goto(server.baseUrl + "/h/de-linde");
+    await page.getByRole("link", { name: "De cliënten met wie je verbonden bent" }).click();
+    await page.waitForURL(/\/h\/de-linde\/clients$/);
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], "/h/de-linde/clients");
+    await page.getByRole("table").getByRole("link").first().click();
+    await page.waitForURL(/\/h\/de-linde\/clients\/[0-9a-f-]+$/);
+    assert.equal(await page.getByRole("heading", { level: 2, name: "Verbonden medewerkers" }).count(), 1);
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], "a client's page");
+    for (const path of ["/h/de-linde/clients", page.url().replace(server.baseUrl, "")]) {
+      await page.goto(server.baseUrl + path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path}: no sideways scrolling (${overflow}px too wide)`);
+    }
+    await context.close();
+  });
+}

@@ -119,6 +119,36 @@ pub struct ProfileBody {
     phone_password: Option<String>,
 }
 
+#[derive(Deserialize)]
+pub struct BirthDateBody {
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Corrects a date of birth registered wrongly: with the password, at most once in 30 days.
+pub async fn correct_birth_date(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    ApiUser(auth): ApiUser,
+    JsonBody(body): JsonBody<BirthDateBody>,
+) -> Response {
+    let me = &auth.account().id;
+    let origin = actor::of(&auth, &client).origin;
+    let password = Secret::new(body.password);
+    let result =
+        accounts::correct_birth_date(&state.app, me, &body.birth_date, password, &origin).await;
+    match result {
+        Ok(()) => match accounts::find(&state.app, me).await {
+            Ok(account) => Json(AccountBody::from(account)).into_response(),
+            Err(error) => error_response(&page, error),
+        },
+        Err(error) => error_response(&page, error),
+    }
+}
+
 /// Changes what is given and keeps the rest.
 pub async fn update_me(
     State(state): State<WebState>,

@@ -43,6 +43,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
         ),
         ("get", "/api/v1/me", get(accounts::me)),
         ("patch", "/api/v1/me", patch(accounts::update_me)),
+        (
+            "post",
+            "/api/v1/me/birth-date",
+            post(accounts::correct_birth_date),
+        ),
         ("post", "/api/v1/session", post(sessions::login)),
         ("delete", "/api/v1/session", delete(sessions::logout)),
         ("get", "/api/v1/sessions", get(sessions::list)),
