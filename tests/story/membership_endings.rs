@@ -1,23 +1,15 @@
 //! What ends with a membership or with its Healthspace: pending invitations, reminders, and
 //! the email that tells the member, worded for their role.
 
-use crate::practice::{account_id, cancel_action, healthspace, invite, join};
+use crate::practice::{account_id, cancel_action, healthspace, healthspace_id, invite, join};
 use carespace_app::audit::Origin;
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{HealthspaceId, InvitationId};
+use carespace_core::ids::InvitationId;
 use carespace_core::memberships::Role;
 use carespace_store::memberships::invitations::{self as invitation_store, InvitationRow};
 use carespace_tests::{Person, TestApp, link_in, new_client};
 
 const DAY_MS: i64 = 24 * 3_600_000;
-
-async fn healthspace_id(app: &TestApp) -> HealthspaceId {
-    carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 async fn revocations(app: &TestApp) -> usize {
     carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
@@ -29,7 +21,7 @@ async fn revocations(app: &TestApp) -> usize {
 }
 
 async fn pending_count(app: &TestApp) -> usize {
-    let hs = healthspace_id(app).await;
+    let hs = healthspace_id(app, "de-linde").await;
     invitation_store::pending(&app.ctx.db, &hs, 100)
         .await
         .unwrap()
@@ -61,7 +53,7 @@ async fn deactivating_with_memberships_cancelled_revokes_every_pending_invitatio
         &app.last_mail_to("dirk@example.nl").await,
         "/invitations/accept",
     );
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     let path = format!("/healthspaces/{hs}/deactivate");
     let confirm = app.get_with(&owner, &path).await.text().await.unwrap();
     let token = carespace_tests::csrf_token_in(&confirm).unwrap();
@@ -106,7 +98,7 @@ async fn an_inactive_healthspace_sends_no_reminders() {
     )
     .await;
     let olga = account_id(&app, "olga@example.nl").await;
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     carespace_app::healthspaces::set_state(
         &app.ctx,
         &olga,
@@ -135,7 +127,7 @@ async fn a_membership_that_ends_leaves_no_invitation_to_that_person_pending() {
     join(&app, &owner, "de-linde", &dirk, "client").await;
     // Invitations older than their membership (made before the address had one, or by an
     // older version), one to each of them.
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     let olga = account_id(&app, "olga@example.nl").await;
     for email in [&cleo.email, &dirk.email] {
         let row = InvitationRow {

@@ -2,18 +2,10 @@
 //! searchable, paged) and each one's page; only a connection opens that page, and every visit is
 //! in the audit log as a read of that client's data.
 
-use crate::practice::{account_id, connect, healthspace, join};
+use crate::practice::{account_id, connect, healthspace, healthspace_id, join};
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, MembershipId};
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_tests::{Person, TestApp};
-
-async fn healthspace_id(app: &TestApp) -> HealthspaceId {
-    carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 async fn page(app: &TestApp, browser: &reqwest::Client, path: &str) -> (u16, String) {
     let response = app.get_with(browser, path).await;
@@ -127,7 +119,7 @@ async fn a_clients_page_opens_only_through_a_connection_and_each_visit_is_logged
     );
 
     // Once the connection ends, so does the page.
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     let bram_id = account_id(&app, &bram.email).await;
     let now = app.ctx.clock.now();
     carespace_store::connections::end_all_of(&app.ctx.db, &hs, &bram_id, &bram_id, now)
@@ -189,7 +181,7 @@ async fn my_clients_pages_by_keyset_and_shows_each_client_once() {
     let owner = healthspace(&app, "de-linde").await;
     let bram = Person::new("Bram");
     let bram_browser = join(&app, &owner, "de-linde", &bram, "staff").await;
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     let staff = account_id(&app, &bram.email).await;
     // All at the same moment: the keyset breaks ties by id.
     for n in 0..27 {

@@ -5,6 +5,7 @@ use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, organisations};
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::AccountId;
+use carespace_core::ids::HealthspaceId;
 use carespace_tests::{Person, TestApp, link_in};
 
 /// An active Healthspace `alias` of an organisation owned by Olga; returns Olga's browser.
@@ -35,6 +36,15 @@ pub async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
     .await
     .unwrap();
     app.logged_in(&olga).await
+}
+
+/// The id of the Healthspace at `alias`.
+pub async fn healthspace_id(app: &TestApp, alias: &str) -> HealthspaceId {
+    carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, alias)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 pub async fn account_id(app: &TestApp, email: &str) -> AccountId {

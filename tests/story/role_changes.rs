@@ -3,19 +3,10 @@
 //! the member's connections and tells the people on the other end; the only admin cannot demote
 //! themselves, an owner always can.
 
-use crate::practice::{account_id, connect, healthspace, join};
+use crate::practice::{account_id, connect, healthspace, healthspace_id, join};
 use carespace_app::memberships;
-use carespace_core::ids::HealthspaceId;
 use carespace_core::memberships::Role;
 use carespace_tests::{Person, TestApp};
-
-async fn healthspace_id(app: &TestApp) -> HealthspaceId {
-    carespace_store::healthspaces::find_by_any_alias(&app.ctx.db, "de-linde")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 /// The person's membership id and role in De Linde.
 async fn membership_of(app: &TestApp, email: &str) -> (String, Role) {
@@ -50,7 +41,7 @@ async fn role_changes_logged(app: &TestApp) -> Vec<Option<String>> {
 async fn connected(app: &TestApp, staff: &str, client: &str) -> bool {
     let staff = account_id(app, staff).await;
     let client = account_id(app, client).await;
-    let hs = healthspace_id(app).await;
+    let hs = healthspace_id(app, "de-linde").await;
     carespace_store::connections::is_connected(&app.ctx.db, &hs, &staff, &client)
         .await
         .unwrap()
@@ -189,7 +180,7 @@ async fn two_admins_demoting_themselves_at_once_leave_one_admin() {
         [303, 422],
         "one goes ahead, the other is told why not"
     );
-    let hs = healthspace_id(&app).await;
+    let hs = healthspace_id(&app, "de-linde").await;
     let admins = carespace_store::memberships::count_active_admins(&app.ctx.db, &hs)
         .await
         .unwrap();
