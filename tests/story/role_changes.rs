@@ -85,6 +85,19 @@ async fn staff_who_become_a_client_keep_their_membership_lose_their_clients_and_
     assert!(to_cleo.text.contains("Bram"), "{}", to_cleo.text);
     let bram_id = account_id(&app, &bram.email).await.to_string();
     assert_eq!(role_changes_logged(&app).await, vec![Some(bram_id)]);
+    let cleo_id = account_id(&app, &cleo.email).await.to_string();
+    let ended: Vec<_> = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == "connection_ended")
+        .map(|e| e.record.client_account_id)
+        .collect();
+    assert_eq!(
+        ended,
+        vec![Some(cleo_id)],
+        "in Cleo's log: Bram lost access"
+    );
 }
 
 #[tokio::test]
@@ -179,6 +192,34 @@ async fn two_admins_demoting_themselves_at_once_leave_one_admin() {
         statuses,
         [303, 422],
         "one goes ahead, the other is told why not"
+    );
+    let hs = healthspace_id(&app, "de-linde").await;
+    let admins = carespace_store::memberships::count_active_admins(&app.ctx.db, &hs)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1);
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = carespace_tests::spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let (ali, bea) = (Person::new("Ali"), Person::new("Bea"));
+    let ali_browser = join(&app, &owner, "de-linde", &ali, "admin").await;
+    let bea_browser = join(&app, &owner, "de-linde", &bea, "admin").await;
+    let (ali_membership, _) = membership_of(&app, &ali.email).await;
+    let (bea_membership, _) = membership_of(&app, &bea.email).await;
+
+    let (a, b) = tokio::join!(
+        change_role(&app, &ali_browser, &bea_membership, "staff"),
+        change_role(&app, &bea_browser, &ali_membership, "staff"),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [303, 404],
+        "the second is no longer an admin when its turn comes"
     );
     let hs = healthspace_id(&app, "de-linde").await;
     let admins = carespace_store::memberships::count_active_admins(&app.ctx.db, &hs)

@@ -114,3 +114,41 @@ async fn a_month_counts_each_member_by_the_role_held_on_its_last_day() {
         "staff on that month's last day"
     );
 }
+
+#[tokio::test]
+async fn a_role_changed_at_the_first_moment_of_a_month_counts_there_and_the_last_change_wins() {
+    let app = spawn_app().await;
+    let owner = healthspace(&app, "de-linde").await;
+    let first = Month::of(app.ctx.now());
+    join(&app, &owner, "de-linde", &Person::new("Bram"), "staff").await;
+    let bram = account_id(&app, "bram@example.nl").await;
+    let membership = memberships::mine(&app.ctx, &bram).await.unwrap().remove(0);
+    let olga = account_id(&app, "olga@example.nl").await;
+    let change = |role: &'static str| {
+        let (ctx, actor, id) = (&app.ctx, actor_of(olga.as_str()), membership.id.clone());
+        async move {
+            memberships::roles::change_role(ctx, &actor, "de-linde", id.as_str(), role)
+                .await
+                .unwrap();
+        }
+    };
+
+    // At the very first moment of the next month Bram becomes an admin, then a client, then staff
+    // again within that month.
+    let second = first.next();
+    app.advance(second.start().millis() - app.ctx.now().millis());
+    change("admin").await;
+    app.advance(DAY_MS);
+    change("client").await;
+    app.advance(DAY_MS);
+    change("staff").await;
+
+    let owner = app.logged_in(&Person::new("Olga")).await;
+    let rows = csv_rows(&app, &owner).await;
+    assert_eq!(rows[0], format!("{second},0,1,0,1"), "the role held last");
+    assert_eq!(
+        rows[1],
+        format!("{first},0,1,0,1"),
+        "staff until the month ended"
+    );
+}

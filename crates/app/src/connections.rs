@@ -7,8 +7,7 @@ pub mod listing;
 
 use crate::access::manager_role;
 use crate::access::{self, Actor};
-use crate::audit;
-use crate::audit::event;
+use crate::audit::{self, Origin, event};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
@@ -20,7 +19,7 @@ use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
 use carespace_store::accounts::AccountRow;
 use carespace_store::connections::{self as store, ConnectionRow};
-use carespace_store::healthspaces::HealthspaceRow;
+use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::{StoreError, Tx, accounts as account_store, memberships as membership_store};
 
 /// Connects a staff member (or admin) to a client of the same Healthspace, both named by email.
@@ -32,6 +31,8 @@ pub async fn connect(
     client_email: &str,
 ) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
+    // The roles read below stay as they are until this commits (see the lock).
+    hs_store::lock_by_alias(&mut tx, alias).await?;
     let (healthspace, facts) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let hs = &healthspace.id;
@@ -58,6 +59,7 @@ pub async fn connect_self(
     client_email: &str,
 ) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
+    hs_store::lock_by_alias(&mut tx, alias).await?;
     let (healthspace, _) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ConnectSelf).await?;
     let field = "client_email";
@@ -145,6 +147,31 @@ async fn link(
         tell_client(&mut tx, name, (&staff, &client), Change::Made, now).await?;
     }
     tx.commit().await.map_err(duplicate)?;
+    Ok(())
+}
+
+/// Ends every open connection of `member` in the Healthspace, on either side, inside the
+/// caller's transaction; each is audit-logged as ended, about its client, so that the client's
+/// log shows who lost access and when.
+pub(crate) async fn end_all_of(
+    tx: &mut Tx,
+    healthspace: &HealthspaceId,
+    member: &AccountId,
+    (by, role): (&AccountId, ActorRole),
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<()> {
+    let ended = store::end_all_of(&mut *tx, healthspace, member, by, now).await?;
+    for (id, client) in &ended {
+        let record = event(
+            by,
+            role,
+            AuditAction::ConnectionEnded,
+            "connection",
+            id.as_str(),
+        );
+        audit::record_in(tx, origin, record, healthspace.as_str(), Some(client), now).await?;
+    }
     Ok(())
 }
 

@@ -113,12 +113,15 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let (membership, healthspace) = own_to_leave(&mut tx, actor, membership_id).await?;
+    // Role changes and connections in this Healthspace wait for this one (see the lock).
+    hs_store::lock_by_alias(&mut tx, &healthspace.alias).await?;
     let id = &membership.id;
     if store::cancel(&mut tx, &membership.id, &actor.account, now).await? {
         let hs = &membership.healthspace_id;
         let me = &actor.account;
         tell_clients_left(&mut tx, &healthspace.name, hs, me, now).await?;
-        connection_store::end_all_of(&mut tx, hs, me, me, now).await?;
+        let by = (me, ActorRole::OwnAccount);
+        connections::end_all_of(&mut tx, hs, me, by, &actor.origin, now).await?;
         if let Some(account) = account_store::find(&mut tx, me).await? {
             let by = (&actor.account, ActorRole::OwnAccount);
             invitations::revoke_pending_for(&mut tx, hs, &account.email, by, &actor.origin, now)
@@ -149,6 +152,7 @@ pub async fn cancel_by_provider(
     let refused = || access::refused(actor, Action::ManageMembers, Subject::Item(membership_id));
     let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
     let mut tx = ctx.db.begin().await?;
+    hs_store::lock_by_alias(&mut tx, alias).await?;
     let (healthspace, facts) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
     let membership = store::find(&mut tx, &id)
@@ -200,7 +204,7 @@ async fn end_by_provider(
     }
     let hs = &healthspace.id;
     tell_clients_left(tx, &healthspace.name, hs, member.id, now).await?;
-    connection_store::end_all_of(&mut *tx, hs, member.id, actor, now).await?;
+    connections::end_all_of(tx, hs, member.id, (actor, role), origin, now).await?;
     invitations::revoke_pending_for(tx, hs, member.email, (actor, role), origin, now).await?;
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::MembershipCancelled {

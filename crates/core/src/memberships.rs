@@ -97,6 +97,7 @@ pub struct RoleChange {
     pub own: bool,
     /// The one changing it owns the organisation: an owner can always act.
     pub by_owner: bool,
+    /// Active admins of the Healthspace; read only where [`counts_admins`](Self::counts_admins).
     pub active_admins: i64,
 }
 
@@ -106,11 +107,16 @@ impl RoleChange {
         if self.from == self.to {
             return Err(RoleChangeRefusal::Unchanged);
         }
-        let demotes_self = self.own && self.from == Role::Admin;
-        if demotes_self && !self.by_owner && self.active_admins <= 1 {
+        if self.counts_admins() && self.active_admins <= 1 {
             return Err(RoleChangeRefusal::LastAdmin);
         }
         Ok(())
+    }
+
+    /// Whether [`check`](Self::check) weighs the number of admins: only when an admin who is
+    /// not an owner demotes themselves.
+    pub fn counts_admins(self) -> bool {
+        self.own && self.from == Role::Admin && !self.by_owner
     }
 
     /// Whether the member's connections end: they move between the client side and the staff

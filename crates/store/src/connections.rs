@@ -96,27 +96,36 @@ pub async fn is_connected(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Ends the connections of a member in a Healthspace, on either side (their membership ended).
+/// Ends the connections of a member in a Healthspace, on either side (their membership ended,
+/// or their role moved to the other side); each ended connection's id and client.
 pub async fn end_all_of(
     ex: impl Into<Exec<'_>>,
     healthspace_id: &HealthspaceId,
     member: &AccountId,
     by: &AccountId,
     now: Timestamp,
-) -> StoreResult<u64> {
+) -> StoreResult<Vec<(ConnectionId, AccountId)>> {
     let mut c = conn(ex).await?;
-    let done = sqlx::query(
+    let rows = sqlx::query(
         "UPDATE connections SET ended_at = $4, ended_by = $3
          WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2)
-           AND ended_at IS NULL",
+           AND ended_at IS NULL
+         RETURNING id, client_account_id",
     )
     .bind(healthspace_id.as_str())
     .bind(member.as_str())
     .bind(by.as_str())
     .bind(now.millis())
-    .execute(&mut *c)
+    .fetch_all(&mut *c)
     .await?;
-    Ok(done.rows_affected())
+    rows.iter()
+        .map(|row| {
+            Ok((
+                decode::id(row, "id")?,
+                decode::id(row, "client_account_id")?,
+            ))
+        })
+        .collect()
 }
 
 /// The accounts of the clients a staff member is connected to in the Healthspace now.
@@ -349,6 +358,7 @@ const CONNECTED_CLIENT: &str =
          JOIN accounts a ON a.id = c.client_account_id
          JOIN memberships m ON m.healthspace_id = c.healthspace_id
                            AND m.account_id = c.client_account_id AND m.state = 'active'
+                           AND m.role = 'client'
          WHERE";
 
 fn client_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ConnectedClient> {

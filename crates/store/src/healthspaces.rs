@@ -143,13 +143,15 @@ pub async fn set_state(
     Ok(())
 }
 
-/// Takes the Healthspace's row lock for the rest of the transaction (changing nothing), so that
-/// role changes happen one after the other: two admins demoting themselves at once cannot leave
-/// none.
-pub async fn lock(ex: impl Into<Exec<'_>>, id: &HealthspaceId) -> StoreResult<()> {
+/// Takes the row lock of the Healthspace at (current) `alias` for the rest of the transaction,
+/// changing nothing. Use cases that change who is a member in which role, or who is connected
+/// to whom, take it before they read their facts, so they happen one after the other: two admins
+/// demoting each other cannot leave none, and a connection cannot be made to someone whose role
+/// is changing.
+pub async fn lock_by_alias(ex: impl Into<Exec<'_>>, alias: &str) -> StoreResult<()> {
     let mut c = conn(ex).await?;
-    sqlx::query("UPDATE healthspaces SET updated_at = updated_at WHERE id = $1")
-        .bind(id.as_str())
+    sqlx::query("UPDATE healthspaces SET updated_at = updated_at WHERE alias = $1")
+        .bind(alias)
         .execute(&mut *c)
         .await?;
     Ok(())

@@ -9,9 +9,11 @@ use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::AccountId;
+use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action};
 use carespace_core::time::Timestamp;
 use carespace_store::connections::{self as store, ClientFilter, ConnectedClient};
+use carespace_store::memberships as membership_store;
 
 /// Clients per page.
 pub const PAGE_SIZE: i64 = 25;
@@ -98,22 +100,29 @@ pub async fn page(
     let action = Action::SeeOwnClients;
     let (healthspace, facts) = access::client_data(ctx, &ctx.db, actor, alias, action).await?;
     let hs = healthspace.id.as_str();
-    let found = match AccountId::parse(client_id) {
-        Some(client) => store::connected_client(&ctx.db, &healthspace.id, &actor.account, &client)
-            .await?
-            .map(|row| (client, row)),
-        None => None,
-    };
+    // What is not an id names no one: refused without an audit entry of made-up text.
+    let refused = || access::refused(actor, action, Subject::Item(client_id));
+    let client = AccountId::parse(client_id).ok_or_else(refused)?;
+    let found = store::connected_client(&ctx.db, &healthspace.id, &actor.account, &client).await?;
     let role = facts.role.map_or(ActorRole::NonMember, ActorRole::from);
     let me = &actor.account;
-    let permitted = policy::may_see_client(facts, found.is_some());
-    let Some((client, row)) = found.filter(|_| permitted) else {
+    let Some(row) = found.filter(|_| policy::may_see_client(facts, true)) else {
         let denied = Event {
             outcome: Outcome::Denied,
-            ..event(me, role, AuditAction::AccessRefused, "client", client_id)
+            ..event(
+                me,
+                role,
+                AuditAction::AccessRefused,
+                "client",
+                client.as_str(),
+            )
         };
-        audit::read_in((&ctx.audit, ctx.now()), &actor.origin, denied, hs, None).await?;
-        return Err(access::refused(actor, action, Subject::Item(client_id)));
+        // In the client's own log when they are a client here: they see who tried.
+        let is_client = membership_store::active_role(&ctx.db, &healthspace.id, &client).await?
+            == Some(Role::Client);
+        let about = is_client.then_some(&client);
+        audit::read_in((&ctx.audit, ctx.now()), &actor.origin, denied, hs, about).await?;
+        return Err(refused());
     };
     let staff = store::staff_names_of_client(&ctx.db, &healthspace.id, &client).await?;
     let viewed = event(

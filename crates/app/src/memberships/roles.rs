@@ -6,11 +6,12 @@
 
 use super::{MemberView, tell_clients_left};
 use crate::access::{self, Actor, Subject, manager_role};
-use crate::audit::{self, event};
+use crate::audit::{self, Origin, event};
+use crate::connections;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
-use carespace_core::audit::AuditAction;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{Role, RoleChange, RoleChangeRefusal};
@@ -33,10 +34,11 @@ pub async fn change_role(
     let refused = || access::refused(actor, Action::ManageMembers, Subject::Item(membership_id));
     let id = MembershipId::parse(membership_id).ok_or_else(refused)?;
     let mut tx = ctx.db.begin().await?;
+    // The lock before any fact is read: the actor's own role, the member's and the count of
+    // admins are read as the change before this one left them.
+    hs_store::lock_by_alias(&mut tx, alias).await?;
     let (healthspace, facts) =
         access::client_data(ctx, &mut tx, actor, alias, Action::ManageMembers).await?;
-    // The lock before counting admins: role changes in one Healthspace happen in turn.
-    hs_store::lock(&mut tx, &healthspace.id).await?;
     let membership = store::find(&mut tx, &id)
         .await?
         .filter(|m| m.healthspace_id == healthspace.id && m.state.is_active())
@@ -44,13 +46,16 @@ pub async fn change_role(
     let member = account_store::find(&mut tx, &membership.account_id)
         .await?
         .ok_or_else(refused)?;
-    let change = RoleChange {
+    let mut change = RoleChange {
         from: membership.role,
         to,
         own: membership.account_id == actor.account,
         by_owner: facts.owns_organisation,
-        active_admins: store::count_active_admins(&mut tx, &healthspace.id).await?,
+        active_admins: 0,
     };
+    if change.counts_admins() {
+        change.active_admins = store::count_active_admins(&mut tx, &healthspace.id).await?;
+    }
     change.check().map_err(|refusal| match refusal {
         RoleChangeRefusal::Unchanged => AppError::field("role", "role_unchanged"),
         RoleChangeRefusal::LastAdmin => AppError::field("role", "last_admin"),
@@ -61,7 +66,17 @@ pub async fn change_role(
     }
     if change.ends_connections() {
         let member = (&membership.account_id, member.full_name.as_str());
-        end_connections(&mut tx, &healthspace, member, change, &actor.account, now).await?;
+        let by = (&actor.account, manager_role(facts));
+        end_connections(
+            &mut tx,
+            &healthspace,
+            member,
+            change,
+            by,
+            &actor.origin,
+            now,
+        )
+        .await?;
     }
     let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::RoleChanged {
@@ -102,7 +117,8 @@ async fn end_connections(
     healthspace: &HealthspaceRow,
     (member, name): (&AccountId, &str),
     change: RoleChange,
-    by: &AccountId,
+    by: (&AccountId, ActorRole),
+    origin: &Origin,
     now: Timestamp,
 ) -> AppResult<()> {
     let hs = &healthspace.id;
@@ -118,6 +134,5 @@ async fn end_connections(
             mail::enqueue(tx, &staff.email, &staff.full_name, language, message, now).await?;
         }
     }
-    connection_store::end_all_of(&mut *tx, hs, member, by, now).await?;
-    Ok(())
+    connections::end_all_of(tx, hs, member, by, origin, now).await
 }

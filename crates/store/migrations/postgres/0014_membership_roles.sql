@@ -10,6 +10,9 @@ CREATE TABLE membership_roles (
     changed_by    TEXT    REFERENCES accounts (id)
 );
 
+-- The seats report joins a Healthspace's memberships to their stretches.
+CREATE INDEX membership_roles_by_membership ON membership_roles (membership_id, started_at);
+
 -- One role held at a time.
 CREATE UNIQUE INDEX membership_roles_current ON membership_roles (membership_id)
     WHERE ended_at IS NULL;
