@@ -45,3 +45,4 @@ mod seats;
 mod sessions;
 mod shutdown;
 mod timeouts;
+mod two_step;

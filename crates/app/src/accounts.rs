@@ -13,8 +13,8 @@ mod recovery;
 mod registration;
 mod sign_out;
 
-pub(crate) use account::filter_by_email;
 pub use account::{Account, find};
+pub(crate) use account::{email_owner, filter_by_email};
 pub use birth_date::{CORRECTION_INTERVAL_MS, correct_birth_date};
 pub(crate) use current_password::confirm_current_password;
 pub use email_change::{confirm_email_change, request_email_change};

@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod refusals;
 pub mod retention;
 pub mod seats;
+pub mod second_factors;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

@@ -6,9 +6,11 @@ mod client;
 mod current;
 mod ending;
 mod login;
+mod second_step;
 
 pub use carespace_core::healthspaces::HealthspaceLink;
 pub use client::ClientInfo;
 pub use current::{CurrentSession, authenticate};
 pub use ending::{SessionInfo, end, end_all, end_others, list, logout};
-pub use login::{LoginInput, NewSession, login};
+pub use login::{LoginInput, LoginOutcome, NewSession, login};
+pub use second_step::{SecondStepInput, complete as complete_second_step};

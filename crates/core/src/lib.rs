@@ -11,6 +11,7 @@ pub mod language;
 pub mod memberships;
 pub mod passwords;
 pub mod policy;
+pub mod second_factors;
 pub mod secret;
 pub mod sessions;
 pub mod throttle;

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod privacy;
 pub mod retention;
 pub mod schema;
+pub mod second_factors;
 pub mod sessions;
 pub mod throttle;
 pub mod tx;

@@ -88,6 +88,17 @@ pub async fn purge_account_tokens(
     delete_batch(ex, sql, before, limit).await
 }
 
+/// Logins that waited for their second step and expired before `before`.
+pub async fn purge_login_challenges(
+    ex: impl Into<Exec<'_>>,
+    before: Timestamp,
+    limit: i64,
+) -> StoreResult<u64> {
+    let sql = "DELETE FROM login_challenges WHERE token_hash IN (
+        SELECT token_hash FROM login_challenges WHERE expires_at < $1 LIMIT $2)";
+    delete_batch(ex, sql, before, limit).await
+}
+
 /// Accounts registered before `before` whose address is still not verified.
 pub async fn unverified_accounts(
     ex: impl Into<Exec<'_>>,

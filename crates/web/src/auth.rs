@@ -55,6 +55,15 @@ pub fn device_cookie_name(state: &WebState) -> &'static str {
     }
 }
 
+/// The login waiting for its second step: the challenge token of the first.
+pub fn challenge_cookie_name(state: &WebState) -> &'static str {
+    if state.settings.is_https() {
+        "__Host-login-challenge"
+    } else {
+        "login-challenge"
+    }
+}
+
 /// A cookie only the server reads: HttpOnly, Lax, Secure over HTTPS.
 pub fn set_cookie(
     response: &mut Response,

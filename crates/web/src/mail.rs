@@ -73,6 +73,9 @@ impl MailRenderer for SiteMailRenderer {
                 Some(format!("{base}/account/connections"))
             }
             MailMessage::ConnectionEndedForStaff { .. } => None,
+            MailMessage::SecondFactorAdded
+            | MailMessage::SecondFactorRemoved
+            | MailMessage::RecoveryCodeUsed { .. } => Some(format!("{base}/account/two-step")),
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
@@ -92,6 +95,10 @@ impl MailRenderer for SiteMailRenderer {
         let token_name = match &mail.message {
             MailMessage::ApiTokenCreated { name } => name.as_str(),
             _ => "",
+        };
+        let left = match &mail.message {
+            MailMessage::RecoveryCodeUsed { left } => left.to_string(),
+            _ => String::new(),
         };
         let staff = match &mail.message {
             MailMessage::ConnectionMade { staff, .. }
@@ -130,6 +137,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("email", &mail.to),
                 ("role", &role),
                 ("token_name", token_name),
+                ("left", &left),
                 ("staff", staff),
                 ("client", client),
             ],

@@ -46,7 +46,7 @@ pub async fn find(ctx: &AppContext, account_id: &AccountId) -> AppResult<Account
 }
 
 /// Queues an email to the account's own address, in the account's language.
-pub(super) async fn email_owner(
+pub(crate) async fn email_owner(
     tx: &mut Tx,
     account: &AccountRow,
     message: MailMessage,

@@ -110,6 +110,14 @@ pub enum MailMessage {
         healthspace: String,
         role: String,
     },
+    /// An authenticator app now guards your logins.
+    SecondFactorAdded,
+    /// Your second factor was removed (by you, or by the operator on your request).
+    SecondFactorRemoved,
+    /// One of your recovery codes was used to log in; so many are left.
+    RecoveryCodeUsed {
+        left: i64,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -141,6 +149,9 @@ impl MailMessage {
             MailMessage::InvitationReminder { .. } => "invitation_reminder",
             MailMessage::MembershipCancelled { .. } => "membership_cancelled",
             MailMessage::RoleChanged { .. } => "role_changed",
+            MailMessage::SecondFactorAdded => "second_factor_added",
+            MailMessage::SecondFactorRemoved => "second_factor_removed",
+            MailMessage::RecoveryCodeUsed { .. } => "recovery_code_used",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

@@ -1,7 +1,8 @@
-//! Logging in: the password checked against the login throttle, a new session, and the browser
-//! made a trusted device.
+//! Logging in: the password checked against the login throttle, then (for an account with a
+//! second factor) the second step, a new session, and the browser made a trusted device.
 
 use super::client::ClientInfo;
+use super::second_step;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
@@ -15,7 +16,8 @@ use carespace_core::sessions::Device;
 use carespace_core::throttle::{self as policy, Curve};
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
-use carespace_store::accounts as account_store;
+use carespace_store::accounts::{self as account_store, AccountRow};
+use carespace_store::second_factors;
 use carespace_store::sessions::{self as store, SessionRow};
 use carespace_store::{Tx, throttle};
 
@@ -38,9 +40,17 @@ pub struct NewSession {
     pub verified: bool,
 }
 
+/// What a right password leads to: a session, or the second step when the account has a
+/// second factor (the `challenge` token is the browser's until that step is done).
+#[derive(Debug, Clone)]
+pub enum LoginOutcome {
+    Session(NewSession),
+    SecondStep { challenge: String },
+}
+
 /// Logs in. Unknown email and wrong password give the same error after the same work; failed
 /// tries are slowed down per account, IP address and trusted device (`core::throttle`).
-pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession> {
+pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<LoginOutcome> {
     let now = ctx.now();
     let email = Email::parse(&input.email).ok();
     let normalised = email.as_ref().map_or_else(
@@ -89,17 +99,40 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         }
     };
     keys.succeeded(&mut tx).await?;
+    if second_factors::has_confirmed(&mut tx, &account.id).await? {
+        let challenge = second_step::challenge(&mut tx, &account.id, now).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::SecondStep { challenge });
+    }
+    let trusted = keys.trusted_device.is_some();
+    let session = open_session(&mut tx, ctx, &account, trusted, &input.client, origin, now).await?;
+    tx.commit().await?;
+    Ok(LoginOutcome::Session(session))
+}
+
+/// The end of a login whose every step passed, inside its transaction: ownerships waiting for
+/// the address attach, the browser becomes a trusted device (unless it is one), the session
+/// starts and the audit log notes the login.
+pub(super) async fn open_session(
+    tx: &mut Tx,
+    ctx: &AppContext,
+    account: &AccountRow,
+    trusted_device: bool,
+    client: &ClientInfo,
+    origin: Origin,
+    now: Timestamp,
+) -> AppResult<NewSession> {
     // Ownerships waiting for the address attach here, not when it is verified: only now has
     // the person proved both the address and the password.
     if account.email_verified_at.is_some() {
-        carespace_store::organisations::link_owner(&mut tx, &account.email, &account.id).await?;
+        carespace_store::organisations::link_owner(&mut *tx, &account.email, &account.id).await?;
     }
-    let device_token = if keys.trusted_device.is_some() {
+    let device_token = if trusted_device {
         None
     } else {
         let token = tokens::generate()?;
         throttle::trust_device(
-            &mut tx,
+            &mut *tx,
             &tokens::hash(&token),
             &account.id,
             now.plus_millis(policy::TRUSTED_DEVICE_MS),
@@ -108,25 +141,19 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<NewSession>
         .await?;
         Some(token)
     };
-    let (token, session_id) = create_in(&mut tx, ctx, &account.id, &input.client, now).await?;
+    let (token, session_id) = create_in(tx, ctx, &account.id, client, now).await?;
     let origin = Origin {
         session_id: Some(session_id.clone()),
         ..origin
     };
-    audit::record(
-        &mut tx,
-        &origin,
-        Event::own(
-            &account.id,
-            AuditAction::Login,
-            "session",
-            Some(&session_id),
-        ),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(target: "security", account = %account.id, ip = %input.client.ip, "login");
+    let event = Event::own(
+        &account.id,
+        AuditAction::Login,
+        "session",
+        Some(&session_id),
+    );
+    audit::record(tx, &origin, event, now).await?;
+    tracing::info!(target: "security", account = %account.id, ip = %client.ip, "login");
     Ok(NewSession {
         token,
         device_token,

@@ -1,6 +1,6 @@
 use carespace_app::AppError;
 use carespace_app::audit::Origin;
-use carespace_app::{healthspaces, organisations};
+use carespace_app::{healthspaces, organisations, second_factors};
 use carespace_cli::config::Config;
 use carespace_cli::wiring;
 use clap::Subcommand;
@@ -33,6 +33,16 @@ pub enum AdminTask {
     RevokeOperator {
         /// The account's email address.
         email: String,
+    },
+    /// Turn off a person's two-step verification when they lost every factor (their app and their
+    /// recovery codes); they are emailed and log in with their password only until they set it
+    /// up again. Audit-logged with the reason.
+    ResetSecondFactor {
+        /// The account's email address.
+        email: String,
+        /// Why, as checked with the person (e.g. "phone lost; identity checked by phone").
+        #[arg(long)]
+        reason: String,
     },
     /// Give a Healthspace a new alias; the old one keeps leading to it and is never reused.
     ChangeAlias {
@@ -93,6 +103,14 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
         }
         AdminTask::GrantOperator { email } => set_operator(config, &email, true).await,
         AdminTask::RevokeOperator { email } => set_operator(config, &email, false).await,
+        AdminTask::ResetSecondFactor { email, reason } => {
+            let ctx = wiring::app_context(config).await?;
+            let result = second_factors::reset_by_operator(&ctx, &email, &reason, &origin()).await;
+            ctx.close().await;
+            result.map_err(describe)?;
+            println!("Two-step verification of {email} is off; they have been emailed.");
+            Ok(())
+        }
         AdminTask::ChangeAlias { old, new } => {
             let ctx = wiring::app_context(config).await?;
             let result = healthspaces::change_alias(&ctx, &old, &new, &origin()).await;

@@ -84,6 +84,12 @@ audit_actions! {
     MembersListed => "members_listed",
     AuditLogViewed => "audit_log_viewed",
     AccessRefused => "access_refused",
+    SecondFactorEnrolled => "second_factor_enrolled",
+    SecondFactorRemoved => "second_factor_removed",
+    SecondFactorReset => "second_factor_reset",
+    SecondStepFailed => "second_step_failed",
+    RecoveryCodeUsed => "recovery_code_used",
+    RecoveryCodesRenewed => "recovery_codes_renewed",
 }
 
 #[cfg(test)]

@@ -49,6 +49,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             post(accounts::correct_birth_date),
         ),
         ("post", "/api/v1/session", post(sessions::login)),
+        (
+            "post",
+            "/api/v1/session/second-step",
+            post(sessions::second_step),
+        ),
         ("delete", "/api/v1/session", delete(sessions::logout)),
         ("get", "/api/v1/sessions", get(sessions::list)),
         ("delete", "/api/v1/sessions/{id}", delete(sessions::end)),
@@ -200,17 +205,19 @@ mod tests {
     use serde_json::Value;
 
     /// Operations anyone may call: no `ApiUser` in their handlers.
-    const PUBLIC: [&str; 4] = [
+    const PUBLIC: [&str; 5] = [
         "get /api/v1/openapi.json",
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
+        "post /api/v1/session/second-step",
     ];
     /// Operations whose use case counts requests and refuses with 429.
-    const LIMITED: [&str; 3] = [
+    const LIMITED: [&str; 4] = [
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
+        "post /api/v1/session/second-step",
     ];
 
     fn document() -> Value {

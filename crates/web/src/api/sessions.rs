@@ -11,7 +11,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use carespace_app::AppError;
-use carespace_app::sessions::{self, LoginInput, SessionInfo};
+use carespace_app::sessions::{
+    self, LoginInput, LoginOutcome, NewSession, SecondStepInput, SessionInfo,
+};
 use carespace_core::accounts::Email;
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
@@ -51,30 +53,76 @@ pub async fn login(
         client,
     };
     match sessions::login(&state.app, input).await {
-        Ok(session) => {
-            // The session just made, read back as every later request will see it.
-            let csrf_token = match sessions::authenticate(&state.app, &session.token).await {
-                Ok(Some(current)) => current.csrf_token,
-                Ok(None) => return WebError::Internal.into_response(),
-                Err(error) => return error_response(&page, error),
-            };
-            let mut response = Json(LoginAnswer {
-                verified: session.verified,
-                csrf_token,
-            })
-            .into_response();
-            auth::set_login_cookies(&mut response, &state, &session);
-            response
+        Ok(LoginOutcome::Session(session)) => signed_in(&state, &page, &session).await,
+        Ok(LoginOutcome::SecondStep { challenge }) => {
+            (StatusCode::ACCEPTED, Json(SecondStepBody { challenge })).into_response()
         }
-        Err(AppError::LoginFailed) => WebError::Unauthorized.into_response(),
-        Err(AppError::LoginThrottled { retry_after_secs }) => {
+        Err(error) => login_error(&page, error),
+    }
+}
+
+/// The answer to a password whose account has a second factor: send a code with this.
+#[derive(Serialize)]
+pub struct SecondStepBody {
+    challenge: String,
+}
+
+#[derive(Deserialize)]
+pub struct SecondStepRequest {
+    #[serde(default)]
+    challenge: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// The second step of a login, with the challenge of the first and a code.
+pub async fn second_step(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<SecondStepRequest>,
+) -> Response {
+    let input = SecondStepInput {
+        challenge: body.challenge,
+        code: body.code,
+        device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
+        client,
+    };
+    match sessions::complete_second_step(&state.app, input).await {
+        Ok(session) => signed_in(&state, &page, &session).await,
+        Err(error) => login_error(&page, error),
+    }
+}
+
+/// The answer to a new session: its CSRF token, with its cookies set.
+async fn signed_in(state: &WebState, page: &Page, session: &NewSession) -> Response {
+    // The session just made, read back as every later request will see it.
+    let csrf_token = match sessions::authenticate(&state.app, &session.token).await {
+        Ok(Some(current)) => current.csrf_token,
+        Ok(None) => return WebError::Internal.into_response(),
+        Err(error) => return error_response(page, error),
+    };
+    let mut response = Json(LoginAnswer {
+        verified: session.verified,
+        csrf_token,
+    })
+    .into_response();
+    auth::set_login_cookies(&mut response, state, session);
+    response
+}
+
+fn login_error(page: &Page, error: AppError) -> Response {
+    match error {
+        AppError::LoginFailed => WebError::Unauthorized.into_response(),
+        AppError::LoginThrottled { retry_after_secs } => {
             let mut response = WebError::TooManyRequests.into_response();
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(RETRY_AFTER, value);
             }
             response
         }
-        Err(error) => error_response(&page, error),
+        error => error_response(page, error),
     }
 }
 

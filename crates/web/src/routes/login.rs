@@ -1,4 +1,4 @@
-//! Logging in and out.
+//! Logging in (with the second step for an account with a second factor) and out.
 
 use crate::auth::{self, Auth, SignedInUnverified};
 use crate::client::{Client, origin};
@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
 use carespace_app::memberships::waiting;
-use carespace_app::sessions::{self, LoginInput};
+use carespace_app::sessions::{self, LoginInput, LoginOutcome, NewSession, SecondStepInput};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -74,21 +74,15 @@ pub async fn submit(
         client,
     };
     let (status, message, retry_after) = match sessions::login(&state.app, input).await {
-        Ok(session) => {
-            let target = if session.verified {
-                local_path_or_root(&form.next).to_owned()
-            } else {
-                "/verify-pending".to_owned()
-            };
-            let target = if target == "/" {
-                waiting::landing_after_login(&state.app, &session.account_id)
-                    .await?
-                    .to_owned()
-            } else {
-                target
-            };
-            let mut response = Redirect::to(&target).into_response();
-            auth::set_login_cookies(&mut response, &state, &session);
+        Ok(LoginOutcome::Session(session)) => {
+            return signed_in(&state, &session, &form.next).await;
+        }
+        Ok(LoginOutcome::SecondStep { challenge }) => {
+            let query =
+                serde_urlencoded::to_string([("next", form.next.as_str())]).unwrap_or_default();
+            let mut response = Redirect::to(&format!("/login/second-step?{query}")).into_response();
+            let name = auth::challenge_cookie_name(&state);
+            auth::set_cookie(&mut response, &state, name, &challenge, None);
             return Ok(response);
         }
         Err(AppError::LoginFailed) => (StatusCode::UNAUTHORIZED, page.t("login-failed"), None),
@@ -115,6 +109,30 @@ pub async fn submit(
     Ok(response)
 }
 
+/// Where a new session goes: the page asked for, "confirm your address", or the landing page the
+/// app chooses; with the session's cookies set.
+pub(crate) async fn signed_in(
+    state: &WebState,
+    session: &NewSession,
+    next: &str,
+) -> Result<Response, WebError> {
+    let target = if session.verified {
+        local_path_or_root(next).to_owned()
+    } else {
+        "/verify-pending".to_owned()
+    };
+    let target = if target == "/" {
+        waiting::landing_after_login(&state.app, &session.account_id)
+            .await?
+            .to_owned()
+    } else {
+        target
+    };
+    let mut response = Redirect::to(&target).into_response();
+    auth::set_login_cookies(&mut response, state, session);
+    Ok(response)
+}
+
 pub async fn logout(
     State(state): State<WebState>,
     Client(client): Client,
@@ -127,5 +145,95 @@ pub async fn logout(
     }
     let mut response = Redirect::to("/").into_response();
     auth::clear_cookie(&mut response, &state, name);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "login_second_step.html")]
+struct SecondStepTemplate {
+    page: Page,
+    form: FormState,
+    next: String,
+    /// The challenge is over: only logging in again helps.
+    expired: bool,
+}
+
+/// The second step of a login: a code from the authenticator app or a recovery code.
+pub async fn second_step(
+    State(state): State<WebState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    if cookie_value(&headers, auth::challenge_cookie_name(&state)).is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let template = SecondStepTemplate {
+        page,
+        form: FormState::new(),
+        next: query.next,
+        expired: false,
+    };
+    Ok(render(&template)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SecondStepForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn second_step_submit(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<SecondStepForm>,
+) -> Result<Response, WebError> {
+    let challenge_cookie = auth::challenge_cookie_name(&state);
+    let input = SecondStepInput {
+        challenge: cookie_value(&headers, challenge_cookie).unwrap_or_default(),
+        code: form.code,
+        device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
+        client,
+    };
+    let mut expired = false;
+    let (status, problems, retry_after) =
+        match sessions::complete_second_step(&state.app, input).await {
+            Ok(session) => {
+                let mut response = signed_in(&state, &session, &form.next).await?;
+                auth::clear_cookie(&mut response, &state, challenge_cookie);
+                return Ok(response);
+            }
+            Err(AppError::LoginThrottled { retry_after_secs }) => {
+                let minutes = (retry_after_secs + 59) / 60;
+                let text = page.t1("login-throttled", "minutes", &minutes.to_string());
+                let form = FormState::new().with_general(text);
+                (StatusCode::TOO_MANY_REQUESTS, form, Some(retry_after_secs))
+            }
+            Err(AppError::Invalid(problems)) => {
+                expired = problems.iter().any(|p| p.code == "second_step_expired");
+                let form = FormState::new().with_problems(&page, &problems);
+                (StatusCode::UNPROCESSABLE_ENTITY, form, None)
+            }
+            Err(error) => return Err(error.into()),
+        };
+    let html = render(&SecondStepTemplate {
+        page,
+        form: problems,
+        next: form.next,
+        expired,
+    })?;
+    let mut response = (status, html).into_response();
+    if expired {
+        auth::clear_cookie(&mut response, &state, challenge_cookie);
+    }
+    if let Some(seconds) = retry_after
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
     Ok(response)
 }

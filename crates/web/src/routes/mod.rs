@@ -23,6 +23,7 @@ pub mod password;
 pub mod privacy;
 pub mod register;
 pub mod seats;
+pub mod second_factors;
 pub mod sessions;
 pub mod start;
 pub mod tokens;
@@ -49,6 +50,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             get(register::pending).post(register::resend),
         ),
         ("/login", get(login::show).post(login::submit)),
+        (
+            "/login/second-step",
+            get(login::second_step).post(login::second_step_submit),
+        ),
         ("/logout", post(login::logout)),
         (
             "/password/forgot",
@@ -76,6 +81,17 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/account/sessions", get(sessions::list)),
         ("/account/sessions/end-others", post(sessions::end_others)),
         ("/account/sessions/{id}/end", post(sessions::end)),
+        ("/account/two-step", get(second_factors::show)),
+        ("/account/two-step/app", post(second_factors::start)),
+        (
+            "/account/two-step/app/confirm",
+            post(second_factors::confirm),
+        ),
+        (
+            "/account/two-step/recovery-codes",
+            post(second_factors::renew),
+        ),
+        ("/account/two-step/remove", post(second_factors::remove)),
         ("/account/tokens", get(tokens::list).post(tokens::create)),
         ("/account/tokens/{id}/revoke", post(tokens::revoke)),
         ("/organisation", get(organisation::index)),

@@ -1,0 +1,280 @@
+//! Two-step verification: an authenticator app (TOTP) besides the password, with ten
+//! single-use recovery codes for when the app is lost. Setting it up takes a first code, and
+//! shows the recovery codes once; removing it takes the password and a current code; every
+//! step is audit-logged and emailed to the owner. The login's second step is in
+//! `crate::sessions::second_step`.
+
+use crate::accounts::{confirm_current_password, email_owner};
+use crate::audit::{self, Event, Origin};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::mail::MailMessage;
+use carespace_core::audit::{ActorRole, AuditAction, Outcome};
+use carespace_core::ids::AccountId;
+use carespace_core::second_factors::{self as rules, RECOVERY_CODES};
+use carespace_core::secret::Secret;
+use carespace_core::time::Timestamp;
+use carespace_store::Tx;
+use carespace_store::accounts::{self as account_store, AccountRow};
+use carespace_store::second_factors as store;
+
+/// The name authenticator apps show beside the account.
+const ISSUER: &str = "Carespace";
+
+/// What "Two-step verification" shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoStepStatus {
+    /// Since when an authenticator app guards the account's logins.
+    pub app_since: Option<Timestamp>,
+    pub app_last_used: Option<Timestamp>,
+    pub recovery_codes_left: i64,
+}
+
+pub async fn status(ctx: &AppContext, account: &AccountId) -> AppResult<TwoStepStatus> {
+    let totp = store::totp_of(&ctx.db, account).await?;
+    let confirmed = totp.filter(|t| t.confirmed_at.is_some());
+    Ok(TwoStepStatus {
+        app_since: confirmed.as_ref().and_then(|t| t.confirmed_at),
+        app_last_used: confirmed.and_then(|t| t.last_used_at),
+        recovery_codes_left: store::unused_recovery_codes(&ctx.db, account).await?,
+    })
+}
+
+/// An authenticator app being set up: the secret as text and as the QR code's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSetup {
+    pub secret_text: String,
+    pub otpauth_url: String,
+}
+
+fn setup_of(secret: &[u8], email: &str) -> AppResult<AppSetup> {
+    let otpauth_url = rules::otpauth_url(secret, ISSUER, email)
+        .ok_or_else(|| AppError::Internal("authenticator address".into()))?;
+    Ok(AppSetup {
+        secret_text: rules::secret_text(secret),
+        otpauth_url,
+    })
+}
+
+fn decode_secret(text: &str) -> AppResult<Vec<u8>> {
+    rules::decode_secret(text)
+        .ok_or_else(|| AppError::Internal("stored authenticator secret".into()))
+}
+
+/// Starts setting up an authenticator app with a new secret (in place of a setup not
+/// finished); refused while one is in use.
+pub async fn start_app(ctx: &AppContext, account: &AccountId) -> AppResult<AppSetup> {
+    let row = account_store::find(&ctx.db, account)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let secret = rules::new_totp_secret()?;
+    let stored = rules::encode_secret(&secret);
+    if !store::start_totp(&ctx.db, account, &stored, ctx.now()).await? {
+        return Err(AppError::field("code", "second_factor_in_use"));
+    }
+    setup_of(&secret, &row.email)
+}
+
+/// The setup not yet finished, to show again (with a problem) after a wrong first code.
+pub async fn app_in_setup(ctx: &AppContext, account: &AccountId) -> AppResult<Option<AppSetup>> {
+    let Some(totp) = store::totp_of(&ctx.db, account).await? else {
+        return Ok(None);
+    };
+    if totp.confirmed_at.is_some() {
+        return Ok(None);
+    }
+    let row = account_store::find(&ctx.db, account)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Some(setup_of(&decode_secret(&totp.secret)?, &row.email)?))
+}
+
+/// Finishes setting up the app with its first code: from now on logins take a second step.
+/// Returns the new recovery codes, shown this once.
+pub async fn confirm_app(
+    ctx: &AppContext,
+    account: &AccountId,
+    code: &str,
+    origin: &Origin,
+) -> AppResult<Vec<String>> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let totp = store::totp_of(&mut tx, account)
+        .await?
+        .filter(|t| t.confirmed_at.is_none())
+        .ok_or_else(|| AppError::field("code", "second_factor_setup_missing"))?;
+    let secret = decode_secret(&totp.secret)?;
+    let step = rules::check_totp(&secret, code, now, totp.last_step)
+        .ok_or_else(|| AppError::field("code", "second_factor_code_wrong"))?;
+    if !store::accept_step(&mut tx, &totp.id, step, now).await? {
+        return Err(AppError::field("code", "second_factor_code_wrong"));
+    }
+    let codes = new_recovery_codes(&mut tx, account, now).await?;
+    let row = owner(&mut tx, account).await?;
+    email_owner(&mut tx, &row, MailMessage::SecondFactorAdded, now).await?;
+    let event = Event::own(
+        account,
+        AuditAction::SecondFactorEnrolled,
+        "second_factor",
+        Some(&totp.id),
+    );
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// New recovery codes in place of the old ones, after the password: shown this once.
+pub async fn renew_recovery_codes(
+    ctx: &AppContext,
+    account: &AccountId,
+    password: Secret,
+    origin: &Origin,
+) -> AppResult<Vec<String>> {
+    let row = owner(&ctx.db, account).await?;
+    confirm_current_password(ctx, &row, password, "password", origin).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if !store::has_confirmed(&mut tx, account).await? {
+        return Err(AppError::field("password", "second_factor_missing"));
+    }
+    let codes = new_recovery_codes(&mut tx, account, now).await?;
+    let event = Event::own(account, AuditAction::RecoveryCodesRenewed, "account", None);
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Removes the authenticator app and the recovery codes, with the password and a current code
+/// (from the app, or a recovery code): logins take one step again.
+pub async fn remove(
+    ctx: &AppContext,
+    account: &AccountId,
+    password: Secret,
+    code: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let row = owner(&ctx.db, account).await?;
+    confirm_current_password(ctx, &row, password, "password", origin).await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if !verify_code(&mut tx, &row, code, origin, now).await? {
+        return Err(AppError::field("code", "second_factor_code_wrong"));
+    }
+    end_factors(&mut tx, &row, origin, AuditAction::SecondFactorRemoved, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The operator resets a person's second factor (they lost every one), with the reason in the
+/// audit log; they are emailed, and set up a new one after their next login.
+pub async fn reset_by_operator(
+    ctx: &AppContext,
+    email: &str,
+    reason: &str,
+    origin: &Origin,
+) -> AppResult<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "reason_required"));
+    }
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let row = account_store::find_by_email(&mut tx, &email.trim().to_lowercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !store::has_confirmed(&mut tx, &row.id).await? {
+        return Err(AppError::field("email", "second_factor_missing"));
+    }
+    let record = Event {
+        actor: None,
+        role: ActorRole::Operator,
+        action: AuditAction::SecondFactorReset,
+        // The reason, as the operator gave it, is what the entry names.
+        object_type: "second_factor",
+        object_id: Some(reason),
+        outcome: Outcome::Success,
+    };
+    audit::record(&mut tx, origin, record, now).await?;
+    end_factors(&mut tx, &row, origin, AuditAction::SecondFactorRemoved, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `code` is a current code of the account's app or one of its unused recovery codes;
+/// a right one is used up (an app's time step, or the recovery code, counts once). A recovery
+/// code used is audit-logged and emailed to the owner.
+pub(crate) async fn verify_code(
+    tx: &mut Tx,
+    account: &AccountRow,
+    code: &str,
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<bool> {
+    if rules::looks_like_recovery_code(code) {
+        let hash = rules::recovery_code_hash(code);
+        if !store::use_recovery_code(&mut *tx, &account.id, &hash, now).await? {
+            return Ok(false);
+        }
+        let left = store::unused_recovery_codes(&mut *tx, &account.id).await?;
+        email_owner(tx, account, MailMessage::RecoveryCodeUsed { left }, now).await?;
+        let event = Event::own(&account.id, AuditAction::RecoveryCodeUsed, "account", None);
+        audit::record(tx, origin, event, now).await?;
+        return Ok(true);
+    }
+    let Some(totp) = store::totp_of(&mut *tx, &account.id)
+        .await?
+        .filter(|t| t.confirmed_at.is_some())
+    else {
+        return Ok(false);
+    };
+    let secret = decode_secret(&totp.secret)?;
+    match rules::check_totp(&secret, code, now, totp.last_step) {
+        Some(step) => Ok(store::accept_step(&mut *tx, &totp.id, step, now).await?),
+        None => Ok(false),
+    }
+}
+
+/// Removes the account's factors and codes, ends its logins waiting for a second step and its
+/// trusted browsers, emails the owner and audit-logs `action`.
+async fn end_factors(
+    tx: &mut Tx,
+    account: &AccountRow,
+    origin: &Origin,
+    action: AuditAction,
+    now: Timestamp,
+) -> AppResult<()> {
+    store::remove_all(&mut *tx, &account.id).await?;
+    store::end_challenges_of(&mut *tx, &account.id).await?;
+    carespace_store::throttle::forget_devices(&mut *tx, &account.id).await?;
+    email_owner(tx, account, MailMessage::SecondFactorRemoved, now).await?;
+    let event = Event::own(&account.id, action, "account", None);
+    audit::record(tx, origin, event, now).await?;
+    Ok(())
+}
+
+async fn new_recovery_codes(
+    tx: &mut Tx,
+    account: &AccountId,
+    now: Timestamp,
+) -> AppResult<Vec<String>> {
+    let codes = (0..RECOVERY_CODES)
+        .map(|_| rules::new_recovery_code())
+        .collect::<Result<Vec<_>, _>>()?;
+    let hashes: Vec<String> = codes.iter().map(|c| rules::recovery_code_hash(c)).collect();
+    store::replace_recovery_codes(&mut *tx, account, &hashes, now).await?;
+    Ok(codes)
+}
+
+async fn owner(
+    ex: impl Into<carespace_store::Exec<'_>>,
+    account: &AccountId,
+) -> AppResult<AccountRow> {
+    account_store::find(ex, account)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether the account's logins take a second step.
+pub async fn guards_login(ctx: &AppContext, account: &AccountId) -> AppResult<bool> {
+    Ok(store::has_confirmed(&ctx.db, account).await?)
+}

@@ -1,0 +1,220 @@
+//! "Two-step verification" in My account: setting up an authenticator app (QR code drawn here,
+//! the secret also as text), the recovery codes shown once, new recovery codes, and removing
+//! the app with the password and a current code.
+
+use crate::auth::SignedIn;
+use crate::client::{Client, origin};
+use crate::errors::WebError;
+use crate::forms::{FormState, problems};
+use crate::page::{Page, render};
+use crate::state::WebState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::second_factors::{self, AppSetup, TwoStepStatus};
+use carespace_core::secret::Secret;
+use http::StatusCode;
+use qrcode::QrCode;
+use qrcode::render::svg;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "two_step.html")]
+struct StatusTemplate {
+    page: Page,
+    status: TwoStepStatus,
+    renew: FormState,
+    remove: FormState,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+    Query(done): Query<Done>,
+) -> Result<Response, WebError> {
+    let status = second_factors::status(&state.app, &session.account.id).await?;
+    let notice = (done.done == "removed").then(|| page.t("two-step-removed"));
+    let template = StatusTemplate {
+        page,
+        status,
+        renew: FormState::new(),
+        remove: FormState::new(),
+        notice,
+    };
+    Ok(render(&template)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "two_step_setup.html")]
+struct SetupTemplate {
+    page: Page,
+    setup: AppSetup,
+    /// The QR code of the setup's address, as SVG drawn here.
+    qr_svg: String,
+    form: FormState,
+}
+
+/// The QR code as an inline SVG element (without the XML declaration a file would carry).
+fn qr_svg(url: &str) -> Result<String, WebError> {
+    let code = QrCode::new(url.as_bytes()).map_err(|_| WebError::Internal)?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    Ok(image
+        .split_once("?>")
+        .map_or(image.clone(), |(_, svg)| svg.to_owned()))
+}
+
+fn setup_page(page: Page, setup: AppSetup, form: FormState) -> Result<Response, WebError> {
+    let qr_svg = qr_svg(&setup.otpauth_url)?;
+    let template = SetupTemplate {
+        page,
+        setup,
+        qr_svg,
+        form,
+    };
+    Ok(render(&template)?.into_response())
+}
+
+/// `POST /account/two-step/app`: a new secret to scan.
+pub async fn start(
+    State(state): State<WebState>,
+    page: Page,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    let setup = second_factors::start_app(&state.app, &session.account.id).await?;
+    setup_page(page, setup, FormState::new())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "two_step_codes.html")]
+struct CodesTemplate {
+    page: Page,
+    /// Shown this once.
+    codes: Vec<String>,
+    /// The app was set up just now (else the codes were renewed).
+    set_up: bool,
+}
+
+/// `POST /account/two-step/app/confirm`: the first code finishes the setup.
+pub async fn confirm(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let me = &session.account.id;
+    let origin = origin(&client, Some(&session));
+    match second_factors::confirm_app(&state.app, me, &form.code, &origin).await {
+        Ok(codes) => {
+            let template = CodesTemplate {
+                page,
+                codes,
+                set_up: true,
+            };
+            Ok(render(&template)?.into_response())
+        }
+        Err(error) => {
+            let Some(problems) = problems(&error) else {
+                return Err(error.into());
+            };
+            let Some(setup) = second_factors::app_in_setup(&state.app, me).await? else {
+                return Ok(Redirect::to("/account/two-step").into_response());
+            };
+            let form = FormState::new().with_problems(&page, problems);
+            let response = setup_page(page, setup, form)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Shows the status page again with a form's problems.
+async fn refused(
+    state: &WebState,
+    page: Page,
+    session: &carespace_app::sessions::CurrentSession,
+    error: carespace_app::AppError,
+    which: fn(&mut StatusTemplate) -> &mut FormState,
+) -> Result<Response, WebError> {
+    let Some(problems) = problems(&error) else {
+        return Err(error.into());
+    };
+    let status = second_factors::status(&state.app, &session.account.id).await?;
+    let form = FormState::new().with_problems(&page, problems);
+    let mut template = StatusTemplate {
+        page,
+        status,
+        renew: FormState::new(),
+        remove: FormState::new(),
+        notice: None,
+    };
+    *which(&mut template) = form;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
+}
+
+/// `POST /account/two-step/recovery-codes`: new codes in place of the old, after the password.
+pub async fn renew(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let password = Secret::new(form.password);
+    let me = &session.account.id;
+    match second_factors::renew_recovery_codes(&state.app, me, password, &origin).await {
+        Ok(codes) => {
+            let template = CodesTemplate {
+                page,
+                codes,
+                set_up: false,
+            };
+            Ok(render(&template)?.into_response())
+        }
+        Err(error) => refused(&state, page, &session, error, |t| &mut t.renew).await,
+    }
+}
+
+/// `POST /account/two-step/remove`: with the password and a current code.
+pub async fn remove(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let password = Secret::new(form.password);
+    let me = &session.account.id;
+    match second_factors::remove(&state.app, me, password, &form.code, &origin).await {
+        Ok(()) => Ok(Redirect::to("/account/two-step?done=removed").into_response()),
+        Err(error) => refused(&state, page, &session, error, |t| &mut t.remove).await,
+    }
+}
