@@ -284,5 +284,6 @@ pub fn actor_of(account_id: &str) -> carespace_app::access::Actor {
         account: AccountId::from_stored(account_id.to_owned()),
         via: carespace_app::access::Via::Session,
         origin: carespace_app::audit::Origin::default(),
+        seen: None,
     }
 }

@@ -12,8 +12,9 @@ use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action, ActorFacts, TokenReach};
-use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
+use carespace_store::healthspaces::{self as hs_store, HealthspaceRow, HealthspaceWithActor};
 use carespace_store::{Exec, memberships, organisations};
+use std::sync::Arc;
 
 /// Who is acting: an account, how it came in, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,34 @@ pub struct Actor {
     pub account: AccountId,
     pub via: Via,
     pub origin: Origin,
+    /// The Healthspace of the request's path, read with the actor's session.
+    pub seen: Option<Arc<Seen>>,
+}
+
+/// The Healthspace at an alias with an account's facts there (or nothing, when the alias leads
+/// nowhere), read in the same query as the account's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    alias: String,
+    account: AccountId,
+    found: Option<(HealthspaceRow, ActorFacts)>,
+}
+
+impl Seen {
+    pub(crate) fn new(
+        alias: &str,
+        account: AccountId,
+        found: Option<HealthspaceWithActor>,
+    ) -> Seen {
+        Seen {
+            alias: alias.to_owned(),
+            account,
+            found: found.map(|found| {
+                let facts = facts_of(&found.healthspace, found.role, found.owns_organisation);
+                (found.healthspace, facts)
+            }),
+        }
+    }
 }
 
 /// How the actor authenticated.
@@ -78,6 +107,25 @@ pub(crate) async fn with_facts(
     Ok(Some((found.healthspace, facts)))
 }
 
+/// [`with_facts`], taking what was read with the session ([`Seen`]) when it is about the same
+/// alias and account and `ex` is the pool: a page that only reads then reads it once, and as
+/// current as a second query would. In a transaction it is always read again, so that a change
+/// is decided on what its transaction sees.
+pub(crate) async fn with_facts_seen(
+    ex: impl Into<Exec<'_>>,
+    alias: &str,
+    account: &AccountId,
+    seen: Option<&Seen>,
+) -> AppResult<Option<(HealthspaceRow, ActorFacts)>> {
+    let ex = ex.into();
+    if let Exec::Pool(_) = ex
+        && let Some(seen) = seen.filter(|seen| seen.alias == alias && seen.account == *account)
+    {
+        return Ok(seen.found.clone());
+    }
+    with_facts(ex, alias, account).await
+}
+
 /// What the policy knows about `account` in the Healthspace `row`.
 pub(crate) async fn facts(
     ex: impl Into<Exec<'_>>,
@@ -100,7 +148,8 @@ pub async fn healthspace(
     alias: &str,
     action: Action,
 ) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
+    let seen = actor.seen.as_deref();
+    let Some((row, facts)) = with_facts_seen(ex, alias, &actor.account, seen).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
     if !permitted(&row, facts, actor, alias, action) {
@@ -131,7 +180,8 @@ pub async fn client_data(
     alias: &str,
     action: Action,
 ) -> AppResult<(HealthspaceRow, ActorFacts)> {
-    let Some((row, facts)) = with_facts(ex, alias, &actor.account).await? else {
+    let seen = actor.seen.as_deref();
+    let Some((row, facts)) = with_facts_seen(ex, alias, &actor.account, seen).await? else {
         return Err(refused(actor, action, Subject::Alias(alias)));
     };
     if permitted(&row, facts, actor, alias, action) {

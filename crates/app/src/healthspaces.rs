@@ -249,7 +249,7 @@ pub async fn public_page(
     alias: &str,
     viewer: Option<&AccountId>,
 ) -> AppResult<PublicPage> {
-    Ok(match home(ctx, alias, viewer).await? {
+    Ok(match home(ctx, alias, viewer, None).await? {
         HomePage::MovedTo(alias) => PublicPage::MovedTo(alias),
         HomePage::Visitor(healthspace) => PublicPage::Open(healthspace),
         HomePage::Inside(inside) => PublicPage::Open(Box::new(inside.healthspace)),
@@ -281,16 +281,18 @@ pub struct Inside {
     pub sees_clients: bool,
 }
 
-/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it. An inactive one,
-/// at its alias or an old one, is "not found" to anyone but its owners, as an unknown alias is:
-/// nobody else learns that it exists or where it moved.
+/// The Healthspace at `alias` as `viewer` (an account, or no one) may see it; `seen` is what
+/// was read of it with the viewer's session. An inactive one, at its alias or an old one, is
+/// "not found" to anyone but its owners, as an unknown alias is: nobody else learns that it
+/// exists or where it moved.
 pub async fn home(
     ctx: &AppContext,
     alias: &str,
     viewer: Option<&AccountId>,
+    seen: Option<&access::Seen>,
 ) -> AppResult<HomePage> {
     let found = match viewer {
-        Some(account) => access::with_facts(&ctx.db, alias, account).await?,
+        Some(account) => access::with_facts_seen(&ctx.db, alias, account, seen).await?,
         None => store::find_by_any_alias(&ctx.db, alias)
             .await?
             .map(|row| (row, ActorFacts::default())),

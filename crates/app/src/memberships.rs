@@ -338,8 +338,8 @@ pub async fn members(
     Ok(page)
 }
 
-/// What the members page shows: a page of the list and the pending invitations, after one
-/// access check; the read is audit-logged.
+/// What the members page shows: a page of the list and the pending invitations (read in one
+/// query), after one access check; the read is audit-logged.
 pub async fn overview(
     ctx: &AppContext,
     actor: &Actor,
@@ -348,8 +348,17 @@ pub async fn overview(
 ) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
     let (healthspace, facts) =
         access::client_data(ctx, &ctx.db, actor, alias, Action::ManageMembers).await?;
-    let page = page_of(ctx, &healthspace, filter).await?;
-    let pending = invitations::pending_in(ctx, &healthspace).await?;
+    let now = ctx.now();
+    let read = store::overview::overview(
+        &ctx.db,
+        &healthspace.id,
+        filter,
+        PAGE_SIZE + 1,
+        invitations::PENDING_SHOWN,
+    )
+    .await?;
+    let page = page_from(read.members);
+    let pending = invitations::pending_from(read.pending, now);
     listed(ctx, actor, &healthspace, facts).await?;
     Ok((page, pending))
 }
@@ -378,7 +387,13 @@ async fn page_of(
     healthspace: &HealthspaceRow,
     filter: &MemberFilter<'_>,
 ) -> AppResult<MembersPage> {
-    let mut rows = store::page(&ctx.db, &healthspace.id, filter, PAGE_SIZE + 1).await?;
+    let rows = store::page(&ctx.db, &healthspace.id, filter, PAGE_SIZE + 1).await?;
+    Ok(page_from(rows))
+}
+
+/// A page of the list from up to one row more than a page, the extra one telling that there is
+/// a next page.
+fn page_from(mut rows: Vec<MemberRow>) -> MembersPage {
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|m| m.membership.id.to_string())
@@ -386,7 +401,7 @@ async fn page_of(
         None
     };
     let members = rows.into_iter().map(MemberView::from).collect();
-    Ok(MembersPage { members, next })
+    MembersPage { members, next }
 }
 
 /// The most merges audit-logged per transaction.

@@ -28,22 +28,28 @@ const COLUMNS: &str = "id, organisation_id, name, alias, state, address, welcome
     opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self, updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
+    from_row_as(row, "")
+}
+
+/// A Healthspace from columns named `{prefix}id`, `{prefix}name` and so on.
+fn from_row_as(row: &AnyRow, prefix: &str) -> StoreResult<HealthspaceRow> {
+    let c = |column: &str| format!("{prefix}{column}");
     Ok(HealthspaceRow {
-        id: decode::id(row, "id")?,
-        organisation_id: decode::id(row, "organisation_id")?,
-        name: row.try_get("name")?,
-        alias: row.try_get("alias")?,
-        state: decode::code(row, "state", HealthspaceState::parse)?,
-        address: row.try_get("address")?,
+        id: decode::id(row, &c("id"))?,
+        organisation_id: decode::id(row, &c("organisation_id"))?,
+        name: row.try_get(c("name").as_str())?,
+        alias: row.try_get(c("alias").as_str())?,
+        state: decode::code(row, &c("state"), HealthspaceState::parse)?,
+        address: row.try_get(c("address").as_str())?,
         settings: HealthspaceSettings {
-            welcome_html: row.try_get("welcome_html")?,
-            opening_hours: row.try_get("opening_hours")?,
-            logo_id: row.try_get("logo_id")?,
-            brand_primary: row.try_get("brand_primary")?,
-            brand_primary_text: row.try_get("brand_primary_text")?,
-            staff_connect_self: row.try_get::<i64, _>("staff_connect_self")? != 0,
+            welcome_html: row.try_get(c("welcome_html").as_str())?,
+            opening_hours: row.try_get(c("opening_hours").as_str())?,
+            logo_id: row.try_get(c("logo_id").as_str())?,
+            brand_primary: row.try_get(c("brand_primary").as_str())?,
+            brand_primary_text: row.try_get(c("brand_primary_text").as_str())?,
+            staff_connect_self: row.try_get::<i64, _>(c("staff_connect_self").as_str())? != 0,
         },
-        updated_at: row.try_get("updated_at")?,
+        updated_at: row.try_get(c("updated_at").as_str())?,
     })
 }
 
@@ -267,35 +273,66 @@ pub async fn with_actor_facts(
         .bind(account_id.as_str())
         .fetch_optional(&mut *c)
         .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let role = row.try_get::<Option<String>, _>("actor_role")?;
-    let role = role
-        .map(|r| Role::parse(&r).map_err(|_| crate::StoreError::Corrupt(format!("role = {r:?}"))))
-        .transpose()?;
-    Ok(Some(HealthspaceWithActor {
-        healthspace: from_row(&row)?,
-        role,
-        owns_organisation: row.try_get::<i64, _>("actor_owns")? > 0,
-    }))
+    match row {
+        Some(row) => with_actor_from_row(&row, ""),
+        None => Ok(None),
+    }
 }
 
 /// The query of [`with_actor_facts`]: one row, as an account has at most one active
 /// membership per Healthspace; built once.
 static WITH_ACTOR_FACTS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT h.{}, m.role AS actor_role,
-                (SELECT COUNT(*) FROM organisation_owners o
-                 WHERE o.organisation_id = h.organisation_id AND o.account_id = $2) AS actor_owns
+        "SELECT {}
          FROM healthspace_aliases a
          JOIN healthspaces h ON h.id = a.healthspace_id
          LEFT JOIN memberships m
              ON m.healthspace_id = h.id AND m.account_id = $2 AND m.state = 'active'
          WHERE a.alias = $1",
-        COLUMNS.replace(", ", ", h.")
+        with_actor_columns("", "$2")
     )
 });
+
+/// The columns of a [`HealthspaceWithActor`] in a query that joins the Healthspace as `h` and
+/// the account's active membership there as `m` (a left join); `account` is the SQL of the
+/// account's id. Each is named `{prefix}…`, so that they can share a row with other tables'.
+pub(crate) fn with_actor_columns(prefix: &str, account: &str) -> String {
+    let healthspace = COLUMNS
+        .split(',')
+        .map(|column| format!("h.{0} AS {prefix}{0}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{healthspace}, m.role AS {prefix}actor_role,
+         (SELECT COUNT(*) FROM organisation_owners o
+          WHERE o.organisation_id = h.organisation_id AND o.account_id = {account})
+             AS {prefix}actor_owns"
+    )
+}
+
+/// The [`HealthspaceWithActor`] of [`with_actor_columns`]; `None` when the join found no
+/// Healthspace.
+pub(crate) fn with_actor_from_row(
+    row: &AnyRow,
+    prefix: &str,
+) -> StoreResult<Option<HealthspaceWithActor>> {
+    let column = |name: &str| format!("{prefix}{name}");
+    if row
+        .try_get::<Option<String>, _>(column("id").as_str())?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let role = row.try_get::<Option<String>, _>(column("actor_role").as_str())?;
+    let role = role
+        .map(|r| Role::parse(&r).map_err(|_| crate::StoreError::Corrupt(format!("role = {r:?}"))))
+        .transpose()?;
+    Ok(Some(HealthspaceWithActor {
+        healthspace: from_row_as(row, prefix)?,
+        role,
+        owns_organisation: row.try_get::<i64, _>(column("actor_owns").as_str())? > 0,
+    }))
+}
 
 pub async fn of_organisation(
     ex: impl Into<Exec<'_>>,

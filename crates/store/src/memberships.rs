@@ -2,6 +2,7 @@
 //! Healthspace (a partial unique index holds it). Invitations are in [`invitations`].
 
 pub mod invitations;
+pub mod overview;
 
 use crate::decode;
 use crate::error::StoreResult;
@@ -232,15 +233,11 @@ pub async fn page(
            AND m.id > $5
          ORDER BY m.id LIMIT $6"
     );
-    let search = filter
-        .search
-        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
-        .unwrap_or_default();
     let rows = sqlx::query(&sql)
         .bind(healthspace_id.as_str())
         .bind(filter.role.map_or("", Role::code))
         .bind(filter.state.map_or("", MembershipState::code))
-        .bind(search)
+        .bind(search_pattern(filter))
         .bind(filter.after.unwrap_or(""))
         .bind(limit)
         .fetch_all(&mut *c)
@@ -255,6 +252,14 @@ pub async fn page(
             })
         })
         .collect()
+}
+
+/// The `LIKE` pattern of the filter's search, without wildcards typed into it; empty for none.
+fn search_pattern(filter: &MemberFilter<'_>) -> String {
+    filter
+        .search
+        .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_default()
 }
 
 /// Existing memberships of a Healthspace (active ones; they count in seats even while the

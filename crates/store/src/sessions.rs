@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
+use crate::healthspaces::{self, HealthspaceWithActor};
 use crate::json_rows;
 use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::ids::AccountId;
@@ -105,6 +106,8 @@ pub struct SignedInRow {
     pub owns_organisation: bool,
     /// The Healthspaces the account can enter, by name.
     pub healthspaces: Vec<HealthspaceLink>,
+    /// The Healthspace of the alias asked for, with the account's facts there.
+    pub at_alias: Option<HealthspaceWithActor>,
 }
 
 /// The session with this token, its account, whether that account owns an organisation and
@@ -114,10 +117,15 @@ pub struct SignedInRow {
 ///
 /// The Healthspaces it can enter: active ones it is an active member of, and every one of the
 /// organisations it owns.
+///
+/// With `alias`, also the Healthspace it leads to (current or old) with the account's facts
+/// there, as [`healthspaces::with_actor_facts`] reads them: a page of a Healthspace then needs
+/// no second query before its own content.
 pub async fn find_signed_in(
     ex: impl Into<Exec<'_>>,
     token_hash: &str,
     switcher_max: i64,
+    alias: Option<&str>,
 ) -> StoreResult<Option<SignedInRow>> {
     let ex = ex.into();
     let sql: &str = match ex.backend() {
@@ -128,6 +136,7 @@ pub async fn find_signed_in(
     let row = sqlx::query(sql)
         .bind(token_hash)
         .bind(switcher_max)
+        .bind(alias)
         .fetch_optional(&mut *c)
         .await?;
     let Some(row) = row else {
@@ -148,8 +157,12 @@ pub async fn find_signed_in(
                 alias: link.alias,
             })
             .collect(),
+        at_alias: healthspaces::with_actor_from_row(&row, AT_ALIAS)?,
     }))
 }
+
+/// The prefix of the columns of the Healthspace at the alias asked for.
+const AT_ALIAS: &str = "at_alias_";
 
 /// A Healthspace of the switcher, as the aggregated array holds it.
 #[derive(Deserialize)]
@@ -169,6 +182,7 @@ fn signed_in_sql(backend: Backend) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     let switcher = json_rows::array_of(backend, &["name", "alias"], "name, id");
+    let at_alias = healthspaces::with_actor_columns(AT_ALIAS, "s.account_id");
     format!(
         "SELECT s.id AS session_id, s.csrf_token AS csrf_token,
                 s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
@@ -188,9 +202,14 @@ fn signed_in_sql(backend: Backend) -> String {
                      JOIN healthspaces h ON h.organisation_id = o.organisation_id
                      WHERE s2.token_hash = $1
                      ORDER BY name, id LIMIT $2
-                 ) e) AS healthspaces
+                 ) e) AS healthspaces,
+                {at_alias}
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
+         LEFT JOIN healthspace_aliases ha ON ha.alias = $3
+         LEFT JOIN healthspaces h ON h.id = ha.healthspace_id
+         LEFT JOIN memberships m
+             ON m.healthspace_id = h.id AND m.account_id = s.account_id AND m.state = 'active'
          WHERE s.token_hash = $1"
     )
 }

@@ -31,6 +31,7 @@ pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
             Auth::Token(_, scope, _) => Via::Token(scope.clone()),
         },
         origin,
+        seen: session.and_then(|session| session.seen.clone()),
     }
 }
 
@@ -40,5 +41,6 @@ pub fn of_session(session: &CurrentSession, client: &ClientInfo) -> Actor {
         account: account(session),
         via: Via::Session,
         origin: crate::client::origin(client, Some(session)),
+        seen: session.seen.clone(),
     }
 }

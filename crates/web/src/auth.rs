@@ -147,7 +147,8 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     let Some(token) = crate::i18n::cookie_value(request.headers(), name) else {
         return next.run(request).await;
     };
-    match sessions::authenticate(&state.app, &token).await {
+    let alias = read_along(&request).map(str::to_owned);
+    match sessions::authenticate(&state.app, &token, alias.as_deref()).await {
         Ok(Some(session)) => {
             request
                 .extensions_mut()
@@ -163,6 +164,22 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
         }
         Err(error) => WebError::from(error).into_response(),
     }
+}
+
+/// The alias of the Healthspace a page that only reads is about (`GET /h/<alias>…`): the
+/// session is read with that Healthspace and the account's facts there, so that the page's
+/// access check needs no query of its own. A change reads them in its own transaction instead.
+fn read_along(request: &Request) -> Option<&str> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let alias = request
+        .uri()
+        .path()
+        .strip_prefix("/h/")?
+        .split('/')
+        .next()?;
+    (!alias.is_empty()).then_some(alias)
 }
 
 fn login_redirect(parts: &Parts) -> Response {

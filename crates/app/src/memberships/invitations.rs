@@ -239,8 +239,12 @@ pub(crate) async fn pending_in(
 ) -> AppResult<Vec<PendingInvitation>> {
     let now = ctx.now();
     let rows = store::pending(&ctx.db, &healthspace.id, PENDING_SHOWN).await?;
-    Ok(rows
-        .into_iter()
+    Ok(pending_from(rows, now))
+}
+
+/// Pending invitations as the members page shows them at `now`.
+pub(crate) fn pending_from(rows: Vec<InvitationRow>, now: Timestamp) -> Vec<PendingInvitation> {
+    rows.into_iter()
         .map(|row| PendingInvitation {
             expired: row.expires_at <= now,
             blocked: row.failed_checks >= MAX_FAILED_CHECKS,
@@ -249,7 +253,7 @@ pub(crate) async fn pending_in(
             role: row.role,
             expires_at: row.expires_at,
         })
-        .collect())
+        .collect()
 }
 
 /// What follows when a pending invitation is closed.

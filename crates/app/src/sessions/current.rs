@@ -1,5 +1,6 @@
 //! The session a request comes with: authenticated in one query, with no cache.
 
+use crate::access::Seen;
 use crate::accounts::Account;
 use crate::context::AppContext;
 use crate::error::AppResult;
@@ -8,6 +9,7 @@ use carespace_core::sessions::LAST_SEEN_GRANULARITY_MS;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
 use carespace_store::sessions as store;
+use std::sync::Arc;
 
 /// The most Healthspaces the navigation's switcher lists.
 const SWITCHER_MAX: i64 = 50;
@@ -22,17 +24,27 @@ pub struct CurrentSession {
     pub is_owner: bool,
     /// The Healthspaces the account can enter, for the navigation's switcher.
     pub healthspaces: Vec<HealthspaceLink>,
+    /// The Healthspace asked for at authentication, with the account's facts there.
+    pub seen: Option<Arc<Seen>>,
 }
 
 /// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
 /// lifetime). One query, and no cache: a session ended elsewhere is refused at its next request.
 /// Activity is recorded at most once a minute ([`needs_touch`]), so reading a page is no write.
-pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<CurrentSession>> {
+///
+/// With `alias` (a page of the Healthspace there) the same query reads that Healthspace with
+/// the account's facts, for the page's access check ([`Seen`]).
+pub async fn authenticate(
+    ctx: &AppContext,
+    token: &str,
+    alias: Option<&str>,
+) -> AppResult<Option<CurrentSession>> {
     if !tokens::is_well_formed(token) {
         return Ok(None);
     }
     let now = ctx.now();
-    let found = store::find_signed_in(&ctx.db, &tokens::hash(token), SWITCHER_MAX).await?;
+    let hash = tokens::hash(token);
+    let found = store::find_signed_in(&ctx.db, &hash, SWITCHER_MAX, alias).await?;
     let Some(signed_in) = found else {
         return Ok(None);
     };
@@ -46,12 +58,16 @@ pub async fn authenticate(ctx: &AppContext, token: &str) -> AppResult<Option<Cur
     if needs_touch(signed_in.last_seen_at, now) {
         store::touch(&ctx.db, &signed_in.session_id, now).await?;
     }
+    // The account was read from the database with the session.
+    let account = signed_in.account.id.clone();
+    let seen = alias.map(|alias| Arc::new(Seen::new(alias, account, signed_in.at_alias)));
     Ok(Some(CurrentSession {
         session_id: signed_in.session_id,
         csrf_token: signed_in.csrf_token,
         account: Account::from(signed_in.account),
         is_owner: signed_in.owns_organisation,
         healthspaces: signed_in.healthspaces,
+        seen,
     }))
 }
 

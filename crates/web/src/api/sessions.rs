@@ -98,7 +98,7 @@ pub async fn second_step(
 /// The answer to a new session: its CSRF token, with its cookies set.
 async fn signed_in(state: &WebState, page: &Page, session: &NewSession) -> Response {
     // The session just made, read back as every later request will see it.
-    let csrf_token = match sessions::authenticate(&state.app, &session.token).await {
+    let csrf_token = match sessions::authenticate(&state.app, &session.token, None).await {
         Ok(Some(current)) => current.csrf_token,
         Ok(None) => return WebError::Internal.into_response(),
         Err(error) => return error_response(page, error),
@@ -183,6 +183,7 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
             account: user.0.account().clone(),
             is_owner: false,
             healthspaces: Vec::new(),
+            seen: None,
         },
     };
     let list = sessions::list(&state.app, &current).await?;

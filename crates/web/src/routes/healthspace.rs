@@ -4,7 +4,7 @@
 //! found" to everyone but its owners.
 
 use crate::actor;
-use crate::auth::{Auth, SignedIn};
+use crate::auth::{Auth, SignedIn, session_of};
 use crate::client::Client;
 use crate::errors::WebError;
 use crate::forms::{FormState, problems};
@@ -70,7 +70,9 @@ pub async fn home(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let viewer = viewer(auth.as_ref());
-    match healthspaces::home(&state.app, &alias, viewer.as_ref()).await? {
+    let session = auth.as_ref().and_then(|Extension(auth)| session_of(auth));
+    let seen = session.and_then(|session| session.seen.as_deref());
+    match healthspaces::home(&state.app, &alias, viewer.as_ref(), seen).await? {
         HomePage::MovedTo(alias) => Ok(Redirect::permanent(&format!("/h/{alias}")).into_response()),
         HomePage::Visitor(healthspace) => Ok(render(&LoginPageTemplate {
             page: page.branded(&healthspace),
@@ -176,7 +178,7 @@ pub async fn connect_self(
         return Err(error.into());
     };
     let HomePage::Inside(inside) =
-        healthspaces::home(&state.app, &alias, Some(&actor.account)).await?
+        healthspaces::home(&state.app, &alias, Some(&actor.account), None).await?
     else {
         return Err(WebError::NotFound);
     };
