@@ -12,9 +12,23 @@ const STEP_MS: i64 = 30_000;
 /// Sets up the app for a logged-in browser; the secret and the recovery codes.
 async fn set_up(app: &TestApp, browser: &reqwest::Client) -> (Vec<u8>, Vec<String>) {
     let token = app.token_with(browser, "/account/two-step").await;
-    let setup = app
-        .post_with(browser, "/account/two-step/app", &[("csrf_token", &token)])
-        .await;
+    let start = |password: &'static str| {
+        let fields = [
+            ("csrf_token", token.clone()),
+            ("password", password.to_owned()),
+        ];
+        async move {
+            app.post_with(browser, "/account/two-step/app", &fields_of(&fields))
+                .await
+        }
+    };
+    let without = start("").await;
+    assert_eq!(
+        without.status(),
+        422,
+        "a session alone does not set up an app"
+    );
+    let setup = start("lantern orbit meadow quietly").await;
     assert_eq!(setup.status(), 200);
     let html = setup.text().await.unwrap();
     assert!(html.contains("<svg"), "the QR code is drawn on the page");
@@ -49,6 +63,10 @@ async fn set_up(app: &TestApp, browser: &reqwest::Client) -> (Vec<u8>, Vec<Strin
         .collect();
     assert_eq!(codes.len(), 10);
     (secret, codes)
+}
+
+fn fields_of<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 fn secret_in(html: &str) -> Vec<u8> {
@@ -89,11 +107,18 @@ async fn logged(app: &TestApp, action: &str) -> usize {
 async fn with_an_authenticator_app_a_login_takes_a_code_accepted_once_within_one_step() {
     let app = carespace_tests::spawn_app().await;
     let (anna, browser) = app.signed_up("Anna").await;
+    let elsewhere = app.logged_in(&anna).await;
     let (secret, _) = set_up(&app, &browser).await;
     assert_eq!(
         app.last_mail_to(&anna.email).await.subject,
         "Inloggen in twee stappen staat aan"
     );
+    assert_eq!(
+        app.get_with(&elsewhere, "/account").await.status(),
+        303,
+        "a session opened with the password alone ended"
+    );
+    assert_eq!(app.get_with(&browser, "/account").await.status(), 200);
     assert_eq!(logged(&app, "second_factor_enrolled").await, 1);
 
     let (next, location) = first_step(&app, &anna, &anna.password).await;
@@ -111,7 +136,11 @@ async fn with_an_authenticator_app_a_login_takes_a_code_accepted_once_within_one
     let replay = second_step(&app, &next, &used).await;
     assert_eq!(replay.status(), 422);
     assert!(replay.text().await.unwrap().contains("of is al gebruikt"));
-    assert_eq!(logged(&app, "second_step_failed").await, 1);
+    assert_eq!(
+        logged(&app, "second_step_failed").await,
+        2,
+        "setup's wrong code and this"
+    );
 
     // Two steps ahead is too far; one step behind (a slow typist) is fine, once.
     app.advance(10 * STEP_MS);
@@ -145,6 +174,52 @@ async fn a_recovery_code_works_once_and_its_owner_is_emailed() {
 
     let (again, _) = first_step(&app, &anna, &anna.password).await;
     assert_eq!(second_step(&app, &again, &codes[3]).await.status(), 422);
+}
+
+#[tokio::test]
+async fn new_recovery_codes_take_the_password_and_a_current_code() {
+    let app = carespace_tests::spawn_app().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let (secret, old) = set_up(&app, &browser).await;
+    app.advance(STEP_MS);
+    let token = app.token_with(&browser, "/account/two-step").await;
+    let renew = |code: String| {
+        let fields = [
+            ("csrf_token", token.clone()),
+            ("password", anna.password.clone()),
+            ("code", code),
+        ];
+        let (app, browser) = (&app, &browser);
+        async move {
+            app.post_with(
+                browser,
+                "/account/two-step/recovery-codes",
+                &fields_of(&fields),
+            )
+            .await
+        }
+    };
+    let wrong = renew("123456".into()).await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(
+        logged(&app, "second_step_failed").await,
+        2,
+        "setup's wrong code and this"
+    );
+    let code = totp_code(&secret, app.ctx.now()).unwrap();
+    let renewed = renew(code).await;
+    assert_eq!(renewed.status(), 200);
+    assert!(renewed.text().await.unwrap().contains("<li><code>"));
+    assert_eq!(
+        app.last_mail_to(&anna.email).await.subject,
+        "Er zijn nieuwe herstelcodes gemaakt"
+    );
+    let (next, _) = first_step(&app, &anna, &anna.password).await;
+    assert_eq!(
+        second_step(&app, &next, &old[0]).await.status(),
+        422,
+        "the old codes no longer work"
+    );
 }
 
 #[tokio::test]
@@ -272,6 +347,18 @@ async fn removing_the_app_takes_the_password_and_a_code_and_the_operator_can_res
     assert_eq!(
         reasons,
         vec![Some("phone lost; identity checked by phone".to_owned())]
+    );
+    let removals: Vec<_> = carespace_store::audit::entries_after(&app.ctx.db, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == "second_factor_removed")
+        .map(|e| e.record.actor_role)
+        .collect();
+    assert_eq!(
+        removals,
+        vec![Some("self".to_owned()), Some("operator".to_owned())],
+        "the owner removed it once, the operator reset it once"
     );
 }
 

@@ -23,3 +23,4 @@ pub use photo::{photo, remove_photo, set_photo};
 pub use profile::{ProfileInput, change_password, set_language, update_profile};
 pub use recovery::{request_password_reset, reset_link_is_valid, reset_password};
 pub use registration::{Registration, register, resend_verification, verify_email};
+pub(crate) use sign_out::end_access;

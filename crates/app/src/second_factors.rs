@@ -4,7 +4,7 @@
 //! step is audit-logged and emailed to the owner. The login's second step is in
 //! `crate::sessions::second_step`.
 
-use crate::accounts::{confirm_current_password, email_owner};
+use crate::accounts::{confirm_current_password, email_owner, end_access};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
@@ -62,16 +62,23 @@ fn decode_secret(text: &str) -> AppResult<Vec<u8>> {
 }
 
 /// Starts setting up an authenticator app with a new secret (in place of a setup not
-/// finished); refused while one is in use.
-pub async fn start_app(ctx: &AppContext, account: &AccountId) -> AppResult<AppSetup> {
-    let row = account_store::find(&ctx.db, account)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// finished), after the password: a session left open must not be enough to put someone
+/// else's app on the account. Refused while one is in use.
+pub async fn start_app(
+    ctx: &AppContext,
+    account: &AccountId,
+    password: Secret,
+    origin: &Origin,
+) -> AppResult<AppSetup> {
+    let row = owner(&ctx.db, account).await?;
+    confirm_current_password(ctx, &row, password, "password", origin).await?;
     let secret = rules::new_totp_secret()?;
     let stored = rules::encode_secret(&secret);
-    if !store::start_totp(&ctx.db, account, &stored, ctx.now()).await? {
-        return Err(AppError::field("code", "second_factor_in_use"));
+    let mut tx = ctx.db.begin().await?;
+    if !store::start_totp(&mut tx, account, &stored, ctx.now()).await? {
+        return Err(AppError::field("password", "second_factor_in_use"));
     }
+    tx.commit().await?;
     setup_of(&secret, &row.email)
 }
 
@@ -104,12 +111,17 @@ pub async fn confirm_app(
         .filter(|t| t.confirmed_at.is_none())
         .ok_or_else(|| AppError::field("code", "second_factor_setup_missing"))?;
     let secret = decode_secret(&totp.secret)?;
-    let step = rules::check_totp(&secret, code, now, totp.last_step)
-        .ok_or_else(|| AppError::field("code", "second_factor_code_wrong"))?;
-    if !store::accept_step(&mut tx, &totp.id, step, now).await? {
-        return Err(AppError::field("code", "second_factor_code_wrong"));
+    let accepted = match rules::check_totp(&secret, code, now, totp.last_step) {
+        Some(step) => store::accept_step(&mut tx, &totp.id, step, now).await?,
+        None => false,
+    };
+    if !accepted {
+        drop(tx);
+        return Err(code_refused(ctx, account, origin).await?);
     }
     let codes = new_recovery_codes(&mut tx, account, now).await?;
+    // Sessions and tokens opened with the password alone end: from now on it takes two steps.
+    end_access(&mut tx, account, origin.session_id.as_deref(), now).await?;
     let row = owner(&mut tx, account).await?;
     email_owner(&mut tx, &row, MailMessage::SecondFactorAdded, now).await?;
     let event = Event::own(
@@ -123,21 +135,28 @@ pub async fn confirm_app(
     Ok(codes)
 }
 
-/// New recovery codes in place of the old ones, after the password: shown this once.
+/// New recovery codes in place of the old ones, after the password and a current code (from
+/// the app or an old recovery code): shown this once, and the owner is emailed.
 pub async fn renew_recovery_codes(
     ctx: &AppContext,
     account: &AccountId,
     password: Secret,
+    code: &str,
     origin: &Origin,
 ) -> AppResult<Vec<String>> {
     let row = owner(&ctx.db, account).await?;
     confirm_current_password(ctx, &row, password, "password", origin).await?;
     let now = ctx.now();
+    let counter = code_counter(account, None);
+    reserve_code_try(ctx, &counter, now).await?;
     let mut tx = ctx.db.begin().await?;
-    if !store::has_confirmed(&mut tx, account).await? {
-        return Err(AppError::field("password", "second_factor_missing"));
+    if !verify_code(&mut tx, &row, code, origin, now).await? {
+        drop(tx);
+        return Err(code_refused(ctx, account, origin).await?);
     }
+    carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
     let codes = new_recovery_codes(&mut tx, account, now).await?;
+    email_owner(&mut tx, &row, MailMessage::RecoveryCodesRenewed, now).await?;
     let event = Event::own(account, AuditAction::RecoveryCodesRenewed, "account", None);
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
@@ -156,11 +175,17 @@ pub async fn remove(
     let row = owner(&ctx.db, account).await?;
     confirm_current_password(ctx, &row, password, "password", origin).await?;
     let now = ctx.now();
+    let counter = code_counter(account, None);
+    reserve_code_try(ctx, &counter, now).await?;
     let mut tx = ctx.db.begin().await?;
     if !verify_code(&mut tx, &row, code, origin, now).await? {
-        return Err(AppError::field("code", "second_factor_code_wrong"));
+        drop(tx);
+        return Err(code_refused(ctx, account, origin).await?);
     }
-    end_factors(&mut tx, &row, origin, AuditAction::SecondFactorRemoved, now).await?;
+    carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
+    let by = (Some(account), ActorRole::OwnAccount);
+    let keep = origin.session_id.as_deref();
+    end_factors(&mut tx, &row, by, origin, keep, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -189,13 +214,22 @@ pub async fn reset_by_operator(
         actor: None,
         role: ActorRole::Operator,
         action: AuditAction::SecondFactorReset,
-        // The reason, as the operator gave it, is what the entry names.
-        object_type: "second_factor",
+        // The reason, as the operator gave it, is what the entry names; the removal entry after
+        // it names the account.
+        object_type: "reason",
         object_id: Some(reason),
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, record, now).await?;
-    end_factors(&mut tx, &row, origin, AuditAction::SecondFactorRemoved, now).await?;
+    end_factors(
+        &mut tx,
+        &row,
+        (None, ActorRole::Operator),
+        origin,
+        None,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -234,21 +268,90 @@ pub(crate) async fn verify_code(
     }
 }
 
-/// Removes the account's factors and codes, ends its logins waiting for a second step and its
-/// trusted browsers, emails the owner and audit-logs `action`.
+/// Removes the account's factors and codes and ends every way in made before but the session
+/// `keep` (sessions, tokens, trusted browsers, logins waiting for a second step); the owner is
+/// emailed and the removal audit-logged as done `by` the owner or the operator.
 async fn end_factors(
     tx: &mut Tx,
     account: &AccountRow,
+    (actor, role): (Option<&AccountId>, ActorRole),
     origin: &Origin,
-    action: AuditAction,
+    keep: Option<&str>,
     now: Timestamp,
 ) -> AppResult<()> {
     store::remove_all(&mut *tx, &account.id).await?;
-    store::end_challenges_of(&mut *tx, &account.id).await?;
-    carespace_store::throttle::forget_devices(&mut *tx, &account.id).await?;
+    end_access(&mut *tx, &account.id, keep, now).await?;
     email_owner(tx, account, MailMessage::SecondFactorRemoved, now).await?;
-    let event = Event::own(&account.id, action, "account", None);
+    let event = Event {
+        actor,
+        role,
+        action: AuditAction::SecondFactorRemoved,
+        object_type: "account",
+        object_id: Some(account.id.as_str()),
+        outcome: Outcome::Success,
+    };
     audit::record(tx, origin, event, now).await?;
+    Ok(())
+}
+
+/// A wrong code outside a login (setting up, renewing codes, removing): audit-logged in a
+/// transaction of its own, as the use case's own is rolled back; the problem to show.
+async fn code_refused(
+    ctx: &AppContext,
+    account: &AccountId,
+    origin: &Origin,
+) -> AppResult<AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    let event = Event {
+        actor: Some(account),
+        role: ActorRole::OwnAccount,
+        action: AuditAction::SecondStepFailed,
+        object_type: "account",
+        object_id: Some(account.as_str()),
+        outcome: Outcome::Denied,
+    };
+    audit::record(&mut tx, origin, event, now).await?;
+    tx.commit().await?;
+    tracing::warn!(target: "security", account = %account, ip = %origin.ip, "wrong second-factor code");
+    Ok(AppError::field("code", "second_factor_code_wrong"))
+}
+
+/// The counter wrong codes of an account are held against: the browser's own when it is a
+/// trusted device of the account (so that someone guessing elsewhere cannot keep the owner
+/// waiting), else the account's.
+pub(crate) fn code_counter(account: &AccountId, trusted_device: Option<&str>) -> String {
+    match trusted_device {
+        Some(hash) => format!("second_step_device:{hash}"),
+        None => format!("second_step:{account}"),
+    }
+}
+
+/// Counts a try as a failure before the code is looked at, unless its counter says wait: of
+/// many parallel guesses only as many as the counter allows get through. A right code clears
+/// the counter in the transaction that accepts it.
+pub(crate) async fn reserve_code_try(
+    ctx: &AppContext,
+    counter: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    use carespace_core::throttle::{FORGET_AFTER_MS, PER_ACCOUNT};
+    use carespace_store::throttle;
+    let mut tx = ctx.db.begin().await?;
+    let (failures, last) = throttle::lock_failures(&mut tx, counter).await?;
+    if let Some(wait_ms) = PER_ACCOUNT
+        .remaining_ms(failures, last, now)
+        .filter(|ms| *ms > 0)
+    {
+        drop(tx);
+        ctx.refusals.count("second_step");
+        tracing::warn!(target: "security", counter, wait_ms, "second-factor code refused while slowed down");
+        return Err(AppError::LoginThrottled {
+            retry_after_secs: (wait_ms + 999) / 1000,
+        });
+    }
+    throttle::add_failure(&mut tx, counter, now.plus_millis(-FORGET_AFTER_MS), now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

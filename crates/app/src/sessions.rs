@@ -6,11 +6,13 @@ mod client;
 mod current;
 mod ending;
 mod login;
+mod opening;
 mod second_step;
 
 pub use carespace_core::healthspaces::HealthspaceLink;
 pub use client::ClientInfo;
 pub use current::{CurrentSession, authenticate};
 pub use ending::{SessionInfo, end, end_all, end_others, list, logout};
-pub use login::{LoginInput, LoginOutcome, NewSession, login};
+pub use login::{LoginInput, LoginOutcome, login};
+pub use opening::NewSession;
 pub use second_step::{SecondStepInput, complete as complete_second_step};

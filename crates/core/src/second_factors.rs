@@ -78,26 +78,27 @@ pub fn totp_code(secret: &[u8], at: Timestamp) -> Option<String> {
     Some(totp.generate(seconds).to_string())
 }
 
-/// A new recovery code: ten characters from an alphabet without look-alikes (50 bits), shown
-/// as two groups of five.
+/// A new recovery code: sixteen characters from 32 (no l, o, 0 or 1, which look alike) (80 random bits, one
+/// character per five bits, so none is likelier than another), shown in groups of four.
 pub fn new_recovery_code() -> Result<String, getrandom::Error> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 10];
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
-    let chars: String = bytes
+    let chars: Vec<char> = bytes
         .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
         .collect();
-    Ok(format!("{}-{}", &chars[..5], &chars[5..]))
+    let groups: Vec<String> = chars.chunks(4).map(|g| g.iter().collect()).collect();
+    Ok(groups.join("-"))
 }
 
 /// Whether typed text has the shape of a recovery code (rather than an app's six digits).
 pub fn looks_like_recovery_code(text: &str) -> bool {
-    normalise_recovery_code(text).len() == 10
+    normalise_recovery_code(text).len() == 16
 }
 
-/// The hash a recovery code is stored under; case, spaces and the dash do not matter. Codes
-/// carry 50 random bits and are used once, so a plain SHA-256 serves.
+/// The hash a recovery code is stored under; case, spaces and dashes do not matter. Codes carry
+/// 80 random bits and are used once, so a plain SHA-256 cannot be searched back.
 pub fn recovery_code_hash(code: &str) -> String {
     let digest = Sha256::digest(normalise_recovery_code(code).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -143,7 +144,7 @@ mod tests {
     #[test]
     fn recovery_codes_read_back_whatever_their_case_and_spacing() {
         let code = new_recovery_code().unwrap();
-        assert_eq!(code.len(), 11);
+        assert_eq!(code.len(), 19);
         assert!(looks_like_recovery_code(&code));
         assert!(!looks_like_recovery_code("123456"));
         let typed = code.to_uppercase().replace('-', " ");

@@ -204,32 +204,44 @@ pub async fn insert_challenge(
     Ok(())
 }
 
-/// The account a login challenge is for, while it has not expired, and its wrong codes so far.
+/// The account a login challenge is for, while it has not expired and has had fewer than
+/// `tries` wrong codes.
 pub async fn open_challenge(
     ex: impl Into<Exec<'_>>,
     token_hash: &str,
+    tries: i64,
     now: Timestamp,
-) -> StoreResult<Option<(AccountId, i64)>> {
+) -> StoreResult<Option<AccountId>> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
-        "SELECT account_id, failures FROM login_challenges WHERE token_hash = $1 AND expires_at > $2",
+        "SELECT account_id FROM login_challenges
+         WHERE token_hash = $1 AND expires_at > $2 AND failures < $3",
     )
     .bind(token_hash)
     .bind(now.millis())
+    .bind(tries)
     .fetch_optional(&mut *c)
     .await?;
-    row.map(|row| Ok((decode::id(&row, "account_id")?, row.try_get("failures")?)))
-        .transpose()
+    row.map(|row| decode::id(&row, "account_id")).transpose()
 }
 
-/// Counts a wrong code against the challenge.
-pub async fn fail_challenge(ex: impl Into<Exec<'_>>, token_hash: &str) -> StoreResult<()> {
+/// Counts a wrong code against the challenge, in one statement so that parallel wrong codes
+/// all count; whether the challenge still has tries left.
+pub async fn fail_challenge(
+    ex: impl Into<Exec<'_>>,
+    token_hash: &str,
+    tries: i64,
+) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
-    sqlx::query("UPDATE login_challenges SET failures = failures + 1 WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *c)
-        .await?;
-    Ok(())
+    let row = sqlx::query(
+        "UPDATE login_challenges SET failures = failures + 1 WHERE token_hash = $1
+         RETURNING failures",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *c)
+    .await?;
+    let failures: Option<i64> = row.map(|r| r.try_get("failures")).transpose()?;
+    Ok(failures.is_some_and(|n| n < tries))
 }
 
 /// Ends a challenge; false when it was gone already (another request completed it).

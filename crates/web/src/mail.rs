@@ -75,7 +75,8 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::ConnectionEndedForStaff { .. } => None,
             MailMessage::SecondFactorAdded
             | MailMessage::SecondFactorRemoved
-            | MailMessage::RecoveryCodeUsed { .. } => Some(format!("{base}/account/two-step")),
+            | MailMessage::RecoveryCodeUsed { .. }
+            | MailMessage::RecoveryCodesRenewed => Some(format!("{base}/account/two-step")),
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),

@@ -25,6 +25,7 @@ const PAGES = [
   "/h/de-linde/audit",
   "/account/memberships",
   "/account/connections",
+  "/account/two-step",
   "/privacy",
 ];
 
@@ -46,6 +47,15 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${path}: no sideways scrolling (${overflow}px too wide)`);
     }
+    // Setting up an authenticator app: the QR code and the key fit the screen too.
+    await page.goto(server.baseUrl + "/account/two-step");
+    await page.getByLabel("Huidig wachtwoord").fill(CLAIRE.password);
+    await page.getByRole("button", { name: "Een authenticator-app instellen" }).click();
+    await page.waitForURL(/\/account\/two-step\/app$/);
+    assert.equal(await page.getByRole("img", { name: /QR-code/ }).count(), 1);
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], "two-step setup");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `two-step setup: no sideways scrolling (${overflow}px too wide)`);
     assert.deepEqual(cspViolations, []);
     await context.close();
   });

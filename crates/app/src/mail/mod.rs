@@ -114,6 +114,8 @@ pub enum MailMessage {
     SecondFactorAdded,
     /// Your second factor was removed (by you, or by the operator on your request).
     SecondFactorRemoved,
+    /// New recovery codes were made; the old ones no longer work.
+    RecoveryCodesRenewed,
     /// One of your recovery codes was used to log in; so many are left.
     RecoveryCodeUsed {
         left: i64,
@@ -152,6 +154,7 @@ impl MailMessage {
             MailMessage::SecondFactorAdded => "second_factor_added",
             MailMessage::SecondFactorRemoved => "second_factor_removed",
             MailMessage::RecoveryCodeUsed { .. } => "recovery_code_used",
+            MailMessage::RecoveryCodesRenewed => "recovery_codes_renewed",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

@@ -24,6 +24,7 @@ use serde::Deserialize;
 struct StatusTemplate {
     page: Page,
     status: TwoStepStatus,
+    start: FormState,
     renew: FormState,
     remove: FormState,
     notice: Option<String>,
@@ -46,6 +47,7 @@ pub async fn show(
     let template = StatusTemplate {
         page,
         status,
+        start: FormState::new(),
         renew: FormState::new(),
         remove: FormState::new(),
         notice,
@@ -87,14 +89,21 @@ fn setup_page(page: Page, setup: AppSetup, form: FormState) -> Result<Response, 
     Ok(render(&template)?.into_response())
 }
 
-/// `POST /account/two-step/app`: a new secret to scan.
+/// `POST /account/two-step/app`: after the password, a new secret to scan.
 pub async fn start(
     State(state): State<WebState>,
     page: Page,
+    Client(client): Client,
     SignedIn(session): SignedIn,
+    Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    let setup = second_factors::start_app(&state.app, &session.account.id).await?;
-    setup_page(page, setup, FormState::new())
+    let origin = origin(&client, Some(&session));
+    let password = Secret::new(form.password);
+    let me = &session.account.id;
+    match second_factors::start_app(&state.app, me, password, &origin).await {
+        Ok(setup) => setup_page(page, setup, FormState::new()),
+        Err(error) => refused(&state, page, &session, error, |t| &mut t.start).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -170,6 +179,7 @@ async fn refused(
     let mut template = StatusTemplate {
         page,
         status,
+        start: FormState::new(),
         renew: FormState::new(),
         remove: FormState::new(),
         notice: None,
@@ -178,7 +188,8 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
 
-/// `POST /account/two-step/recovery-codes`: new codes in place of the old, after the password.
+/// `POST /account/two-step/recovery-codes`: new codes in place of the old, after the password
+/// and a current code.
 pub async fn renew(
     State(state): State<WebState>,
     page: Page,
@@ -189,7 +200,9 @@ pub async fn renew(
     let origin = origin(&client, Some(&session));
     let password = Secret::new(form.password);
     let me = &session.account.id;
-    match second_factors::renew_recovery_codes(&state.app, me, password, &origin).await {
+    let result =
+        second_factors::renew_recovery_codes(&state.app, me, password, &form.code, &origin);
+    match result.await {
         Ok(codes) => {
             let template = CodesTemplate {
                 page,
