@@ -144,17 +144,8 @@ pub async fn renew_recovery_codes(
     code: &str,
     origin: &Origin,
 ) -> AppResult<Vec<String>> {
-    let row = owner(&ctx.db, account).await?;
-    confirm_current_password(ctx, &row, password, "password", origin).await?;
     let now = ctx.now();
-    let counter = code_counter(account, None);
-    reserve_code_try(ctx, &counter, now).await?;
-    let mut tx = ctx.db.begin().await?;
-    if !verify_code(&mut tx, &row, code, origin, now).await? {
-        drop(tx);
-        return Err(code_refused(ctx, account, origin).await?);
-    }
-    carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
+    let (mut tx, row) = proven(ctx, account, password, code, origin, now).await?;
     let codes = new_recovery_codes(&mut tx, account, now).await?;
     email_owner(&mut tx, &row, MailMessage::RecoveryCodesRenewed, now).await?;
     let event = Event::own(account, AuditAction::RecoveryCodesRenewed, "account", None);
@@ -172,9 +163,27 @@ pub async fn remove(
     code: &str,
     origin: &Origin,
 ) -> AppResult<()> {
+    let now = ctx.now();
+    let (mut tx, row) = proven(ctx, account, password, code, origin, now).await?;
+    let by = (Some(account), ActorRole::OwnAccount);
+    let keep = origin.session_id.as_deref();
+    end_factors(&mut tx, &row, by, origin, keep, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks the password, then a current code (counted like the login's second step), and opens
+/// the transaction of what they unlock, with the code used up in it.
+async fn proven(
+    ctx: &AppContext,
+    account: &AccountId,
+    password: Secret,
+    code: &str,
+    origin: &Origin,
+    now: Timestamp,
+) -> AppResult<(Tx, AccountRow)> {
     let row = owner(&ctx.db, account).await?;
     confirm_current_password(ctx, &row, password, "password", origin).await?;
-    let now = ctx.now();
     let counter = code_counter(account, None);
     reserve_code_try(ctx, &counter, now).await?;
     let mut tx = ctx.db.begin().await?;
@@ -183,11 +192,7 @@ pub async fn remove(
         return Err(code_refused(ctx, account, origin).await?);
     }
     carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
-    let by = (Some(account), ActorRole::OwnAccount);
-    let keep = origin.session_id.as_deref();
-    end_factors(&mut tx, &row, by, origin, keep, now).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok((tx, row))
 }
 
 /// The operator resets a person's second factor (they lost every one), with the reason in the

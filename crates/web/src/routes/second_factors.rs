@@ -122,6 +122,15 @@ struct CodesTemplate {
     set_up: bool,
 }
 
+fn codes_page(page: Page, codes: Vec<String>, set_up: bool) -> Result<Response, WebError> {
+    let template = CodesTemplate {
+        page,
+        codes,
+        set_up,
+    };
+    Ok(render(&template)?.into_response())
+}
+
 /// `POST /account/two-step/app/confirm`: the first code finishes the setup.
 pub async fn confirm(
     State(state): State<WebState>,
@@ -133,14 +142,7 @@ pub async fn confirm(
     let me = &session.account.id;
     let origin = origin(&client, Some(&session));
     match second_factors::confirm_app(&state.app, me, &form.code, &origin).await {
-        Ok(codes) => {
-            let template = CodesTemplate {
-                page,
-                codes,
-                set_up: true,
-            };
-            Ok(render(&template)?.into_response())
-        }
+        Ok(codes) => codes_page(page, codes, true),
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
@@ -203,14 +205,7 @@ pub async fn renew(
     let result =
         second_factors::renew_recovery_codes(&state.app, me, password, &form.code, &origin);
     match result.await {
-        Ok(codes) => {
-            let template = CodesTemplate {
-                page,
-                codes,
-                set_up: false,
-            };
-            Ok(render(&template)?.into_response())
-        }
+        Ok(codes) => codes_page(page, codes, false),
         Err(error) => refused(&state, page, &session, error, |t| &mut t.renew).await,
     }
 }
