@@ -47,12 +47,13 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${path}: no sideways scrolling (${overflow}px too wide)`);
     }
-    // Setting up an authenticator app: the QR code and the key fit the screen too.
+    // Setting up an authenticator app: the QR code and the key fit the screen too. The pages
+    // speak the account's language (Claire's is English).
     await page.goto(server.baseUrl + "/account/two-step");
-    await page.getByLabel("Huidig wachtwoord").fill(CLAIRE.password);
-    await page.getByRole("button", { name: "Een authenticator-app instellen" }).click();
+    await page.getByLabel(/Current password|Huidig wachtwoord/).fill(CLAIRE.password);
+    await page.getByRole("button", { name: /Set up an authenticator app|Een authenticator-app instellen/ }).click();
     await page.waitForURL(/\/account\/two-step\/app$/);
-    assert.equal(await page.getByRole("img", { name: /QR-code/ }).count(), 1);
+    assert.equal(await page.getByRole("img", { name: /QR/ }).count(), 1);
     assert.deepEqual(await seriousAccessibilityViolations(page), [], "two-step setup");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `two-step setup: no sideways scrolling (${overflow}px too wide)`);
