@@ -296,7 +296,7 @@ pub struct MemberView {
 
 impl MemberView {
     pub fn is_active(&self) -> bool {
-        self.state == MembershipState::Active
+        self.state.is_active()
     }
 }
 

@@ -308,18 +308,22 @@ async fn code_refused(
 ) -> AppResult<AppError> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    let event = Event {
+    audit::record(&mut tx, origin, wrong_code(account), now).await?;
+    tx.commit().await?;
+    tracing::warn!(target: "security", account = %account, ip = %origin.ip, "wrong second-factor code");
+    Ok(AppError::field("code", "second_factor_code_wrong"))
+}
+
+/// The audit entry of a wrong second-factor code typed for the account.
+pub(crate) fn wrong_code(account: &AccountId) -> Event<'_> {
+    Event {
         actor: Some(account),
         role: ActorRole::OwnAccount,
         action: AuditAction::SecondStepFailed,
         object_type: "account",
         object_id: Some(account.as_str()),
         outcome: Outcome::Denied,
-    };
-    audit::record(&mut tx, origin, event, now).await?;
-    tx.commit().await?;
-    tracing::warn!(target: "security", account = %account, ip = %origin.ip, "wrong second-factor code");
-    Ok(AppError::field("code", "second_factor_code_wrong"))
+    }
 }
 
 /// The counter wrong codes of an account are held against: the browser's own when it is a
@@ -380,9 +384,4 @@ async fn owner(
     account_store::find(ex, account)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Whether the account's logins take a second step.
-pub async fn guards_login(ctx: &AppContext, account: &AccountId) -> AppResult<bool> {
-    Ok(store::has_confirmed(&ctx.db, account).await?)
 }

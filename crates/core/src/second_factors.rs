@@ -71,7 +71,7 @@ pub fn check_totp(
     (last_step.is_none_or(|last| step > last)).then_some(step)
 }
 
-/// The code an app shows at `at`; for the demo's printout and for tests.
+/// The code an app shows at `at`, as the tests type it.
 pub fn totp_code(secret: &[u8], at: Timestamp) -> Option<String> {
     let totp = Builder::new().with_secret(secret.to_vec()).build().ok()?;
     let seconds = u64::try_from(at.millis() / 1000).ok()?;

@@ -62,6 +62,12 @@ impl FormState {
     }
 }
 
+/// A filter typed into a list's form or query string, trimmed; `None` when left empty.
+pub fn non_empty(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty()).then_some(text)
+}
+
 /// The field problems of an error, when it is about bad input.
 pub fn problems(error: &AppError) -> Option<&[FieldProblem]> {
     match error {

@@ -106,7 +106,8 @@ pub async fn page(
     let found = store::connected_client(&ctx.db, &healthspace.id, &actor.account, &client).await?;
     let role = facts.role.map_or(ActorRole::NonMember, ActorRole::from);
     let me = &actor.account;
-    let Some(row) = found.filter(|_| policy::may_see_client(facts, true)) else {
+    let permitted = policy::may_see_client(facts, found.is_some());
+    let Some(row) = found.filter(|_| permitted) else {
         let denied = Event {
             outcome: Outcome::Denied,
             ..event(

@@ -6,14 +6,14 @@
 
 use super::{MemberView, tell_clients_left};
 use crate::access::{self, Actor, Subject, manager_role};
+use crate::accounts::email_owner;
 use crate::audit::{self, Origin, event};
 use crate::connections;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::mail::{self, MailMessage};
+use crate::mail::MailMessage;
 use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, MembershipId};
-use carespace_core::language::Language;
 use carespace_core::memberships::{Role, RoleChange, RoleChangeRefusal};
 use carespace_core::policy::Action;
 use carespace_core::time::Timestamp;
@@ -64,9 +64,9 @@ pub async fn change_role(
     if !store::change_role(&mut tx, &id, (change.from, to), &actor.account, now).await? {
         return Err(refused());
     }
+    let by = (&actor.account, manager_role(facts));
     if change.ends_connections() {
         let member = (&membership.account_id, member.full_name.as_str());
-        let by = (&actor.account, manager_role(facts));
         end_connections(
             &mut tx,
             &healthspace,
@@ -78,23 +78,13 @@ pub async fn change_role(
         )
         .await?;
     }
-    let language = member.language.parse().unwrap_or(Language::Nl);
     let message = MailMessage::RoleChanged {
         healthspace: healthspace.name.clone(),
         role: to.code().to_owned(),
     };
-    mail::enqueue(
-        &mut tx,
-        &member.email,
-        &member.full_name,
-        language,
-        message,
-        now,
-    )
-    .await?;
-    let me = &actor.account;
+    email_owner(&mut tx, &member, message, now).await?;
     let action = AuditAction::MembershipRoleChanged;
-    let record = event(me, manager_role(facts), action, "membership", id.as_str());
+    let record = event(by.0, by.1, action, "membership", id.as_str());
     let (hs, about) = (healthspace.id.as_str(), Some(&member.id));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
     tx.commit().await?;
@@ -130,8 +120,7 @@ async fn end_connections(
                 healthspace: healthspace.name.clone(),
                 client: name.to_owned(),
             };
-            let language = staff.language.parse().unwrap_or(Language::Nl);
-            mail::enqueue(tx, &staff.email, &staff.full_name, language, message, now).await?;
+            email_owner(tx, &staff, message, now).await?;
         }
     }
     connections::end_all_of(tx, hs, member, by, origin, now).await

@@ -7,11 +7,10 @@
 
 use super::client::ClientInfo;
 use super::opening::{NewSession, open_session};
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::second_factors::{code_counter, reserve_code_try, verify_code};
-use carespace_core::audit::{ActorRole, AuditAction, Outcome};
+use crate::second_factors::{code_counter, reserve_code_try, verify_code, wrong_code};
 use carespace_core::ids::AccountId;
 use carespace_core::second_factors::{CHALLENGE_MS, CHALLENGE_TRIES};
 use carespace_core::time::Timestamp;
@@ -75,15 +74,7 @@ pub async fn complete(ctx: &AppContext, input: SecondStepInput) -> AppResult<New
     };
     if !verify_code(&mut tx, &account, &input.code, &origin, now).await? {
         let tries_left = store::fail_challenge(&mut tx, &hash, CHALLENGE_TRIES).await?;
-        let event = Event {
-            actor: Some(&account.id),
-            role: ActorRole::OwnAccount,
-            action: AuditAction::SecondStepFailed,
-            object_type: "account",
-            object_id: Some(account.id.as_str()),
-            outcome: Outcome::Denied,
-        };
-        audit::record(&mut tx, &origin, event, now).await?;
+        audit::record(&mut tx, &origin, wrong_code(&account.id), now).await?;
         tx.commit().await?;
         tracing::warn!(target: "security", account = %account.id, ip = %input.client.ip, "second step failed");
         let problem = if tries_left {

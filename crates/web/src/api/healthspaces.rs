@@ -8,6 +8,7 @@ use crate::actor;
 use crate::auth::ApiUser;
 use crate::client::Client;
 use crate::errors::WebError;
+use crate::forms::non_empty;
 use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
@@ -66,11 +67,6 @@ pub struct MembersBody {
     /// Pass as `after` for the next page; absent on the last one.
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<String>,
-}
-
-fn non_empty(text: &str) -> Option<&str> {
-    let text = text.trim();
-    (!text.is_empty()).then_some(text)
 }
 
 /// The longest search text, in characters.

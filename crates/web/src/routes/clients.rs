@@ -5,6 +5,7 @@ use crate::actor;
 use crate::auth::SignedIn;
 use crate::client::Client;
 use crate::errors::WebError;
+use crate::forms::non_empty;
 use crate::page::{Page, render};
 use crate::state::WebState;
 use askama::Template;
@@ -43,11 +44,6 @@ impl ClientsTemplate {
     fn searched(&self) -> bool {
         !self.query.q.trim().is_empty()
     }
-}
-
-fn non_empty(text: &str) -> Option<&str> {
-    let text = text.trim();
-    (!text.is_empty()).then_some(text)
 }
 
 pub async fn list(

@@ -6,7 +6,7 @@ use crate::actor;
 use crate::auth::SignedIn;
 use crate::client::Client;
 use crate::errors::WebError;
-use crate::forms::{FormState, problems};
+use crate::forms::{FormState, non_empty, problems};
 use crate::page::{Page, render};
 use crate::state::WebState;
 use askama::Template;
@@ -82,18 +82,11 @@ async fn load(
     alias: &str,
     query: &ListQuery,
 ) -> AppResult<(MembersPage, Vec<PendingInvitation>)> {
-    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    let (q, role, st, after) = (
-        non_empty(&query.q),
-        non_empty(&query.role),
-        non_empty(&query.state),
-        non_empty(&query.after),
-    );
     let filter = MemberFilter {
-        role: role.as_deref().and_then(|r| Role::parse(r).ok()),
-        state: st.as_deref().and_then(MembershipState::parse),
-        search: q.as_deref(),
-        after: after.as_deref(),
+        role: non_empty(&query.role).and_then(|r| Role::parse(r).ok()),
+        state: non_empty(&query.state).and_then(MembershipState::parse),
+        search: non_empty(&query.q),
+        after: non_empty(&query.after),
     };
     memberships::overview(&state.app, actor, alias, &filter).await
 }

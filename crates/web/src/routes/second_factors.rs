@@ -30,6 +30,20 @@ struct StatusTemplate {
     notice: Option<String>,
 }
 
+impl StatusTemplate {
+    /// The page with its forms empty.
+    fn new(page: Page, status: TwoStepStatus, notice: Option<String>) -> Self {
+        StatusTemplate {
+            page,
+            status,
+            start: FormState::new(),
+            renew: FormState::new(),
+            remove: FormState::new(),
+            notice,
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct Done {
     #[serde(default)]
@@ -44,15 +58,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let status = second_factors::status(&state.app, &session.account.id).await?;
     let notice = (done.done == "removed").then(|| page.t("two-step-removed"));
-    let template = StatusTemplate {
-        page,
-        status,
-        start: FormState::new(),
-        renew: FormState::new(),
-        remove: FormState::new(),
-        notice,
-    };
-    Ok(render(&template)?.into_response())
+    Ok(render(&StatusTemplate::new(page, status, notice))?.into_response())
 }
 
 #[derive(Template)]
@@ -178,14 +184,7 @@ async fn refused(
     };
     let status = second_factors::status(&state.app, &session.account.id).await?;
     let form = FormState::new().with_problems(&page, problems);
-    let mut template = StatusTemplate {
-        page,
-        status,
-        start: FormState::new(),
-        renew: FormState::new(),
-        remove: FormState::new(),
-        notice: None,
-    };
+    let mut template = StatusTemplate::new(page, status, None);
     *which(&mut template) = form;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
