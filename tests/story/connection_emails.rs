@@ -181,6 +181,8 @@ async fn admins_see_every_connection_and_end_one_and_both_people_are_told() {
         .post_with(&owner, &end, &[("csrf_token", token.as_str())])
         .await;
     assert_eq!(again.status(), 404);
+    // Reads are written through the batched appender: wait for its batch.
+    app.ctx.audit.flush().await;
     let actions: Vec<String> = carespace_store::audit::entries_after(&app.ctx.db, 0, 1000)
         .await
         .unwrap()

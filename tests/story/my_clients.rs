@@ -14,8 +14,8 @@ async fn page(app: &TestApp, browser: &reqwest::Client, path: &str) -> (u16, Str
 
 /// The audit entries with `action`, as (object id, client the entry is about).
 async fn logged(app: &TestApp, action: &str) -> Vec<(Option<String>, Option<String>)> {
-    // Reads are written through the batched appender; give it its moment.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Reads are written through the batched appender: wait for its batch.
+    app.ctx.audit.flush().await;
     carespace_store::audit::entries_after(&app.ctx.db, 0, 10_000)
         .await
         .unwrap()
