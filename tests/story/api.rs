@@ -49,6 +49,7 @@ pub async fn create_scoped_token(
 async fn a_personal_access_token_reads_and_changes_the_account_until_revoked() {
     let app = spawn_app().await;
     let (anna, browser) = app.signed_up("Anna").await;
+    app.enrol_app(&browser, &anna).await;
     let secret = create_token(&app, &browser, "My script").await;
     let program = new_client();
 
@@ -211,6 +212,7 @@ async fn the_openapi_document_is_published() {
 async fn making_a_token_asks_for_the_password_and_tells_the_owner() {
     let app = spawn_app().await;
     let (anna, browser) = app.signed_up("Anna").await;
+    app.enrol_app(&browser, &anna).await;
     let csrf = app.token_with(&browser, "/account/tokens").await;
     let wrong = app
         .post_with(
@@ -262,6 +264,7 @@ async fn making_a_token_asks_for_the_password_and_tells_the_owner() {
 async fn a_token_keeps_to_its_scope_and_never_makes_or_ends_tokens() {
     let app = spawn_app().await;
     let (anna, browser) = app.signed_up("Anna").await;
+    app.enrol_app(&browser, &anna).await;
     let program = new_client();
 
     // Read only: reads, and every change is refused.
@@ -408,4 +411,53 @@ async fn a_token_for_one_healthspace_reaches_that_one_only() {
         .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].healthspace.as_ref().unwrap().alias, "de-linde");
+}
+
+#[tokio::test]
+async fn a_session_without_two_step_verification_makes_no_token() {
+    let app = spawn_app().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let page = app
+        .get_with(&browser, "/account/tokens")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tokens maak je alleen na inloggen in twee stappen"));
+    assert!(
+        !page.contains("action=\"/account/tokens\""),
+        "no form to make one"
+    );
+    let csrf = app.token_with(&browser, "/account").await;
+    let refused = app
+        .post_with(
+            &browser,
+            "/account/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Backup"),
+                ("days", "30"),
+                ("access", "read_only"),
+                ("healthspace", ""),
+                ("password", &anna.password),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Inloggen in twee stappen nodig")
+    );
+    let id = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let stored = carespace_store::api_tokens::list_for_account(&app.ctx.db, &id)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "nothing stored");
 }

@@ -11,7 +11,7 @@ use carespace_core::memberships::{MembershipState, Role};
 use carespace_tests::{Person, TestApp, actor_of, new_client, spawn_app};
 
 /// The actors, in the order of the columns below.
-const ACTORS: [&str; 11] = [
+const ACTORS: [&str; 12] = [
     "anonymous",
     "client",
     "other client",
@@ -23,6 +23,7 @@ const ACTORS: [&str; 11] = [
     "operator",
     "inactive member",
     "unverified",
+    "staff without second factor",
 ];
 
 struct World {
@@ -82,7 +83,7 @@ async fn member(app: &TestApp, hs: &HealthspaceId, email: &str, role: &str) -> S
 
 async fn world(app: &TestApp) -> World {
     let names = [
-        "Cleo", "Dana", "Bram", "Ali", "Bea", "Olga", "Otto", "Pim", "Ivo",
+        "Cleo", "Dana", "Bram", "Ali", "Bea", "Olga", "Otto", "Pim", "Ivo", "Sam",
     ];
     for name in names {
         app.sign_up(&Person::new(name)).await;
@@ -127,6 +128,7 @@ async fn world(app: &TestApp) -> World {
     member(app, &alpha.id, "ali@example.nl", "admin").await;
     member(app, &beta.id, "bea@example.nl", "admin").await;
     member(app, &dormant.id, "ivo@example.nl", "client").await;
+    member(app, &alpha.id, "sam@example.nl", "staff").await;
     organisations::set_operator(&app.ctx, "pim@example.nl", true, &origin)
         .await
         .unwrap();
@@ -141,9 +143,16 @@ async fn world(app: &TestApp) -> World {
     for name in [
         "Cleo", "Dana", "Bram", "Ali", "Bea", "Olga", "Otto", "Pim", "Ivo",
     ] {
-        clients.push(app.logged_in(&Person::new(name)).await);
+        let person = Person::new(name);
+        let browser = app.logged_in(&person).await;
+        // Staff, admins and owners have set up their second factor; Sam has not.
+        if ["Bram", "Ali", "Bea", "Olga", "Otto"].contains(&name) {
+            app.enrol_app(&browser, &person).await;
+        }
+        clients.push(browser);
     }
     clients.push(una);
+    clients.push(app.logged_in(&Person::new("Sam")).await);
     World {
         clients,
         org: org.id.to_string(),
@@ -188,7 +197,9 @@ fn every_guarded_route_is_in_the_table() {
 const LOGIN: u16 = 1;
 /// A redirect to "confirm your email address first", for an unverified account.
 const VERIFY: u16 = 2;
-/// A redirect after the action was done: to anywhere on the site but those two.
+/// A redirect to setting up two-step verification, for staff who have not yet.
+const SETUP: u16 = 4;
+/// A redirect after the action was done: to anywhere on the site but those three.
 const DONE: u16 = 3;
 
 /// Every guarded route with what each actor gets: a status, or one of the redirects above.
@@ -196,305 +207,381 @@ fn table(
     org: &str,
     hs: &str,
     (cleo, cleo_account): (&str, &str),
-) -> Vec<(&'static str, String, [u16; 11])> {
-    // anon client other staff admin oadmin owner oowner operator inactive unverified
+) -> Vec<(&'static str, String, [u16; 12])> {
+    // anon client other staff admin oadmin owner oowner operator inactive unverified no-factor
     vec![
         (
             "GET",
             "/organisation".into(),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, DONE, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, DONE, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             format!("/organisation/{org}"),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             format!("/organisation/{org}"),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             format!("/organisation/{org}/healthspaces"),
-            [LOGIN, 404, 404, 404, 404, 404, 422, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 422, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             format!("/organisation/{org}/owners"),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Removes the owner the row above added.
             "POST",
             format!("/organisation/{org}/owners/remove"),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             format!("/healthspaces/{hs}/activate"),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             format!("/healthspaces/{hs}/deactivate"),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/alpha".into(),
-            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, SETUP],
         ),
         (
             "GET",
             "/h/dormant".into(),
-            [404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, SETUP],
         ),
         (
             "GET",
             "/h/alpha/members".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/alpha/connections".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Someone's connection in another Healthspace, or none: no one learns which.
             "POST",
             "/h/alpha/connections/no-such-id/end".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/dormant/members".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/invitations".into(),
-            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/connections".into(),
-            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/account/memberships".into(),
-            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY],
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, 200,
+            ],
         ),
         (
             "GET",
             "/account/connections".into(),
-            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY],
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, 200,
+            ],
         ),
         (
             // Public; signed in it names the care providers of the person's own Healthspaces.
             "GET",
             "/privacy".into(),
-            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "GET",
             "/h/alpha/settings".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/alpha/audit".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/dormant/audit".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/api/v1/healthspaces/alpha/seats".into(),
-            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/api/v1/healthspaces/alpha/members".into(),
-            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "PATCH",
             format!("/api/v1/healthspaces/alpha/members/{cleo}"),
-            [401, 404, 404, 404, 422, 404, 422, 404, 404, 404, 403],
+            [401, 404, 404, 404, 422, 404, 422, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/api/v1/healthspaces/alpha/audit".into(),
-            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "POST",
             "/api/v1/healthspaces/alpha/invitations".into(),
-            [401, 404, 404, 404, 202, 404, 202, 404, 404, 404, 403],
+            [401, 404, 404, 404, 202, 404, 202, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/api/v1/healthspaces/alpha/connections".into(),
-            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/api/v1/healthspaces/alpha/invitations".into(),
-            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 200, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "DELETE",
             "/api/v1/healthspaces/alpha/invitations/00000000-0000-4000-8000-000000000000".into(),
-            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
         ),
         (
             "DELETE",
             "/api/v1/healthspaces/alpha/connections/00000000-0000-4000-8000-000000000000".into(),
-            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
         ),
         (
             // No such invitation there: no one learns whether it exists elsewhere.
             "POST",
             "/api/v1/healthspaces/alpha/invitations/00000000-0000-4000-8000-000000000000/resend"
                 .into(),
-            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403],
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
         ),
         (
             "POST",
             "/api/v1/healthspaces/alpha/connections".into(),
-            [401, 404, 404, 404, 204, 404, 204, 404, 404, 404, 403],
+            [401, 404, 404, 404, 204, 404, 204, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/api/v1/healthspaces/dormant/members".into(),
-            [401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 403],
+            [401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 403, 403],
         ),
         (
             "GET",
             "/h/alpha/seats".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/alpha/seats.csv".into(),
-            [LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 200, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/dormant/seats".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/dormant/settings".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/settings".into(),
-            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Not multipart: those allowed get "bad request", nobody else learns anything.
             "POST",
             "/h/alpha/settings/logo".into(),
-            [LOGIN, 404, 404, 404, 400, 404, 400, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 400, 404, 400, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/settings/logo/remove".into(),
-            [LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, DONE, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/h/alpha/brand.css".into(),
-            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, SETUP],
         ),
         (
             "GET",
             "/h/dormant/brand.css".into(),
-            [404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, SETUP],
         ),
         (
             "GET",
             "/h/alpha/logo".into(),
-            [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, SETUP],
         ),
         (
             // Alpha does not let staff connect themselves.
             "POST",
             "/h/alpha/connections/self".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/memberships/no-such-id/cancel".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Staff and admins of Alpha see their own clients (none yet); no one else.
             "GET",
             "/h/alpha/clients".into(),
-            [LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Nobody is connected to Cleo: her page is no one's, not even an owner's.
             "GET",
             format!("/h/alpha/clients/{cleo_account}"),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Cleo is a client already: those who may change roles are told so.
             "POST",
             format!("/h/alpha/memberships/{cleo}/role"),
-            [LOGIN, 404, 404, 404, 422, 404, 422, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 422, 404, 422, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             format!("/healthspaces/{hs}/deactivate"),
-            [LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, DONE, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "GET",
             "/invitations/accept?token=x".into(),
-            [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+            [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         ),
         (
             "POST",
             "/invitations/accept".into(),
-            [LOGIN, 400, 400, 400, 400, 400, 400, 400, 400, 400, VERIFY],
+            [
+                LOGIN, 400, 400, 400, 400, 400, 400, 400, 400, 400, VERIFY, 400,
+            ],
         ),
         (
             "POST",
             "/h/alpha/invitations/no-such-id/revoke".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             "POST",
             "/h/alpha/invitations/no-such-id/resend".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
         ),
         (
             // Someone else's invitation, or none: no one learns whether it exists.
             "POST",
             "/account/invitations/no-such-id/accept".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
+            ],
         ),
         (
             // Someone else's membership, or none: no one learns whether it exists.
             "GET",
             "/account/memberships/no-such-id/cancel".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
+            ],
         ),
         (
             "POST",
             "/account/memberships/no-such-id/cancel".into(),
-            [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY],
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
+            ],
         ),
     ]
 }
@@ -506,7 +593,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
     let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account));
     for (method, path, expected) in &table {
         for (n, client) in w.clients.iter().enumerate() {
-            let token = app.token_with(client, "/").await;
+            let token = app.token_with(client, "/privacy").await;
             let response = if *method == "GET" {
                 app.get_with(client, path).await
             } else if path.starts_with("/api/") {
@@ -574,11 +661,17 @@ fn assert_outcome(response: &reqwest::Response, expected: u16, context: &str) {
             assert_eq!(status, 303, "{context}");
             assert_eq!(location, "/verify-pending", "{context}");
         }
+        SETUP => {
+            assert_eq!(status, 303, "{context}");
+            assert_eq!(location, "/account/two-step", "{context}");
+        }
         DONE => {
             assert_eq!(status, 303, "{context}");
             assert!(location.starts_with('/'), "{context}: {location}");
             assert!(
-                !location.starts_with("/login") && !location.starts_with("/verify-pending"),
+                !location.starts_with("/login")
+                    && !location.starts_with("/verify-pending")
+                    && !location.starts_with("/account/two-step"),
                 "{context}: {location}"
             );
         }

@@ -46,3 +46,4 @@ mod sessions;
 mod shutdown;
 mod timeouts;
 mod two_step;
+mod two_step_required;

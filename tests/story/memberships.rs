@@ -272,6 +272,8 @@ async fn only_admins_and_owners_see_the_members_and_only_in_an_active_healthspac
     let ali_browser = app.logged_in(&ali).await;
     accept(&app, &bram_browser, &bram, "").await;
     accept(&app, &ali_browser, &ali, "").await;
+    app.enrol_app(&bram_browser, &bram).await;
+    app.enrol_app(&ali_browser, &ali).await;
     assert_eq!(
         app.get_with(&ali_browser, "/h/de-linde/members")
             .await
@@ -541,6 +543,7 @@ async fn over_the_api_a_client_reads_and_leaves_and_managers_read_the_seats() {
     let cleo = Person::new("Cleo");
     let cleo_browser = crate::practice::join(&app, &owner, "de-linde", &cleo, "client").await;
     connect(&app, &owner, "de-linde", "bram@example.nl", &cleo.email).await;
+    app.enrol_app(&cleo_browser, &cleo).await;
     let secret = crate::api::create_token(&app, &cleo_browser, "app").await;
     let program = new_client();
     let get = |path: &'static str, secret: String| {

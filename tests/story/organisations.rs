@@ -26,6 +26,7 @@ async fn organisation_of(
         .await
         .unwrap();
     let client = app.logged_in(&owner).await;
+    app.enrol_app(&client, &owner).await;
     (organisation.id, owner, client)
 }
 
@@ -51,8 +52,12 @@ async fn create_healthspace(
 async fn the_operator_creates_an_organisation_and_its_owner_finds_it_in_the_menu() {
     let app = spawn_app().await;
     let (org, owner, client) = organisation_of(&app, "Olga", "Praktijk De Linde").await;
-    let mail = app.last_mail_to(&owner.email).await;
-    assert_eq!(mail.subject, "Je bent nu eigenaar van een organisatie");
+    let mail = app
+        .mails_to(&owner.email)
+        .await
+        .into_iter()
+        .find(|m| m.subject == "Je bent nu eigenaar van een organisatie")
+        .expect("the owner is told");
     assert!(mail.text.contains("Praktijk De Linde"));
 
     let account = app
@@ -181,6 +186,11 @@ async fn an_owner_without_an_account_is_invited_and_becomes_owner_after_verifyin
     let nina = Person::new("Nina");
     app.sign_up(&nina).await;
     let client = app.logged_in(&nina).await;
+    // An owner sees clients' data: two-step verification first.
+    let path = format!("/organisation/{}", organisation.id);
+    let first = app.get_with(&client, &path).await;
+    assert_eq!(first.headers()["location"], "/account/two-step");
+    app.enrol_app(&client, &nina).await;
     assert_eq!(
         app.get_with(&client, &format!("/organisation/{}", organisation.id))
             .await
@@ -427,8 +437,9 @@ async fn owners_add_and_remove_owners_but_never_the_last_one() {
         }
     };
 
-    // A new owner with an account is emailed and can use "My organisation" at once.
-    let (_, pieter) = app.signed_up("Pieter").await;
+    // A new owner with an account is emailed and can use "My organisation" once they have
+    // set up two-step verification.
+    let (pieter_person, pieter) = app.signed_up("Pieter").await;
     let added = post("/owners", "pieter@example.nl").await;
     assert_eq!(
         added.headers()["location"],
@@ -440,6 +451,11 @@ async fn owners_add_and_remove_owners_but_never_the_last_one() {
             .text
             .contains("De Linde")
     );
+    assert_eq!(
+        app.get_with(&pieter, &path).await.headers()["location"],
+        "/account/two-step"
+    );
+    app.enrol_app(&pieter, &pieter_person).await;
     assert_eq!(app.get_with(&pieter, &path).await.status(), 200);
     let again = post("/owners", "pieter@example.nl").await;
     assert_eq!(again.status(), 422);

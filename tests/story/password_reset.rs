@@ -140,6 +140,7 @@ async fn email_change_link(
 async fn a_reset_ends_tokens_trusted_devices_and_open_links_too() {
     let app = spawn_app().await;
     let (anna, annas_browser) = app.signed_up("Anna").await;
+    app.enrol_app(&annas_browser, &anna).await;
     // What someone who had her password could have left behind: a token, a trusted browser,
     // an email change to their own address.
     let secret = crate::api::create_token(&app, &annas_browser, "Left behind").await;

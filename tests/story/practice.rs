@@ -35,7 +35,9 @@ pub async fn healthspace(app: &TestApp, alias: &str) -> reqwest::Client {
     )
     .await
     .unwrap();
-    app.logged_in(&olga).await
+    let browser = app.logged_in(&olga).await;
+    app.enrol_app(&browser, &olga).await;
+    browser
 }
 
 /// The id of the Healthspace at `alias`.
@@ -123,7 +125,8 @@ pub async fn connect(
 }
 
 /// `person` is invited into the Healthspace with `role`, signs up and accepts; returns their
-/// logged-in browser.
+/// logged-in browser. Staff and admins set up their authenticator app then, as they must
+/// before they reach the Healthspace.
 pub async fn join(
     app: &TestApp,
     admin: &reqwest::Client,
@@ -140,6 +143,9 @@ pub async fn join(
         accept(app, &browser, person, birth_date).await.status(),
         303
     );
+    if role != "client" && !app.has_app(&person.email) {
+        app.enrol_app(&browser, person).await;
+    }
     browser
 }
 

@@ -53,7 +53,9 @@ async fn provider(
     )
     .await
     .unwrap();
-    app.logged_in(owner).await
+    let browser = app.logged_in(owner).await;
+    app.enrol_app(&browser, owner).await;
+    browser
 }
 
 #[tokio::test]

@@ -437,6 +437,7 @@ async fn registering_an_owners_address_first_does_not_take_the_organisation() {
         .await
         .unwrap();
     assert_eq!(owners[0].account_id.as_ref(), Some(&account.id));
+    app.enrol_app(&boss_browser, &boss).await;
     assert_eq!(
         app.get_with(&boss_browser, &format!("/organisation/{}", org.id))
             .await

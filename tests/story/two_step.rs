@@ -4,8 +4,8 @@
 //! operator can reset it.
 
 use carespace_app::audit::Origin;
-use carespace_core::second_factors::{decode_secret, totp_code};
-use carespace_tests::{Person, TestApp, link_in, new_client};
+use carespace_core::second_factors::totp_code;
+use carespace_tests::{Person, TestApp, link_in, new_client, secret_in};
 
 const STEP_MS: i64 = 30_000;
 
@@ -67,12 +67,6 @@ async fn set_up(app: &TestApp, browser: &reqwest::Client) -> (Vec<u8>, Vec<Strin
 
 fn fields_of<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-fn secret_in(html: &str) -> Vec<u8> {
-    let start = html.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
-    let text = &html[start..start + html[start..].find('<').unwrap()];
-    decode_secret(&text.replace(' ', "")).unwrap()
 }
 
 /// The password step of a login in a new browser: the browser and where it was sent.
@@ -405,6 +399,33 @@ async fn over_the_api_a_login_with_a_second_factor_answers_a_challenge_for_the_c
     let done = send(code).await.unwrap();
     assert_eq!(done.status(), 200);
     let body: serde_json::Value = done.json().await.unwrap();
-    assert!(body["csrf_token"].as_str().is_some());
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
     assert_eq!(app.get_with(&script, "/api/v1/me").await.status(), 200);
+
+    // A session that passed the second step makes a personal access token, which then works
+    // on its own.
+    let created = script
+        .post(app.url("/api/v1/tokens"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({
+            "name": "backup script",
+            "days": 7,
+            "access": "read_write",
+            "password": anna.password,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let secret = created.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = new_client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
 }

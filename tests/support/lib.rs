@@ -124,6 +124,8 @@ pub struct TestApp {
     pub config: Config,
     /// The server's clock: it stands still until a test moves it.
     pub clock: Arc<ManualClock>,
+    /// The authenticator apps people set up in this test.
+    pub authenticators: Authenticators,
     server: Option<RunningServer>,
     _data_dir: TempDir,
     _database: TestDatabase,
@@ -161,6 +163,7 @@ pub async fn spawn_app_with(
         ctx,
         config,
         clock,
+        authenticators: Authenticators::default(),
         server: Some(server),
         _data_dir: data_dir,
         _database: database,
@@ -274,8 +277,10 @@ pub fn heading(html: &str) -> String {
 pub mod crash_loop;
 mod mail;
 mod people;
+mod second_factor;
 pub use mail::{Mail, SmtpSink, link_in, mail_job, read_mail};
 pub use people::Person;
+pub use second_factor::{Authenticators, secret_in};
 
 /// The actor a story test acts as when it calls a use case directly, as a browser session.
 pub fn actor_of(account_id: &str) -> carespace_app::access::Actor {

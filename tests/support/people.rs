@@ -141,12 +141,18 @@ impl TestApp {
         .await
     }
 
-    /// A new browser, logged in as the person.
+    /// A new browser, logged in as the person (with the second step, when they set up an
+    /// authenticator app in this test).
     pub async fn logged_in(&self, person: &Person) -> reqwest::Client {
         let client = new_client();
-        let response = self
+        let mut response = self
             .login_with(&client, &person.email, &person.password)
             .await;
+        if self.has_app(&person.email) {
+            let location = response.headers()["location"].to_str().unwrap();
+            assert!(location.starts_with("/login/second-step"), "{location}");
+            response = self.second_step_with(&client, person).await;
+        }
         assert_eq!(response.status(), 303, "login of {}", person.email);
         client
     }

@@ -12,12 +12,13 @@ use carespace_core::audit::AuditAction;
 use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::ids::AccountId;
 use carespace_core::language::Language;
-use carespace_core::policy::Action;
+use carespace_core::policy::{self, Action, TwoStepFacts};
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_core::{ids, tokens};
 use carespace_store::accounts as account_store;
 use carespace_store::api_tokens::{self as store, ApiTokenRow, ListedToken};
+use carespace_store::second_factors;
 
 /// Tokens carry this prefix, so a leaked one is recognisable in logs and by secret scanners.
 pub const PREFIX: &str = "csp_";
@@ -99,6 +100,9 @@ pub async fn create(
 
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
+    if !policy::may_make_tokens(second_factors::standing(&mut tx, account_id).await?) {
+        return Err(AppError::SecondFactorRequired);
+    }
     let alias = input.healthspace.trim();
     let healthspace = if alias.is_empty() {
         None
@@ -192,12 +196,20 @@ pub async fn revoke(
     Ok(())
 }
 
-/// The account a bearer token belongs to, what the token may reach and the token's id (the
-/// audit log names it), when it is live; records its use.
-pub async fn authenticate(
-    ctx: &AppContext,
-    bearer: &str,
-) -> AppResult<Option<(Account, TokenScope, String)>> {
+/// Who a live bearer token acts for.
+#[derive(Debug, Clone)]
+pub struct TokenUser {
+    pub account: Account,
+    /// What the token may reach.
+    pub scope: TokenScope,
+    /// The token's id, which the audit log names.
+    pub token_id: String,
+    /// Whether the account must, and does, use two-step verification.
+    pub two_step: TwoStepFacts,
+}
+
+/// Who a bearer token acts for, when it is live; records its use.
+pub async fn authenticate(ctx: &AppContext, bearer: &str) -> AppResult<Option<TokenUser>> {
     let Some(secret) = bearer.strip_prefix(PREFIX) else {
         return Ok(None);
     };
@@ -214,8 +226,14 @@ pub async fn authenticate(
     {
         store::mark_used(&ctx.db, &token.id, now).await?;
     }
+    let two_step = second_factors::standing(&ctx.db, &token.account_id).await?;
     match accounts::find(ctx, &token.account_id).await {
-        Ok(account) => Ok(Some((account, token.scope, token.id))),
+        Ok(account) => Ok(Some(TokenUser {
+            account,
+            scope: token.scope,
+            token_id: token.id,
+            two_step,
+        })),
         Err(AppError::NotFound) => Ok(None),
         Err(error) => Err(error),
     }

@@ -9,6 +9,7 @@ use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
+use carespace_core::second_factors as rules;
 use carespace_core::secret::Secret;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
@@ -18,6 +19,7 @@ use carespace_store::healthspaces::{self, HealthspaceRow};
 use carespace_store::installation;
 use carespace_store::memberships::{self, MembershipRow};
 use carespace_store::organisations::{self, OrganisationRow};
+use carespace_store::second_factors;
 
 /// One password for every demo person, printed by `carespace demo` and `serve --demo`.
 pub const DEMO_PASSWORD: &str = "demo lantern orbit meadow";
@@ -61,6 +63,10 @@ pub struct DemoLogin {
     pub role: &'static str,
     pub email: String,
     pub password: String,
+    /// The secret of their authenticator app (base32, as apps and `oathtool -b` take it):
+    /// staff and owners need a second factor. New at every demo load, so that no two
+    /// installations share one.
+    pub authenticator_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,11 +101,19 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
             created_at: now,
         };
         accounts::insert(&mut tx, &account).await?;
+        let authenticator_secret = if person.role == "client" {
+            None
+        } else {
+            let secret = rules::encode_secret(&rules::new_totp_secret()?);
+            second_factors::insert_confirmed_totp(&mut tx, &account.id, &secret, now).await?;
+            Some(secret)
+        };
         ids.push(account.id.clone());
         logins.push(DemoLogin {
             role: person.role,
             email: person.email.to_owned(),
             password: DEMO_PASSWORD.to_owned(),
+            authenticator_secret,
         });
     }
     if let [anna, bram, claire] = ids.as_slice() {
@@ -163,6 +177,7 @@ async fn care_provider(
             brand_primary: "#1d5e3a".into(),
             brand_primary_text: "#ffffff".into(),
             staff_connect_self: false,
+            clients_two_step: false,
         },
         updated_at: now.millis(),
     };

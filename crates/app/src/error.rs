@@ -30,6 +30,9 @@ pub enum AppError {
     /// The email address is not verified yet.
     #[error("email address not verified")]
     Unverified,
+    /// The account must set up two-step verification before it may do this.
+    #[error("two-step verification must be set up first")]
+    SecondFactorRequired,
     #[error("internal error: {0}")]
     Internal(String),
     #[error(transparent)]
@@ -48,6 +51,7 @@ impl AppError {
             AppError::LinkInvalid => "link_invalid",
             AppError::NotFound => "not_found",
             AppError::Unverified => "email_not_verified",
+            AppError::SecondFactorRequired => "second_factor_required",
             AppError::Internal(_) | AppError::Store(_) => "internal",
         }
     }

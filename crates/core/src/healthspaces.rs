@@ -140,6 +140,8 @@ pub struct HealthspaceSettings {
     pub brand_primary: String,
     pub brand_primary_text: String,
     pub staff_connect_self: bool,
+    /// Clients need a second factor too before they reach anything beyond their own account.
+    pub clients_two_step: bool,
 }
 
 /// A Healthspace someone can enter, for the navigation's switcher.

@@ -2,8 +2,12 @@
 //! case has looked up. Use cases ask here and nowhere else; a "no" on something the actor may
 //! not know about becomes "not found".
 
+mod two_step;
+
 use crate::ids::HealthspaceId;
 use crate::memberships::Role;
+
+pub use two_step::{Reach, TwoStepFacts, may_make_tokens, second_factor_first};
 
 /// What the policy needs to know about the person acting, relative to the subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

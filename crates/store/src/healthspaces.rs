@@ -25,7 +25,7 @@ pub struct HealthspaceRow {
 }
 
 const COLUMNS: &str = "id, organisation_id, name, alias, state, address, welcome_html, \
-    opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self, updated_at";
+    opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self, clients_two_step, updated_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<HealthspaceRow> {
     from_row_as(row, "")
@@ -48,6 +48,7 @@ fn from_row_as(row: &AnyRow, prefix: &str) -> StoreResult<HealthspaceRow> {
             brand_primary: row.try_get(c("brand_primary").as_str())?,
             brand_primary_text: row.try_get(c("brand_primary_text").as_str())?,
             staff_connect_self: row.try_get::<i64, _>(c("staff_connect_self").as_str())? != 0,
+            clients_two_step: row.try_get::<i64, _>(c("clients_two_step").as_str())? != 0,
         },
         updated_at: row.try_get(c("updated_at").as_str())?,
     })
@@ -74,8 +75,8 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO healthspaces (id, organisation_id, name, alias, state, address, welcome_html,
          opening_hours, logo_id, brand_primary, brand_primary_text, staff_connect_self,
-         created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+         clients_two_step, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
     )
     .bind(healthspace.id.as_str())
     .bind(healthspace.organisation_id.as_str())
@@ -89,6 +90,7 @@ pub async fn insert(
     .bind(&settings.brand_primary)
     .bind(&settings.brand_primary_text)
     .bind(i64::from(settings.staff_connect_self))
+    .bind(i64::from(settings.clients_two_step))
     .bind(now.millis())
     .execute(&mut *c)
     .await?;
@@ -175,7 +177,8 @@ pub async fn update_settings(
     let mut c = conn(ex).await?;
     sqlx::query(
         "UPDATE healthspaces SET name = $2, address = $3, welcome_html = $4, opening_hours = $5,
-         brand_primary = $6, brand_primary_text = $7, staff_connect_self = $8, updated_at = $9
+         brand_primary = $6, brand_primary_text = $7, staff_connect_self = $8, clients_two_step = $9,
+         updated_at = $10
          WHERE id = $1",
     )
     .bind(id.as_str())
@@ -186,6 +189,7 @@ pub async fn update_settings(
     .bind(&settings.brand_primary)
     .bind(&settings.brand_primary_text)
     .bind(i64::from(settings.staff_connect_self))
+    .bind(i64::from(settings.clients_two_step))
     .bind(now.millis())
     .execute(&mut *c)
     .await?;

@@ -5,8 +5,10 @@ use crate::decode;
 use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use carespace_core::ids::{AccountId, new_id};
+use carespace_core::policy::TwoStepFacts;
 use carespace_core::time::Timestamp;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 /// An account's authenticator app, being set up (`confirmed_at` empty) or in use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +75,27 @@ pub async fn start_totp(
     .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// An authenticator app in use from the start, for demo people who have theirs printed.
+pub async fn insert_confirmed_totp(
+    ex: impl Into<Exec<'_>>,
+    account: &AccountId,
+    secret: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query(
+        "INSERT INTO second_factors (id, account_id, kind, secret, created_at, confirmed_at)
+         VALUES ($1, $2, 'totp', $3, $4, $4)",
+    )
+    .bind(new_id())
+    .bind(account.as_str())
+    .bind(secret)
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }
 
 /// Records that a code of time step `step` was accepted, confirming the app when it was being
@@ -262,4 +285,52 @@ pub async fn end_challenges_of(ex: impl Into<Exec<'_>>, account: &AccountId) -> 
         .execute(&mut *c)
         .await?;
     Ok(())
+}
+
+/// The columns of an account's two-step standing (`TwoStepFacts` without ownership, which the
+/// caller reads as `organisations_owned`), for the SQL expression `account` naming its id.
+pub(crate) fn standing_columns(account: &str) -> String {
+    let memberships = |condition: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM memberships sm JOIN healthspaces sh ON sh.id = sm.healthspace_id
+              WHERE sm.account_id = {account} AND sm.state = 'active' AND {condition})"
+        )
+    };
+    format!(
+        "(SELECT COUNT(*) FROM second_factors sf
+          WHERE sf.account_id = {account} AND sf.confirmed_at IS NOT NULL) AS two_step_factors,
+         {} AS two_step_staff_roles, {} AS two_step_client_required",
+        memberships("sm.role <> 'client'"),
+        memberships("sm.role = 'client' AND sh.clients_two_step <> 0"),
+    )
+}
+
+/// The standing read by [`standing_columns`], with whether the account owns an organisation.
+pub(crate) fn standing_from_row(
+    row: &AnyRow,
+    owns_organisation: bool,
+) -> StoreResult<TwoStepFacts> {
+    let count = |column: &str| row.try_get::<i64, _>(column).map(|n| n > 0);
+    Ok(TwoStepFacts {
+        has_second_factor: count("two_step_factors")?,
+        sees_client_data: owns_organisation || count("two_step_staff_roles")?,
+        client_where_required: count("two_step_client_required")?,
+    })
+}
+
+/// Whether the account must, and does, use two-step verification.
+pub async fn standing(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<TwoStepFacts> {
+    let mut c = conn(ex).await?;
+    let sql = format!(
+        "SELECT {},
+                (SELECT COUNT(*) FROM organisation_owners o WHERE o.account_id = $1)
+                    AS organisations_owned",
+        standing_columns("$1")
+    );
+    let row = sqlx::query(&sql)
+        .bind(account.as_str())
+        .fetch_one(&mut *c)
+        .await?;
+    let owns = row.try_get::<i64, _>("organisations_owned")? > 0;
+    standing_from_row(&row, owns)
 }

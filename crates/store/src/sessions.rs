@@ -8,8 +8,10 @@ use crate::error::StoreResult;
 use crate::exec::{Exec, conn};
 use crate::healthspaces::{self, HealthspaceWithActor};
 use crate::json_rows;
+use crate::second_factors;
 use carespace_core::healthspaces::HealthspaceLink;
 use carespace_core::ids::AccountId;
+use carespace_core::policy::TwoStepFacts;
 use carespace_core::time::Timestamp;
 use serde::Deserialize;
 use sqlx::Row;
@@ -104,6 +106,8 @@ pub struct SignedInRow {
     pub account: AccountRow,
     /// Owns at least one organisation.
     pub owns_organisation: bool,
+    /// Whether the account must, and does, use two-step verification.
+    pub two_step: TwoStepFacts,
     /// The Healthspaces the account can enter, by name.
     pub healthspaces: Vec<HealthspaceLink>,
     /// The Healthspace of the alias asked for, with the account's facts there.
@@ -143,13 +147,15 @@ pub async fn find_signed_in(
         return Ok(None);
     };
     let healthspaces: String = row.try_get("healthspaces")?;
+    let owns_organisation = row.try_get::<i64, _>("organisations_owned")? > 0;
     Ok(Some(SignedInRow {
         session_id: row.try_get("session_id")?,
         csrf_token: row.try_get("csrf_token")?,
         last_seen_at: Timestamp::from_millis(row.try_get("session_last_seen_at")?),
         expires_at: Timestamp::from_millis(row.try_get("session_expires_at")?),
         account: accounts::from_row(&row)?,
-        owns_organisation: row.try_get::<i64, _>("organisations_owned")? > 0,
+        owns_organisation,
+        two_step: second_factors::standing_from_row(&row, owns_organisation)?,
         healthspaces: json_rows::decode::<LinkRow>(&healthspaces)?
             .into_iter()
             .map(|link| HealthspaceLink {
@@ -183,12 +189,14 @@ fn signed_in_sql(backend: Backend) -> String {
         .join(", ");
     let switcher = json_rows::array_of(backend, &["name", "alias"], "name, id");
     let at_alias = healthspaces::with_actor_columns(AT_ALIAS, "s.account_id");
+    let two_step = second_factors::standing_columns("s.account_id");
     format!(
         "SELECT s.id AS session_id, s.csrf_token AS csrf_token,
                 s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
                 {account},
                 (SELECT COUNT(*) FROM organisation_owners o WHERE o.account_id = s.account_id)
                     AS organisations_owned,
+                {two_step},
                 (SELECT {switcher} FROM (
                      SELECT h.name AS name, h.alias AS alias, h.id AS id
                      FROM sessions s2

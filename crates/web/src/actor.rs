@@ -21,14 +21,14 @@ pub fn account(session: &CurrentSession) -> AccountId {
 pub fn of(auth: &Auth, client: &ClientInfo) -> Actor {
     let session = crate::auth::session_of(auth);
     let mut origin = crate::client::origin(client, session);
-    if let Auth::Token(_, _, token_id) = auth {
-        origin.api_token_id = Some(token_id.clone());
+    if let Auth::Token(user) = auth {
+        origin.api_token_id = Some(user.token_id.clone());
     }
     Actor {
         account: account_of(auth),
         via: match auth {
             Auth::Session(_) => Via::Session,
-            Auth::Token(_, scope, _) => Via::Token(scope.clone()),
+            Auth::Token(user) => Via::Token(user.scope.clone()),
         },
         origin,
         seen: session.and_then(|session| session.seen.clone()),

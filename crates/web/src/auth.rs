@@ -10,9 +10,9 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::accounts::Account;
-use carespace_app::sessions::{CurrentSession, NewSession};
-use carespace_app::{api_tokens, sessions};
-use carespace_core::policy::{self, TokenReach, TokenScope};
+use carespace_app::api_tokens::{self, TokenUser};
+use carespace_app::sessions::{self, CurrentSession, NewSession};
+use carespace_core::policy::{self, TokenReach, TwoStepFacts};
 use carespace_core::throttle::TRUSTED_DEVICE_MS;
 use cookie::{Cookie, SameSite};
 use http::header::{AUTHORIZATION, SET_COOKIE};
@@ -25,16 +25,23 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Auth {
     Session(Arc<CurrentSession>),
-    /// A personal access token and what it may reach, and its id; such requests need no CSRF token, as no
-    /// browser adds them.
-    Token(Arc<Account>, TokenScope, String),
+    /// A personal access token: who it acts for and what it may reach. Such requests need no
+    /// CSRF token, as no browser adds them.
+    Token(Arc<TokenUser>),
 }
 
 impl Auth {
     pub fn account(&self) -> &Account {
         match self {
             Auth::Session(session) => &session.account,
-            Auth::Token(account, _, _) => account,
+            Auth::Token(user) => &user.account,
+        }
+    }
+
+    pub fn two_step(&self) -> TwoStepFacts {
+        match self {
+            Auth::Session(session) => session.two_step,
+            Auth::Token(user) => user.two_step,
         }
     }
 }
@@ -132,10 +139,8 @@ fn bearer(parts: &http::HeaderMap) -> Option<String> {
 pub async fn load(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
     if let Some(token) = bearer(request.headers()) {
         match api_tokens::authenticate(&state.app, &token).await {
-            Ok(Some((account, scope, token_id))) => {
-                request
-                    .extensions_mut()
-                    .insert(Auth::Token(Arc::new(account), scope, token_id));
+            Ok(Some(user)) => {
+                request.extensions_mut().insert(Auth::Token(Arc::new(user)));
             }
             // The request goes on unauthenticated, and API routes answer 401.
             Ok(None) => tracing::warn!(target: "security", "request with an invalid API token"),
@@ -235,12 +240,12 @@ impl FromRequestParts<WebState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, WebError> {
         match parts.extensions.get::<Auth>() {
-            Some(Auth::Token(account, scope, token_id)) if account.verified => {
+            Some(Auth::Token(user)) if user.account.verified => {
                 let (reach, writes) = token_request(parts);
-                if !policy::token_allows(scope, reach, writes) {
+                if !policy::token_allows(&user.scope, reach, writes) {
                     tracing::warn!(
                         target: "security",
-                        account = %account.id,
+                        account = %user.account.id,
                         via = "token",
                         method = %parts.method,
                         path = %parts.uri.path(),
@@ -248,11 +253,7 @@ impl FromRequestParts<WebState> for ApiUser {
                     );
                     return Err(WebError::Forbidden);
                 }
-                Ok(ApiUser(Auth::Token(
-                    account.clone(),
-                    scope.clone(),
-                    token_id.clone(),
-                )))
+                Ok(ApiUser(Auth::Token(user.clone())))
             }
             Some(auth) if auth.account().verified => Ok(ApiUser(auth.clone())),
             Some(_) => Err(WebError::Forbidden),

@@ -12,6 +12,8 @@ pub enum WebError {
     Unauthorized,
     /// The user may know the thing exists but may not do this with it.
     Forbidden,
+    /// The account must set up two-step verification first.
+    SecondFactorRequired,
     /// Also the answer for things that exist but the user may not know about.
     NotFound,
     MethodNotAllowed,
@@ -32,7 +34,9 @@ impl WebError {
         match self {
             WebError::BadRequest => StatusCode::BAD_REQUEST,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::CsrfRejected => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::CsrfRejected | WebError::SecondFactorRequired => {
+                StatusCode::FORBIDDEN
+            }
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -49,6 +53,7 @@ impl WebError {
             WebError::BadRequest => "bad_request",
             WebError::Unauthorized => "unauthorized",
             WebError::Forbidden => "forbidden",
+            WebError::SecondFactorRequired => "second_factor_required",
             WebError::NotFound => "not_found",
             WebError::MethodNotAllowed => "method_not_allowed",
             WebError::CsrfRejected => "csrf_rejected",
@@ -67,6 +72,10 @@ impl WebError {
             WebError::BadRequest => ("error-bad-request-title", "error-bad-request-text"),
             WebError::Unauthorized => ("error-unauthorized-title", "error-unauthorized-text"),
             WebError::Forbidden => ("error-forbidden-title", "error-forbidden-text"),
+            WebError::SecondFactorRequired => (
+                "error-second-factor-required-title",
+                "error-second-factor-required-text",
+            ),
             WebError::NotFound => ("error-not-found-title", "error-not-found-text"),
             WebError::MethodNotAllowed => ("error-method-title", "error-method-text"),
             WebError::CsrfRejected => ("error-csrf-title", "error-csrf-text"),
@@ -94,10 +103,11 @@ impl WebError {
         }
     }
 
-    pub const ALL: [WebError; 12] = [
+    pub const ALL: [WebError; 13] = [
         WebError::BadRequest,
         WebError::Unauthorized,
         WebError::Forbidden,
+        WebError::SecondFactorRequired,
         WebError::NotFound,
         WebError::MethodNotAllowed,
         WebError::CsrfRejected,
@@ -140,6 +150,7 @@ impl From<AppError> for WebError {
             AppError::Busy => WebError::Busy,
             AppError::NotFound => WebError::NotFound,
             AppError::Unverified => WebError::Forbidden,
+            AppError::SecondFactorRequired => WebError::SecondFactorRequired,
             AppError::Internal(message) => {
                 tracing::error!(%message, "internal error");
                 WebError::Internal

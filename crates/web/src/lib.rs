@@ -16,6 +16,7 @@ pub mod mail;
 pub mod metrics;
 pub mod page;
 pub mod routes;
+pub mod second_factor_gate;
 pub mod security;
 pub mod server;
 pub mod settings;

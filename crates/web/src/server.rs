@@ -1,7 +1,7 @@
 //! The router with its middleware, and serving it with graceful shutdown.
 
 use crate::state::WebState;
-use crate::{auth, csrf, error_pages, metrics, routes, security};
+use crate::{auth, csrf, error_pages, metrics, routes, second_factor_gate, security};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
@@ -56,6 +56,7 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::load))
         .layer(from_fn_with_state(state.clone(), csrf::issue))
         .layer(from_fn_with_state(state.clone(), error_pages::error_pages))
+        .layer(axum::middleware::from_fn(second_factor_gate::enforce))
         // A request, its body included, gets this long: a slow sender cannot hold the
         // connection, nor a request its database connection and memory, for ever.
         .layer(TimeoutLayer::with_status_code(

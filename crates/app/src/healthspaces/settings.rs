@@ -44,6 +44,8 @@ pub struct SettingsInput {
     pub brand_primary: String,
     pub brand_primary_text: String,
     pub staff_connect_self: bool,
+    /// Clients need a second factor before they reach the Healthspace.
+    pub clients_two_step: bool,
 }
 
 /// The Healthspace, when the account may change its settings.
@@ -90,6 +92,7 @@ pub async fn update(
         brand_primary: colours.map(|c| c.primary.hex()).unwrap_or_default(),
         brand_primary_text: colours.map(|c| c.primary_text.hex()).unwrap_or_default(),
         staff_connect_self: input.staff_connect_self,
+        clients_two_step: input.clients_two_step,
     };
     let address = input.address.trim();
     let now = ctx.now();

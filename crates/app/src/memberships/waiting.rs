@@ -9,11 +9,12 @@ use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::ids::{AccountId, InvitationId};
 use carespace_core::memberships::Role;
-use carespace_core::policy::Action;
+use carespace_core::policy::{self, Action, Reach};
 use carespace_store::Exec;
 use carespace_store::accounts::{self as account_store, AccountRow};
 use carespace_store::healthspaces as hs_store;
 use carespace_store::memberships::invitations as store;
+use carespace_store::second_factors;
 
 /// The most waiting invitations shown at once.
 const SHOWN: i64 = 20;
@@ -85,12 +86,27 @@ pub async fn accept_waiting(
     accept_open(ctx, tx, actor, invitation, healthspace, birth_date).await
 }
 
-/// Where a login without a destination leads: to the invitations waiting for the person when
-/// there are any (someone who registered after being invited), else to their account.
-pub async fn landing_after_login(ctx: &AppContext, account: &AccountId) -> AppResult<&'static str> {
+/// Where a login without a destination leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landing {
+    /// Setting up two-step verification, which the account needs before anything else.
+    SecondFactorSetup,
+    /// The invitations waiting for the person (someone who registered after being invited).
+    WaitingInvitations,
+    Account,
+}
+
+/// Where a login without a destination leads: to setting up a second factor when the account
+/// needs one first, to the invitations waiting for the person when there are any, else to
+/// their account.
+pub async fn landing_after_login(ctx: &AppContext, account: &AccountId) -> AppResult<Landing> {
+    let standing = second_factors::standing(&ctx.db, account).await?;
+    if policy::second_factor_first(standing, Reach::Care) {
+        return Ok(Landing::SecondFactorSetup);
+    }
     Ok(if waiting_for(ctx, account).await?.is_empty() {
-        "/account"
+        Landing::Account
     } else {
-        "/account/memberships"
+        Landing::WaitingInvitations
     })
 }

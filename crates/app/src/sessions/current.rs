@@ -5,6 +5,7 @@ use crate::accounts::Account;
 use crate::context::AppContext;
 use crate::error::AppResult;
 use carespace_core::healthspaces::HealthspaceLink;
+use carespace_core::policy::TwoStepFacts;
 use carespace_core::sessions::LAST_SEEN_GRANULARITY_MS;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
@@ -24,6 +25,8 @@ pub struct CurrentSession {
     pub is_owner: bool,
     /// The Healthspaces the account can enter, for the navigation's switcher.
     pub healthspaces: Vec<HealthspaceLink>,
+    /// Whether the account must, and does, use two-step verification.
+    pub two_step: TwoStepFacts,
     /// The Healthspace asked for at authentication, with the account's facts there.
     pub seen: Option<Arc<Seen>>,
 }
@@ -66,6 +69,7 @@ pub async fn authenticate(
         csrf_token: signed_in.csrf_token,
         account: Account::from(signed_in.account),
         is_owner: signed_in.owns_organisation,
+        two_step: signed_in.two_step,
         healthspaces: signed_in.healthspaces,
         seen,
     }))

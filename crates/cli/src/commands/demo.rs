@@ -41,5 +41,10 @@ fn print_summary(summary: &DemoSummary) {
             "  {:<8} {}  password: {}",
             login.role, login.email, login.password
         );
+        if let Some(secret) = &login.authenticator_secret {
+            println!(
+                "           authenticator app secret: {secret}  (oathtool --totp -b {secret})"
+            );
+        }
     }
 }

@@ -183,6 +183,7 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
             account: user.0.account().clone(),
             is_owner: false,
             healthspaces: Vec::new(),
+            two_step: user.0.two_step(),
             seen: None,
         },
     };

@@ -64,6 +64,10 @@ impl SettingsTemplate {
             .with_value(
                 "staff_connect_self",
                 if s.staff_connect_self { "on" } else { "" },
+            )
+            .with_value(
+                "clients_two_step",
+                if s.clients_two_step { "on" } else { "" },
             );
         SettingsTemplate {
             page: page.branded(&healthspace),
@@ -119,6 +123,8 @@ pub struct SettingsForm {
     brand_primary_text: String,
     #[serde(default)]
     staff_connect_self: Option<String>,
+    #[serde(default)]
+    clients_two_step: Option<String>,
 }
 
 pub async fn update(
@@ -145,6 +151,7 @@ pub async fn update(
         brand_primary: colour(&form.brand_primary),
         brand_primary_text: colour(&form.brand_primary_text),
         staff_connect_self: form.staff_connect_self.is_some(),
+        clients_two_step: form.clients_two_step.is_some(),
     };
     let actor = actor::of_session(&session, &client);
     let error = match settings::update(&state.app, &actor, &alias, &input).await {
@@ -169,6 +176,10 @@ pub async fn update(
         .with_value(
             "staff_connect_self",
             if input.staff_connect_self { "on" } else { "" },
+        )
+        .with_value(
+            "clients_two_step",
+            if input.clients_two_step { "on" } else { "" },
         )
         .with_problems(&template.page, problems);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())

@@ -7,13 +7,14 @@ use crate::forms::FormState;
 use crate::i18n::cookie_value;
 use crate::page::{Page, render};
 use crate::routes::language::local_path_or_root;
+use crate::second_factor_gate;
 use crate::state::WebState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
-use carespace_app::memberships::waiting;
+use carespace_app::memberships::waiting::{self, Landing};
 use carespace_app::sessions::{self, LoginInput, LoginOutcome, NewSession, SecondStepInput};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
@@ -122,9 +123,12 @@ pub(crate) async fn signed_in(
         "/verify-pending".to_owned()
     };
     let target = if target == "/" {
-        waiting::landing_after_login(&state.app, &session.account_id)
-            .await?
-            .to_owned()
+        match waiting::landing_after_login(&state.app, &session.account_id).await? {
+            Landing::SecondFactorSetup => second_factor_gate::SETUP_PAGE,
+            Landing::WaitingInvitations => "/account/memberships",
+            Landing::Account => "/account",
+        }
+        .to_owned()
     } else {
         target
     };

@@ -13,6 +13,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::second_factors::{self, AppSetup, TwoStepStatus};
+use carespace_core::policy::{self, Reach};
 use carespace_core::secret::Secret;
 use http::StatusCode;
 use qrcode::QrCode;
@@ -57,7 +58,13 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let status = second_factors::status(&state.app, &session.account.id).await?;
-    let notice = (done.done == "removed").then(|| page.t("two-step-removed"));
+    let notice = if done.done == "removed" {
+        Some(page.t("two-step-removed"))
+    } else if policy::second_factor_first(session.two_step, Reach::Care) {
+        Some(page.t("two-step-required"))
+    } else {
+        None
+    };
     Ok(render(&StatusTemplate::new(page, status, notice))?.into_response())
 }
 

@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use carespace_app::access::TokenAccess;
 use carespace_app::api_tokens::{self, ApiToken, NewToken};
 use carespace_app::sessions::{CurrentSession, HealthspaceLink};
+use carespace_core::policy;
 use carespace_core::secret::Secret;
 use http::StatusCode;
 use serde::Deserialize;
@@ -28,6 +29,8 @@ struct TokensTemplate {
     form: FormState,
     /// A token just created: shown this once.
     created: Option<String>,
+    /// Only a session that passed two-step verification makes tokens.
+    may_create: bool,
 }
 
 impl TokensTemplate {
@@ -64,6 +67,7 @@ async fn page_of(
         healthspaces: session.healthspaces.clone(),
         form,
         created,
+        may_create: policy::may_make_tokens(session.two_step),
     })
 }
 
