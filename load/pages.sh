@@ -28,16 +28,12 @@ for route in / /login /healthz /no/such/page; do
     "http://127.0.0.1:$port$route" | grep -E "Requests/sec|  50%|  99%"
 done
 
-# The demo owner logs in once; her session cookie then asks for the Healthspace's pages.
+# The demo owner logs in once (with her authenticator code); her session cookie then asks for
+# the Healthspace's pages.
+source load/demo_login.sh
 base="http://127.0.0.1:$port"
 jar="$data_dir/cookies"
-curl -fs -c "$jar" -b "$jar" "$base/login" -o "$data_dir/login.html"
-csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$data_dir/login.html" | head -1 | sed 's/.*value="//; s/"$//')
-email=$(grep -o 'claire@demo\.carespace\.nl' "$data_dir/server.out" | head -1)
-password=$(grep -m1 -o 'password: .*' "$data_dir/server.out" | cut -d' ' -f2-)
-curl -fs -c "$jar" -b "$jar" -o /dev/null \
-  --data-urlencode "csrf_token=$csrf" --data-urlencode "email=$email" \
-  --data-urlencode "password=$password" "$base/login"
+demo_login "$base" claire@demo.carespace.nl "$jar" "$data_dir/server.out"
 session=$(sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }')
 for route in /h/de-linde /h/de-linde/members /h/de-linde/seats /h/de-linde/audit; do
   echo "== GET $route (logged in)"

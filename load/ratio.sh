@@ -44,13 +44,13 @@ wait_for() {
   exit 1
 }
 
-# Logs in as a demo person; prints the Cookie header of that browser.
+source load/demo_login.sh
+
+# Logs in as a demo person (with the second step where they have one); prints the Cookie header
+# of that browser.
 login_as() {
-  local email="$1" jar="$work/cookies-$1" base="http://127.0.0.1:$carespace_port" csrf
-  curl -fs -c "$jar" -b "$jar" "$base/login" -o "$work/login.html"
-  csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/login.html" | head -1 | sed 's/.*value="//; s/"$//')
-  curl -fs -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$csrf" \
-    --data-urlencode "email=$email" --data-urlencode "password=$password" "$base/login"
+  local email="$1" jar="$work/cookies-$1"
+  demo_login "http://127.0.0.1:$carespace_port" "$email" "$jar" "$server_out"
   sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }'
 }
 
@@ -83,7 +83,7 @@ measure() {
   pids+=($!)
   wait_for "http://127.0.0.1:$bare_port/h/de-linde"
 
-  password=$(grep -m1 -o 'password: .*' "$data/server.out" | cut -d' ' -f2-)
+  server_out="$data/server.out"
   local client owner
   client=$(login_as anna@demo.carespace.nl)
   owner=$(login_as claire@demo.carespace.nl)

@@ -1,6 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, seriousAccessibilityViolations, openMail } from "../harness.js";
+import {
+  startServer,
+  launchBrowser,
+  seriousAccessibilityViolations,
+  openMail,
+  logIn,
+  setUpAuthenticator,
+} from "../harness.js";
 
 let server;
 let browser;
@@ -21,7 +28,12 @@ const LOGO = Buffer.from(
   "base64",
 );
 const CLAIRE = { email: "claire@demo.carespace.nl", password: "demo lantern orbit meadow" };
-const SANNE = { email: "sanne@example.nl", name: "Sanne de Vries", password: "copper kite over the polder" };
+const SANNE = {
+  email: "sanne@example.nl",
+  name: "Sanne de Vries",
+  password: "copper kite over the polder",
+  staff: true,
+};
 const TOM = {
   email: "tom@example.nl",
   name: "Tom Bakker",
@@ -36,13 +48,6 @@ async function newPage(cspViolations) {
   const page = await context.newPage();
   page.on("console", (m) => m.text().includes("Content Security Policy") && cspViolations.push(m.text()));
   return { context, page };
-}
-
-async function logIn(page, person) {
-  await page.goto(server.baseUrl + "/login");
-  await page.getByLabel("Email address").fill(person.email);
-  await page.getByLabel("Password").fill(person.password);
-  await page.getByRole("button", { name: "Log in" }).click();
 }
 
 /** The section of the page under the heading `name`. */
@@ -65,7 +70,7 @@ async function joins(person, cspViolations) {
   await page.getByRole("button", { name: "Confirm email address" }).click();
   // The invitation is waiting for them after login; one accepts it there, the other by the
   // emailed link.
-  await logIn(page, person);
+  await logIn(page, server.baseUrl, person);
   await page.waitForURL(server.baseUrl + "/account/memberships");
   if (person.byLink) {
     await openMail(page, server.baseUrl, INVITED, person.email);
@@ -73,6 +78,14 @@ async function joins(person, cspViolations) {
   }
   if (person.birthDate) await page.getByLabel("Date of birth").fill(person.birthDate);
   await page.getByRole("button", { name: /^Accept invitation/ }).click();
+  if (person.staff) {
+    // Staff see clients' data: they set up two-step verification before they get in.
+    await page.waitForURL(server.baseUrl + "/account/two-step");
+    await page.getByText("set up two-step verification to continue").waitFor();
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], "two-step required");
+    await setUpAuthenticator(page, server.baseUrl, person.password);
+    await page.goto(server.baseUrl + "/h/linde-jeugd");
+  }
   await page.waitForURL(server.baseUrl + "/h/linde-jeugd");
   return { context, page };
 }
@@ -81,7 +94,7 @@ test("an owner opens and brands a Healthspace, people join and connect, and the 
   const cspViolations = [];
   const owner = await newPage(cspViolations);
   const page = owner.page;
-  await logIn(page, CLAIRE);
+  await logIn(page, server.baseUrl, CLAIRE, server.secrets[CLAIRE.email]);
   await page.getByRole("link", { name: "My organisation" }).click();
 
   // Create and activate the Healthspace.
