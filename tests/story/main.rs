@@ -37,6 +37,7 @@ mod practice;
 mod privacy;
 mod profile;
 mod registration;
+mod remembered_browsers;
 mod retention;
 mod role_changes;
 mod routes;

@@ -3,7 +3,7 @@
 
 use carespace_tests::{Person, heading, link_in, new_client, spawn_app};
 
-async fn ask_reset(
+pub async fn ask_reset(
     app: &carespace_tests::TestApp,
     client: &reqwest::Client,
     email: &str,
@@ -17,7 +17,7 @@ async fn ask_reset(
     .await
 }
 
-async fn set_password(
+pub async fn set_password(
     app: &carespace_tests::TestApp,
     client: &reqwest::Client,
     link: &str,

@@ -38,6 +38,11 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::GET, "/account/sessions".into(), 303),
         (Method::POST, "/account/sessions/end-others".into(), 403),
         (Method::POST, "/account/sessions/x/end".into(), 403),
+        (
+            Method::POST,
+            "/account/sessions/remembered/x/forget".into(),
+            403,
+        ),
         (Method::GET, "/account/two-step".into(), 303),
         (Method::POST, "/account/two-step/app".into(), 403),
         (Method::POST, "/account/two-step/app/confirm".into(), 403),

@@ -7,6 +7,7 @@ mod current;
 mod ending;
 mod login;
 mod opening;
+pub mod remembered;
 mod second_step;
 
 pub use carespace_core::healthspaces::HealthspaceLink;

@@ -12,6 +12,8 @@ pub const RECOVERY_CODES: usize = 10;
 pub const CHALLENGE_MS: i64 = 10 * 60_000;
 /// Wrong codes one login's second step takes; then the password is asked again.
 pub const CHALLENGE_TRIES: i64 = 5;
+/// How long a browser remembered at the second step skips it.
+pub const REMEMBER_BROWSER_MS: i64 = 30 * 24 * 60 * 60_000;
 
 /// A new authenticator secret: 160 random bits, as RFC 4226 recommends.
 pub fn new_totp_secret() -> Result<Vec<u8>, getrandom::Error> {

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod memberships;
 pub mod organisations;
 pub mod privacy;
+pub mod remembered_browsers;
 pub mod retention;
 pub mod schema;
 pub mod second_factors;

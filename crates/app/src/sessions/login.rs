@@ -3,6 +3,7 @@
 
 use super::client::ClientInfo;
 use super::opening::{NewSession, open_session};
+use super::remembered;
 use super::second_step;
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
@@ -88,7 +89,10 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<LoginOutcom
         }
     };
     keys.succeeded(&mut tx).await?;
-    if second_factors::has_confirmed(&mut tx, &account.id).await? {
+    let device = keys.trusted_device.as_deref();
+    if second_factors::has_confirmed(&mut tx, &account.id).await?
+        && !remembered::skips_second_step(&mut tx, &account.id, device, now).await?
+    {
         let challenge = second_step::challenge(&mut tx, &account.id, now).await?;
         tx.commit().await?;
         return Ok(LoginOutcome::SecondStep { challenge });

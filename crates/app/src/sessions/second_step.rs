@@ -7,6 +7,7 @@
 
 use super::client::ClientInfo;
 use super::opening::{NewSession, open_session};
+use super::remembered;
 use crate::audit::{self, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
@@ -38,6 +39,8 @@ pub struct SecondStepInput {
     pub code: String,
     /// The trusted-device cookie of this browser, when it has one.
     pub device_token: Option<String>,
+    /// "Remember this browser for 30 days": its next logins skip this step.
+    pub remember: bool,
     pub client: ClientInfo,
 }
 
@@ -90,7 +93,23 @@ pub async fn complete(ctx: &AppContext, input: SecondStepInput) -> AppResult<New
     }
     throttle::clear_failures(&mut tx, &counter).await?;
     let trusted = device.is_some();
-    let session = open_session(&mut tx, ctx, &account, trusted, &input.client, origin, now).await?;
+    let session = open_session(
+        &mut tx,
+        ctx,
+        &account,
+        trusted,
+        &input.client,
+        origin.clone(),
+        now,
+    )
+    .await?;
+    if input.remember {
+        // This browser's trusted device: the one it had, or the one the session just made.
+        let device_hash = device.or_else(|| session.device_token.as_deref().map(tokens::hash));
+        if let Some(hash) = device_hash {
+            remembered::remember(&mut tx, &account.id, &hash, &input.client, &origin, now).await?;
+        }
+    }
     tx.commit().await?;
     Ok(session)
 }

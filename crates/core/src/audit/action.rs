@@ -90,6 +90,8 @@ audit_actions! {
     SecondStepFailed => "second_step_failed",
     RecoveryCodeUsed => "recovery_code_used",
     RecoveryCodesRenewed => "recovery_codes_renewed",
+    BrowserRemembered => "browser_remembered",
+    BrowserForgotten => "browser_forgotten",
 }
 
 #[cfg(test)]

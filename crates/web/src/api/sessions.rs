@@ -87,6 +87,8 @@ pub async fn second_step(
         challenge: body.challenge,
         code: body.code,
         device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
+        // A program keeps no browser to remember.
+        remember: false,
         client,
     };
     match sessions::complete_second_step(&state.app, input).await {

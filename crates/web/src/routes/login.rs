@@ -187,6 +187,9 @@ pub struct SecondStepForm {
     code: String,
     #[serde(default)]
     next: String,
+    /// "Remember this browser for 30 days".
+    #[serde(default)]
+    remember: Option<String>,
 }
 
 pub async fn second_step_submit(
@@ -201,6 +204,7 @@ pub async fn second_step_submit(
         challenge: cookie_value(&headers, challenge_cookie).unwrap_or_default(),
         code: form.code,
         device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
+        remember: form.remember.is_some(),
         client,
     };
     let mut expired = false;
@@ -224,6 +228,11 @@ pub async fn second_step_submit(
             }
             Err(error) => return Err(error.into()),
         };
+    let problems = if form.remember.is_some() {
+        problems.with_value("remember", "on")
+    } else {
+        problems
+    };
     let html = render(&SecondStepTemplate {
         page,
         form: problems,

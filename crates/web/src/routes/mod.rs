@@ -81,6 +81,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/account/sessions", get(sessions::list)),
         ("/account/sessions/end-others", post(sessions::end_others)),
         ("/account/sessions/{id}/end", post(sessions::end)),
+        (
+            "/account/sessions/remembered/{id}/forget",
+            post(sessions::forget_browser),
+        ),
         ("/account/two-step", get(second_factors::show)),
         ("/account/two-step/app", post(second_factors::start)),
         (

@@ -1,4 +1,5 @@
-//! "Active sessions": every browser logged in to the account, and ending them.
+//! "Active sessions": every browser logged in to the account, and ending them; the browsers
+//! remembered at the second step of a login, and forgetting them.
 
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
@@ -8,6 +9,7 @@ use crate::state::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use carespace_app::sessions::remembered::{self, RememberedBrowser};
 use carespace_app::sessions::{self, SessionInfo};
 use serde::Deserialize;
 
@@ -16,6 +18,7 @@ use serde::Deserialize;
 struct SessionsTemplate {
     page: Page,
     sessions: Vec<SessionInfo>,
+    remembered: Vec<RememberedBrowser>,
     notice: Option<String>,
 }
 
@@ -23,6 +26,8 @@ struct SessionsTemplate {
 pub struct EndedQuery {
     #[serde(default)]
     ended: Option<u64>,
+    #[serde(default)]
+    forgotten: Option<String>,
 }
 
 pub async fn list(
@@ -32,12 +37,16 @@ pub async fn list(
     Query(query): Query<EndedQuery>,
 ) -> Result<Html<String>, WebError> {
     let sessions = sessions::list(&state.app, &session).await?;
-    let notice = query
-        .ended
-        .map(|n| page.t1("sessions-ended", "count", &n.to_string()));
+    let remembered = remembered::list(&state.app, &session.account.id).await?;
+    let notice = match (query.ended, query.forgotten) {
+        (Some(n), _) => Some(page.t1("sessions-ended", "count", &n.to_string())),
+        (None, Some(_)) => Some(page.t("remembered-forgotten")),
+        (None, None) => None,
+    };
     render(&SessionsTemplate {
         page,
         sessions,
+        remembered,
         notice,
     })
 }
@@ -70,4 +79,16 @@ pub async fn end_others(
     let ended =
         sessions::end_others(&state.app, &session, &origin(&client, Some(&session))).await?;
     Ok(Redirect::to(&format!("/account/sessions?ended={ended}")).into_response())
+}
+
+/// Forgets a browser remembered at a login's second step.
+pub async fn forget_browser(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    remembered::forget(&state.app, &session.account.id, &id, &origin).await?;
+    Ok(Redirect::to("/account/sessions?forgotten=1").into_response())
 }
