@@ -44,5 +44,6 @@ mod schema;
 mod seats;
 mod sessions;
 mod shutdown;
+mod sms;
 mod timeouts;
 mod two_step;

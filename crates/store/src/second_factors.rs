@@ -101,7 +101,10 @@ pub async fn accept_step(
 pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM second_factors WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+        "SELECT (SELECT COUNT(*) FROM second_factors
+                 WHERE account_id = $1 AND confirmed_at IS NOT NULL)
+              + (SELECT COUNT(*) FROM sms_factors
+                 WHERE account_id = $1 AND confirmed_at IS NOT NULL) AS n",
     )
     .bind(account.as_str())
     .fetch_one(&mut *c)
@@ -109,9 +112,12 @@ pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> Stor
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Removes every second factor and recovery code of the account; how many factors there were.
+/// Removes every second factor (text-message numbers too) and recovery code of the account;
+/// how many factors there were.
 pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<u64> {
-    let mut c = conn(ex).await?;
+    let mut ex: Exec<'_> = ex.into();
+    let numbers = crate::sms::remove_factors(&mut ex, account).await?;
+    let mut c = conn(&mut ex).await?;
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *c)
@@ -120,7 +126,30 @@ pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreRe
         .bind(account.as_str())
         .execute(&mut *c)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done.rows_affected() + numbers)
+}
+
+/// Removes the account's authenticator app only (another factor stays).
+pub async fn remove_totp(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("DELETE FROM second_factors WHERE account_id = $1 AND kind = 'totp'")
+        .bind(account.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Removes the account's recovery codes (its last factor went).
+pub async fn remove_recovery_codes(
+    ex: impl Into<Exec<'_>>,
+    account: &AccountId,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(account.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
 }
 
 /// Replaces the account's recovery codes with these (by hash): the old ones stop working.

@@ -19,6 +19,7 @@ pub mod routes;
 pub mod security;
 pub mod server;
 pub mod settings;
+pub mod sms;
 pub mod state;
 
 pub use server::{build_router, serve};

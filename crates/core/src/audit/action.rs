@@ -90,6 +90,9 @@ audit_actions! {
     SecondStepFailed => "second_step_failed",
     RecoveryCodeUsed => "recovery_code_used",
     RecoveryCodesRenewed => "recovery_codes_renewed",
+    SmsCodeUsed => "sms_code_used",
+    SmsSendFailed => "sms_send_failed",
+    SmsNumberChanged => "sms_number_changed",
 }
 
 #[cfg(test)]
