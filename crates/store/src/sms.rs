@@ -53,26 +53,28 @@ pub async fn factor_of(
     row.as_ref().map(factor_of_row).transpose()
 }
 
-/// A new number waiting for its first code, in place of one waiting before.
+/// A new number waiting for its first code, in place of one waiting before (whose row it
+/// takes over, so the codes sent to that one still count against the hour); its id.
 pub async fn start_factor(
     ex: impl Into<Exec<'_>>,
-    id: &str,
     account: &AccountId,
     phone: &str,
     now: Timestamp,
-) -> StoreResult<()> {
+) -> StoreResult<String> {
     let mut c = conn(ex).await?;
-    remove_factors_where(&mut c, account, "confirmed_at IS NULL").await?;
-    sqlx::query(
-        "INSERT INTO sms_factors (id, account_id, phone, created_at) VALUES ($1, $2, $3, $4)",
+    let row = sqlx::query(
+        "INSERT INTO sms_factors (id, account_id, phone, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id) WHERE confirmed_at IS NULL
+         DO UPDATE SET phone = excluded.phone, created_at = excluded.created_at
+         RETURNING id",
     )
-    .bind(id)
+    .bind(carespace_core::ids::new_id())
     .bind(account.as_str())
     .bind(phone)
     .bind(now.millis())
-    .execute(&mut *c)
+    .fetch_one(&mut *c)
     .await?;
-    Ok(())
+    Ok(row.try_get("id")?)
 }
 
 /// Puts the waiting number `id` in use, in place of the account's number before (whose codes

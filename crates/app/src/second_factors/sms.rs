@@ -74,8 +74,7 @@ pub async fn start(
         confirm_current_password(ctx, &row, input.password, "password", origin).await?;
         (ctx.db.begin().await?, row)
     };
-    let factor_id = new_id();
-    store::start_factor(&mut tx, &factor_id, account, phone.as_str(), now).await?;
+    let factor_id = store::start_factor(&mut tx, account, phone.as_str(), now).await?;
     let purpose = SmsPurpose::ConfirmNumber;
     let pending = record_code(&mut tx, &sms, &row, &factor_id, phone, purpose, now).await?;
     tx.commit().await?;

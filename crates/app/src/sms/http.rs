@@ -5,15 +5,24 @@
 
 use super::{SmsError, SmsSender};
 use async_trait::async_trait;
+use bytes::Bytes;
 use carespace_core::secret::Secret;
 use carespace_core::sms::PhoneNumber;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{Request, Uri};
+use http_body_util::Full;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
 pub struct HttpSmsSender {
-    client: reqwest::Client,
-    url: String,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    url: Uri,
     token: Secret,
     template: String,
+    timeout: Duration,
 }
 
 impl HttpSmsSender {
@@ -23,18 +32,22 @@ impl HttpSmsSender {
         template: &str,
         timeout: Duration,
     ) -> Result<HttpSmsSender, SmsError> {
-        // The process may have chosen its TLS provider already (mail does the same).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| SmsError::Setup(e.to_string()))?;
+        let url: Uri = url
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| SmsError::Setup(e.to_string()))?;
+        // Server certificates are checked against the webpki roots, as for mail.
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| SmsError::Setup(e.to_string()))?
+            .https_or_http()
+            .enable_http1()
+            .build();
         Ok(HttpSmsSender {
-            client,
-            url: url.to_owned(),
+            client: Client::builder(TokioExecutor::new()).build(https),
+            url,
             token,
             template: template.to_owned(),
+            timeout,
         })
     }
 
@@ -86,15 +99,15 @@ impl SmsSender for HttpSmsSender {
         } else {
             "application/x-www-form-urlencoded"
         };
-        let answer = self
-            .client
-            .post(&self.url)
-            .bearer_auth(self.token.expose())
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(self.body(to, text))
-            .send()
+        let request = Request::post(self.url.clone())
+            .header(AUTHORIZATION, format!("Bearer {}", self.token.expose()))
+            .header(CONTENT_TYPE, content_type)
+            .body(Full::new(Bytes::from(self.body(to, text))))
+            .map_err(|e| SmsError::Setup(e.to_string()))?;
+        let answer = tokio::time::timeout(self.timeout, self.client.request(request))
             .await
-            .map_err(|e| SmsError::Unreachable(e.without_url().to_string()))?;
+            .map_err(|_| SmsError::Unreachable("no answer in time".into()))?
+            .map_err(|e| SmsError::Unreachable(e.to_string()))?;
         let status = answer.status();
         if status.is_success() {
             Ok(())

@@ -112,7 +112,7 @@ pub async fn send_code(
     let me = &session.account.id;
     match sms::send_action_code(&state.app, &texts, me, &origin).await {
         Ok(number) => {
-            let notice = page.t1("two-step-sms-code-sent", "number", &number.masked());
+            let notice = page.t1_text("two-step-sms-code-sent", "number", &number.masked());
             let template = StatusTemplate::load(&state, page, me, Some(notice)).await?;
             Ok(render(&template)?.into_response())
         }
