@@ -421,6 +421,12 @@ async fn an_account_gets_so_many_codes_an_hour() {
         assert_eq!(app.get_with(&browser, "/account").await.status(), 200);
     }
     assert_eq!(start().await.status(), 200, "an hour later");
+    app.advance(1_000);
+    let purged = carespace_app::retention::purge(&app.ctx).await.unwrap();
+    assert_eq!(
+        purged.sms_codes, 3,
+        "codes sent over an hour ago are purged"
+    );
     assert_eq!(gateway.count(), 4);
 }
 
@@ -536,11 +542,7 @@ async fn set_up_app(app: &TestApp, browser: &reqwest::Client, password: &str) ->
 async fn with_an_app_too_the_login_offers_sms_one_click_away() {
     let (app, gateway) = app_with_gateway(|_| {}).await;
     let (anna, browser) = app.signed_up("Anna").await;
-    set_up_app(&app, &browser, &anna.password).await;
-    let browser = {
-        // Adding the number ended no session of this browser; the app's setup kept it too.
-        browser
-    };
+    let secret = set_up_app(&app, &browser, &anna.password).await;
     let html = add_number(&app, &gateway, &browser, "06 12345678").await;
     assert!(
         !html.contains("<li><code>"),
@@ -573,6 +575,28 @@ async fn with_an_app_too_the_login_offers_sms_one_click_away() {
             .await
             .status(),
         303
+    );
+
+    // Removing the app leaves the number, and the recovery codes, in use.
+    app.advance(60_000);
+    let code = totp_code(&secret, app.ctx.now()).unwrap();
+    let fields = [
+        ("password", anna.password.as_str()),
+        ("code", code.as_str()),
+    ];
+    let removed = send_form(&app, &next, "/account/two-step/remove", &fields).await;
+    assert_eq!(removed.status(), 303);
+    assert_eq!(
+        app.last_mail_to(&anna.email).await.subject,
+        "De authenticator-app is verwijderd"
+    );
+    let me = account_id(&app, &anna).await;
+    let left = carespace_store::second_factors::unused_recovery_codes(&app.ctx.db, &me);
+    assert_eq!(left.await.unwrap(), 10);
+    let (_, location) = first_step(&app, &anna).await;
+    assert!(
+        location.contains("sms=sent"),
+        "SMS is now the only factor: {location}"
     );
 }
 

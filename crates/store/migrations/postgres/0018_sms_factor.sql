@@ -33,3 +33,5 @@ CREATE TABLE sms_codes (
 
 -- Sends per account in the last hour, and the newest code of a purpose.
 CREATE INDEX sms_codes_by_account ON sms_codes (account_id, sent_at);
+-- Codes older than the hour of sends are purged.
+CREATE INDEX sms_codes_by_sending ON sms_codes (sent_at);
