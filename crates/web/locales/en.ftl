@@ -237,6 +237,7 @@ second-step-sms-code-hint = Six digits from your app or the text message, or one
 second-step-sms-send = Send a code by SMS
 second-step-sms-again = Send a new code by SMS
 second-step-sms-sent = We sent a code to your phone. It works for 10 minutes.
+second-step-recovery-intro = Your password was right. Text messages cannot be sent from this site now: type one of your recovery codes.
 sms-text-confirm-number = { $code } is your code to add this number to { $site }. It works for 10 minutes.
 sms-text-login = { $code } is your login code for { $site }. It works for 10 minutes. Never give it to anyone.
 sms-text-confirm-action = { $code } is your code to confirm a change to your two-step verification at { $site }. Never give it to anyone.

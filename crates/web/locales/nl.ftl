@@ -234,6 +234,7 @@ second-step-sms-code-hint = Zes cijfers uit je app of de sms, of een van je hers
 second-step-sms-send = Stuur een code per sms
 second-step-sms-again = Stuur een nieuwe code per sms
 second-step-sms-sent = We hebben een code naar je telefoon gestuurd. Hij werkt 10 minuten.
+second-step-recovery-intro = Je wachtwoord klopt. Deze site kan nu geen sms versturen: typ een van je herstelcodes.
 sms-text-confirm-number = { $code } is je code om dit nummer toe te voegen aan { $site }. Hij werkt 10 minuten.
 sms-text-login = { $code } is je inlogcode voor { $site }. Hij werkt 10 minuten. Geef hem nooit aan iemand anders.
 sms-text-confirm-action = { $code } is je code om een wijziging van inloggen in twee stappen bij { $site } te bevestigen. Geef hem nooit aan iemand anders.

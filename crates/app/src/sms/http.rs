@@ -56,7 +56,7 @@ impl HttpSmsSender {
     }
 
     /// The template with its placeholders filled in, each value escaped for the body's kind.
-    pub fn body(&self, to: &PhoneNumber, text: &str) -> String {
+    fn body(&self, to: &PhoneNumber, text: &str) -> String {
         let escape = |value: &str| -> String {
             if self.is_json() {
                 let quoted = serde_json::Value::from(value).to_string();
