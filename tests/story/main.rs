@@ -45,6 +45,7 @@ mod schema;
 mod seats;
 mod sessions;
 mod shutdown;
+mod sms;
 mod timeouts;
 mod two_step;
 mod two_step_required;

@@ -3,6 +3,7 @@ use crate::gate::Gate;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
 use crate::settings::{AccountSettings, PrivacySettings, RetentionSettings};
+use crate::sms::SmsService;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
 use carespace_store::files::FileStore;
@@ -28,6 +29,8 @@ pub struct AppContext {
     pub hashing: Arc<HashGate>,
     /// Throttled requests counted and held in memory (`refusals`).
     pub refusals: Arc<Refusals>,
+    /// Where text-message codes go; none configured means SMS is not offered.
+    pub sms: Option<Arc<SmsService>>,
 }
 
 impl AppContext {

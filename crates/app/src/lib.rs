@@ -28,6 +28,7 @@ pub mod seats;
 pub mod second_factors;
 pub mod sessions;
 pub mod settings;
+pub mod sms;
 pub mod throttle;
 pub mod worker;
 

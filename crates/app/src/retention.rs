@@ -8,6 +8,7 @@
 
 use crate::context::AppContext;
 use crate::error::AppResult;
+use carespace_core::sms::SEND_WINDOW_MS;
 use carespace_core::throttle::FORGET_AFTER_MS;
 use carespace_store::retention as store;
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub struct Purged {
     pub trusted_devices: u64,
     pub account_tokens: u64,
     pub login_challenges: u64,
+    pub sms_codes: u64,
     pub unverified_accounts: u64,
 }
 
@@ -44,6 +46,7 @@ pub async fn purge(ctx: &AppContext) -> AppResult<Purged> {
         trusted_devices: store::purge_trusted_devices(db, ended, BATCH).await?,
         account_tokens: store::purge_account_tokens(db, ended, BATCH).await?,
         login_challenges: store::purge_login_challenges(db, now, BATCH).await?,
+        sms_codes: store::purge_sms_codes(db, now.plus_millis(-SEND_WINDOW_MS), BATCH).await?,
         unverified_accounts: 0,
     };
     let registered_before = now.plus_millis(-i64::from(settings.unverified_account_days) * DAY_MS);

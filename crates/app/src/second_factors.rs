@@ -2,7 +2,9 @@
 //! single-use recovery codes for when the app is lost. Setting it up takes a first code, and
 //! shows the recovery codes once; removing it takes the password and a current code; every
 //! step is audit-logged and emailed to the owner. The login's second step is in
-//! `crate::sessions::second_step`.
+//! `crate::sessions::second_step`. Codes by text message are in [`sms`].
+
+pub mod sms;
 
 use crate::accounts::{confirm_current_password, email_owner, end_access};
 use crate::audit::{self, Event, Origin};
@@ -13,6 +15,7 @@ use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::AccountId;
 use carespace_core::second_factors::{self as rules, RECOVERY_CODES};
 use carespace_core::secret::Secret;
+use carespace_core::sms::SmsPurpose;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self as account_store, AccountRow};
@@ -165,9 +168,26 @@ pub async fn remove(
 ) -> AppResult<()> {
     let now = ctx.now();
     let (mut tx, row) = proven(ctx, account, password, code, origin, now).await?;
-    let by = (Some(account), ActorRole::OwnAccount);
     let keep = origin.session_id.as_deref();
-    end_factors(&mut tx, &row, by, origin, keep, now).await?;
+    if carespace_store::sms::factor_of(&mut tx, account, true)
+        .await?
+        .is_some()
+    {
+        // Codes by text message still guard the logins, and the recovery codes stay.
+        store::remove_totp(&mut tx, account).await?;
+        end_access(&mut tx, account, keep, now).await?;
+        email_owner(&mut tx, &row, MailMessage::AppRemoved, now).await?;
+        let event = Event::own(
+            account,
+            AuditAction::SecondFactorRemoved,
+            "second_factor",
+            None,
+        );
+        audit::record(&mut tx, origin, event, now).await?;
+    } else {
+        let by = (Some(account), ActorRole::OwnAccount);
+        end_factors(&mut tx, &row, by, origin, keep, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -187,8 +207,9 @@ async fn proven(
     let counter = code_counter(account, None);
     reserve_code_try(ctx, &counter, now).await?;
     let mut tx = ctx.db.begin().await?;
-    if !verify_code(&mut tx, &row, code, origin, now).await? {
-        drop(tx);
+    if !verify_code(&mut tx, &row, code, SmsPurpose::ConfirmAction, origin, now).await? {
+        // A wrong code writes nothing but the try it took of a text-message code.
+        tx.commit().await?;
         return Err(code_refused(ctx, account, origin).await?);
     }
     carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
@@ -239,13 +260,15 @@ pub async fn reset_by_operator(
     Ok(())
 }
 
-/// Whether `code` is a current code of the account's app or one of its unused recovery codes;
-/// a right one is used up (an app's time step, or the recovery code, counts once). A recovery
-/// code used is audit-logged and emailed to the owner.
+/// Whether `code` is a current code of the account's app, the newest text-message code sent
+/// for `sms_purpose`, or one of its unused recovery codes; a right one is used up (an app's
+/// time step, a text-message code or the recovery code counts once). A recovery code used is
+/// audit-logged and emailed to the owner.
 pub(crate) async fn verify_code(
     tx: &mut Tx,
     account: &AccountRow,
     code: &str,
+    sms_purpose: SmsPurpose,
     origin: &Origin,
     now: Timestamp,
 ) -> AppResult<bool> {
@@ -260,17 +283,18 @@ pub(crate) async fn verify_code(
         audit::record(tx, origin, event, now).await?;
         return Ok(true);
     }
-    let Some(totp) = store::totp_of(&mut *tx, &account.id)
+    let totp = store::totp_of(&mut *tx, &account.id)
         .await?
-        .filter(|t| t.confirmed_at.is_some())
-    else {
-        return Ok(false);
-    };
-    let secret = decode_secret(&totp.secret)?;
-    match rules::check_totp(&secret, code, now, totp.last_step) {
-        Some(step) => Ok(store::accept_step(&mut *tx, &totp.id, step, now).await?),
-        None => Ok(false),
+        .filter(|t| t.confirmed_at.is_some());
+    if let Some(totp) = totp {
+        let secret = decode_secret(&totp.secret)?;
+        if let Some(step) = rules::check_totp(&secret, code, now, totp.last_step)
+            && store::accept_step(&mut *tx, &totp.id, step, now).await?
+        {
+            return Ok(true);
+        }
     }
+    sms::verify(tx, &account.id, code, sms_purpose, origin, now).await
 }
 
 /// Removes the account's factors and codes and ends every way in made before but the session

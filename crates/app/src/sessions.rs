@@ -9,6 +9,7 @@ mod login;
 mod opening;
 pub mod remembered;
 mod second_step;
+mod sms_step;
 
 pub use carespace_core::healthspaces::HealthspaceLink;
 pub use client::ClientInfo;
@@ -17,3 +18,6 @@ pub use ending::{SessionInfo, end, end_all, end_others, list, logout};
 pub use login::{LoginInput, LoginOutcome, login};
 pub use opening::NewSession;
 pub use second_step::{SecondStepInput, complete as complete_second_step};
+pub use sms_step::{
+    SecondStepFactors, factors as second_step_factors, send_code as send_second_step_sms,
+};

@@ -23,6 +23,7 @@ pub struct Config {
     pub web: WebSettings,
     pub accounts: AccountSettings,
     pub mail: MailConfig,
+    pub sms: SmsConfig,
     pub worker: WorkerConfig,
     pub retention: RetentionSettings,
     pub privacy: PrivacySettings,
@@ -111,6 +112,56 @@ impl Default for MailConfig {
     }
 }
 
+/// A generic HTTP SMS gateway for text-message codes; without `url`, SMS is not offered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    /// Where messages are POSTed, e.g. `https://sms.example.nl/v1/messages`.
+    pub url: Option<String>,
+    /// Sent as `Authorization: Bearer <token>`; best given as `CARESPACE_SMS__TOKEN`.
+    pub token: Option<Secret>,
+    /// The request body, with `{to}` (international form) and `{text}` filled in: JSON-escaped
+    /// when the template is JSON, form-encoded otherwise.
+    pub body_template: String,
+    /// Codes sent to one account in an hour.
+    pub sends_per_hour: i64,
+    /// How long the gateway may take to answer.
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            token: None,
+            body_template: r#"{"to": "{to}", "text": "{text}"}"#.into(),
+            sends_per_hour: carespace_core::sms::DEFAULT_SENDS_PER_HOUR,
+            timeout_seconds: 10,
+        }
+    }
+}
+
+impl SmsConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let problem = |text: &str| Err(ConfigError(format!("sms.{text}")));
+        if let Some(url) = &self.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return problem("url: must start with https:// (or http:// on this computer)");
+            }
+            if self.token.is_none() {
+                return problem("token: must be set when sms.url is");
+            }
+        }
+        if self.sends_per_hour < 1 {
+            return problem("sends_per_hour: must be at least 1");
+        }
+        if self.timeout_seconds == 0 {
+            return problem("timeout_seconds: must be at least 1");
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -135,6 +186,7 @@ impl Default for Config {
             web: WebSettings::default(),
             accounts: AccountSettings::default(),
             mail: MailConfig::default(),
+            sms: SmsConfig::default(),
             worker: WorkerConfig::default(),
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
@@ -262,6 +314,7 @@ impl Config {
         if let Some(key) = &self.audit.key {
             AuditKey::from_hex(key.expose()).map_err(|e| ConfigError(format!("audit.key: {e}")))?;
         }
+        self.sms.validate()?;
         if self.worker.poll_interval_ms == 0 || self.worker.lease_seconds == 0 {
             return Err(ConfigError(
                 "worker.poll_interval_ms and worker.lease_seconds: must be at least 1".into(),

@@ -8,6 +8,8 @@ use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
+use carespace_app::sms::SmsService;
+use carespace_app::sms::http::HttpSmsSender;
 use carespace_core::audit::AuditKey;
 use carespace_store::audit_chain::Chain;
 use carespace_store::files::LocalDirFileStore;
@@ -15,6 +17,7 @@ use carespace_store::{Db, PoolSettings};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Connects to the database (creating the data directory for embedded SQLite first).
 pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
@@ -69,6 +72,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
         refusals: Arc::default(),
+        sms: sms_service(config)?,
     };
     after_migrating(&ctx).await?;
     Ok(ctx)
@@ -87,6 +91,24 @@ pub async fn after_migrating(ctx: &AppContext) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The SMS gateway, when one is configured.
+pub fn sms_service(config: &Config) -> anyhow::Result<Option<Arc<SmsService>>> {
+    let (Some(url), Some(token)) = (&config.sms.url, &config.sms.token) else {
+        return Ok(None);
+    };
+    let sender = HttpSmsSender::new(
+        url,
+        token.clone(),
+        &config.sms.body_template,
+        Duration::from_secs(config.sms.timeout_seconds),
+    )
+    .context("cannot set up the SMS gateway (check sms.url)")?;
+    Ok(Some(Arc::new(SmsService {
+        sender: Arc::new(sender),
+        sends_per_hour: config.sms.sends_per_hour,
+    })))
 }
 
 /// Where emails go: the mail folder, or an SMTP server.

@@ -101,27 +101,12 @@ pub fn parse_birth_date(text: &str, today: Date, minimum_age: u8) -> Result<Date
 }
 
 /// An optional phone number for SMS codes, stored in international form (`+31612345678`).
-/// Dutch numbers written as `06…` are accepted and converted.
+/// Dutch numbers written as `06…` are accepted and converted ([`crate::sms::PhoneNumber`]).
 pub fn parse_phone(text: &str) -> Result<Option<String>, &'static str> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
-        .collect();
-    if compact.is_empty() {
-        return Ok(None);
-    }
-    let international = if let Some(rest) = compact.strip_prefix("00") {
-        format!("+{rest}")
-    } else if let Some(rest) = compact.strip_prefix('0') {
-        format!("+31{rest}")
-    } else {
-        compact
-    };
-    let digits = international.strip_prefix('+').unwrap_or_default();
-    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(Some(international))
-    } else {
-        Err("phone_invalid")
+    match crate::sms::PhoneNumber::parse(text) {
+        Ok(number) => Ok(Some(number.as_str().to_owned())),
+        Err("phone_required") => Ok(None),
+        Err(problem) => Err(problem),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod second_factors;
 pub mod secret;
 pub mod sessions;
+pub mod sms;
 pub mod throttle;
 pub mod time;
 pub mod tokens;

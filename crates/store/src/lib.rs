@@ -25,6 +25,7 @@ pub mod retention;
 pub mod schema;
 pub mod second_factors;
 pub mod sessions;
+pub mod sms;
 pub mod throttle;
 pub mod tx;
 

@@ -99,6 +99,17 @@ pub async fn purge_login_challenges(
     delete_batch(ex, sql, before, limit).await
 }
 
+/// Text-message codes sent before `before`: expired, and no longer counted against the hour.
+pub async fn purge_sms_codes(
+    ex: impl Into<Exec<'_>>,
+    before: Timestamp,
+    limit: i64,
+) -> StoreResult<u64> {
+    let sql = "DELETE FROM sms_codes WHERE id IN (
+        SELECT id FROM sms_codes WHERE sent_at < $1 LIMIT $2)";
+    delete_batch(ex, sql, before, limit).await
+}
+
 /// Accounts registered before `before` whose address is still not verified.
 pub async fn unverified_accounts(
     ex: impl Into<Exec<'_>>,

@@ -123,18 +123,20 @@ pub async fn accept_step(
 /// Whether the account has a second factor in use: its logins then take a second step.
 pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM second_factors WHERE account_id = $1 AND confirmed_at IS NOT NULL",
-    )
-    .bind(account.as_str())
-    .fetch_one(&mut *c)
-    .await?;
+    let sql = format!("SELECT {} AS n", factors_in_use("$1"));
+    let row = sqlx::query(&sql)
+        .bind(account.as_str())
+        .fetch_one(&mut *c)
+        .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Removes every second factor and recovery code of the account; how many factors there were.
+/// Removes every second factor (text-message numbers too) and recovery code of the account;
+/// how many factors there were.
 pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<u64> {
-    let mut c = conn(ex).await?;
+    let mut ex: Exec<'_> = ex.into();
+    let numbers = crate::sms::remove_factors(&mut ex, account).await?;
+    let mut c = conn(&mut ex).await?;
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *c)
@@ -143,7 +145,30 @@ pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreRe
         .bind(account.as_str())
         .execute(&mut *c)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done.rows_affected() + numbers)
+}
+
+/// Removes the account's authenticator app only (another factor stays).
+pub async fn remove_totp(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("DELETE FROM second_factors WHERE account_id = $1 AND kind = 'totp'")
+        .bind(account.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Removes the account's recovery codes (its last factor went).
+pub async fn remove_recovery_codes(
+    ex: impl Into<Exec<'_>>,
+    account: &AccountId,
+) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+        .bind(account.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
 }
 
 /// Replaces the account's recovery codes with these (by hash): the old ones stop working.
@@ -287,6 +312,18 @@ pub async fn end_challenges_of(ex: impl Into<Exec<'_>>, account: &AccountId) -> 
     Ok(())
 }
 
+/// How many second factors the account has in use (an authenticator app, a number for text
+/// messages), as an SQL expression over `account`, an SQL expression naming its id. Every
+/// question of whether an account has a second factor asks this one.
+fn factors_in_use(account: &str) -> String {
+    format!(
+        "((SELECT COUNT(*) FROM second_factors sf
+           WHERE sf.account_id = {account} AND sf.confirmed_at IS NOT NULL)
+          + (SELECT COUNT(*) FROM sms_factors sms
+             WHERE sms.account_id = {account} AND sms.confirmed_at IS NOT NULL))"
+    )
+}
+
 /// The columns of an account's two-step standing (`TwoStepFacts` without ownership, which the
 /// caller reads as `organisations_owned`), for the SQL expression `account` naming its id.
 pub(crate) fn standing_columns(account: &str) -> String {
@@ -297,9 +334,8 @@ pub(crate) fn standing_columns(account: &str) -> String {
         )
     };
     format!(
-        "(SELECT COUNT(*) FROM second_factors sf
-          WHERE sf.account_id = {account} AND sf.confirmed_at IS NOT NULL) AS two_step_factors,
-         {} AS two_step_staff_roles, {} AS two_step_client_required",
+        "{} AS two_step_factors, {} AS two_step_staff_roles, {} AS two_step_client_required",
+        factors_in_use(account),
         memberships("sm.role <> 'client'"),
         memberships("sm.role = 'client' AND sh.clients_two_step <> 0"),
     )

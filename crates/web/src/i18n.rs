@@ -50,6 +50,20 @@ impl Translations {
         self.format(language, key, Some(&fluent_args))
     }
 
+    /// Like [`Self::message_with`], with every value kept as text (a code's leading zeros).
+    pub fn message_with_text(
+        &self,
+        language: Language,
+        key: &str,
+        args: &[(&str, &str)],
+    ) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(*value));
+        }
+        self.format(language, key, Some(&fluent_args))
+    }
+
     fn format(&self, language: Language, key: &str, args: Option<&FluentArgs>) -> String {
         let bundle = self.bundle(language);
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {

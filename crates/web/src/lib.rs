@@ -20,6 +20,7 @@ pub mod second_factor_gate;
 pub mod security;
 pub mod server;
 pub mod settings;
+pub mod sms;
 pub mod state;
 
 pub use server::{build_router, serve};

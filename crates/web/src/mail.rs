@@ -76,7 +76,10 @@ impl MailRenderer for SiteMailRenderer {
             MailMessage::SecondFactorAdded
             | MailMessage::SecondFactorRemoved
             | MailMessage::RecoveryCodeUsed { .. }
-            | MailMessage::RecoveryCodesRenewed => Some(format!("{base}/account/two-step")),
+            | MailMessage::RecoveryCodesRenewed
+            | MailMessage::SmsNumberAdded
+            | MailMessage::SmsNumberRemoved
+            | MailMessage::AppRemoved => Some(format!("{base}/account/two-step")),
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),

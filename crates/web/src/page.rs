@@ -121,6 +121,14 @@ impl Page {
             .message_with(self.lang, key, &[(name, value)])
     }
 
+    /// Like [`Self::t1`], the argument kept as text even when it looks like a number (a phone
+    /// number's `+`).
+    pub fn t1_text(&self, key: &str, name: &str, value: &str) -> String {
+        self.state
+            .translations
+            .message_with_text(self.lang, key, &[(name, value)])
+    }
+
     /// The user-facing message for a problem code such as `email_invalid`.
     pub fn problem(&self, code: &str) -> String {
         self.t(&format!("problem-{}", code.replace('_', "-")))

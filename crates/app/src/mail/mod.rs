@@ -116,6 +116,12 @@ pub enum MailMessage {
     SecondFactorRemoved,
     /// New recovery codes were made; the old ones no longer work.
     RecoveryCodesRenewed,
+    /// Codes by text message now go to a new number.
+    SmsNumberAdded,
+    /// Codes by text message no longer go to the account's number.
+    SmsNumberRemoved,
+    /// The authenticator app was removed; codes by text message still guard the logins.
+    AppRemoved,
     /// One of your recovery codes was used to log in; so many are left.
     RecoveryCodeUsed {
         left: i64,
@@ -155,6 +161,9 @@ impl MailMessage {
             MailMessage::SecondFactorRemoved => "second_factor_removed",
             MailMessage::RecoveryCodeUsed { .. } => "recovery_code_used",
             MailMessage::RecoveryCodesRenewed => "recovery_codes_renewed",
+            MailMessage::SmsNumberAdded => "sms_number_added",
+            MailMessage::SmsNumberRemoved => "sms_number_removed",
+            MailMessage::AppRemoved => "app_removed",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

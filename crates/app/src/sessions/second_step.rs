@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::second_factors::{code_counter, reserve_code_try, verify_code, wrong_code};
 use carespace_core::ids::AccountId;
 use carespace_core::second_factors::{CHALLENGE_MS, CHALLENGE_TRIES};
+use carespace_core::sms::SmsPurpose;
 use carespace_core::time::Timestamp;
 use carespace_core::tokens;
 use carespace_store::second_factors as store;
@@ -75,7 +76,16 @@ pub async fn complete(ctx: &AppContext, input: SecondStepInput) -> AppResult<New
     let Some(account) = account_store::find(&mut tx, &account_id).await? else {
         return Err(refused("account gone"));
     };
-    if !verify_code(&mut tx, &account, &input.code, &origin, now).await? {
+    if !verify_code(
+        &mut tx,
+        &account,
+        &input.code,
+        SmsPurpose::Login,
+        &origin,
+        now,
+    )
+    .await?
+    {
         let tries_left = store::fail_challenge(&mut tx, &hash, CHALLENGE_TRIES).await?;
         audit::record(&mut tx, &origin, wrong_code(&account.id), now).await?;
         tx.commit().await?;

@@ -1,16 +1,26 @@
 use super::demo::load_if_empty;
 use anyhow::Context;
 use axum::Router;
+use carespace_app::sms::{LogSmsSender, SmsService};
 use carespace_cli::config::Config;
 use carespace_cli::{server, wiring};
+use std::sync::Arc;
 
 pub async fn run(config: &Config, demo: bool) -> anyhow::Result<()> {
     let mut config = config.clone();
-    let ctx = wiring::app_context(&config).await?;
+    let mut ctx = wiring::app_context(&config).await?;
     if demo {
         load_if_empty(&ctx).await?;
         // Someone trying Carespace has no mail server: show the emails in the browser.
         config.mail.dev_inbox = true;
+        // Nor an SMS gateway: text messages go to the log.
+        if ctx.sms.is_none() {
+            ctx.sms = Some(Arc::new(SmsService {
+                sender: Arc::new(LogSmsSender),
+                sends_per_hour: config.sms.sends_per_hour,
+            }));
+            println!("Text messages are not sent but written to the log (target \"sms\").");
+        }
     }
     let listener = tokio::net::TcpListener::bind(config.server.listen)
         .await

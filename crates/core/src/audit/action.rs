@@ -92,6 +92,9 @@ audit_actions! {
     RecoveryCodesRenewed => "recovery_codes_renewed",
     BrowserRemembered => "browser_remembered",
     BrowserForgotten => "browser_forgotten",
+    SmsCodeUsed => "sms_code_used",
+    SmsSendFailed => "sms_send_failed",
+    SmsNumberChanged => "sms_number_changed",
 }
 
 #[cfg(test)]

@@ -54,6 +54,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "/api/v1/session/second-step",
             post(sessions::second_step),
         ),
+        (
+            "post",
+            "/api/v1/session/second-step/sms",
+            post(sessions::second_step_sms),
+        ),
         ("delete", "/api/v1/session", delete(sessions::logout)),
         ("get", "/api/v1/sessions", get(sessions::list)),
         ("delete", "/api/v1/sessions/{id}", delete(sessions::end)),
@@ -205,19 +210,21 @@ mod tests {
     use serde_json::Value;
 
     /// Operations anyone may call: no `ApiUser` in their handlers.
-    const PUBLIC: [&str; 5] = [
+    const PUBLIC: [&str; 6] = [
         "get /api/v1/openapi.json",
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
         "post /api/v1/session/second-step",
+        "post /api/v1/session/second-step/sms",
     ];
     /// Operations whose use case counts requests and refuses with 429.
-    const LIMITED: [&str; 4] = [
+    const LIMITED: [&str; 5] = [
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
         "post /api/v1/session/second-step",
+        "post /api/v1/session/second-step/sms",
     ];
 
     fn document() -> Value {

@@ -6,6 +6,7 @@ use crate::client::{Client, origin};
 use crate::errors::WebError;
 use crate::i18n::cookie_value;
 use crate::page::Page;
+use crate::sms::SiteSmsTexts;
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::State;
@@ -93,6 +94,40 @@ pub async fn second_step(
     };
     match sessions::complete_second_step(&state.app, input).await {
         Ok(session) => signed_in(&state, &page, &session).await,
+        Err(error) => login_error(&page, error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SmsRequest {
+    #[serde(default)]
+    challenge: String,
+}
+
+/// Where a code by text message went, masked.
+#[derive(Serialize)]
+struct SmsSent {
+    sent_to: String,
+}
+
+/// A code by text message for the second step of a login.
+pub async fn second_step_sms(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    JsonBody(body): JsonBody<SmsRequest>,
+) -> Response {
+    let texts = SiteSmsTexts(&state);
+    let sent = sessions::send_second_step_sms(&state.app, &texts, &body.challenge, &client);
+    match sent.await {
+        Ok(number) => {
+            let sent_to = number.masked();
+            (StatusCode::ACCEPTED, Json(SmsSent { sent_to })).into_response()
+        }
+        // The hourly limit of sends is a rate limit like the others.
+        Err(AppError::Invalid(problems)) if problems.iter().any(|p| p.code == "sms_send_limit") => {
+            WebError::TooManyRequests.into_response()
+        }
         Err(error) => login_error(&page, error),
     }
 }

@@ -8,6 +8,7 @@ use crate::i18n::cookie_value;
 use crate::page::{Page, render};
 use crate::routes::language::local_path_or_root;
 use crate::second_factor_gate;
+use crate::sms::SiteSmsTexts;
 use crate::state::WebState;
 use askama::Template;
 use axum::Form;
@@ -15,7 +16,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use carespace_app::AppError;
 use carespace_app::memberships::waiting::{self, Landing};
-use carespace_app::sessions::{self, LoginInput, LoginOutcome, NewSession, SecondStepInput};
+use carespace_app::sessions::{
+    self, ClientInfo, LoginInput, LoginOutcome, NewSession, SecondStepFactors, SecondStepInput,
+};
 use carespace_core::secret::Secret;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -68,6 +71,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    let client_copy = client.clone();
     let input = LoginInput {
         email: form.email.clone(),
         password: Secret::new(form.password),
@@ -79,8 +83,12 @@ pub async fn submit(
             return signed_in(&state, &session, &form.next).await;
         }
         Ok(LoginOutcome::SecondStep { challenge }) => {
-            let query =
-                serde_urlencoded::to_string([("next", form.next.as_str())]).unwrap_or_default();
+            let sms = sms_at_once(&state, &challenge, &client_copy).await?;
+            let mut query = vec![("next", form.next.as_str())];
+            if let Some(sms) = sms {
+                query.push(("sms", sms));
+            }
+            let query = serde_urlencoded::to_string(query).unwrap_or_default();
             let mut response = Redirect::to(&format!("/login/second-step?{query}")).into_response();
             let name = auth::challenge_cookie_name(&state);
             auth::set_cookie(&mut response, &state, name, &challenge, None);
@@ -152,6 +160,25 @@ pub async fn logout(
     Ok(response)
 }
 
+/// When the waiting login's only factor is a number for text messages, its code is sent at
+/// once; what became of it, for the second step's page (`sent`, or the problem's code).
+async fn sms_at_once(
+    state: &WebState,
+    challenge: &str,
+    client: &ClientInfo,
+) -> Result<Option<&'static str>, WebError> {
+    let factors = sessions::second_step_factors(&state.app, challenge).await?;
+    if !factors.is_some_and(|f| f.sms && !f.app) {
+        return Ok(None);
+    }
+    let texts = SiteSmsTexts(state);
+    match sessions::send_second_step_sms(&state.app, &texts, challenge, client).await {
+        Ok(_) => Ok(Some("sent")),
+        Err(AppError::Invalid(problems)) => Ok(problems.first().map(|p| p.code)),
+        Err(error) => Err(error.into()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login_second_step.html")]
 struct SecondStepTemplate {
@@ -160,25 +187,95 @@ struct SecondStepTemplate {
     next: String,
     /// The challenge is over: only logging in again helps.
     expired: bool,
+    factors: SecondStepFactors,
+    /// A code was just sent by text message (to the number ending so).
+    sent: bool,
 }
 
-/// The second step of a login: a code from the authenticator app or a recovery code.
+impl SecondStepTemplate {
+    fn new(page: Page, form: FormState, next: String, factors: Option<SecondStepFactors>) -> Self {
+        SecondStepTemplate {
+            page,
+            form,
+            next,
+            expired: factors.is_none(),
+            factors: factors.unwrap_or(SecondStepFactors {
+                app: false,
+                sms: false,
+            }),
+            sent: false,
+        }
+    }
+
+    /// The code field's hint: which codes this login takes.
+    fn code_hint(&self) -> &'static str {
+        if self.factors.sms {
+            "second-step-sms-code-hint"
+        } else {
+            "second-step-code-hint"
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SecondStepQuery {
+    #[serde(default)]
+    next: String,
+    /// What became of a text message sent at once: `sent`, or a problem's code.
+    #[serde(default)]
+    sms: String,
+}
+
+/// The second step of a login: a code from the authenticator app, by text message, or a
+/// recovery code.
 pub async fn second_step(
     State(state): State<WebState>,
     page: Page,
     headers: HeaderMap,
-    Query(query): Query<NextQuery>,
+    Query(query): Query<SecondStepQuery>,
 ) -> Result<Response, WebError> {
-    if cookie_value(&headers, auth::challenge_cookie_name(&state)).is_none() {
+    let Some(challenge) = cookie_value(&headers, auth::challenge_cookie_name(&state)) else {
         return Ok(Redirect::to("/login").into_response());
-    }
-    let template = SecondStepTemplate {
-        page,
-        form: FormState::new(),
-        next: query.next,
-        expired: false,
     };
+    let factors = sessions::second_step_factors(&state.app, &challenge).await?;
+    let form = match query.sms.as_str() {
+        "" | "sent" => FormState::new(),
+        // Only the problems sending can end in are shown; the query is the browser's own.
+        code @ ("sms_send_failed" | "sms_send_limit") => {
+            FormState::new().with_general(page.problem(code))
+        }
+        _ => FormState::new(),
+    };
+    let mut template = SecondStepTemplate::new(page, form, query.next, factors);
+    template.sent = query.sms == "sent";
     Ok(render(&template)?.into_response())
+}
+
+/// `POST /login/second-step/sms`: a code by text message for the waiting login.
+pub async fn second_step_sms(
+    State(state): State<WebState>,
+    page: Page,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<NextQuery>,
+) -> Result<Response, WebError> {
+    let challenge = cookie_value(&headers, auth::challenge_cookie_name(&state)).unwrap_or_default();
+    let texts = SiteSmsTexts(&state);
+    let sent = sessions::send_second_step_sms(&state.app, &texts, &challenge, &client).await;
+    let factors = sessions::second_step_factors(&state.app, &challenge).await?;
+    match sent {
+        Ok(_) => {
+            let mut template = SecondStepTemplate::new(page, FormState::new(), form.next, factors);
+            template.sent = true;
+            Ok(render(&template)?.into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            let problems = FormState::new().with_problems(&page, &problems);
+            let template = SecondStepTemplate::new(page, problems, form.next, factors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -207,6 +304,7 @@ pub async fn second_step_submit(
         remember: form.remember.is_some(),
         client,
     };
+    let challenge = input.challenge.clone();
     let mut expired = false;
     let (status, problems, retry_after) =
         match sessions::complete_second_step(&state.app, input).await {
@@ -233,12 +331,10 @@ pub async fn second_step_submit(
     } else {
         problems
     };
-    let html = render(&SecondStepTemplate {
-        page,
-        form: problems,
-        next: form.next,
-        expired,
-    })?;
+    let factors = sessions::second_step_factors(&state.app, &challenge).await?;
+    let mut template = SecondStepTemplate::new(page, problems, form.next, factors);
+    template.expired |= expired;
+    let html = render(&template)?;
     let mut response = (status, html).into_response();
     if expired {
         auth::clear_cookie(&mut response, &state, challenge_cookie);

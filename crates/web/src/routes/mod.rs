@@ -25,6 +25,7 @@ pub mod register;
 pub mod seats;
 pub mod second_factors;
 pub mod sessions;
+pub mod sms_factor;
 pub mod start;
 pub mod tokens;
 
@@ -54,6 +55,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             "/login/second-step",
             get(login::second_step).post(login::second_step_submit),
         ),
+        ("/login/second-step/sms", post(login::second_step_sms)),
         ("/logout", post(login::logout)),
         (
             "/password/forgot",
@@ -96,6 +98,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             post(second_factors::renew),
         ),
         ("/account/two-step/remove", post(second_factors::remove)),
+        ("/account/two-step/sms", post(sms_factor::start)),
+        ("/account/two-step/sms/confirm", post(sms_factor::confirm)),
+        ("/account/two-step/sms/code", post(sms_factor::send_code)),
+        ("/account/two-step/sms/remove", post(sms_factor::remove)),
         ("/account/tokens", get(tokens::list).post(tokens::create)),
         ("/account/tokens/{id}/revoke", post(tokens::revoke)),
         ("/organisation", get(organisation::index)),

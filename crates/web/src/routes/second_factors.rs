@@ -12,7 +12,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::second_factors::sms::SmsStatus;
 use carespace_app::second_factors::{self, AppSetup, TwoStepStatus};
+use carespace_core::ids::AccountId;
 use carespace_core::policy::{self, Reach};
 use carespace_core::secret::Secret;
 use http::StatusCode;
@@ -22,26 +24,46 @@ use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "two_step.html")]
-struct StatusTemplate {
+pub(super) struct StatusTemplate {
     page: Page,
     status: TwoStepStatus,
+    sms: SmsStatus,
     start: FormState,
     renew: FormState,
     remove: FormState,
+    /// Adding or changing the number for text messages.
+    pub(super) sms_start: FormState,
+    /// Having a code sent to confirm a change.
+    pub(super) sms_code: FormState,
+    pub(super) sms_remove: FormState,
     notice: Option<String>,
 }
 
 impl StatusTemplate {
     /// The page with its forms empty.
-    fn new(page: Page, status: TwoStepStatus, notice: Option<String>) -> Self {
-        StatusTemplate {
+    pub(super) async fn load(
+        state: &WebState,
+        page: Page,
+        account: &AccountId,
+        notice: Option<String>,
+    ) -> Result<Self, WebError> {
+        Ok(StatusTemplate {
             page,
-            status,
+            status: second_factors::status(&state.app, account).await?,
+            sms: second_factors::sms::status(&state.app, account).await?,
             start: FormState::new(),
             renew: FormState::new(),
             remove: FormState::new(),
+            sms_start: FormState::new(),
+            sms_code: FormState::new(),
+            sms_remove: FormState::new(),
             notice,
-        }
+        })
+    }
+
+    /// Whether any factor guards the logins (then recovery codes can be renewed).
+    fn has_factor(&self) -> bool {
+        self.status.app_since.is_some() || self.sms.number.is_some()
     }
 }
 
@@ -57,15 +79,17 @@ pub async fn show(
     SignedIn(session): SignedIn,
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
-    let status = second_factors::status(&state.app, &session.account.id).await?;
-    let notice = if done.done == "removed" {
-        Some(page.t("two-step-removed"))
-    } else if policy::second_factor_first(session.two_step, Reach::Care) {
-        Some(page.t("two-step-required"))
-    } else {
-        None
+    let notice = match done.done.as_str() {
+        "removed" => Some(page.t("two-step-removed")),
+        "sms-added" => Some(page.t("two-step-sms-added")),
+        "sms-removed" => Some(page.t("two-step-sms-removed")),
+        _ if policy::second_factor_first(session.two_step, Reach::Care) => {
+            Some(page.t("two-step-required"))
+        }
+        _ => None,
     };
-    Ok(render(&StatusTemplate::new(page, status, notice))?.into_response())
+    let template = StatusTemplate::load(&state, page, &session.account.id, notice).await?;
+    Ok(render(&template)?.into_response())
 }
 
 #[derive(Template)]
@@ -131,11 +155,15 @@ struct CodesTemplate {
     page: Page,
     /// Shown this once.
     codes: Vec<String>,
-    /// The app was set up just now (else the codes were renewed).
-    set_up: bool,
+    /// What was set up just now, as a message key (none when the codes were renewed).
+    set_up: Option<&'static str>,
 }
 
-fn codes_page(page: Page, codes: Vec<String>, set_up: bool) -> Result<Response, WebError> {
+pub(super) fn codes_page(
+    page: Page,
+    codes: Vec<String>,
+    set_up: Option<&'static str>,
+) -> Result<Response, WebError> {
     let template = CodesTemplate {
         page,
         codes,
@@ -155,7 +183,7 @@ pub async fn confirm(
     let me = &session.account.id;
     let origin = origin(&client, Some(&session));
     match second_factors::confirm_app(&state.app, me, &form.code, &origin).await {
-        Ok(codes) => codes_page(page, codes, true),
+        Ok(codes) => codes_page(page, codes, Some("two-step-set-up")),
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
@@ -178,20 +206,33 @@ pub struct PasswordForm {
     code: String,
 }
 
-/// Shows the status page again with a form's problems.
-async fn refused(
+/// Shows the status page again with a form's problems (and the values typed into it).
+pub(super) async fn refused(
     state: &WebState,
     page: Page,
     session: &carespace_app::sessions::CurrentSession,
     error: carespace_app::AppError,
     which: fn(&mut StatusTemplate) -> &mut FormState,
 ) -> Result<Response, WebError> {
+    refused_with(state, page, session, error, which, &[]).await
+}
+
+pub(super) async fn refused_with(
+    state: &WebState,
+    page: Page,
+    session: &carespace_app::sessions::CurrentSession,
+    error: carespace_app::AppError,
+    which: fn(&mut StatusTemplate) -> &mut FormState,
+    values: &[(&'static str, &str)],
+) -> Result<Response, WebError> {
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let status = second_factors::status(&state.app, &session.account.id).await?;
-    let form = FormState::new().with_problems(&page, problems);
-    let mut template = StatusTemplate::new(page, status, None);
+    let mut form = FormState::new().with_problems(&page, problems);
+    for (field, value) in values {
+        form = form.with_value(field, value);
+    }
+    let mut template = StatusTemplate::load(state, page, &session.account.id, None).await?;
     *which(&mut template) = form;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
@@ -211,7 +252,7 @@ pub async fn renew(
     let result =
         second_factors::renew_recovery_codes(&state.app, me, password, &form.code, &origin);
     match result.await {
-        Ok(codes) => codes_page(page, codes, false),
+        Ok(codes) => codes_page(page, codes, None),
         Err(error) => refused(&state, page, &session, error, |t| &mut t.renew).await,
     }
 }
