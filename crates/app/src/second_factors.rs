@@ -174,7 +174,7 @@ pub async fn remove(
 
 /// Checks the password, then a current code (counted like the login's second step), and opens
 /// the transaction of what they unlock, with the code used up in it.
-async fn proven(
+pub(crate) async fn proven(
     ctx: &AppContext,
     account: &AccountId,
     password: Secret,
@@ -226,6 +226,8 @@ pub async fn reset_by_operator(
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, record, now).await?;
+    // Every passkey goes too: the person lost what they log in with.
+    carespace_store::passkeys::remove_all(&mut tx, &row.id).await?;
     end_factors(
         &mut tx,
         &row,

@@ -3,6 +3,7 @@
 
 use crate::config::{Config, MailTransportKind};
 use anyhow::Context;
+use carespace_app::passkeys::RelyingParty;
 use carespace_app::AppContext;
 use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
@@ -69,6 +70,9 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
         refusals: Arc::default(),
+        passkeys: RelyingParty::for_public_url(&config.web.public_url)
+            .map_err(anyhow::Error::msg)?
+            .map(Arc::new),
     };
     after_migrating(&ctx).await?;
     Ok(ctx)

@@ -97,11 +97,13 @@ pub async fn accept_step(
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether the account has a second factor in use: its logins then take a second step.
+/// Whether the account has a second factor in use (an authenticator app or a passkey): its
+/// logins then take a second step.
 pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM second_factors WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+        "SELECT (SELECT COUNT(*) FROM second_factors WHERE account_id = $1 AND confirmed_at IS NOT NULL)
+              + (SELECT COUNT(*) FROM passkeys WHERE account_id = $1) AS n",
     )
     .bind(account.as_str())
     .fetch_one(&mut *c)

@@ -120,6 +120,14 @@ pub enum MailMessage {
     RecoveryCodeUsed {
         left: i64,
     },
+    /// A passkey with this name now guards your logins.
+    PasskeyAdded {
+        name: String,
+    },
+    /// Your passkey with this name was removed.
+    PasskeyRemoved {
+        name: String,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -155,6 +163,8 @@ impl MailMessage {
             MailMessage::SecondFactorRemoved => "second_factor_removed",
             MailMessage::RecoveryCodeUsed { .. } => "recovery_code_used",
             MailMessage::RecoveryCodesRenewed => "recovery_codes_renewed",
+            MailMessage::PasskeyAdded { .. } => "passkey_added",
+            MailMessage::PasskeyRemoved { .. } => "passkey_removed",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

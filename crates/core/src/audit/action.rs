@@ -90,6 +90,12 @@ audit_actions! {
     SecondStepFailed => "second_step_failed",
     RecoveryCodeUsed => "recovery_code_used",
     RecoveryCodesRenewed => "recovery_codes_renewed",
+    PasskeyEnrolled => "passkey_enrolled",
+    PasskeyEnrolmentFailed => "passkey_enrolment_failed",
+    PasskeyUsed => "passkey_used",
+    PasskeyFailed => "passkey_failed",
+    PasskeyRenamed => "passkey_renamed",
+    PasskeyRemoved => "passkey_removed",
 }
 
 #[cfg(test)]

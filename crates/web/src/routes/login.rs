@@ -26,6 +26,23 @@ struct LoginTemplate {
     page: Page,
     form: FormState,
     next: String,
+    /// "Log in with a passkey" is offered (the installation's address allows passkeys).
+    passkeys: bool,
+}
+
+/// The login page, with a problem to show.
+pub(crate) fn login_page(
+    page: Page,
+    form: FormState,
+    next: String,
+    passkeys: bool,
+) -> Result<axum::response::Html<String>, WebError> {
+    Ok(render(&LoginTemplate {
+        page,
+        form,
+        next,
+        passkeys,
+    })?)
 }
 
 #[derive(Deserialize, Default)]
@@ -35,6 +52,7 @@ pub struct NextQuery {
 }
 
 pub async fn show(
+    State(state): State<WebState>,
     page: Page,
     auth: Option<axum::Extension<Auth>>,
     Query(query): Query<NextQuery>,
@@ -42,12 +60,8 @@ pub async fn show(
     if auth.is_some() {
         return Ok(Redirect::to(local_path_or_root(&query.next)).into_response());
     }
-    Ok(render(&LoginTemplate {
-        page,
-        form: FormState::new(),
-        next: query.next,
-    })?
-    .into_response())
+    let passkeys = state.app.passkeys.is_some();
+    Ok(login_page(page, FormState::new(), query.next, passkeys)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -93,13 +107,11 @@ pub async fn submit(
         }
         Err(error) => return Err(error.into()),
     };
-    let html = render(&LoginTemplate {
-        form: FormState::new()
-            .with_value("email", &form.email)
-            .with_general(message),
-        page,
-        next: form.next,
-    })?;
+    let problem = FormState::new()
+        .with_value("email", &form.email)
+        .with_general(message);
+    let passkeys = state.app.passkeys.is_some();
+    let html = login_page(page, problem, form.next, passkeys)?;
     let mut response = (status, html).into_response();
     if let Some(seconds) = retry_after
         && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
@@ -156,6 +168,25 @@ struct SecondStepTemplate {
     next: String,
     /// The challenge is over: only logging in again helps.
     expired: bool,
+    /// "Use a passkey" is offered: the account has one.
+    passkey: bool,
+}
+
+/// The second step's page, with a problem to show.
+pub(crate) fn second_step_page(
+    page: Page,
+    form: FormState,
+    next: String,
+    expired: bool,
+    passkey: bool,
+) -> Result<axum::response::Html<String>, WebError> {
+    Ok(render(&SecondStepTemplate {
+        page,
+        form,
+        next,
+        expired,
+        passkey,
+    })?)
 }
 
 /// The second step of a login: a code from the authenticator app or a recovery code.
@@ -165,16 +196,12 @@ pub async fn second_step(
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
-    if cookie_value(&headers, auth::challenge_cookie_name(&state)).is_none() {
+    let Some(challenge) = cookie_value(&headers, auth::challenge_cookie_name(&state)) else {
         return Ok(Redirect::to("/login").into_response());
-    }
-    let template = SecondStepTemplate {
-        page,
-        form: FormState::new(),
-        next: query.next,
-        expired: false,
     };
-    Ok(render(&template)?.into_response())
+    let passkey = sessions::second_step_offers_passkey(&state.app, &challenge).await?;
+    let html = second_step_page(page, FormState::new(), query.next, false, passkey)?;
+    Ok(html.into_response())
 }
 
 #[derive(Deserialize)]
@@ -193,8 +220,9 @@ pub async fn second_step_submit(
     Form(form): Form<SecondStepForm>,
 ) -> Result<Response, WebError> {
     let challenge_cookie = auth::challenge_cookie_name(&state);
+    let challenge = cookie_value(&headers, challenge_cookie).unwrap_or_default();
     let input = SecondStepInput {
-        challenge: cookie_value(&headers, challenge_cookie).unwrap_or_default(),
+        challenge: challenge.clone(),
         code: form.code,
         device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
         client,
@@ -220,12 +248,8 @@ pub async fn second_step_submit(
             }
             Err(error) => return Err(error.into()),
         };
-    let html = render(&SecondStepTemplate {
-        page,
-        form: problems,
-        next: form.next,
-        expired,
-    })?;
+    let passkey = !expired && sessions::second_step_offers_passkey(&state.app, &challenge).await?;
+    let html = second_step_page(page, problems, form.next, expired, passkey)?;
     let mut response = (status, html).into_response();
     if expired {
         auth::clear_cookie(&mut response, &state, challenge_cookie);

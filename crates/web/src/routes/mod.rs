@@ -19,6 +19,8 @@ pub mod message;
 pub mod metrics;
 pub mod organisation;
 pub mod owners;
+pub mod passkey_login;
+pub mod passkeys;
 pub mod password;
 pub mod privacy;
 pub mod register;
@@ -53,6 +55,16 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         (
             "/login/second-step",
             get(login::second_step).post(login::second_step_submit),
+        ),
+        ("/login/passkey", post(passkey_login::submit)),
+        ("/login/passkey/options", post(passkey_login::options)),
+        (
+            "/login/second-step/passkey",
+            post(passkey_login::second_step_submit),
+        ),
+        (
+            "/login/second-step/passkey/options",
+            post(passkey_login::second_step_options),
         ),
         ("/logout", post(login::logout)),
         (
@@ -92,6 +104,16 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             post(second_factors::renew),
         ),
         ("/account/two-step/remove", post(second_factors::remove)),
+        ("/account/passkeys", post(passkeys::create)),
+        ("/account/passkeys/new", get(passkeys::new)),
+        ("/account/passkeys/options", post(passkeys::options)),
+        (
+            "/account/passkeys/confirm-options",
+            post(passkeys::confirm_options),
+        ),
+        ("/account/passkeys/{id}", get(passkeys::show)),
+        ("/account/passkeys/{id}/rename", post(passkeys::rename)),
+        ("/account/passkeys/{id}/remove", post(passkeys::remove)),
         ("/account/tokens", get(tokens::list).post(tokens::create)),
         ("/account/tokens/{id}/revoke", post(tokens::revoke)),
         ("/organisation", get(organisation::index)),

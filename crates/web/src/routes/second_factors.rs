@@ -12,7 +12,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::passkeys::{self, PasskeySummary};
 use carespace_app::second_factors::{self, AppSetup, TwoStepStatus};
+use carespace_core::ids::AccountId;
 use carespace_core::secret::Secret;
 use http::StatusCode;
 use qrcode::QrCode;
@@ -28,19 +30,29 @@ struct StatusTemplate {
     renew: FormState,
     remove: FormState,
     notice: Option<String>,
+    passkeys: Vec<PasskeySummary>,
+    /// Passkeys work with this installation's address.
+    passkeys_offered: bool,
 }
 
 impl StatusTemplate {
     /// The page with its forms empty.
-    fn new(page: Page, status: TwoStepStatus, notice: Option<String>) -> Self {
-        StatusTemplate {
+    async fn new(
+        state: &WebState,
+        page: Page,
+        account: &AccountId,
+        notice: Option<String>,
+    ) -> Result<Self, WebError> {
+        Ok(StatusTemplate {
             page,
-            status,
+            status: second_factors::status(&state.app, account).await?,
             start: FormState::new(),
             renew: FormState::new(),
             remove: FormState::new(),
             notice,
-        }
+            passkeys: passkeys::list(&state.app, account).await?,
+            passkeys_offered: state.app.passkeys.is_some(),
+        })
     }
 }
 
@@ -56,9 +68,15 @@ pub async fn show(
     SignedIn(session): SignedIn,
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
-    let status = second_factors::status(&state.app, &session.account.id).await?;
-    let notice = (done.done == "removed").then(|| page.t("two-step-removed"));
-    Ok(render(&StatusTemplate::new(page, status, notice))?.into_response())
+    let notice = match done.done.as_str() {
+        "removed" => Some(page.t("two-step-removed")),
+        "passkey-added" => Some(page.t("passkey-was-added")),
+        "passkey-renamed" => Some(page.t("passkey-was-renamed")),
+        "passkey-removed" => Some(page.t("passkey-was-removed")),
+        _ => None,
+    };
+    let template = StatusTemplate::new(&state, page, &session.account.id, notice).await?;
+    Ok(render(&template)?.into_response())
 }
 
 #[derive(Template)]
@@ -182,9 +200,8 @@ async fn refused(
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let status = second_factors::status(&state.app, &session.account.id).await?;
     let form = FormState::new().with_problems(&page, problems);
-    let mut template = StatusTemplate::new(page, status, None);
+    let mut template = StatusTemplate::new(state, page, &session.account.id, None).await?;
     *which(&mut template) = form;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
