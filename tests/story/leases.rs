@@ -45,7 +45,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         refusals: Arc::default(),
-            passkeys: None,
+        passkeys: None,
         audit: carespace_app::audit::AuditLog::start(db.clone()),
         db,
     };

@@ -10,7 +10,9 @@ use serde_json::Value;
 use sqlx::Row;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
-use webauthn_rs::prelude::{Base64UrlSafeData, CreationChallengeResponse, RequestChallengeResponse, Url};
+use webauthn_rs::prelude::{
+    Base64UrlSafeData, CreationChallengeResponse, RequestChallengeResponse, Url,
+};
 
 /// The address the installation is reached at in these tests: a name, as WebAuthn requires.
 const PUBLIC_URL: &str = "http://localhost:7000";
@@ -42,7 +44,11 @@ async fn registration_options(
     password: &str,
 ) -> reqwest::Response {
     let token = app.token_with(browser, "/account/passkeys/new").await;
-    let fields = [("csrf_token", token.as_str()), ("name", name), ("password", password)];
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("name", name),
+        ("password", password),
+    ];
     app.post_with(browser, "/account/passkeys/options", &fields)
         .await
 }
@@ -95,7 +101,11 @@ async fn register(
 /// The browser's answer to authentication options, made by `key`; for a discoverable login
 /// (no credential named) the software passkey is told its credential and answers with the
 /// user handle, as a passkey that keeps it would.
-fn asserted(key: &mut Authenticator, options: &Value, discoverable: Option<(&str, &str)>) -> String {
+fn asserted(
+    key: &mut Authenticator,
+    options: &Value,
+    discoverable: Option<(&str, &str)>,
+) -> String {
     let mut options = options.clone();
     if let Some((credential_id, _)) = discoverable {
         options["publicKey"]["allowCredentials"] =
@@ -110,7 +120,12 @@ fn asserted(key: &mut Authenticator, options: &Value, discoverable: Option<(&str
     serde_json::to_string(&answer).unwrap()
 }
 
-async fn options_at(app: &TestApp, browser: &reqwest::Client, page: &str, path: &str) -> reqwest::Response {
+async fn options_at(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    page: &str,
+    path: &str,
+) -> reqwest::Response {
     let token = app.token_with(browser, page).await;
     app.post_with(browser, path, &[("csrf_token", token.as_str())])
         .await
@@ -168,15 +183,25 @@ async fn registering_asks_the_password_and_keeps_the_ceremony_server_side_until_
     let page = app.get_with(&browser, "/account/passkeys/new").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Passkeys hebben JavaScript nodig"), "said without the script");
-    assert!(html.contains("/static/passkeys."), "the page loads the passkey script");
+    assert!(
+        html.contains("Passkeys hebben JavaScript nodig"),
+        "said without the script"
+    );
+    assert!(
+        html.contains("/static/passkeys."),
+        "the page loads the passkey script"
+    );
 
     let unnamed = registration_options(&app, &browser, " ", &anna.password).await;
     assert_eq!(unnamed.status(), 422);
     let body: Value = unnamed.json().await.unwrap();
     assert_eq!(body["message"], "Geef de passkey een naam.");
     let without = registration_options(&app, &browser, "Laptop", "not my password").await;
-    assert_eq!(without.status(), 422, "a session alone does not add a passkey");
+    assert_eq!(
+        without.status(),
+        422,
+        "a session alone does not add a passkey"
+    );
     assert_eq!(count(&app, "passkey_ceremonies").await, 0);
 
     let options = registration_options(&app, &browser, "Laptop", &anna.password).await;
@@ -195,20 +220,31 @@ async fn registering_asks_the_password_and_keeps_the_ceremony_server_side_until_
     assert_eq!(expires, app.ctx.now().millis() + CEREMONY_MS);
     let state: String = row.try_get("state").unwrap();
     let ceremony = options["ceremony"].as_str().unwrap();
-    assert!(!state.contains(ceremony), "the browser holds only the token");
+    assert!(
+        !state.contains(ceremony),
+        "the browser holds only the token"
+    );
 
     // A forged answer: refused, logged, nothing stored; the ceremony is spent.
     let forged = finish_registration(&app, &browser, ceremony, "{\"id\":\"forged\"}").await;
     assert_eq!(forged.status(), 422);
     let html = forged.text().await.unwrap();
     assert!(html.contains("Die passkey is niet geaccepteerd"), "{html}");
-    assert!(html.contains("value=\"\""), "the page is there to try again");
+    assert!(
+        html.contains("value=\"\""),
+        "the page is there to try again"
+    );
     assert_eq!(logged(&app, "passkey_enrolment_failed").await, 1);
     assert_eq!(count(&app, "passkeys").await, 0);
     let mut key = authenticator();
     let late = finish_registration(&app, &browser, ceremony, &created(&mut key, &options)).await;
     assert_eq!(late.status(), 422, "a ceremony is answered once");
-    assert!(late.text().await.unwrap().contains("verlopen of al gebruikt"));
+    assert!(
+        late.text()
+            .await
+            .unwrap()
+            .contains("verlopen of al gebruikt")
+    );
 
     // An answer after the ceremony expired is refused, even a real one.
     let options: Value = registration_options(&app, &browser, "Laptop", &anna.password)
@@ -221,7 +257,13 @@ async fn registering_asks_the_password_and_keeps_the_ceremony_server_side_until_
     let ceremony = options["ceremony"].as_str().unwrap();
     let expired = finish_registration(&app, &browser, ceremony, &credential).await;
     assert_eq!(expired.status(), 422);
-    assert!(expired.text().await.unwrap().contains("verlopen of al gebruikt"));
+    assert!(
+        expired
+            .text()
+            .await
+            .unwrap()
+            .contains("verlopen of al gebruikt")
+    );
     assert_eq!(count(&app, "passkeys").await, 0);
 
     // The retention purge removes ceremonies nobody answered.
@@ -243,7 +285,12 @@ async fn a_registered_passkey_logs_in_as_the_second_step_and_alone() {
         app.last_mail_to(&anna.email).await.subject,
         "Er is een passkey toegevoegd"
     );
-    assert!(app.last_mail_to(&anna.email).await.text.contains("\"Laptop\""));
+    assert!(
+        app.last_mail_to(&anna.email)
+            .await
+            .text
+            .contains("\"Laptop\"")
+    );
     assert_eq!(logged(&app, "passkey_enrolled").await, 1);
     assert_eq!(
         app.get_with(&elsewhere, "/account").await.status(),
@@ -258,36 +305,93 @@ async fn a_registered_passkey_logs_in_as_the_second_step_and_alone() {
     let answer = app.login_with(&next, &anna.email, &anna.password).await;
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/login/second-step"), "{location}");
-    let html = app.get_with(&next, "/login/second-step").await.text().await.unwrap();
-    assert!(html.contains("Passkey gebruiken"), "the second step offers the passkey");
+    let html = app
+        .get_with(&next, "/login/second-step")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Passkey gebruiken"),
+        "the second step offers the passkey"
+    );
     let second_page = "/login/second-step";
-    let options = options_at(&app, &next, second_page, "/login/second-step/passkey/options").await;
+    let options = options_at(
+        &app,
+        &next,
+        second_page,
+        "/login/second-step/passkey/options",
+    )
+    .await;
     assert_eq!(options.status(), 200);
     let options: Value = options.json().await.unwrap();
     assert_eq!(options["publicKey"]["userVerification"], "required");
-    assert_eq!(options["publicKey"]["allowCredentials"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        options["publicKey"]["allowCredentials"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let ceremony = options["ceremony"].as_str().unwrap().to_owned();
-    let forged = post_answer(&app, &next, second_page, "/login/second-step/passkey", &ceremony, "{}").await;
+    let forged = post_answer(
+        &app,
+        &next,
+        second_page,
+        "/login/second-step/passkey",
+        &ceremony,
+        "{}",
+    )
+    .await;
     assert_eq!(forged.status(), 422);
-    assert!(forged.text().await.unwrap().contains("Die passkey is niet geaccepteerd"));
+    assert!(
+        forged
+            .text()
+            .await
+            .unwrap()
+            .contains("Die passkey is niet geaccepteerd")
+    );
     assert_eq!(logged(&app, "passkey_failed").await, 1);
-    assert_eq!(app.get_with(&next, "/account").await.status(), 303, "no session yet");
+    assert_eq!(
+        app.get_with(&next, "/account").await.status(),
+        303,
+        "no session yet"
+    );
 
-    let options: Value = options_at(&app, &next, second_page, "/login/second-step/passkey/options")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let options: Value = options_at(
+        &app,
+        &next,
+        second_page,
+        "/login/second-step/passkey/options",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let credential = asserted(&mut key, &options, None);
     let ceremony = options["ceremony"].as_str().unwrap();
     let logins = logged(&app, "login").await;
-    let done = post_answer(&app, &next, second_page, "/login/second-step/passkey", ceremony, &credential).await;
+    let done = post_answer(
+        &app,
+        &next,
+        second_page,
+        "/login/second-step/passkey",
+        ceremony,
+        &credential,
+    )
+    .await;
     assert_eq!(done.status(), 303);
     assert_eq!(app.get_with(&next, "/account").await.status(), 200);
     assert_eq!(logged(&app, "passkey_used").await, 1);
-    assert_eq!(logged(&app, "login").await, logins + 1, "a login like any other");
+    assert_eq!(
+        logged(&app, "login").await,
+        logins + 1,
+        "a login like any other"
+    );
     let anna_id = account_id(&app, &anna).await;
-    let used = carespace_store::passkeys::of_account(&app.ctx.db, &anna_id).await.unwrap();
+    let used = carespace_store::passkeys::of_account(&app.ctx.db, &anna_id)
+        .await
+        .unwrap();
     assert_eq!(used[0].last_used_at, Some(app.ctx.now()));
 
     // The passkey alone, from the login page: no credential is named, the answer names the
@@ -304,7 +408,15 @@ async fn a_registered_passkey_logs_in_as_the_second_step_and_alone() {
     let credential_id = used[0].credential_id.clone();
     let credential = asserted(&mut key, &options, Some((&credential_id, anna_id.as_str())));
     let ceremony = options["ceremony"].as_str().unwrap();
-    let done = post_answer(&app, &alone, "/login", "/login/passkey", ceremony, &credential).await;
+    let done = post_answer(
+        &app,
+        &alone,
+        "/login",
+        "/login/passkey",
+        ceremony,
+        &credential,
+    )
+    .await;
     assert_eq!(done.status(), 303);
     assert_eq!(app.get_with(&alone, "/account").await.status(), 200);
     assert_eq!(logged(&app, "passkey_used").await, 2);
@@ -319,9 +431,23 @@ async fn a_registered_passkey_logs_in_as_the_second_step_and_alone() {
     let other = carespace_core::ids::AccountId::generate();
     let credential = asserted(&mut key, &options, Some((&credential_id, other.as_str())));
     let ceremony = options["ceremony"].as_str().unwrap();
-    let refused = post_answer(&app, &stranger, "/login", "/login/passkey", ceremony, &credential).await;
+    let refused = post_answer(
+        &app,
+        &stranger,
+        "/login",
+        "/login/passkey",
+        ceremony,
+        &credential,
+    )
+    .await;
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("Die passkey is niet geaccepteerd"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Die passkey is niet geaccepteerd")
+    );
     assert_eq!(app.get_with(&stranger, "/account").await.status(), 303);
     assert_eq!(logged(&app, "passkey_failed").await, 2);
 }
@@ -352,18 +478,31 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
     let rename_path = format!("{page}/rename");
     let long = "x".repeat(61);
     let too_long = app
-        .post_with(&browser, &rename_path, &[("csrf_token", &token), ("name", &long)])
+        .post_with(
+            &browser,
+            &rename_path,
+            &[("csrf_token", &token), ("name", &long)],
+        )
         .await;
     assert_eq!(too_long.status(), 422);
     let html = too_long.text().await.unwrap();
     assert!(html.contains("hoogstens 60 tekens"));
     assert!(html.contains(&long), "the name typed is kept");
     let renamed = app
-        .post_with(&browser, &rename_path, &[("csrf_token", &token), ("name", "Werklaptop")])
+        .post_with(
+            &browser,
+            &rename_path,
+            &[("csrf_token", &token), ("name", "Werklaptop")],
+        )
         .await;
     assert_eq!(renamed.status(), 303);
     assert_eq!(logged(&app, "passkey_renamed").await, 1);
-    let html = app.get_with(&browser, "/account/two-step").await.text().await.unwrap();
+    let html = app
+        .get_with(&browser, "/account/two-step")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(">Werklaptop</a>"));
 
     let remove_path = format!("{page}/remove");
@@ -380,11 +519,29 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
             app.post_with(browser, &path, &fields).await
         }
     };
-    let wrong_password = remove("not my password".into(), "123456", String::new(), String::new()).await;
+    let wrong_password = remove(
+        "not my password".into(),
+        "123456",
+        String::new(),
+        String::new(),
+    )
+    .await;
     assert_eq!(wrong_password.status(), 422);
-    let wrong_code = remove(anna.password.clone(), "123456", String::new(), String::new()).await;
+    let wrong_code = remove(
+        anna.password.clone(),
+        "123456",
+        String::new(),
+        String::new(),
+    )
+    .await;
     assert_eq!(wrong_code.status(), 422);
-    assert!(wrong_code.text().await.unwrap().contains("Die code klopt niet"));
+    assert!(
+        wrong_code
+            .text()
+            .await
+            .unwrap()
+            .contains("Die code klopt niet")
+    );
     assert_eq!(logged(&app, "second_step_failed").await, 1);
     let forged = {
         let options: Value = options_at(&app, &browser, &page, "/account/passkeys/confirm-options")
@@ -396,7 +553,13 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
         remove(anna.password.clone(), "", ceremony, "{}".into()).await
     };
     assert_eq!(forged.status(), 422);
-    assert!(forged.text().await.unwrap().contains("Die passkey is niet geaccepteerd"));
+    assert!(
+        forged
+            .text()
+            .await
+            .unwrap()
+            .contains("Die passkey is niet geaccepteerd")
+    );
     assert_eq!(logged(&app, "passkey_failed").await, 1);
     assert_eq!(count(&app, "passkeys").await, 1, "nothing removed yet");
 
@@ -418,9 +581,14 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
     assert!(mail.text.contains("\"Werklaptop\""));
     assert_eq!(logged(&app, "passkey_removed").await, 1);
     assert_eq!(count(&app, "passkeys").await, 0);
-    let answer = app.login_with(&new_client(), &anna.email, &anna.password).await;
+    let answer = app
+        .login_with(&new_client(), &anna.email, &anna.password)
+        .await;
     let location = answer.headers()["location"].to_str().unwrap();
-    assert!(!location.starts_with("/login/second-step"), "one step again: {location}");
+    assert!(
+        !location.starts_with("/login/second-step"),
+        "one step again: {location}"
+    );
 }
 
 #[tokio::test]
@@ -454,7 +622,9 @@ async fn the_operator_reset_removes_passkeys_and_ending_access_ends_ceremonies()
     .await
     .unwrap();
     assert_eq!(count(&app, "passkeys").await, 0);
-    let answer = app.login_with(&new_client(), &anna.email, new_password).await;
+    let answer = app
+        .login_with(&new_client(), &anna.email, new_password)
+        .await;
     let location = answer.headers()["location"].to_str().unwrap();
     assert!(!location.starts_with("/login/second-step"), "{location}");
 }
@@ -463,11 +633,21 @@ async fn the_operator_reset_removes_passkeys_and_ending_access_ends_ceremonies()
 async fn at_an_ip_address_passkeys_are_not_offered_and_the_page_says_why() {
     let app = carespace_tests::spawn_app().await;
     let (anna, browser) = app.signed_up("Anna").await;
-    let html = app.get_with(&browser, "/account/passkeys/new").await.text().await.unwrap();
+    let html = app
+        .get_with(&browser, "/account/passkeys/new")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("via een IP-adres bereikt"), "{html}");
     let options = registration_options(&app, &browser, "Laptop", &anna.password).await;
     assert_eq!(options.status(), 422);
-    let login = app.get_with(&new_client(), "/login").await.text().await.unwrap();
+    let login = app
+        .get_with(&new_client(), "/login")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!login.contains("Inloggen met een passkey"));
     assert!(!login.contains("/static/passkeys."));
 }

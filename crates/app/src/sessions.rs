@@ -17,7 +17,7 @@ pub use ending::{SessionInfo, end, end_all, end_others, list, logout};
 pub use login::{LoginInput, LoginOutcome, login};
 pub use opening::NewSession;
 pub use passkey_login::{
-    PasskeyAnswer, complete_second_step as complete_second_step_with_passkey,
-    log_in_passwordless, second_step_offers_passkey, start_passwordless, start_second_step as start_passkey_second_step,
+    PasskeyAnswer, complete_second_step as complete_second_step_with_passkey, log_in_passwordless,
+    second_step_offers_passkey, start_passwordless, start_second_step as start_passkey_second_step,
 };
 pub use second_step::{SecondStepInput, complete as complete_second_step};

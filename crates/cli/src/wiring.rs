@@ -3,12 +3,12 @@
 
 use crate::config::{Config, MailTransportKind};
 use anyhow::Context;
-use carespace_app::passkeys::RelyingParty;
 use carespace_app::AppContext;
 use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
+use carespace_app::passkeys::RelyingParty;
 use carespace_core::audit::AuditKey;
 use carespace_store::audit_chain::Chain;
 use carespace_store::files::LocalDirFileStore;

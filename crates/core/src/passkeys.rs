@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn the_relying_party_is_the_host_and_never_an_ip_address() {
-        assert_eq!(relying_party_id("https://care.example.nl"), Some("care.example.nl"));
+        assert_eq!(
+            relying_party_id("https://care.example.nl"),
+            Some("care.example.nl")
+        );
         assert_eq!(relying_party_id("http://localhost:8080"), Some("localhost"));
         assert_eq!(relying_party_id("http://127.0.0.1:8080"), None);
         assert_eq!(relying_party_id("http://[::1]:8080"), None);
@@ -88,7 +91,8 @@ mod tests {
 
     #[test]
     fn ceremony_codes_are_unique() {
-        let codes: std::collections::HashSet<_> = CeremonyKind::ALL.iter().map(|k| k.code()).collect();
+        let codes: std::collections::HashSet<_> =
+            CeremonyKind::ALL.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), CeremonyKind::ALL.len());
     }
 }

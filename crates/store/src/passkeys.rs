@@ -22,8 +22,7 @@ pub struct PasskeyRow {
     pub last_used_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str =
-    "id, account_id, name, credential_id, credential, created_at, last_used_at";
+const COLUMNS: &str = "id, account_id, name, credential_id, credential, created_at, last_used_at";
 
 fn passkey(row: &AnyRow) -> StoreResult<PasskeyRow> {
     Ok(PasskeyRow {
@@ -63,7 +62,8 @@ pub async fn of_account(
     account: &AccountId,
 ) -> StoreResult<Vec<PasskeyRow>> {
     let mut c = conn(ex).await?;
-    let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE account_id = $1 ORDER BY created_at, id");
+    let sql =
+        format!("SELECT {COLUMNS} FROM passkeys WHERE account_id = $1 ORDER BY created_at, id");
     let rows = sqlx::query(&sql)
         .bind(account.as_str())
         .fetch_all(&mut *c)

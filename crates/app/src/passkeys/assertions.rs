@@ -6,8 +6,8 @@ use crate::error::{AppError, AppResult};
 use carespace_store::passkeys::PasskeyRow;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
-    Base64UrlSafeData, DiscoverableAuthentication, DiscoverableKey, Passkey,
-    PasskeyAuthentication, PublicKeyCredential,
+    Base64UrlSafeData, DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
+    PublicKeyCredential,
 };
 
 /// The stored state of an authentication ceremony: for known passkeys (the second step, a
@@ -61,7 +61,7 @@ pub(crate) fn check_assertion(
         return Ok(None);
     }
     passkey.update_credential(&result);
-    let json = serde_json::to_string(&passkey)
-        .map_err(|e| AppError::Internal(format!("passkey: {e}")))?;
+    let json =
+        serde_json::to_string(&passkey).map_err(|e| AppError::Internal(format!("passkey: {e}")))?;
     Ok(Some((row.clone(), json)))
 }

@@ -2,16 +2,16 @@
 //! removing one (after the password and a current factor: a passkey, an app code or a
 //! recovery code). Adding or removing one ends every other way in and emails the owner.
 
+use super::RelyingParty;
 use super::assertions::{AssertionState, base64url, check_assertion, parse_answer};
 use super::ceremonies::{Ceremony, expired, start, take};
-use super::RelyingParty;
 use crate::accounts::{confirm_current_password, email_owner, end_access};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
 use crate::second_factors::{code_counter, proven, reserve_code_try};
-use carespace_core::audit::{AuditAction, ActorRole, Outcome};
+use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::{AccountId, PasskeyId};
 use carespace_core::passkeys::{CeremonyKind, parse_name};
 use carespace_core::secret::Secret;
@@ -76,7 +76,11 @@ pub async fn start_registration(
         .filter_map(|k| serde_json::from_str::<webauthn_rs::prelude::Passkey>(&k.credential).ok())
         .map(|k| k.cred_id().clone())
         .collect::<Vec<_>>();
-    let display = if row.full_name.is_empty() { &row.email } else { &row.full_name };
+    let display = if row.full_name.is_empty() {
+        &row.email
+    } else {
+        &row.full_name
+    };
     let (options, state) = rp
         .webauthn
         .start_passkey_registration(user_handle(account)?, &row.email, display, Some(exclude))
@@ -88,7 +92,15 @@ pub async fn start_registration(
         selection["residentKey"] = "required".into();
         selection["requireResidentKey"] = true.into();
     }
-    start(ctx, CeremonyKind::Register, Some(account), Some(name), &state, &options).await
+    start(
+        ctx,
+        CeremonyKind::Register,
+        Some(account),
+        Some(name),
+        &state,
+        &options,
+    )
+    .await
 }
 
 /// Finishes registering with the browser's answer: the new passkey guards the account's
@@ -107,7 +119,12 @@ pub async fn finish_registration(
     let answer: Option<RegisterPublicKeyCredential> = serde_json::from_str(credential).ok();
     let passkey = answer.and_then(|a| rp.webauthn.finish_passkey_registration(&a, &state).ok());
     let Some(passkey) = passkey else {
-        record_alone(ctx, origin, failed(AuditAction::PasskeyEnrolmentFailed, account)).await?;
+        record_alone(
+            ctx,
+            origin,
+            failed(AuditAction::PasskeyEnrolmentFailed, account),
+        )
+        .await?;
         tracing::warn!(target: "security", account = %account, ip = %origin.ip, "passkey registration refused");
         return Err(AppError::field("credential", "passkey_refused"));
     };
@@ -129,9 +146,16 @@ pub async fn finish_registration(
     // Sessions and tokens opened before end: logins now take two steps.
     end_access(&mut tx, account, origin.session_id.as_deref(), now).await?;
     let owner_row = owner(&mut tx, account).await?;
-    let mail = MailMessage::PasskeyAdded { name: row.name.clone() };
+    let mail = MailMessage::PasskeyAdded {
+        name: row.name.clone(),
+    };
     email_owner(&mut tx, &owner_row, mail, now).await?;
-    let event = Event::own(account, AuditAction::PasskeyEnrolled, "passkey", Some(row.id.as_str()));
+    let event = Event::own(
+        account,
+        AuditAction::PasskeyEnrolled,
+        "passkey",
+        Some(row.id.as_str()),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(row.id)
@@ -151,7 +175,12 @@ pub async fn rename(
     if !store::rename(&mut tx, account, id, &name).await? {
         return Err(AppError::NotFound);
     }
-    let event = Event::own(account, AuditAction::PasskeyRenamed, "passkey", Some(id.as_str()));
+    let event = Event::own(
+        account,
+        AuditAction::PasskeyRenamed,
+        "passkey",
+        Some(id.as_str()),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
     Ok(())
@@ -167,7 +196,15 @@ pub async fn start_confirmation(ctx: &AppContext, account: &AccountId) -> AppRes
         .start_passkey_authentication(&keys)
         .map_err(|_| AppError::field("credential", "passkey_none"))?;
     let state = AssertionState::Known(state);
-    start(ctx, CeremonyKind::Confirm, Some(account), None, &state, &options).await
+    start(
+        ctx,
+        CeremonyKind::Confirm,
+        Some(account),
+        None,
+        &state,
+        &options,
+    )
+    .await
 }
 
 /// The current factor that confirms a removal besides the password.
@@ -176,7 +213,10 @@ pub enum PasskeyProof {
     /// A code from the authenticator app, or a recovery code.
     Code(String),
     /// The browser's answer to a confirmation ceremony.
-    Passkey { ceremony: String, credential: String },
+    Passkey {
+        ceremony: String,
+        credential: String,
+    },
 }
 
 /// Removes one of the account's passkeys, after the password and a current factor.
@@ -191,7 +231,10 @@ pub async fn remove(
     let now = ctx.now();
     let (mut tx, row) = match proof {
         PasskeyProof::Code(code) => proven(ctx, account, password, &code, origin, now).await?,
-        PasskeyProof::Passkey { ceremony, credential } => {
+        PasskeyProof::Passkey {
+            ceremony,
+            credential,
+        } => {
             let row = owner(&ctx.db, account).await?;
             confirm_current_password(ctx, &row, password, "password", origin).await?;
             let tx = confirmed(ctx, account, &ceremony, &credential, origin).await?;
@@ -209,7 +252,12 @@ pub async fn remove(
     end_access(&mut tx, account, origin.session_id.as_deref(), now).await?;
     let mail = MailMessage::PasskeyRemoved { name: removed.name };
     email_owner(&mut tx, &row, mail, now).await?;
-    let event = Event::own(account, AuditAction::PasskeyRemoved, "passkey", Some(id.as_str()));
+    let event = Event::own(
+        account,
+        AuditAction::PasskeyRemoved,
+        "passkey",
+        Some(id.as_str()),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     Ok(tx.commit().await?)
 }
@@ -243,7 +291,12 @@ async fn confirmed(
     let mut tx = ctx.db.begin().await?;
     store::record_use(&mut tx, &used.id, &updated, now).await?;
     carespace_store::throttle::clear_failures(&mut tx, &counter).await?;
-    let event = Event::own(account, AuditAction::PasskeyUsed, "passkey", Some(used.id.as_str()));
+    let event = Event::own(
+        account,
+        AuditAction::PasskeyUsed,
+        "passkey",
+        Some(used.id.as_str()),
+    );
     audit::record(&mut tx, origin, event, now).await?;
     Ok(tx)
 }
@@ -276,7 +329,11 @@ pub(crate) fn failed(action: AuditAction, account: &AccountId) -> Event<'_> {
 }
 
 /// Records an entry in a transaction of its own (the use case's own writes nothing).
-pub(crate) async fn record_alone(ctx: &AppContext, origin: &Origin, event: Event<'_>) -> AppResult<()> {
+pub(crate) async fn record_alone(
+    ctx: &AppContext,
+    origin: &Origin,
+    event: Event<'_>,
+) -> AppResult<()> {
     let mut tx = ctx.db.begin().await?;
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     Ok(tx.commit().await?)

@@ -61,7 +61,15 @@ pub async fn start_second_step(ctx: &AppContext, challenge: &str) -> AppResult<C
         .start_passkey_authentication(&keys)
         .map_err(|_| AppError::field("credential", "passkey_none"))?;
     let state = AssertionState::Known(state);
-    start(ctx, CeremonyKind::SecondStep, Some(&account), None, &state, &options).await
+    start(
+        ctx,
+        CeremonyKind::SecondStep,
+        Some(&account),
+        None,
+        &state,
+        &options,
+    )
+    .await
 }
 
 /// Whether the second step waiting under `challenge` may use a passkey: passkeys are offered
@@ -71,7 +79,9 @@ pub async fn second_step_offers_passkey(ctx: &AppContext, challenge: &str) -> Ap
         return Ok(false);
     }
     match open_challenge(ctx, challenge).await {
-        Ok(account) => Ok(!passkey_store::of_account(&ctx.db, &account).await?.is_empty()),
+        Ok(account) => Ok(!passkey_store::of_account(&ctx.db, &account)
+            .await?
+            .is_empty()),
         Err(_) => Ok(false),
     }
 }
@@ -115,7 +125,11 @@ pub async fn complete_second_step(
         audit::record(&mut tx, &origin, event, now).await?;
         tx.commit().await?;
         tracing::warn!(target: "security", account = %account_id, ip = %origin.ip, "second step with a passkey failed");
-        let problem = if tries_left { "passkey_refused" } else { "second_step_expired" };
+        let problem = if tries_left {
+            "passkey_refused"
+        } else {
+            "second_step_expired"
+        };
         return Err(AppError::field("credential", problem));
     };
     let mut tx = ctx.db.begin().await?;
@@ -128,10 +142,16 @@ pub async fn complete_second_step(
     }
     throttle::clear_failures(&mut tx, &counter).await?;
     passkey_store::record_use(&mut tx, &used.id, &updated, now).await?;
-    let event = Event::own(&account.id, AuditAction::PasskeyUsed, "passkey", Some(used.id.as_str()));
+    let event = Event::own(
+        &account.id,
+        AuditAction::PasskeyUsed,
+        "passkey",
+        Some(used.id.as_str()),
+    );
     audit::record(&mut tx, &origin, event, now).await?;
     let trusted = device.is_some();
-    let session = open_session(&mut tx, ctx, &account, trusted, &answer.client, origin, now).await?;
+    let session =
+        open_session(&mut tx, ctx, &account, trusted, &answer.client, origin, now).await?;
     tx.commit().await?;
     Ok(session)
 }
@@ -147,7 +167,15 @@ pub async fn start_passwordless(ctx: &AppContext) -> AppResult<Ceremony> {
     // Asked for by a button, not offered in the address field's autofill.
     options.mediation = None;
     let state = AssertionState::Discoverable(state);
-    start(ctx, CeremonyKind::Passwordless, None, None, &state, &options).await
+    start(
+        ctx,
+        CeremonyKind::Passwordless,
+        None,
+        None,
+        &state,
+        &options,
+    )
+    .await
 }
 
 /// Logs in with a passkey alone; the account is the one the passkey belongs to. Tries are
@@ -196,10 +224,16 @@ pub async fn log_in_passwordless(ctx: &AppContext, answer: PasskeyAnswer) -> App
     let mut tx = ctx.db.begin().await?;
     throttle::give_back_failure(&mut tx, &ip_counter).await?;
     passkey_store::record_use(&mut tx, &used.id, &updated, now).await?;
-    let event = Event::own(&account.id, AuditAction::PasskeyUsed, "passkey", Some(used.id.as_str()));
+    let event = Event::own(
+        &account.id,
+        AuditAction::PasskeyUsed,
+        "passkey",
+        Some(used.id.as_str()),
+    );
     audit::record(&mut tx, &origin, event, now).await?;
     let trusted = device.is_some();
-    let session = open_session(&mut tx, ctx, &account, trusted, &answer.client, origin, now).await?;
+    let session =
+        open_session(&mut tx, ctx, &account, trusted, &answer.client, origin, now).await?;
     tx.commit().await?;
     Ok(session)
 }

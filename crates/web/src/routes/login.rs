@@ -37,12 +37,12 @@ pub(crate) fn login_page(
     next: String,
     passkeys: bool,
 ) -> Result<axum::response::Html<String>, WebError> {
-    Ok(render(&LoginTemplate {
+    render(&LoginTemplate {
         page,
         form,
         next,
         passkeys,
-    })?)
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -180,13 +180,13 @@ pub(crate) fn second_step_page(
     expired: bool,
     passkey: bool,
 ) -> Result<axum::response::Html<String>, WebError> {
-    Ok(render(&SecondStepTemplate {
+    render(&SecondStepTemplate {
         page,
         form,
         next,
         expired,
         passkey,
-    })?)
+    })
 }
 
 /// The second step of a login: a code from the authenticator app or a recovery code.

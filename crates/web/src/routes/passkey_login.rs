@@ -33,7 +33,10 @@ pub async fn second_step_options(
     headers: HeaderMap,
 ) -> Response {
     let challenge = cookie_value(&headers, auth::challenge_cookie_name(&state)).unwrap_or_default();
-    ceremony_json(&page, sessions::start_passkey_second_step(&state.app, &challenge).await)
+    ceremony_json(
+        &page,
+        sessions::start_passkey_second_step(&state.app, &challenge).await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -46,7 +49,12 @@ pub struct AnswerForm {
     next: String,
 }
 
-fn answer(state: &WebState, headers: &HeaderMap, form: &AnswerForm, client: ClientInfo) -> PasskeyAnswer {
+fn answer(
+    state: &WebState,
+    headers: &HeaderMap,
+    form: &AnswerForm,
+    client: ClientInfo,
+) -> PasskeyAnswer {
     PasskeyAnswer {
         ceremony: form.ceremony.clone(),
         credential: form.credential.clone(),
@@ -99,7 +107,10 @@ pub async fn submit(
             };
             let offered = state.app.passkeys.is_some();
             let html = login::login_page(page, problem, form.next, offered)?;
-            Ok(with_retry_after((status, html).into_response(), retry_after))
+            Ok(with_retry_after(
+                (status, html).into_response(),
+                retry_after,
+            ))
         }
     }
 }

@@ -58,11 +58,20 @@ struct NewTemplate {
 
 fn new_page(state: &WebState, page: Page, form: FormState) -> Result<Response, WebError> {
     let offered = state.app.passkeys.is_some();
-    Ok(render(&NewTemplate { page, form, offered })?.into_response())
+    Ok(render(&NewTemplate {
+        page,
+        form,
+        offered,
+    })?
+    .into_response())
 }
 
 /// `GET /account/passkeys/new`
-pub async fn new(State(state): State<WebState>, page: Page, _: SignedIn) -> Result<Response, WebError> {
+pub async fn new(
+    State(state): State<WebState>,
+    page: Page,
+    _: SignedIn,
+) -> Result<Response, WebError> {
     new_page(&state, page, FormState::new())
 }
 
@@ -136,7 +145,11 @@ struct PasskeyTemplate {
     remove: FormState,
 }
 
-async fn find(state: &WebState, session: &carespace_app::sessions::CurrentSession, id: &str) -> Result<PasskeySummary, WebError> {
+async fn find(
+    state: &WebState,
+    session: &carespace_app::sessions::CurrentSession,
+    id: &str,
+) -> Result<PasskeySummary, WebError> {
     let id = PasskeyId::parse(id).ok_or(WebError::NotFound)?;
     passkeys::list(&state.app, &session.account.id)
         .await?
@@ -151,7 +164,12 @@ fn passkey_page(
     rename: FormState,
     remove: FormState,
 ) -> Result<Response, WebError> {
-    let template = PasskeyTemplate { page, passkey, rename, remove };
+    let template = PasskeyTemplate {
+        page,
+        passkey,
+        rename,
+        remove,
+    };
     Ok(render(&template)?.into_response())
 }
 
