@@ -77,25 +77,39 @@ async fn finish_registration(
     app.post_with(browser, "/account/passkeys", &fields).await
 }
 
-/// Registers a passkey called `name` with `key`.
+/// Registers a passkey called `name` with `key`; the recovery codes shown when it is the
+/// account's first second factor.
 async fn register(
     app: &TestApp,
     browser: &reqwest::Client,
     person: &Person,
     key: &mut Authenticator,
     name: &str,
-) {
+) -> Option<Vec<String>> {
     let options = registration_options(app, browser, name, &person.password).await;
     assert_eq!(options.status(), 200);
     let options: Value = options.json().await.unwrap();
     let credential = created(key, &options);
     let ceremony = options["ceremony"].as_str().unwrap();
     let done = finish_registration(app, browser, ceremony, &credential).await;
-    assert_eq!(done.status(), 303);
-    assert_eq!(
-        done.headers()["location"],
-        "/account/two-step?done=passkey-added"
+    if done.status() == 303 {
+        assert_eq!(
+            done.headers()["location"],
+            "/account/two-step?done=passkey-added"
+        );
+        return None;
+    }
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(
+        html.contains("De passkey is toegevoegd, en daarmee staat inloggen in twee stappen aan")
     );
+    let codes: Vec<String> = html
+        .split("<li><code>")
+        .skip(1)
+        .map(|part| part.split('<').next().unwrap().to_owned())
+        .collect();
+    Some(codes)
 }
 
 /// The browser's answer to authentication options, made by `key`; for a discoverable login
@@ -225,6 +239,19 @@ async fn registering_asks_the_password_and_keeps_the_ceremony_server_side_until_
         "the browser holds only the token"
     );
 
+    // Another account cannot answer Anna's ceremony, even with a real passkey.
+    let (_, bea) = app.signed_up("Bea").await;
+    let mut key = authenticator();
+    let theirs = finish_registration(&app, &bea, ceremony, &created(&mut key, &options)).await;
+    assert_eq!(theirs.status(), 422);
+    assert_eq!(count(&app, "passkeys").await, 0);
+    let options: Value = registration_options(&app, &browser, "Laptop", &anna.password)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ceremony = options["ceremony"].as_str().unwrap();
+
     // A forged answer: refused, logged, nothing stored; the ceremony is spent.
     let forged = finish_registration(&app, &browser, ceremony, "{\"id\":\"forged\"}").await;
     assert_eq!(forged.status(), 422);
@@ -236,7 +263,6 @@ async fn registering_asks_the_password_and_keeps_the_ceremony_server_side_until_
     );
     assert_eq!(logged(&app, "passkey_enrolment_failed").await, 1);
     assert_eq!(count(&app, "passkeys").await, 0);
-    let mut key = authenticator();
     let late = finish_registration(&app, &browser, ceremony, &created(&mut key, &options)).await;
     assert_eq!(late.status(), 422, "a ceremony is answered once");
     assert!(
@@ -280,7 +306,12 @@ async fn a_registered_passkey_logs_in_as_the_second_step_and_alone() {
     let (anna, browser) = app.signed_up("Anna").await;
     let elsewhere = app.logged_in(&anna).await;
     let mut key = authenticator();
-    register(&app, &browser, &anna, &mut key, "Laptop").await;
+    let codes = register(&app, &browser, &anna, &mut key, "Laptop").await;
+    assert_eq!(
+        codes.map(|c| c.len()),
+        Some(10),
+        "the first factor comes with recovery codes"
+    );
     assert_eq!(
         app.last_mail_to(&anna.email).await.subject,
         "Er is een passkey toegevoegd"
@@ -457,13 +488,33 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
     let app = app_with_passkeys().await;
     let (anna, browser) = app.signed_up("Anna").await;
     let mut key = authenticator();
-    register(&app, &browser, &anna, &mut key, "Laptop").await;
-    let anna_id = account_id(&app, &anna).await;
-    let id = carespace_store::passkeys::of_account(&app.ctx.db, &anna_id)
+    let codes = register(&app, &browser, &anna, &mut key, "Laptop")
         .await
-        .unwrap()[0]
-        .id
-        .clone();
+        .unwrap();
+    let mut phone = authenticator();
+    let more = register(&app, &browser, &anna, &mut phone, "Telefoon").await;
+    assert_eq!(more, None, "a second passkey makes no new codes");
+    let anna_id = account_id(&app, &anna).await;
+    let keys = carespace_store::passkeys::of_account(&app.ctx.db, &anna_id)
+        .await
+        .unwrap();
+    let (id, phone_id) = (keys[0].id.clone(), keys[1].id.clone());
+
+    // The phone's passkey goes with the password and a recovery code.
+    let phone_page = format!("/account/passkeys/{phone_id}");
+    let token = app.token_with(&browser, &phone_page).await;
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("password", anna.password.as_str()),
+        ("code", codes[0].as_str()),
+    ];
+    let removed = app
+        .post_with(&browser, &format!("{phone_page}/remove"), &fields)
+        .await;
+    assert_eq!(removed.status(), 303);
+    assert_eq!(logged(&app, "recovery_code_used").await, 1);
+    assert_eq!(count(&app, "passkeys").await, 1);
+
     let page = format!("/account/passkeys/{id}");
     assert_eq!(app.get_with(&browser, &page).await.status(), 200);
     let (bea, bea_browser) = app.signed_up("Bea").await;
@@ -563,6 +614,15 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
     assert_eq!(logged(&app, "passkey_failed").await, 1);
     assert_eq!(count(&app, "passkeys").await, 1, "nothing removed yet");
 
+    let elsewhere = app
+        .login_with(&new_client(), &anna.email, &anna.password)
+        .await;
+    assert!(
+        elsewhere.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login/second-step")
+    );
     let options: Value = options_at(&app, &browser, &page, "/account/passkeys/confirm-options")
         .await
         .json()
@@ -570,6 +630,8 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
         .unwrap();
     let credential = asserted(&mut key, &options, None);
     let ceremony = options["ceremony"].as_str().unwrap().to_owned();
+    let waiting = count(&app, "login_challenges").await;
+    assert_eq!(waiting, 1, "a login waits for its second step");
     let removed = remove(anna.password.clone(), "", ceremony, credential).await;
     assert_eq!(removed.status(), 303);
     assert_eq!(
@@ -579,7 +641,12 @@ async fn renaming_and_removing_a_passkey_take_what_they_should() {
     let mail = app.last_mail_to(&anna.email).await;
     assert_eq!(mail.subject, "Er is een passkey verwijderd");
     assert!(mail.text.contains("\"Werklaptop\""));
-    assert_eq!(logged(&app, "passkey_removed").await, 1);
+    assert_eq!(logged(&app, "passkey_removed").await, 2);
+    assert_eq!(
+        count(&app, "login_challenges").await,
+        0,
+        "removing ends waiting logins"
+    );
     assert_eq!(count(&app, "passkeys").await, 0);
     let answer = app
         .login_with(&new_client(), &anna.email, &anna.password)

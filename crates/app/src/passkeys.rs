@@ -13,8 +13,8 @@ pub(crate) use assertions::{AssertionState, check_assertion, parse_answer};
 pub use ceremonies::Ceremony;
 pub(crate) use ceremonies::{start, take};
 pub use manage::{
-    PasskeyProof, PasskeySummary, finish_registration, list, remove, rename, start_confirmation,
-    start_registration,
+    PasskeyAdded, PasskeyProof, PasskeySummary, finish_registration, list, remove, rename,
+    start_confirmation, start_registration,
 };
 pub(crate) use manage::{failed, passkeys_of, record_alone, relying_party};
 pub use relying_party::RelyingParty;

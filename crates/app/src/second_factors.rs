@@ -366,7 +366,8 @@ pub(crate) async fn reserve_code_try(
     Ok(())
 }
 
-async fn new_recovery_codes(
+/// New recovery codes in place of the old, stored hashed; the codes, to be shown once.
+pub(crate) async fn new_recovery_codes(
     tx: &mut Tx,
     account: &AccountId,
     now: Timestamp,

@@ -65,7 +65,11 @@ test("a passkey is registered, then logs in as the second step and alone", async
   await page.getByLabel("Naam van de passkey").fill("Telefoon");
   await page.getByLabel("Huidig wachtwoord").fill(PASSWORD);
   await page.getByRole("button", { name: "Passkey maken" }).click();
-  await page.getByText("De passkey is toegevoegd.").waitFor();
+  // Her first second factor: recovery codes come with it, shown once.
+  await page.getByText("De passkey is toegevoegd, en daarmee staat inloggen in twee stappen aan.").waitFor();
+  assert.equal(await page.locator("ul.recovery-codes li").count(), 10);
+  await assertAccessible(page);
+  await page.getByRole("link", { name: "Ik heb ze bewaard" }).click();
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   assert.equal(credentials.length, 1);
   assert.equal(credentials[0].isResidentCredential, true, "a discoverable passkey");

@@ -10,7 +10,7 @@ use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
-use crate::second_factors::{code_counter, proven, reserve_code_try};
+use crate::second_factors::{code_counter, new_recovery_codes, proven, reserve_code_try};
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::{AccountId, PasskeyId};
 use carespace_core::passkeys::{CeremonyKind, parse_name};
@@ -103,6 +103,15 @@ pub async fn start_registration(
     .await
 }
 
+/// A passkey just registered.
+#[derive(Debug, Clone)]
+pub struct PasskeyAdded {
+    pub id: PasskeyId,
+    /// New recovery codes, shown once, when this passkey is the account's first second factor:
+    /// they let its owner in should the passkey be lost.
+    pub recovery_codes: Option<Vec<String>>,
+}
+
 /// Finishes registering with the browser's answer: the new passkey guards the account's
 /// logins (as a second factor, or alone). An answer that does not check out is refused and
 /// audit-logged; nothing is stored.
@@ -112,7 +121,7 @@ pub async fn finish_registration(
     ceremony: &str,
     credential: &str,
     origin: &Origin,
-) -> AppResult<PasskeyId> {
+) -> AppResult<PasskeyAdded> {
     let rp = relying_party(ctx)?;
     let (taken, state) =
         take::<PasskeyRegistration>(ctx, ceremony, CeremonyKind::Register, Some(account)).await?;
@@ -140,9 +149,14 @@ pub async fn finish_registration(
         last_used_at: None,
     };
     let mut tx = ctx.db.begin().await?;
+    let first = !carespace_store::second_factors::has_confirmed(&mut tx, account).await?;
     if !store::insert(&mut tx, &row).await? {
         return Err(AppError::field("credential", "passkey_already_registered"));
     }
+    let recovery_codes = match first {
+        true => Some(new_recovery_codes(&mut tx, account, now).await?),
+        false => None,
+    };
     // Sessions and tokens opened before end: logins now take two steps.
     end_access(&mut tx, account, origin.session_id.as_deref(), now).await?;
     let owner_row = owner(&mut tx, account).await?;
@@ -158,7 +172,10 @@ pub async fn finish_registration(
     );
     audit::record(&mut tx, origin, event, now).await?;
     tx.commit().await?;
-    Ok(row.id)
+    Ok(PasskeyAdded {
+        id: row.id,
+        recovery_codes,
+    })
 }
 
 /// Renames one of the account's passkeys.

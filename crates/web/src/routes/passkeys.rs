@@ -3,6 +3,7 @@
 //! the passkey itself, an app code or a recovery code). The browser side is `passkeys.js`; the
 //! options endpoints answer JSON, every other step is an ordinary form.
 
+use super::second_factors::codes_page;
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
 use crate::errors::WebError;
@@ -14,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use carespace_app::AppError;
-use carespace_app::passkeys::{self, Ceremony, PasskeyProof, PasskeySummary};
+use carespace_app::passkeys::{self, Ceremony, PasskeyAdded, PasskeyProof, PasskeySummary};
 use carespace_core::ids::PasskeyId;
 use carespace_core::secret::Secret;
 use http::StatusCode;
@@ -122,6 +123,13 @@ pub async fn create(
     let result =
         passkeys::finish_registration(&state.app, me, &form.ceremony, &form.credential, &origin);
     match result.await {
+        Ok(PasskeyAdded {
+            recovery_codes: Some(codes),
+            ..
+        }) => {
+            let notice = page.t("passkey-was-added-with-codes");
+            codes_page(page, codes, Some(notice))
+        }
         Ok(_) => Ok(Redirect::to("/account/two-step?done=passkey-added").into_response()),
         Err(error) => {
             let Some(problems) = problems(&error) else {
@@ -181,7 +189,8 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let passkey = find(&state, &session, &id).await?;
-    passkey_page(page, passkey, FormState::new(), FormState::new())
+    let rename = FormState::new().with_value("name", &passkey.name);
+    passkey_page(page, passkey, rename, FormState::new())
 }
 
 #[derive(Deserialize)]

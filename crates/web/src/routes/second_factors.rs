@@ -142,15 +142,20 @@ struct CodesTemplate {
     page: Page,
     /// Shown this once.
     codes: Vec<String>,
-    /// The app was set up just now (else the codes were renewed).
-    set_up: bool,
+    /// What was set up just now, if anything (else the codes were renewed).
+    notice: Option<String>,
 }
 
-fn codes_page(page: Page, codes: Vec<String>, set_up: bool) -> Result<Response, WebError> {
+/// The recovery codes, shown once; `notice` says what was set up with them.
+pub(crate) fn codes_page(
+    page: Page,
+    codes: Vec<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
     let template = CodesTemplate {
         page,
         codes,
-        set_up,
+        notice,
     };
     Ok(render(&template)?.into_response())
 }
@@ -166,7 +171,10 @@ pub async fn confirm(
     let me = &session.account.id;
     let origin = origin(&client, Some(&session));
     match second_factors::confirm_app(&state.app, me, &form.code, &origin).await {
-        Ok(codes) => codes_page(page, codes, true),
+        Ok(codes) => {
+            let notice = page.t("two-step-set-up");
+            codes_page(page, codes, Some(notice))
+        }
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());
@@ -221,7 +229,7 @@ pub async fn renew(
     let result =
         second_factors::renew_recovery_codes(&state.app, me, password, &form.code, &origin);
     match result.await {
-        Ok(codes) => codes_page(page, codes, false),
+        Ok(codes) => codes_page(page, codes, None),
         Err(error) => refused(&state, page, &session, error, |t| &mut t.renew).await,
     }
 }
