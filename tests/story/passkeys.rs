@@ -718,3 +718,136 @@ async fn at_an_ip_address_passkeys_are_not_offered_and_the_page_says_why() {
     assert!(!login.contains("Inloggen met een passkey"));
     assert!(!login.contains("/static/passkeys."));
 }
+
+#[tokio::test]
+async fn over_the_api_a_passkey_logs_in_alone_or_as_the_second_step_and_is_listed() {
+    let app = app_with_passkeys().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let mut key = authenticator();
+    register(&app, &browser, &anna, &mut key, "Laptop").await;
+    let listed: Value = app
+        .get_with(&browser, "/api/v1/me/passkeys")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["name"], "Laptop");
+    assert_eq!(listed[0]["last_used_at"], Value::Null);
+    let anna_id = account_id(&app, &anna).await;
+
+    let script = new_client();
+    let csrf = app.token_with(&script, "/login").await;
+    let post = |path: &'static str, body: Value| {
+        script
+            .post(app.url(path))
+            .header("x-csrf-token", csrf.as_str())
+            .json(&body)
+            .send()
+    };
+    let first = post(
+        "/api/v1/session",
+        serde_json::json!({ "email": anna.email, "password": anna.password }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        first.status(),
+        202,
+        "a passkey makes the login take a second step"
+    );
+    let challenge = first.json::<Value>().await.unwrap()["challenge"].clone();
+    let expired = post(
+        "/api/v1/session/second-step/passkey/options",
+        serde_json::json!({ "challenge": "no such challenge" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(expired.status(), 422);
+    let body: Value = expired.json().await.unwrap();
+    assert_eq!(body["error"]["problems"][0]["code"], "second_step_expired");
+    let options: Value = post(
+        "/api/v1/session/second-step/passkey/options",
+        serde_json::json!({ "challenge": challenge }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let credential: Value = serde_json::from_str(&asserted(&mut key, &options, None)).unwrap();
+    let answer = serde_json::json!({
+        "challenge": challenge,
+        "ceremony": options["ceremony"],
+        "credential": credential,
+    });
+    let done = post("/api/v1/session/second-step/passkey", answer)
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.json::<Value>().await.unwrap()["csrf_token"].is_string());
+    assert_eq!(app.get_with(&script, "/api/v1/me").await.status(), 200);
+
+    // Alone, in another program.
+    let other = new_client();
+    let csrf = app.token_with(&other, "/login").await;
+    let post = |path: &'static str, body: Value| {
+        other
+            .post(app.url(path))
+            .header("x-csrf-token", csrf.as_str())
+            .json(&body)
+            .send()
+    };
+    let options: Value = post("/api/v1/session/passkey/options", Value::Null)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credential_id = listed_credential_id(&app, &anna_id).await;
+    let made = asserted(&mut key, &options, Some((&credential_id, anna_id.as_str())));
+    let forged = post(
+        "/api/v1/session/passkey",
+        serde_json::json!({ "ceremony": options["ceremony"], "credential": { "id": "x" } }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 422);
+    let body: Value = forged.json().await.unwrap();
+    assert_eq!(body["error"]["problems"][0]["code"], "passkey_refused");
+    let options: Value = post("/api/v1/session/passkey/options", Value::Null)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let spent = post(
+        "/api/v1/session/passkey",
+        serde_json::json!({ "ceremony": "spent", "credential": serde_json::from_str::<Value>(&made).unwrap() }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(spent.status(), 422, "an answer needs its ceremony");
+    let made = asserted(&mut key, &options, Some((&credential_id, anna_id.as_str())));
+    let answer = serde_json::json!({
+        "ceremony": options["ceremony"],
+        "credential": serde_json::from_str::<Value>(&made).unwrap(),
+    });
+    let done = post("/api/v1/session/passkey", answer).await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert_eq!(app.get_with(&other, "/api/v1/me").await.status(), 200);
+    let listed: Value = app
+        .get_with(&other, "/api/v1/me/passkeys")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed[0]["last_used_at"].is_i64(), "{listed}");
+}
+
+async fn listed_credential_id(app: &TestApp, account: &carespace_core::ids::AccountId) -> String {
+    carespace_store::passkeys::of_account(&app.ctx.db, account)
+        .await
+        .unwrap()[0]
+        .credential_id
+        .clone()
+}
