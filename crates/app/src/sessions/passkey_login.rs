@@ -190,14 +190,13 @@ pub async fn log_in_passwordless(ctx: &AppContext, answer: PasskeyAnswer) -> App
     let (_, state) = take::<AssertionState>(ctx, &answer.ceremony, kind, None).await?;
     let parsed = parse_answer(&answer.credential);
     // The user handle names the account; a credential of no account here is refused.
-    let account = match parsed.as_ref().and_then(|p| p.get_user_unique_id()) {
-        Some(handle) => match webauthn_rs::prelude::Uuid::from_slice(handle) {
-            Ok(uuid) => match AccountId::parse(&uuid.to_string()) {
-                Some(id) => account_store::find(&ctx.db, &id).await?,
-                None => None,
-            },
-            Err(_) => None,
-        },
+    let named = parsed
+        .as_ref()
+        .and_then(|p| p.get_user_unique_id())
+        .and_then(|handle| webauthn_rs::prelude::Uuid::from_slice(handle).ok())
+        .and_then(|uuid| AccountId::parse(&uuid.to_string()));
+    let account = match &named {
+        Some(id) => account_store::find(&ctx.db, id).await?,
         None => None,
     };
     let checked = match (&account, &parsed) {
@@ -207,13 +206,14 @@ pub async fn log_in_passwordless(ctx: &AppContext, answer: PasskeyAnswer) -> App
         }
         _ => None,
     };
-    let (Some(account), Some((used, updated))) = (account, checked) else {
+    let (Some(account), Some((used, updated))) = (&account, checked) else {
+        // No one is known to have acted; the account the answer named, when it exists.
         let event = Event {
             actor: None,
             role: ActorRole::Anonymous,
             action: AuditAction::PasskeyFailed,
             object_type: "account",
-            object_id: None,
+            object_id: account.as_ref().map(|a| a.id.as_str()),
             outcome: Outcome::Denied,
         };
         record_alone(ctx, &origin, event).await?;
@@ -232,8 +232,7 @@ pub async fn log_in_passwordless(ctx: &AppContext, answer: PasskeyAnswer) -> App
     );
     audit::record(&mut tx, &origin, event, now).await?;
     let trusted = device.is_some();
-    let session =
-        open_session(&mut tx, ctx, &account, trusted, &answer.client, origin, now).await?;
+    let session = open_session(&mut tx, ctx, account, trusted, &answer.client, origin, now).await?;
     tx.commit().await?;
     Ok(session)
 }
