@@ -1,6 +1,7 @@
 // Starts a real Carespace server (embedded SQLite, temporary data directory, port 0) and a
 // headless Chromium driven by Playwright, for the browser tests.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -23,14 +24,39 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-/** Starts `carespace serve` and resolves once it prints where it listens. */
-export async function startServer() {
+/** A loopback port free right now. */
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `carespace serve` and resolves once it prints where it listens. With `publicHost`
+ * (e.g. "localhost") the server listens on a free port picked here and its public URL is
+ * `http://<publicHost>:<port>`, the `baseUrl` pages must then be opened at: WebAuthn refuses
+ * an IP address as relying party, so passkeys need a name.
+ */
+export async function startServer({ publicHost } = {}) {
   const binary = process.env.CARESPACE_BIN ?? join(repo, "target", "debug", "carespace");
   const dataDir = mkdtempSync(join(tmpdir(), "carespace-browser-"));
   // The browser tests run on embedded SQLite, whatever the surrounding shell points at.
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const child = spawn(binary, ["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+  let listen = "127.0.0.1:0";
+  let publicUrl;
+  if (publicHost) {
+    const port = await freePort();
+    listen = `127.0.0.1:${port}`;
+    publicUrl = `http://${publicHost}:${port}`;
+    env.CARESPACE_WEB__PUBLIC_URL = publicUrl;
+  }
+  const child = spawn(binary, ["serve", "--demo", "--listen", listen, "--data-dir", dataDir], {
     cwd: dataDir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -47,7 +73,7 @@ export async function startServer() {
       const match = stdout.match(/open (http:\/\/[\d.]+:\d+)/);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(publicUrl ?? match[1]);
       }
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)));
@@ -109,11 +135,11 @@ export async function authenticatorCode(base32Secret) {
   return totp(base32Secret, step);
 }
 
-export async function launchBrowser() {
+export async function launchBrowser(extraFlags = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...extraFlags],
   });
 }
 

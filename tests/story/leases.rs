@@ -46,6 +46,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         hashing: Arc::new(carespace_app::passwords::HashGate::new(4, 16)),
         refusals: Arc::default(),
         sms: None,
+        passkeys: None,
         audit: carespace_app::audit::AuditLog::start(db.clone()),
         db,
     };

@@ -32,6 +32,7 @@ mod my_clients;
 mod one_membership;
 mod organisations;
 mod outbox;
+mod passkeys;
 mod password_reset;
 mod practice;
 mod privacy;

@@ -1,5 +1,6 @@
 use crate::audit_batch::AuditLog;
 use crate::gate::Gate;
+use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
 use crate::settings::{AccountSettings, PrivacySettings, RetentionSettings};
@@ -31,6 +32,9 @@ pub struct AppContext {
     pub refusals: Arc<Refusals>,
     /// Where text-message codes go; none configured means SMS is not offered.
     pub sms: Option<Arc<SmsService>>,
+    /// The passkeys' relying party, from `web.public_url`; `None` where passkeys are not
+    /// offered (the address is empty or an IP address).
+    pub passkeys: Option<Arc<RelyingParty>>,
 }
 
 impl AppContext {

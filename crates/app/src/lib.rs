@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;
+pub mod passkeys;
 pub mod passwords;
 pub mod privacy;
 pub mod refusals;

@@ -2,7 +2,7 @@
 //! its purpose, in small batches. Failed-login counters go once they are forgotten (a day
 //! without failure), request counters a day after their window started; ended sessions,
 //! expired trusted devices and used or expired email links `retention.ended_days` after they
-//! ended; logins that waited for their second step once they expire; accounts whose address
+//! ended; logins that waited for their second step and passkey ceremonies once they expire; accounts whose address
 //! was never verified `retention.unverified_account_days` after
 //! registering. Deleting twice is harmless, so several instances may each run it.
 
@@ -28,6 +28,7 @@ pub struct Purged {
     pub account_tokens: u64,
     pub login_challenges: u64,
     pub sms_codes: u64,
+    pub passkey_ceremonies: u64,
     pub unverified_accounts: u64,
 }
 
@@ -47,6 +48,7 @@ pub async fn purge(ctx: &AppContext) -> AppResult<Purged> {
         account_tokens: store::purge_account_tokens(db, ended, BATCH).await?,
         login_challenges: store::purge_login_challenges(db, now, BATCH).await?,
         sms_codes: store::purge_sms_codes(db, now.plus_millis(-SEND_WINDOW_MS), BATCH).await?,
+        passkey_ceremonies: store::purge_passkey_ceremonies(db, now, BATCH).await?,
         unverified_accounts: 0,
     };
     let registered_before = now.plus_millis(-i64::from(settings.unverified_account_days) * DAY_MS);

@@ -194,7 +194,7 @@ pub async fn remove(
 
 /// Checks the password, then a current code (counted like the login's second step), and opens
 /// the transaction of what they unlock, with the code used up in it.
-async fn proven(
+pub(crate) async fn proven(
     ctx: &AppContext,
     account: &AccountId,
     password: Secret,
@@ -247,6 +247,8 @@ pub async fn reset_by_operator(
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, record, now).await?;
+    // Every passkey goes too: the person lost what they log in with.
+    carespace_store::passkeys::remove_all(&mut tx, &row.id).await?;
     end_factors(
         &mut tx,
         &row,
@@ -388,7 +390,8 @@ pub(crate) async fn reserve_code_try(
     Ok(())
 }
 
-async fn new_recovery_codes(
+/// New recovery codes in place of the old, stored hashed; the codes, to be shown once.
+pub(crate) async fn new_recovery_codes(
     tx: &mut Tx,
     account: &AccountId,
     now: Timestamp,

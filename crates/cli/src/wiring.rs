@@ -8,6 +8,7 @@ use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
+use carespace_app::passkeys::RelyingParty;
 use carespace_app::sms::SmsService;
 use carespace_app::sms::http::HttpSmsSender;
 use carespace_core::audit::AuditKey;
@@ -73,6 +74,9 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         hashing: Arc::new(config.accounts.hash_gate()),
         refusals: Arc::default(),
         sms: sms_service(config)?,
+        passkeys: RelyingParty::for_public_url(&config.web.public_url)
+            .map_err(anyhow::Error::msg)?
+            .map(Arc::new),
     };
     after_migrating(&ctx).await?;
     Ok(ctx)

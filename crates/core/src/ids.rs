@@ -77,6 +77,10 @@ id_type!(
     /// A staff member's connection to a client.
     ConnectionId
 );
+id_type!(
+    /// A passkey registered to an account.
+    PasskeyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod jobs;
 pub mod language;
 pub mod memberships;
+pub mod passkeys;
 pub mod passwords;
 pub mod policy;
 pub mod second_factors;

@@ -19,6 +19,7 @@ mod json_rows;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;
+pub mod passkeys;
 pub mod privacy;
 pub mod remembered_browsers;
 pub mod retention;

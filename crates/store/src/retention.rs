@@ -141,3 +141,14 @@ pub async fn delete_unverified_account(
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Passkey ceremonies whose browser never answered in time.
+pub async fn purge_passkey_ceremonies(
+    ex: impl Into<Exec<'_>>,
+    before: Timestamp,
+    limit: i64,
+) -> StoreResult<u64> {
+    let sql = "DELETE FROM passkey_ceremonies WHERE token_hash IN (
+        SELECT token_hash FROM passkey_ceremonies WHERE expires_at < $1 LIMIT $2)";
+    delete_batch(ex, sql, before, limit).await
+}

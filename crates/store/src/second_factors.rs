@@ -120,7 +120,8 @@ pub async fn accept_step(
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether the account has a second factor in use: its logins then take a second step.
+/// Whether the account has a second factor in use (an authenticator app or a passkey): its
+/// logins then take a second step.
 pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let sql = format!("SELECT {} AS n", factors_in_use("$1"));
@@ -313,14 +314,15 @@ pub async fn end_challenges_of(ex: impl Into<Exec<'_>>, account: &AccountId) -> 
 }
 
 /// How many second factors the account has in use (an authenticator app, a number for text
-/// messages), as an SQL expression over `account`, an SQL expression naming its id. Every
+/// messages, passkeys), as an SQL expression over `account`, an SQL expression naming its id. Every
 /// question of whether an account has a second factor asks this one.
 fn factors_in_use(account: &str) -> String {
     format!(
         "((SELECT COUNT(*) FROM second_factors sf
            WHERE sf.account_id = {account} AND sf.confirmed_at IS NOT NULL)
           + (SELECT COUNT(*) FROM sms_factors sms
-             WHERE sms.account_id = {account} AND sms.confirmed_at IS NOT NULL))"
+             WHERE sms.account_id = {account} AND sms.confirmed_at IS NOT NULL)
+          + (SELECT COUNT(*) FROM passkeys pk WHERE pk.account_id = {account}))"
     )
 }
 

@@ -14,6 +14,8 @@ pub struct Asset {
 pub struct Assets {
     pub css: Asset,
     pub js: Asset,
+    /// The passkey ceremonies' browser side, loaded only by the pages that offer passkeys.
+    pub passkeys_js: Asset,
     pub icon: Asset,
 }
 
@@ -32,6 +34,12 @@ impl Assets {
                 "text/javascript; charset=utf-8",
                 include_bytes!("../static/app.js"),
             ),
+            passkeys_js: asset(
+                "passkeys",
+                "js",
+                "text/javascript; charset=utf-8",
+                include_bytes!("../static/passkeys.js"),
+            ),
             icon: asset(
                 "icon",
                 "svg",
@@ -42,7 +50,7 @@ impl Assets {
     }
 
     pub fn find(&self, hashed_name: &str) -> Option<&Asset> {
-        [&self.css, &self.js, &self.icon]
+        [&self.css, &self.js, &self.passkeys_js, &self.icon]
             .into_iter()
             .find(|a| a.hashed_name == hashed_name)
     }

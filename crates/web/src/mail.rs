@@ -79,7 +79,9 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::RecoveryCodesRenewed
             | MailMessage::SmsNumberAdded
             | MailMessage::SmsNumberRemoved
-            | MailMessage::AppRemoved => Some(format!("{base}/account/two-step")),
+            | MailMessage::AppRemoved
+            | MailMessage::PasskeyAdded { .. }
+            | MailMessage::PasskeyRemoved { .. } => Some(format!("{base}/account/two-step")),
         };
         let (new_email, organisation) = match &mail.message {
             MailMessage::EmailChanged { new_email } => (new_email.as_str(), ""),
@@ -98,6 +100,12 @@ impl MailRenderer for SiteMailRenderer {
         };
         let token_name = match &mail.message {
             MailMessage::ApiTokenCreated { name } => name.as_str(),
+            _ => "",
+        };
+        let passkey = match &mail.message {
+            MailMessage::PasskeyAdded { name } | MailMessage::PasskeyRemoved { name } => {
+                name.as_str()
+            }
             _ => "",
         };
         let left = match &mail.message {
@@ -141,6 +149,7 @@ impl MailRenderer for SiteMailRenderer {
                 ("email", &mail.to),
                 ("role", &role),
                 ("token_name", token_name),
+                ("passkey", passkey),
                 ("left", &left),
                 ("staff", staff),
                 ("client", client),

@@ -153,6 +153,10 @@ impl Page {
         Assets::url(&self.state.assets.js)
     }
 
+    pub fn passkeys_js_url(&self) -> String {
+        Assets::url(&self.state.assets.passkeys_js)
+    }
+
     pub fn icon_url(&self) -> String {
         Assets::url(&self.state.assets.icon)
     }

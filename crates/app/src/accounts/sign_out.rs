@@ -4,7 +4,7 @@ use crate::error::AppResult;
 use carespace_core::ids::AccountId;
 use carespace_core::time::Timestamp;
 use carespace_store::accounts as links;
-use carespace_store::{Tx, api_tokens, second_factors, sessions, throttle};
+use carespace_store::{Tx, api_tokens, passkeys, second_factors, sessions, throttle};
 
 /// Ends every way into the account that an attacker who knew the old password could hold:
 /// its sessions but `keep` (the one that made the change, if any), its API tokens, its
@@ -21,6 +21,7 @@ pub(crate) async fn end_access(
     api_tokens::revoke_all(&mut *tx, account_id, now).await?;
     throttle::forget_devices(&mut *tx, account_id).await?;
     second_factors::end_challenges_of(&mut *tx, account_id).await?;
+    passkeys::end_ceremonies_of(&mut *tx, account_id).await?;
     for purpose in [links::RESET_PASSWORD, links::CHANGE_EMAIL] {
         links::expire_tokens(&mut *tx, account_id, purpose, now).await?;
     }

@@ -126,6 +126,14 @@ pub enum MailMessage {
     RecoveryCodeUsed {
         left: i64,
     },
+    /// A passkey with this name now guards your logins.
+    PasskeyAdded {
+        name: String,
+    },
+    /// Your passkey with this name was removed.
+    PasskeyRemoved {
+        name: String,
+    },
     /// A personal access token was made for your account.
     ApiTokenCreated {
         name: String,
@@ -164,6 +172,8 @@ impl MailMessage {
             MailMessage::SmsNumberAdded => "sms_number_added",
             MailMessage::SmsNumberRemoved => "sms_number_removed",
             MailMessage::AppRemoved => "app_removed",
+            MailMessage::PasskeyAdded { .. } => "passkey_added",
+            MailMessage::PasskeyRemoved { .. } => "passkey_removed",
             MailMessage::ConnectionMade { .. } => "connection_made",
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",

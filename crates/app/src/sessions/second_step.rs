@@ -125,7 +125,7 @@ pub async fn complete(ctx: &AppContext, input: SecondStepInput) -> AppResult<New
 }
 
 /// The hash of this browser's trusted-device cookie, when it is one of the account's.
-async fn trusted_device(
+pub(super) async fn trusted_device(
     ctx: &AppContext,
     account: &AccountId,
     device_token: Option<&str>,

@@ -13,7 +13,7 @@ use carespace_core::second_factors::CHALLENGE_TRIES;
 use carespace_core::sms::SmsPurpose;
 use carespace_core::tokens;
 use carespace_store::second_factors as store;
-use carespace_store::{accounts as account_store, sms as sms_store};
+use carespace_store::{accounts as account_store, passkeys as passkey_store, sms as sms_store};
 
 /// What the second step of a waiting login may take besides a recovery code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct SecondStepFactors {
     pub app: bool,
     /// The account has a number and this installation sends text messages.
     pub sms: bool,
+    /// The account has a passkey and this installation offers passkeys.
+    pub passkey: bool,
 }
 
 async fn challenged(ctx: &AppContext, challenge: &str) -> AppResult<Option<AccountId>> {
@@ -40,9 +42,14 @@ pub async fn factors(ctx: &AppContext, challenge: &str) -> AppResult<Option<Seco
         .await?
         .is_some_and(|t| t.confirmed_at.is_some());
     let number = sms_store::factor_of(&ctx.db, &account, true).await?;
+    let passkey = ctx.passkeys.is_some()
+        && !passkey_store::of_account(&ctx.db, &account)
+            .await?
+            .is_empty();
     Ok(Some(SecondStepFactors {
         app,
         sms: number.is_some() && ctx.sms.is_some(),
+        passkey,
     }))
 }
 

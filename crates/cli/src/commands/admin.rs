@@ -34,8 +34,8 @@ pub enum AdminTask {
         /// The account's email address.
         email: String,
     },
-    /// Turn off a person's two-step verification when they lost every factor (their app and their
-    /// recovery codes); they are emailed and log in with their password only until they set it
+    /// Turn off a person's two-step verification when they lost every factor (their app, their
+    /// passkeys and their recovery codes: all are removed); they are emailed and log in with their password only until they set it
     /// up again. Audit-logged with the reason.
     ResetSecondFactor {
         /// The account's email address.

@@ -95,6 +95,12 @@ audit_actions! {
     SmsCodeUsed => "sms_code_used",
     SmsSendFailed => "sms_send_failed",
     SmsNumberChanged => "sms_number_changed",
+    PasskeyEnrolled => "passkey_enrolled",
+    PasskeyEnrolmentFailed => "passkey_enrolment_failed",
+    PasskeyUsed => "passkey_used",
+    PasskeyFailed => "passkey_failed",
+    PasskeyRenamed => "passkey_renamed",
+    PasskeyRemoved => "passkey_removed",
 }
 
 #[cfg(test)]

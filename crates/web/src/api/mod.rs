@@ -16,6 +16,7 @@ mod healthspaces;
 mod input;
 mod invitations;
 mod memberships;
+mod passkeys;
 mod sessions;
 mod tokens;
 
@@ -59,6 +60,23 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "/api/v1/session/second-step/sms",
             post(sessions::second_step_sms),
         ),
+        (
+            "post",
+            "/api/v1/session/second-step/passkey/options",
+            post(passkeys::second_step_options),
+        ),
+        (
+            "post",
+            "/api/v1/session/second-step/passkey",
+            post(passkeys::second_step),
+        ),
+        (
+            "post",
+            "/api/v1/session/passkey/options",
+            post(passkeys::options),
+        ),
+        ("post", "/api/v1/session/passkey", post(passkeys::log_in)),
+        ("get", "/api/v1/me/passkeys", get(passkeys::list)),
         ("delete", "/api/v1/session", delete(sessions::logout)),
         ("get", "/api/v1/sessions", get(sessions::list)),
         ("delete", "/api/v1/sessions/{id}", delete(sessions::end)),
@@ -210,21 +228,27 @@ mod tests {
     use serde_json::Value;
 
     /// Operations anyone may call: no `ApiUser` in their handlers.
-    const PUBLIC: [&str; 6] = [
+    const PUBLIC: [&str; 10] = [
         "get /api/v1/openapi.json",
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
         "post /api/v1/session/second-step",
         "post /api/v1/session/second-step/sms",
+        "post /api/v1/session/second-step/passkey/options",
+        "post /api/v1/session/second-step/passkey",
+        "post /api/v1/session/passkey/options",
+        "post /api/v1/session/passkey",
     ];
     /// Operations whose use case counts requests and refuses with 429.
-    const LIMITED: [&str; 5] = [
+    const LIMITED: [&str; 7] = [
         "post /api/v1/accounts",
         "post /api/v1/password-reset",
         "post /api/v1/session",
         "post /api/v1/session/second-step",
         "post /api/v1/session/second-step/sms",
+        "post /api/v1/session/second-step/passkey",
+        "post /api/v1/session/passkey",
     ];
 
     fn document() -> Value {

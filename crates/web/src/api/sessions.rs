@@ -133,7 +133,7 @@ pub async fn second_step_sms(
 }
 
 /// The answer to a new session: its CSRF token, with its cookies set.
-async fn signed_in(state: &WebState, page: &Page, session: &NewSession) -> Response {
+pub(super) async fn signed_in(state: &WebState, page: &Page, session: &NewSession) -> Response {
     // The session just made, read back as every later request will see it.
     let csrf_token = match sessions::authenticate(&state.app, &session.token, None).await {
         Ok(Some(current)) => current.csrf_token,
@@ -149,7 +149,7 @@ async fn signed_in(state: &WebState, page: &Page, session: &NewSession) -> Respo
     response
 }
 
-fn login_error(page: &Page, error: AppError) -> Response {
+pub(super) fn login_error(page: &Page, error: AppError) -> Response {
     match error {
         AppError::LoginFailed => WebError::Unauthorized.into_response(),
         AppError::LoginThrottled { retry_after_secs } => {

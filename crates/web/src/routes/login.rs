@@ -30,6 +30,23 @@ struct LoginTemplate {
     page: Page,
     form: FormState,
     next: String,
+    /// "Log in with a passkey" is offered (the installation's address allows passkeys).
+    passkeys: bool,
+}
+
+/// The login page, with a problem to show.
+pub(crate) fn login_page(
+    page: Page,
+    form: FormState,
+    next: String,
+    passkeys: bool,
+) -> Result<axum::response::Html<String>, WebError> {
+    render(&LoginTemplate {
+        page,
+        form,
+        next,
+        passkeys,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -39,6 +56,7 @@ pub struct NextQuery {
 }
 
 pub async fn show(
+    State(state): State<WebState>,
     page: Page,
     auth: Option<axum::Extension<Auth>>,
     Query(query): Query<NextQuery>,
@@ -46,12 +64,8 @@ pub async fn show(
     if auth.is_some() {
         return Ok(Redirect::to(local_path_or_root(&query.next)).into_response());
     }
-    Ok(render(&LoginTemplate {
-        page,
-        form: FormState::new(),
-        next: query.next,
-    })?
-    .into_response())
+    let passkeys = state.app.passkeys.is_some();
+    Ok(login_page(page, FormState::new(), query.next, passkeys)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -102,13 +116,11 @@ pub async fn submit(
         }
         Err(error) => return Err(error.into()),
     };
-    let html = render(&LoginTemplate {
-        form: FormState::new()
-            .with_value("email", &form.email)
-            .with_general(message),
-        page,
-        next: form.next,
-    })?;
+    let problem = FormState::new()
+        .with_value("email", &form.email)
+        .with_general(message);
+    let passkeys = state.app.passkeys.is_some();
+    let html = login_page(page, problem, form.next, passkeys)?;
     let mut response = (status, html).into_response();
     if let Some(seconds) = retry_after
         && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
@@ -192,6 +204,22 @@ struct SecondStepTemplate {
     sent: bool,
 }
 
+/// The second step's page for the login waiting with `challenge`, with a problem to show;
+/// `expired` when the problem ended that login.
+pub(crate) async fn second_step_page(
+    state: &WebState,
+    page: Page,
+    form: FormState,
+    next: String,
+    challenge: &str,
+    expired: bool,
+) -> Result<axum::response::Html<String>, WebError> {
+    let factors = sessions::second_step_factors(&state.app, challenge).await?;
+    let mut template = SecondStepTemplate::new(page, form, next, factors);
+    template.expired |= expired;
+    render(&template)
+}
+
 impl SecondStepTemplate {
     fn new(page: Page, form: FormState, next: String, factors: Option<SecondStepFactors>) -> Self {
         SecondStepTemplate {
@@ -202,6 +230,7 @@ impl SecondStepTemplate {
             factors: factors.unwrap_or(SecondStepFactors {
                 app: false,
                 sms: false,
+                passkey: false,
             }),
             sent: false,
         }
@@ -297,8 +326,9 @@ pub async fn second_step_submit(
     Form(form): Form<SecondStepForm>,
 ) -> Result<Response, WebError> {
     let challenge_cookie = auth::challenge_cookie_name(&state);
+    let challenge = cookie_value(&headers, challenge_cookie).unwrap_or_default();
     let input = SecondStepInput {
-        challenge: cookie_value(&headers, challenge_cookie).unwrap_or_default(),
+        challenge: challenge.clone(),
         code: form.code,
         device_token: cookie_value(&headers, auth::device_cookie_name(&state)),
         remember: form.remember.is_some(),
@@ -331,10 +361,7 @@ pub async fn second_step_submit(
     } else {
         problems
     };
-    let factors = sessions::second_step_factors(&state.app, &challenge).await?;
-    let mut template = SecondStepTemplate::new(page, problems, form.next, factors);
-    template.expired |= expired;
-    let html = render(&template)?;
+    let html = second_step_page(&state, page, problems, form.next, &challenge, expired).await?;
     let mut response = (status, html).into_response();
     if expired {
         auth::clear_cookie(&mut response, &state, challenge_cookie);

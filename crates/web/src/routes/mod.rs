@@ -19,6 +19,8 @@ pub mod message;
 pub mod metrics;
 pub mod organisation;
 pub mod owners;
+pub mod passkey_login;
+pub mod passkeys;
 pub mod password;
 pub mod privacy;
 pub mod register;
@@ -56,6 +58,16 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             get(login::second_step).post(login::second_step_submit),
         ),
         ("/login/second-step/sms", post(login::second_step_sms)),
+        ("/login/passkey", post(passkey_login::submit)),
+        ("/login/passkey/options", post(passkey_login::options)),
+        (
+            "/login/second-step/passkey",
+            post(passkey_login::second_step_submit),
+        ),
+        (
+            "/login/second-step/passkey/options",
+            post(passkey_login::second_step_options),
+        ),
         ("/logout", post(login::logout)),
         (
             "/password/forgot",
@@ -102,6 +114,16 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/account/two-step/sms/confirm", post(sms_factor::confirm)),
         ("/account/two-step/sms/code", post(sms_factor::send_code)),
         ("/account/two-step/sms/remove", post(sms_factor::remove)),
+        ("/account/passkeys", post(passkeys::create)),
+        ("/account/passkeys/new", get(passkeys::new)),
+        ("/account/passkeys/options", post(passkeys::options)),
+        (
+            "/account/passkeys/confirm-options",
+            post(passkeys::confirm_options),
+        ),
+        ("/account/passkeys/{id}", get(passkeys::show)),
+        ("/account/passkeys/{id}/rename", post(passkeys::rename)),
+        ("/account/passkeys/{id}/remove", post(passkeys::remove)),
         ("/account/tokens", get(tokens::list).post(tokens::create)),
         ("/account/tokens/{id}/revoke", post(tokens::revoke)),
         ("/organisation", get(organisation::index)),

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use carespace_app::passkeys::{self, PasskeySummary};
 use carespace_app::second_factors::sms::SmsStatus;
 use carespace_app::second_factors::{self, AppSetup, TwoStepStatus};
 use carespace_core::ids::AccountId;
@@ -37,6 +38,9 @@ pub(super) struct StatusTemplate {
     pub(super) sms_code: FormState,
     pub(super) sms_remove: FormState,
     notice: Option<String>,
+    passkeys: Vec<PasskeySummary>,
+    /// Passkeys work with this installation's address.
+    passkeys_offered: bool,
 }
 
 impl StatusTemplate {
@@ -58,12 +62,14 @@ impl StatusTemplate {
             sms_code: FormState::new(),
             sms_remove: FormState::new(),
             notice,
+            passkeys: passkeys::list(&state.app, account).await?,
+            passkeys_offered: state.app.passkeys.is_some(),
         })
     }
 
     /// Whether any factor guards the logins (then recovery codes can be renewed).
     fn has_factor(&self) -> bool {
-        self.status.app_since.is_some() || self.sms.number.is_some()
+        self.status.app_since.is_some() || self.sms.number.is_some() || !self.passkeys.is_empty()
     }
 }
 
@@ -83,6 +89,9 @@ pub async fn show(
         "removed" => Some(page.t("two-step-removed")),
         "sms-added" => Some(page.t("two-step-sms-added")),
         "sms-removed" => Some(page.t("two-step-sms-removed")),
+        "passkey-added" => Some(page.t("passkey-was-added")),
+        "passkey-renamed" => Some(page.t("passkey-was-renamed")),
+        "passkey-removed" => Some(page.t("passkey-was-removed")),
         _ if policy::second_factor_first(session.two_step, Reach::Care) => {
             Some(page.t("two-step-required"))
         }
@@ -155,19 +164,20 @@ struct CodesTemplate {
     page: Page,
     /// Shown this once.
     codes: Vec<String>,
-    /// What was set up just now, as a message key (none when the codes were renewed).
-    set_up: Option<&'static str>,
+    /// What was set up just now, if anything (else the codes were renewed).
+    notice: Option<String>,
 }
 
-pub(super) fn codes_page(
+/// The recovery codes, shown once; `notice` says what was set up with them.
+pub(crate) fn codes_page(
     page: Page,
     codes: Vec<String>,
-    set_up: Option<&'static str>,
+    notice: Option<String>,
 ) -> Result<Response, WebError> {
     let template = CodesTemplate {
         page,
         codes,
-        set_up,
+        notice,
     };
     Ok(render(&template)?.into_response())
 }
@@ -183,7 +193,10 @@ pub async fn confirm(
     let me = &session.account.id;
     let origin = origin(&client, Some(&session));
     match second_factors::confirm_app(&state.app, me, &form.code, &origin).await {
-        Ok(codes) => codes_page(page, codes, Some("two-step-set-up")),
+        Ok(codes) => {
+            let notice = page.t("two-step-set-up");
+            codes_page(page, codes, Some(notice))
+        }
         Err(error) => {
             let Some(problems) = problems(&error) else {
                 return Err(error.into());

@@ -84,7 +84,10 @@ pub async fn confirm(
     let me = &session.account.id;
     let origin = origin(&client, Some(&session));
     match sms::confirm(&state.app, me, &form.code, &origin).await {
-        Ok(Some(codes)) => codes_page(page, codes, Some("two-step-sms-set-up")),
+        Ok(Some(codes)) => {
+            let notice = page.t("two-step-sms-set-up");
+            codes_page(page, codes, Some(notice))
+        }
         Ok(None) => Ok(Redirect::to("/account/two-step?done=sms-added").into_response()),
         Err(error) => {
             let Some(problems) = problems(&error) else {
