@@ -82,6 +82,8 @@ export async function startServer({ publicHost } = {}) {
     baseUrl,
     // The demo prints the authenticator secret of its owner and staff member under their line.
     secrets: demoSecrets(child.printed),
+    /** What the server has logged so far (the demo's text messages among it). */
+    log: () => stderr,
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -199,7 +201,7 @@ export async function logIn(page, baseUrl, person, secret) {
  */
 export async function setUpAuthenticator(page, baseUrl, password) {
   await page.goto(baseUrl + "/account/two-step");
-  await page.getByLabel(/Current password|Huidig wachtwoord/).fill(password);
+  await page.locator('form[action="/account/two-step/app"]').getByLabel(/Current password|Huidig wachtwoord/).fill(password);
   await page.getByRole("button", { name: /Set up an authenticator app|Een authenticator-app instellen/ }).click();
   const secret = (await page.locator("code.secret").textContent()).replace(/\s/g, "");
   await page.getByLabel(/Code from the app|Code uit de app/).fill(await authenticatorCode(secret));

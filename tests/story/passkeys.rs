@@ -851,3 +851,76 @@ async fn listed_credential_id(app: &TestApp, account: &carespace_core::ids::Acco
         .credential_id
         .clone()
 }
+
+#[tokio::test]
+async fn removing_the_app_leaves_a_passkey_and_the_recovery_codes_and_the_last_factor_takes_them() {
+    let app = app_with_passkeys().await;
+    let (anna, browser) = app.signed_up("Anna").await;
+    let codes = app.enrol_app(&browser, &anna).await;
+    let mut key = authenticator();
+    assert_eq!(
+        register(&app, &browser, &anna, &mut key, "Laptop").await,
+        None
+    );
+    let anna_id = account_id(&app, &anna).await;
+    let left = || carespace_store::second_factors::unused_recovery_codes(&app.ctx.db, &anna_id);
+
+    let token = app.token_with(&browser, "/account/two-step").await;
+    let code = app.app_code(&anna.email);
+    let removed = app
+        .post_with(
+            &browser,
+            "/account/two-step/remove",
+            &[
+                ("csrf_token", token.as_str()),
+                ("password", anna.password.as_str()),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        removed.headers()["location"],
+        "/account/two-step?done=app-removed"
+    );
+    let page = app
+        .get_with(&browser, "/account/two-step?done=app-removed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Je andere tweede factor beschermt je logins nog"));
+    assert_eq!(
+        left().await.unwrap(),
+        10,
+        "the passkey still has its stand-ins"
+    );
+    assert!(
+        carespace_store::second_factors::has_confirmed(&app.ctx.db, &anna_id)
+            .await
+            .unwrap()
+    );
+
+    // The passkey was the last factor: the recovery codes go with it.
+    let id = carespace_store::passkeys::of_account(&app.ctx.db, &anna_id)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let passkey_page = format!("/account/passkeys/{id}");
+    let token = app.token_with(&browser, &passkey_page).await;
+    let gone = app
+        .post_with(
+            &browser,
+            &format!("{passkey_page}/remove"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("password", anna.password.as_str()),
+                ("code", codes[0].as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(gone.status(), 303);
+    assert_eq!(left().await.unwrap(), 0, "no factor, no recovery codes");
+    let (_, location) = app.first_step(&anna, &anna.password).await;
+    assert_eq!(location, "/account", "logins take one step again");
+}

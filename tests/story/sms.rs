@@ -178,27 +178,6 @@ async fn account_id(app: &TestApp, person: &Person) -> carespace_core::ids::Acco
         .id
 }
 
-/// The password step in a new browser: the browser and where it was sent.
-async fn first_step(app: &TestApp, person: &Person) -> (reqwest::Client, String) {
-    let browser = new_client();
-    let answer = app
-        .login_with(&browser, &person.email, &person.password)
-        .await;
-    assert_eq!(answer.status(), 303);
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    (browser, location)
-}
-
-async fn second_step(app: &TestApp, browser: &reqwest::Client, code: &str) -> reqwest::Response {
-    let token = app.token_with(browser, "/login").await;
-    app.post_with(
-        browser,
-        "/login/second-step",
-        &[("csrf_token", &token), ("code", code)],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn adding_a_number_sends_a_first_code_to_it_with_the_configured_body_and_token() {
     let (app, gateway) = app_with_gateway(|_| {}).await;
@@ -437,7 +416,7 @@ async fn a_login_with_only_sms_gets_its_code_at_once_and_a_code_is_accepted_once
     add_number(&app, &gateway, &browser, "06 12345678").await;
     let before = gateway.count();
 
-    let (next, location) = first_step(&app, &anna).await;
+    let (next, location) = app.first_step(&anna, &anna.password).await;
     assert!(location.starts_with("/login/second-step"), "{location}");
     assert_eq!(gateway.count(), before + 1, "the code was sent at once");
     let (to, text) = gateway.last_message();
@@ -455,17 +434,17 @@ async fn a_login_with_only_sms_gets_its_code_at_once_and_a_code_is_accepted_once
     let code = gateway.last_code();
 
     app.advance(10 * MINUTE - 1_000);
-    let done = second_step(&app, &next, &code).await;
+    let done = app.type_code(&next, &code).await;
     assert_eq!(done.status(), 303, "at 9:59 the code works");
     assert_eq!(app.get_with(&next, "/account").await.status(), 200);
     assert_eq!(logged(&app, "sms_code_used").await, 1);
 
-    let (again, _) = first_step(&app, &anna).await;
-    let replay = second_step(&app, &again, &code).await;
+    let (again, _) = app.first_step(&anna, &anna.password).await;
+    let replay = app.type_code(&again, &code).await;
     assert_eq!(replay.status(), 422, "a code is accepted once");
     assert_eq!(logged(&app, "second_step_failed").await, 1);
     let fresh = gateway.last_code();
-    assert_eq!(second_step(&app, &again, &fresh).await.status(), 303);
+    assert_eq!(app.type_code(&again, &fresh).await.status(), 303);
 
     // Over the API: the challenge, a code sent for it, and the code.
     let script = new_client();
@@ -550,7 +529,7 @@ async fn with_an_app_too_the_login_offers_sms_one_click_away() {
     );
     let before = gateway.count();
 
-    let (next, location) = first_step(&app, &anna).await;
+    let (next, location) = app.first_step(&anna, &anna.password).await;
     assert_eq!(
         gateway.count(),
         before,
@@ -571,9 +550,7 @@ async fn with_an_app_too_the_login_offers_sms_one_click_away() {
     );
     assert_eq!(gateway.count(), before + 1);
     assert_eq!(
-        second_step(&app, &next, &gateway.last_code())
-            .await
-            .status(),
+        app.type_code(&next, &gateway.last_code()).await.status(),
         303
     );
 
@@ -593,7 +570,7 @@ async fn with_an_app_too_the_login_offers_sms_one_click_away() {
     let me = account_id(&app, &anna).await;
     let left = carespace_store::second_factors::unused_recovery_codes(&app.ctx.db, &me);
     assert_eq!(left.await.unwrap(), 10);
-    let (_, location) = first_step(&app, &anna).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(
         location.contains("sms=sent"),
         "SMS is now the only factor: {location}"
@@ -695,7 +672,7 @@ async fn changing_or_removing_the_number_takes_the_password_and_a_current_code()
         0,
         "the recovery codes went with the last factor"
     );
-    let (_, location) = first_step(&app, &anna).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(!location.starts_with("/login/second-step"), "{location}");
     assert_eq!(logged(&app, "second_factor_removed").await, 1);
 
@@ -711,7 +688,7 @@ async fn changing_or_removing_the_number_takes_the_password_and_a_current_code()
             .unwrap()
             .is_none()
     );
-    let (_, location) = first_step(&app, &anna).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(!location.starts_with("/login/second-step"), "{location}");
 }
 
@@ -757,7 +734,7 @@ async fn a_gateway_that_fails_is_said_so_and_leaves_no_code_that_works() {
             .unwrap()
             .is_none()
     );
-    let (_, location) = first_step(&app, &anna).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(
         !location.starts_with("/login/second-step"),
         "no factor in use"

@@ -5,7 +5,7 @@
 
 use carespace_app::audit::Origin;
 use carespace_core::second_factors::totp_code;
-use carespace_tests::{Person, TestApp, link_in, new_client, secret_in};
+use carespace_tests::{TestApp, link_in, new_client, secret_in};
 
 const STEP_MS: i64 = 30_000;
 
@@ -69,25 +69,6 @@ fn fields_of<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-/// The password step of a login in a new browser: the browser and where it was sent.
-async fn first_step(app: &TestApp, person: &Person, password: &str) -> (reqwest::Client, String) {
-    let browser = new_client();
-    let answer = app.login_with(&browser, &person.email, password).await;
-    assert_eq!(answer.status(), 303);
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    (browser, location)
-}
-
-async fn second_step(app: &TestApp, browser: &reqwest::Client, code: &str) -> reqwest::Response {
-    let token = app.token_with(browser, "/login").await;
-    app.post_with(
-        browser,
-        "/login/second-step",
-        &[("csrf_token", &token), ("code", code)],
-    )
-    .await
-}
-
 async fn logged(app: &TestApp, action: &str) -> usize {
     carespace_store::audit::entries_after(&app.ctx.db, 0, 10_000)
         .await
@@ -115,7 +96,7 @@ async fn with_an_authenticator_app_a_login_takes_a_code_accepted_once_within_one
     assert_eq!(app.get_with(&browser, "/account").await.status(), 200);
     assert_eq!(logged(&app, "second_factor_enrolled").await, 1);
 
-    let (next, location) = first_step(&app, &anna, &anna.password).await;
+    let (next, location) = app.first_step(&anna, &anna.password).await;
     assert!(location.starts_with("/login/second-step"), "{location}");
     assert_eq!(
         app.get_with(&next, "/account").await.status(),
@@ -127,7 +108,7 @@ async fn with_an_authenticator_app_a_login_takes_a_code_accepted_once_within_one
 
     // The code that set the app up was used: the same one is refused.
     let used = totp_code(&secret, app.ctx.now()).unwrap();
-    let replay = second_step(&app, &next, &used).await;
+    let replay = app.type_code(&next, &used).await;
     assert_eq!(replay.status(), 422);
     assert!(replay.text().await.unwrap().contains("of is al gebruikt"));
     assert_eq!(
@@ -140,16 +121,16 @@ async fn with_an_authenticator_app_a_login_takes_a_code_accepted_once_within_one
     app.advance(10 * STEP_MS);
     let now = app.ctx.now();
     let far = totp_code(&secret, now.plus_millis(2 * STEP_MS)).unwrap();
-    assert_eq!(second_step(&app, &next, &far).await.status(), 422);
+    assert_eq!(app.type_code(&next, &far).await.status(), 422);
     let behind = totp_code(&secret, now.plus_millis(-STEP_MS)).unwrap();
-    let done = second_step(&app, &next, &behind).await;
+    let done = app.type_code(&next, &behind).await;
     assert_eq!(done.status(), 303);
     assert_eq!(app.get_with(&next, "/account").await.status(), 200);
 
-    let (other, _) = first_step(&app, &anna, &anna.password).await;
+    let (other, _) = app.first_step(&anna, &anna.password).await;
     let ahead = totp_code(&secret, now.plus_millis(STEP_MS)).unwrap();
-    assert_eq!(second_step(&app, &other, &behind).await.status(), 422);
-    assert_eq!(second_step(&app, &other, &ahead).await.status(), 303);
+    assert_eq!(app.type_code(&other, &behind).await.status(), 422);
+    assert_eq!(app.type_code(&other, &ahead).await.status(), 303);
 }
 
 #[tokio::test]
@@ -158,16 +139,16 @@ async fn a_recovery_code_works_once_and_its_owner_is_emailed() {
     let (anna, browser) = app.signed_up("Anna").await;
     let (_, codes) = set_up(&app, &browser).await;
 
-    let (next, _) = first_step(&app, &anna, &anna.password).await;
+    let (next, _) = app.first_step(&anna, &anna.password).await;
     let typed = codes[3].to_uppercase().replace('-', " ");
-    assert_eq!(second_step(&app, &next, &typed).await.status(), 303);
+    assert_eq!(app.type_code(&next, &typed).await.status(), 303);
     let mail = app.last_mail_to(&anna.email).await;
     assert_eq!(mail.subject, "Er is een herstelcode gebruikt");
     assert!(mail.text.contains("Herstelcodes over: 9"), "{}", mail.text);
     assert_eq!(logged(&app, "recovery_code_used").await, 1);
 
-    let (again, _) = first_step(&app, &anna, &anna.password).await;
-    assert_eq!(second_step(&app, &again, &codes[3]).await.status(), 422);
+    let (again, _) = app.first_step(&anna, &anna.password).await;
+    assert_eq!(app.type_code(&again, &codes[3]).await.status(), 422);
 }
 
 #[tokio::test]
@@ -208,9 +189,9 @@ async fn new_recovery_codes_take_the_password_and_a_current_code() {
         app.last_mail_to(&anna.email).await.subject,
         "Er zijn nieuwe herstelcodes gemaakt"
     );
-    let (next, _) = first_step(&app, &anna, &anna.password).await;
+    let (next, _) = app.first_step(&anna, &anna.password).await;
     assert_eq!(
-        second_step(&app, &next, &old[0]).await.status(),
+        app.type_code(&next, &old[0]).await.status(),
         422,
         "the old codes no longer work"
     );
@@ -223,11 +204,11 @@ async fn five_wrong_codes_end_the_login_and_a_password_reset_does_not_skip_the_s
     let (secret, _) = set_up(&app, &browser).await;
     app.advance(STEP_MS);
 
-    let (next, _) = first_step(&app, &anna, &anna.password).await;
+    let (next, _) = app.first_step(&anna, &anna.password).await;
     for _ in 0..4 {
-        assert_eq!(second_step(&app, &next, "111111").await.status(), 422);
+        assert_eq!(app.type_code(&next, "111111").await.status(), 422);
     }
-    let fifth = second_step(&app, &next, "111111").await;
+    let fifth = app.type_code(&next, "111111").await;
     assert_eq!(fifth.status(), 422);
     assert!(
         fifth
@@ -237,7 +218,7 @@ async fn five_wrong_codes_end_the_login_and_a_password_reset_does_not_skip_the_s
             .contains("Log opnieuw in met je wachtwoord")
     );
     let right = totp_code(&secret, app.ctx.now()).unwrap();
-    let late = second_step(&app, &next, &right).await;
+    let late = app.type_code(&next, &right).await;
     assert_eq!(
         late.status(),
         422,
@@ -267,7 +248,7 @@ async fn five_wrong_codes_end_the_login_and_a_password_reset_does_not_skip_the_s
     let reset = app.post_with(&forgot, "/password/reset", &fields).await;
     assert!(reset.status().is_success() || reset.status().is_redirection());
     assert_eq!(app.get_with(&forgot, "/account").await.status(), 303);
-    let (_, location) = first_step(&app, &anna, new_password).await;
+    let (_, location) = app.first_step(&anna, new_password).await;
     assert!(location.starts_with("/login/second-step"), "{location}");
 }
 
@@ -296,7 +277,7 @@ async fn removing_the_app_takes_the_password_and_a_code_and_the_operator_can_res
 
     let wrong = remove("not my password", code.clone()).await;
     assert_eq!(wrong.status(), 422);
-    let (_, location) = first_step(&app, &anna, &anna.password).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(location.starts_with("/login/second-step"), "still on");
 
     let removed = remove("lantern orbit meadow quietly", code).await;
@@ -305,7 +286,7 @@ async fn removing_the_app_takes_the_password_and_a_code_and_the_operator_can_res
         app.last_mail_to(&anna.email).await.subject,
         "Inloggen in twee stappen staat uit"
     );
-    let (_, location) = first_step(&app, &anna, &anna.password).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(!location.starts_with("/login/second-step"), "{location}");
     let anna_id = carespace_store::accounts::find_by_email(&app.ctx.db, &anna.email)
         .await
@@ -329,7 +310,7 @@ async fn removing_the_app_takes_the_password_and_a_code_and_the_operator_can_res
     )
     .await
     .unwrap();
-    let (_, location) = first_step(&app, &anna, &anna.password).await;
+    let (_, location) = app.first_step(&anna, &anna.password).await;
     assert!(!location.starts_with("/login/second-step"), "{location}");
     let reasons: Vec<_> = carespace_store::audit::entries_after(&app.ctx.db, 0, 10_000)
         .await

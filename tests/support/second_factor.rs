@@ -4,7 +4,7 @@
 //! a code is accepted once, so the next login waits for the app's next code, moving the
 //! server's clock on when it must.
 
-use crate::{Person, TestApp, csrf_token_in};
+use crate::{Person, TestApp, new_client};
 use carespace_core::second_factors::{decode_secret, totp_code};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -106,18 +106,27 @@ impl TestApp {
         browser: &reqwest::Client,
         person: &Person,
     ) -> reqwest::Response {
-        let html = self
-            .get_with(browser, "/login/second-step")
-            .await
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_token_in(&html).expect("the second step's form");
         let code = self.app_code(&person.email);
+        self.type_code(browser, &code).await
+    }
+
+    /// The password step of a login in a new browser: the browser and where it was sent.
+    pub async fn first_step(&self, person: &Person, password: &str) -> (reqwest::Client, String) {
+        let browser = new_client();
+        let answer = self.login_with(&browser, &person.email, password).await;
+        assert_eq!(answer.status(), 303);
+        let location = answer.headers()["location"].to_str().unwrap().to_owned();
+        (browser, location)
+    }
+
+    /// Types `code` (from an app or a text message, or a recovery code) on the second step of
+    /// the login waiting in `browser`.
+    pub async fn type_code(&self, browser: &reqwest::Client, code: &str) -> reqwest::Response {
+        let token = self.token_with(browser, "/login").await;
         self.post_with(
             browser,
             "/login/second-step",
-            &[("csrf_token", &token), ("code", &code)],
+            &[("csrf_token", &token), ("code", code)],
         )
         .await
     }

@@ -157,24 +157,24 @@ pub async fn renew_recovery_codes(
     Ok(codes)
 }
 
-/// Removes the authenticator app and the recovery codes, with the password and a current code
-/// (from the app, or a recovery code): logins take one step again.
+/// Removes the authenticator app with the password and a current code (from the app, another
+/// factor, or a recovery code). When it was the last factor the recovery codes go too and
+/// logins take one step again; whether another factor still guards them is the answer.
 pub async fn remove(
     ctx: &AppContext,
     account: &AccountId,
     password: Secret,
     code: &str,
     origin: &Origin,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let now = ctx.now();
     let (mut tx, row) = proven(ctx, account, password, code, origin, now).await?;
     let keep = origin.session_id.as_deref();
-    if carespace_store::sms::factor_of(&mut tx, account, true)
-        .await?
-        .is_some()
-    {
-        // Codes by text message still guard the logins, and the recovery codes stay.
-        store::remove_totp(&mut tx, account).await?;
+    store::remove_totp(&mut tx, account).await?;
+    let others_left = store::has_confirmed(&mut tx, account).await?;
+    if others_left {
+        // A number for text messages or a passkey still guards the logins; the recovery codes
+        // stay.
         end_access(&mut tx, account, keep, now).await?;
         email_owner(&mut tx, &row, MailMessage::AppRemoved, now).await?;
         let event = Event::own(
@@ -189,7 +189,7 @@ pub async fn remove(
         end_factors(&mut tx, &row, by, origin, keep, now).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(others_left)
 }
 
 /// Checks the password, then a current code (counted like the login's second step), and opens
@@ -207,6 +207,9 @@ pub(crate) async fn proven(
     let counter = code_counter(account, None);
     reserve_code_try(ctx, &counter, now).await?;
     let mut tx = ctx.db.begin().await?;
+    // Before the code's own writes (a recovery code's audit entry): the lock a login takes
+    // first comes first here too.
+    account_store::lock(&mut tx, account).await?;
     if !verify_code(&mut tx, &row, code, SmsPurpose::ConfirmAction, origin, now).await? {
         // A wrong code writes nothing but the try it took of a text-message code.
         tx.commit().await?;

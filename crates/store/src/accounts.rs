@@ -372,3 +372,15 @@ pub async fn latest_token_at(
         .try_get::<Option<i64>, _>("latest")?
         .map(Timestamp::from_millis))
 }
+
+/// Takes the account's row lock until the transaction ends: a login deciding whether it needs
+/// a second step, and a change of second factor ending every other session, then wait for
+/// each other (on PostgreSQL; SQLite has one writer at a time anyway).
+pub async fn lock(ex: impl Into<Exec<'_>>, id: &AccountId) -> StoreResult<()> {
+    let mut c = conn(ex).await?;
+    sqlx::query("UPDATE accounts SET id = id WHERE id = $1")
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}

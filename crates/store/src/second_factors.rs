@@ -120,8 +120,8 @@ pub async fn accept_step(
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether the account has a second factor in use (an authenticator app or a passkey): its
-/// logins then take a second step.
+/// Whether the account has a second factor in use (an authenticator app, a number for text
+/// messages, a passkey): its logins then take a second step.
 pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<bool> {
     let mut c = conn(ex).await?;
     let sql = format!("SELECT {} AS n", factors_in_use("$1"));

@@ -13,11 +13,30 @@ pub struct FormState {
     errors: Vec<(&'static str, String)>,
     /// A problem that belongs to no single field (e.g. "email or password is wrong").
     pub general: Option<String>,
+    /// Set for one of several forms on a page: its fields' ids start with it, so that no two
+    /// fields share an id (and each label names its own field).
+    id_prefix: Option<&'static str>,
 }
 
 impl FormState {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// One of several forms on a page, whose fields' ids start with `prefix-`.
+    pub fn in_part(prefix: &'static str) -> Self {
+        FormState {
+            id_prefix: Some(prefix),
+            ..Self::default()
+        }
+    }
+
+    /// The id of the field `name` on the page.
+    pub fn id(&self, name: &str) -> String {
+        match self.id_prefix {
+            Some(prefix) => format!("{prefix}-{name}"),
+            None => name.to_owned(),
+        }
     }
 
     /// Keeps a typed value to show again.

@@ -51,7 +51,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
     await context.clearCookies();
     await logIn(page, server.baseUrl, ANNA);
     await page.goto(server.baseUrl + "/account/two-step");
-    await page.getByLabel(/Current password|Huidig wachtwoord/).fill(ANNA.password);
+    await page.locator('form[action="/account/two-step/app"]').getByLabel(/Current password|Huidig wachtwoord/).fill(ANNA.password);
     await page.getByRole("button", { name: /Set up an authenticator app|Een authenticator-app instellen/ }).click();
     await page.waitForURL(/\/account\/two-step\/app$/);
     assert.equal(await page.getByRole("img", { name: /QR/ }).count(), 1);

@@ -17,6 +17,8 @@ pub(crate) async fn end_access(
     keep: Option<&str>,
     now: Timestamp,
 ) -> AppResult<()> {
+    // A login of the account waits for this change, or this change for it (`login`).
+    carespace_store::accounts::lock(&mut *tx, account_id).await?;
     sessions::delete_all(&mut *tx, account_id, keep).await?;
     api_tokens::revoke_all(&mut *tx, account_id, now).await?;
     throttle::forget_devices(&mut *tx, account_id).await?;

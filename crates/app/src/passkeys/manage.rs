@@ -19,6 +19,7 @@ use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::accounts::{self as account_store, AccountRow};
 use carespace_store::passkeys::{self as store, PasskeyRow};
+use carespace_store::second_factors as factor_store;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 
 /// A passkey as "Two-step verification" lists it.
@@ -149,7 +150,7 @@ pub async fn finish_registration(
         last_used_at: None,
     };
     let mut tx = ctx.db.begin().await?;
-    let first = !carespace_store::second_factors::has_confirmed(&mut tx, account).await?;
+    let first = !factor_store::has_confirmed(&mut tx, account).await?;
     if !store::insert(&mut tx, &row).await? {
         return Err(AppError::field("credential", "passkey_already_registered"));
     }
@@ -266,6 +267,11 @@ pub async fn remove(
         return Err(AppError::NotFound);
     };
     store::remove(&mut tx, account, id).await?;
+    // The last factor gone, logins take one step and the recovery codes have nothing to stand
+    // in for.
+    if !factor_store::has_confirmed(&mut tx, account).await? {
+        factor_store::remove_recovery_codes(&mut tx, account).await?;
+    }
     end_access(&mut tx, account, origin.session_id.as_deref(), now).await?;
     let mail = MailMessage::PasskeyRemoved { name: removed.name };
     email_owner(&mut tx, &row, mail, now).await?;

@@ -89,6 +89,9 @@ pub async fn login(ctx: &AppContext, input: LoginInput) -> AppResult<LoginOutcom
         }
     };
     keys.succeeded(&mut tx).await?;
+    // A second factor set up at this moment either is seen here, or ends the session this
+    // login opens (`accounts::end_access` takes the same lock).
+    account_store::lock(&mut tx, &account.id).await?;
     let device = keys.trusted_device.as_deref();
     if second_factors::has_confirmed(&mut tx, &account.id).await?
         && !remembered::skips_second_step(&mut tx, &account.id, device, now).await?

@@ -172,15 +172,16 @@ pub async fn logout(
     Ok(response)
 }
 
-/// When the waiting login's only factor is a number for text messages, its code is sent at
-/// once; what became of it, for the second step's page (`sent`, or the problem's code).
+/// When the waiting login's only factor is a number for text messages (no app, no passkey), its
+/// code is sent at once; what became of it, for the second step's page (`sent`, or the
+/// problem's code).
 async fn sms_at_once(
     state: &WebState,
     challenge: &str,
     client: &ClientInfo,
 ) -> Result<Option<&'static str>, WebError> {
     let factors = sessions::second_step_factors(&state.app, challenge).await?;
-    if !factors.is_some_and(|f| f.sms && !f.app) {
+    if !factors.is_some_and(|f| f.sms && !f.app && !f.passkey) {
         return Ok(None);
     }
     let texts = SiteSmsTexts(state);

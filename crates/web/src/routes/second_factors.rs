@@ -55,12 +55,12 @@ impl StatusTemplate {
             page,
             status: second_factors::status(&state.app, account).await?,
             sms: second_factors::sms::status(&state.app, account).await?,
-            start: FormState::new(),
-            renew: FormState::new(),
-            remove: FormState::new(),
-            sms_start: FormState::new(),
-            sms_code: FormState::new(),
-            sms_remove: FormState::new(),
+            start: FormState::in_part("app"),
+            renew: FormState::in_part("renew"),
+            remove: FormState::in_part("remove"),
+            sms_start: FormState::in_part("sms"),
+            sms_code: FormState::in_part("sms-code"),
+            sms_remove: FormState::in_part("sms-remove"),
             notice,
             passkeys: passkeys::list(&state.app, account).await?,
             passkeys_offered: state.app.passkeys.is_some(),
@@ -87,6 +87,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let notice = match done.done.as_str() {
         "removed" => Some(page.t("two-step-removed")),
+        "app-removed" => Some(page.t("two-step-app-removed")),
         "sms-added" => Some(page.t("two-step-sms-added")),
         "sms-removed" => Some(page.t("two-step-sms-removed")),
         "passkey-added" => Some(page.t("passkey-was-added")),
@@ -241,11 +242,12 @@ pub(super) async fn refused_with(
     let Some(problems) = problems(&error) else {
         return Err(error.into());
     };
-    let mut form = FormState::new().with_problems(&page, problems);
+    let mut template = StatusTemplate::load(state, page, &session.account.id, None).await?;
+    let slot = which(&mut template);
+    let mut form = std::mem::take(slot).with_problems(&template.page, problems);
     for (field, value) in values {
         form = form.with_value(field, value);
     }
-    let mut template = StatusTemplate::load(state, page, &session.account.id, None).await?;
     *which(&mut template) = form;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&template)?).into_response())
 }
@@ -282,7 +284,8 @@ pub async fn remove(
     let password = Secret::new(form.password);
     let me = &session.account.id;
     match second_factors::remove(&state.app, me, password, &form.code, &origin).await {
-        Ok(()) => Ok(Redirect::to("/account/two-step?done=removed").into_response()),
+        Ok(true) => Ok(Redirect::to("/account/two-step?done=app-removed").into_response()),
+        Ok(false) => Ok(Redirect::to("/account/two-step?done=removed").into_response()),
         Err(error) => refused(&state, page, &session, error, |t| &mut t.remove).await,
     }
 }

@@ -1,0 +1,69 @@
+// A client adds a number for text messages (the demo writes them to its log instead of sending
+// them) and then logs in with a code sent to it; every page on the way is accessible on a phone.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, seriousAccessibilityViolations, logIn } from "../harness.js";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const ANNA = { email: "anna@demo.carespace.nl", password: "demo lantern orbit meadow" };
+
+/** The code of the newest text message the demo wrote to its log. */
+async function lastTextedCode(page) {
+  for (let i = 0; i < 40; i++) {
+    const texts = server.log().split("\n").filter((line) => line.includes("not sent: demo"));
+    const code = texts.at(-1)?.match(/\b(\d{6})\b/);
+    if (code) return code[1];
+    await page.waitForTimeout(100);
+  }
+  throw new Error("no text message in the server's log");
+}
+
+async function accessibleAndFits(page, what) {
+  assert.deepEqual(await seriousAccessibilityViolations(page), [], what);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: no sideways scrolling (${overflow}px too wide)`);
+}
+
+test("a client adds a number for text messages and logs in with a code sent to it", async () => {
+  const context = await browser.newContext({ locale: "nl-NL", viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await logIn(page, server.baseUrl, ANNA);
+  await page.goto(server.baseUrl + "/account/two-step");
+  await page.getByText("De zwakste keuze").waitFor();
+  await accessibleAndFits(page, "two-step page");
+
+  const sms = page.locator("section", { has: page.getByRole("heading", { name: "Sms", exact: true }) });
+  await sms.getByLabel("Mobiel nummer").fill("06 12345678");
+  await sms.getByLabel("Huidig wachtwoord").fill(ANNA.password);
+  await sms.getByRole("button", { name: "Stuur een code naar dit nummer" }).click();
+  await page.getByRole("heading", { name: "Kijk op je telefoon" }).waitFor();
+  await page.getByText("+31612345678").waitFor();
+  await accessibleAndFits(page, "confirming the number");
+  await page.getByLabel("Code uit de sms").fill(await lastTextedCode(page));
+  await page.getByRole("button", { name: "Nummer bevestigen" }).click();
+  await page.getByRole("heading", { name: "Je herstelcodes" }).waitFor();
+
+  // The next login sends a code at once.
+  await context.clearCookies();
+  await logIn(page, server.baseUrl, ANNA);
+  await page.waitForURL(/\/login\/second-step/);
+  await page.getByText("We hebben een code naar je telefoon gestuurd").waitFor();
+  await accessibleAndFits(page, "second step by text message");
+  await page.getByLabel(/^Code$/).fill(await lastTextedCode(page));
+  await page.getByRole("button", { name: /^Inloggen$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  assert.equal(new URL(page.url()).pathname, "/account");
+  await context.close();
+});
