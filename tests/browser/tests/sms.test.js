@@ -2,7 +2,7 @@
 // them) and then logs in with a code sent to it; every page on the way is accessible on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, seriousAccessibilityViolations, logIn } from "../harness.js";
+import { startServer, launchBrowser, seriousAccessibilityViolations, logIn, authenticatorCode } from "../harness.js";
 
 let server;
 let browser;
@@ -65,5 +65,38 @@ test("a client adds a number for text messages and logs in with a code sent to i
   await page.getByRole("button", { name: /^Inloggen$/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
   assert.equal(new URL(page.url()).pathname, "/account");
+  await context.close();
+});
+
+// In English (Claire's language), on a phone: adding a number next to her app, and the second
+// step remembering her browser, whose entry Active sessions then shows.
+const CLAIRE = { email: "claire@demo.carespace.nl", password: ANNA.password };
+
+test("an owner adds a number next to her app and has her browser remembered", async () => {
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const secret = server.secrets[CLAIRE.email];
+  await page.goto(server.baseUrl + "/login");
+  await page.getByLabel("Email address").fill(CLAIRE.email);
+  await page.getByLabel("Password").fill(CLAIRE.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/login\/second-step/);
+  await page.getByLabel(/^Code$/).fill(await authenticatorCode(secret));
+  await page.getByLabel("Remember this browser for 30 days").check();
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+
+  await page.goto(server.baseUrl + "/account/sessions");
+  await page.getByRole("heading", { name: "Remembered browsers" }).waitFor();
+  await page.getByRole("button", { name: "Forget this browser" }).waitFor();
+  await accessibleAndFits(page, "active sessions with a remembered browser");
+
+  await page.goto(server.baseUrl + "/account/two-step");
+  const sms = page.locator("section", { has: page.getByRole("heading", { name: "Text message (SMS)", exact: true }) });
+  await sms.getByLabel("Mobile number").fill("+31 6 87654321");
+  await sms.getByLabel("Current password").fill(CLAIRE.password);
+  await sms.getByRole("button", { name: "Send a code to this number" }).click();
+  await page.getByRole("heading", { name: "Check your phone" }).waitFor();
+  await accessibleAndFits(page, "confirming the number (en)");
   await context.close();
 });
