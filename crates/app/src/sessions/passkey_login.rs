@@ -6,7 +6,7 @@
 
 use super::client::ClientInfo;
 use super::opening::{NewSession, open_session};
-use super::second_step::trusted_device;
+use super::second_step::{trusted_device, waiting_account};
 use crate::audit::{self, Event, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
@@ -73,14 +73,9 @@ pub async fn start_second_step(ctx: &AppContext, challenge: &str) -> AppResult<C
 }
 
 async fn open_challenge(ctx: &AppContext, challenge: &str) -> AppResult<AccountId> {
-    let expired = || AppError::field("credential", "second_step_expired");
-    if !tokens::is_well_formed(challenge) {
-        return Err(expired());
-    }
-    let hash = tokens::hash(challenge);
-    challenges::open_challenge(&ctx.db, &hash, CHALLENGE_TRIES, ctx.now())
+    waiting_account(ctx, challenge)
         .await?
-        .ok_or_else(expired)
+        .ok_or_else(|| AppError::field("credential", "second_step_expired"))
 }
 
 /// Completes the login waiting under `challenge` with a passkey of its account.

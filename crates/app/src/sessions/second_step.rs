@@ -32,6 +32,19 @@ pub(super) async fn challenge(
     Ok(token)
 }
 
+/// The account whose login waits under the challenge token `challenge`, while it may still be
+/// completed (unexpired, tries left); the one lookup every kind of second step starts with.
+pub(super) async fn waiting_account(
+    ctx: &AppContext,
+    challenge: &str,
+) -> AppResult<Option<AccountId>> {
+    if !tokens::is_well_formed(challenge) {
+        return Ok(None);
+    }
+    let hash = tokens::hash(challenge);
+    Ok(store::open_challenge(&ctx.db, &hash, CHALLENGE_TRIES, ctx.now()).await?)
+}
+
 #[derive(Debug, Clone)]
 pub struct SecondStepInput {
     /// The token the first step gave the browser.
@@ -60,15 +73,11 @@ pub async fn complete(ctx: &AppContext, input: SecondStepInput) -> AppResult<New
         tracing::warn!(target: "security", ip = %origin.ip, why, "second step refused");
         expired()
     };
-    if !tokens::is_well_formed(&input.challenge) {
-        return Err(refused("malformed challenge"));
-    }
+    let Some(account_id) = waiting_account(ctx, &input.challenge).await? else {
+        return Err(refused("malformed, unknown, expired or spent challenge"));
+    };
     let now = ctx.now();
     let hash = tokens::hash(&input.challenge);
-    let Some(account_id) = store::open_challenge(&ctx.db, &hash, CHALLENGE_TRIES, now).await?
-    else {
-        return Err(refused("unknown, expired or spent challenge"));
-    };
     let device = trusted_device(ctx, &account_id, input.device_token.as_deref(), now).await?;
     let counter = code_counter(&account_id, device.as_deref());
     reserve_code_try(ctx, &counter, now).await?;

@@ -3,15 +3,13 @@
 //! checked (and slowed down) by `second_step::complete`.
 
 use super::client::ClientInfo;
+use super::second_step::waiting_account;
 use crate::audit::Origin;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::second_factors::sms::{SentTo, deliver, send_to_factor, service};
 use crate::sms::SmsTexts;
-use carespace_core::ids::AccountId;
-use carespace_core::second_factors::CHALLENGE_TRIES;
 use carespace_core::sms::SmsPurpose;
-use carespace_core::tokens;
 use carespace_store::second_factors as store;
 use carespace_store::{accounts as account_store, passkeys as passkey_store, sms as sms_store};
 
@@ -25,17 +23,9 @@ pub struct SecondStepFactors {
     pub passkey: bool,
 }
 
-async fn challenged(ctx: &AppContext, challenge: &str) -> AppResult<Option<AccountId>> {
-    if !tokens::is_well_formed(challenge) {
-        return Ok(None);
-    }
-    let hash = tokens::hash(challenge);
-    Ok(store::open_challenge(&ctx.db, &hash, CHALLENGE_TRIES, ctx.now()).await?)
-}
-
 /// The factors of the login waiting with `challenge`; `None` when it is over.
 pub async fn factors(ctx: &AppContext, challenge: &str) -> AppResult<Option<SecondStepFactors>> {
-    let Some(account) = challenged(ctx, challenge).await? else {
+    let Some(account) = waiting_account(ctx, challenge).await? else {
         return Ok(None);
     };
     let app = store::totp_of(&ctx.db, &account)
@@ -62,7 +52,7 @@ pub async fn send_code(
     client: &ClientInfo,
 ) -> AppResult<SentTo> {
     let sms = service(ctx, "code")?;
-    let Some(account_id) = challenged(ctx, challenge).await? else {
+    let Some(account_id) = waiting_account(ctx, challenge).await? else {
         return Err(AppError::field("code", "second_step_expired"));
     };
     let origin = Origin {
