@@ -250,8 +250,6 @@ pub async fn reset_by_operator(
         outcome: Outcome::Success,
     };
     audit::record(&mut tx, origin, record, now).await?;
-    // Every passkey goes too: the person lost what they log in with.
-    carespace_store::passkeys::remove_all(&mut tx, &row.id).await?;
     end_factors(
         &mut tx,
         &row,

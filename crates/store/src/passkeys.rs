@@ -120,14 +120,14 @@ pub async fn remove(
     Ok(done.rows_affected() > 0)
 }
 
-/// Removes every passkey of the account; how many there were.
-pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<u64> {
+/// Removes every passkey of the account.
+pub(crate) async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<()> {
     let mut c = conn(ex).await?;
-    let done = sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
+    sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *c)
         .await?;
-    Ok(done.rows_affected())
+    Ok(())
 }
 
 /// A ceremony waiting for the browser's answer.

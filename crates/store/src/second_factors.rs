@@ -132,21 +132,22 @@ pub async fn has_confirmed(ex: impl Into<Exec<'_>>, account: &AccountId) -> Stor
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Removes every second factor (text-message numbers too) and recovery code of the account;
-/// how many factors there were.
-pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<u64> {
+/// Removes every second factor (the app, text-message numbers, passkeys) and recovery code of
+/// the account.
+pub async fn remove_all(ex: impl Into<Exec<'_>>, account: &AccountId) -> StoreResult<()> {
     let mut ex: Exec<'_> = ex.into();
-    let numbers = crate::sms::remove_factors(&mut ex, account).await?;
+    crate::sms::remove_factors(&mut ex, account).await?;
+    crate::passkeys::remove_all(&mut ex, account).await?;
     let mut c = conn(&mut ex).await?;
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *c)
         .await?;
-    let done = sqlx::query("DELETE FROM second_factors WHERE account_id = $1")
+    sqlx::query("DELETE FROM second_factors WHERE account_id = $1")
         .bind(account.as_str())
         .execute(&mut *c)
         .await?;
-    Ok(done.rows_affected() + numbers)
+    Ok(())
 }
 
 /// Removes the account's authenticator app only (another factor stays).
