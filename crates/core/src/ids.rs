@@ -82,6 +82,19 @@ id_type!(
     PasskeyId
 );
 
+id_type!(
+    /// A file in the file store: random, so its name says nothing about its content.
+    FileId
+);
+id_type!(
+    /// A document or link in a client's record.
+    RecordItemId
+);
+id_type!(
+    /// An event in a client's record.
+    RecordEventId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

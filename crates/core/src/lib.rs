@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod branding;
+pub mod crypto;
 pub mod healthspaces;
 pub mod ids;
 pub mod jobs;
