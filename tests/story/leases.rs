@@ -39,6 +39,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
     let ctx = AppContext {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
+        keys: Arc::default(),
         accounts: Arc::default(),
         retention: Arc::default(),
         privacy: Arc::default(),

@@ -37,6 +37,7 @@ mod password_reset;
 mod practice;
 mod privacy;
 mod profile;
+mod record;
 mod registration;
 mod remembered_browsers;
 mod retention;

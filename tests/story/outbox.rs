@@ -295,6 +295,7 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
         AppContext {
             clock,
             files: Arc::new(files),
+            keys: Arc::default(),
             accounts: Arc::default(),
             retention: Arc::default(),
             privacy: Arc::default(),

@@ -114,6 +114,16 @@ pub async fn read_in(
     log.append(record).await
 }
 
+/// Notes that a person read something of their own (outside any Healthspace), through the
+/// batched appender.
+pub async fn read_own(
+    (log, now): (&AuditLog, Timestamp),
+    origin: &Origin,
+    event: Event<'_>,
+) -> AppResult<()> {
+    log.append(to_record(origin, event, now)).await
+}
+
 fn in_healthspace(
     origin: &Origin,
     event: Event<'_>,

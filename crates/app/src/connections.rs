@@ -11,11 +11,13 @@ use crate::audit::{self, Origin, event};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, MailMessage};
+use crate::record;
 use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId};
 use carespace_core::language::Language;
 use carespace_core::memberships::Role;
 use carespace_core::policy::Action;
+use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::accounts::AccountRow;
 use carespace_store::connections::{self as store, ConnectionRow};
@@ -142,6 +144,9 @@ async fn link(
     let record = event(by, role, AuditAction::ConnectionCreated, "connection", id);
     let (hs, about) = (healthspace.as_str(), Some(client));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
+    let pair = (client, staff);
+    let made = EventKind::ConnectionMade;
+    record::events::connection(&mut tx, made, pair, healthspace, Some(by), now).await?;
     if let Some((staff, client)) = people(&mut tx, (staff, client)).await? {
         let name = &healthspace_row.name;
         tell_client(&mut tx, name, (&staff, &client), Change::Made, now).await?;
@@ -162,15 +167,19 @@ pub(crate) async fn end_all_of(
     now: Timestamp,
 ) -> AppResult<()> {
     let ended = store::end_all_of(&mut *tx, healthspace, member, by, now).await?;
-    for (id, client) in &ended {
+    for connection in &ended {
         let record = event(
             by,
             role,
             AuditAction::ConnectionEnded,
             "connection",
-            id.as_str(),
+            connection.id.as_str(),
         );
+        let client = &connection.client;
         audit::record_in(tx, origin, record, healthspace.as_str(), Some(client), now).await?;
+        let people = (client, &connection.staff);
+        let ended = EventKind::ConnectionEnded;
+        record::events::connection(tx, ended, people, healthspace, Some(by), now).await?;
     }
     Ok(())
 }

@@ -18,6 +18,8 @@ pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
+    /// The clients' data keys, kept apart from the database.
+    pub keys: Arc<crate::keys::Keys>,
     pub accounts: Arc<AccountSettings>,
     /// How long what has served its purpose is kept (`retention`).
     pub retention: Arc<RetentionSettings>,

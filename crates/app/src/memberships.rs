@@ -12,12 +12,14 @@ use crate::connections::{self, Change};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
+use crate::record;
 use carespace_core::audit::Outcome;
 use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::policy::{self, Action, ActorFacts};
+use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow, MembershipRow};
@@ -136,6 +138,10 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         );
         let origin = &actor.origin;
         audit::record_in(&mut tx, origin, record, hs.as_str(), Some(me), now).await?;
+        if membership.role == Role::Client {
+            let ended = EventKind::MembershipEnded;
+            record::events::membership(&mut tx, ended, me, hs, Some(me), now).await?;
+        }
     }
     tx.commit().await?;
     Ok(())
@@ -216,6 +222,10 @@ async fn end_by_provider(
     let record = event(actor, role, action, "membership", membership_id.as_str());
     let (hs, client) = (healthspace.id.as_str(), Some(member.id));
     audit::record_in(tx, origin, record, hs, client, now).await?;
+    if member.role == Role::Client {
+        let ended = EventKind::MembershipEnded;
+        record::events::membership(tx, ended, member.id, &healthspace.id, Some(actor), now).await?;
+    }
     Ok(true)
 }
 

@@ -66,6 +66,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         db: db.clone(),
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
+        keys: Arc::default(),
         accounts: Arc::new(config.accounts.clone()),
         retention: Arc::new(config.retention.clone()),
         privacy: Arc::new(config.privacy.clone()),

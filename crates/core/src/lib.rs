@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod passkeys;
 pub mod passwords;
 pub mod policy;
+pub mod record;
 pub mod second_factors;
 pub mod secret;
 pub mod sessions;

@@ -49,6 +49,12 @@ pub enum Action {
     /// See "My clients": the clients one is connected to there, as staff or admin of an active
     /// Healthspace. A client's own page also needs the connection ([`may_see_client`]).
     SeeOwnClients,
+    /// See what a connected client shares with the Healthspace, and its events there: as
+    /// [`Action::SeeOwnClients`], and only through a connection ([`may_see_shared_record`]).
+    SeeSharedRecord,
+    /// Keep one's own record: every signed-in person, about their own items only (a use case
+    /// reads only the actor's own rows), whatever their memberships.
+    KeepOwnRecord,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
@@ -75,9 +81,10 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
                 && actor.staff_may_connect_self
         }
         Action::LeaveHealthspace => actor.role.is_some(),
-        Action::SeeOwnClients => {
+        Action::SeeOwnClients | Action::SeeSharedRecord => {
             actor.role.is_some_and(Role::works_with_clients) && actor.healthspace_active
         }
+        Action::KeepOwnRecord => true,
     }
 }
 
@@ -86,6 +93,13 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
 /// managing its members, opens no client's page.
 pub fn may_see_client(actor: ActorFacts, connected: bool) -> bool {
     connected && allows(actor, Action::SeeOwnClients)
+}
+
+/// Whether the actor sees what a client shares with the Healthspace: only through an open
+/// connection to that client, as staff or admin of an active Healthspace, and only what the
+/// client shared there. Owners see a client's record only through the dossier.
+pub fn may_see_shared_record(actor: ActorFacts, connected: bool, shared: bool) -> bool {
+    connected && shared && allows(actor, Action::SeeSharedRecord)
 }
 
 /// Whether a personal access token may change things, or only read them.

@@ -104,13 +104,13 @@ pub async fn end_all_of(
     member: &AccountId,
     by: &AccountId,
     now: Timestamp,
-) -> StoreResult<Vec<(ConnectionId, AccountId)>> {
+) -> StoreResult<Vec<EndedConnection>> {
     let mut c = conn(ex).await?;
     let rows = sqlx::query(
         "UPDATE connections SET ended_at = $4, ended_by = $3
          WHERE healthspace_id = $1 AND (client_account_id = $2 OR staff_account_id = $2)
            AND ended_at IS NULL
-         RETURNING id, client_account_id",
+         RETURNING id, staff_account_id, client_account_id",
     )
     .bind(healthspace_id.as_str())
     .bind(member.as_str())
@@ -120,12 +120,21 @@ pub async fn end_all_of(
     .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                decode::id(row, "id")?,
-                decode::id(row, "client_account_id")?,
-            ))
+            Ok(EndedConnection {
+                id: decode::id(row, "id")?,
+                staff: decode::id(row, "staff_account_id")?,
+                client: decode::id(row, "client_account_id")?,
+            })
         })
         .collect()
+}
+
+/// A connection that was just ended, and its two people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedConnection {
+    pub id: ConnectionId,
+    pub staff: AccountId,
+    pub client: AccountId,
 }
 
 /// The accounts of the clients a staff member is connected to in the Healthspace now.

@@ -21,6 +21,7 @@ pub mod memberships;
 pub mod organisations;
 pub mod passkeys;
 pub mod privacy;
+pub mod record;
 pub mod remembered_browsers;
 pub mod retention;
 pub mod schema;

@@ -121,6 +121,13 @@ impl Page {
             .message_with(self.lang, key, &[(name, value)])
     }
 
+    /// A message with two arguments, both kept as text.
+    pub fn t2(&self, key: &str, first: (&str, &str), second: (&str, &str)) -> String {
+        self.state
+            .translations
+            .message_with_text(self.lang, key, &[first, second])
+    }
+
     /// Like [`Self::t1`], the argument kept as text even when it looks like a number (a phone
     /// number's `+`).
     pub fn t1_text(&self, key: &str, name: &str, value: &str) -> String {

@@ -1,12 +1,14 @@
 //! "My clients": the clients a staff member (or admin) is connected to in a Healthspace, and
 //! each client's page there. Only a connection opens a client's page; every read is in the
-//! audit log, the client's page as a read of that client's data.
+//! audit log, the client's page (with what the client shares there) as a read of that client's
+//! data.
 
 use super::listing::cursor;
 use crate::access::{self, Actor, Subject};
 use crate::audit::{self, Event, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
+use crate::record::staff::{self as staff_view, SharedRecord};
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::AccountId;
 use carespace_core::memberships::Role;
@@ -86,6 +88,8 @@ pub struct ClientPage {
     pub client: ClientView,
     /// Everyone connected to the client there, by name, with since when.
     pub staff: Vec<(String, Timestamp)>,
+    /// What the client shares with the Healthspace, and its events there.
+    pub record: SharedRecord,
 }
 
 /// The page of client `client_id` in the Healthspace at `alias`, for a staff member (or admin)
@@ -126,6 +130,7 @@ pub async fn page(
         return Err(refused());
     };
     let staff = store::staff_names_of_client(&ctx.db, &healthspace.id, &client).await?;
+    let record = staff_view::shared_record(ctx, &healthspace.id, &client).await?;
     let viewed = event(
         me,
         role,
@@ -138,5 +143,6 @@ pub async fn page(
     Ok(ClientPage {
         client: ClientView::from(row),
         staff,
+        record,
     })
 }

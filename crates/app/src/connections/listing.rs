@@ -8,10 +8,12 @@ use crate::audit::{self, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
+use crate::record;
 use carespace_core::audit::AuditAction;
 use carespace_core::ids::ConnectionId;
 use carespace_core::language::Language;
 use carespace_core::policy::Action;
+use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::connections::{self as store, ConnectionFilter, ListedConnection};
 use serde::Deserialize;
@@ -146,6 +148,9 @@ pub async fn end(
     );
     let hs = healthspace.id.as_str();
     audit::record_in(&mut tx, &actor.origin, record, hs, Some(&client), now).await?;
+    let (pair, by) = ((&client, &staff), Some(&actor.account));
+    let ended = EventKind::ConnectionEnded;
+    record::events::connection(&mut tx, ended, pair, &healthspace.id, by, now).await?;
     if let Some((staff, client)) = people(&mut tx, (&staff, &client)).await? {
         let name = &healthspace.name;
         tell_client(&mut tx, name, (&staff, &client), Change::Ended, now).await?;

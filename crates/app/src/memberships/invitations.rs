@@ -9,6 +9,7 @@ use crate::audit::{self, Origin};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult, Problems};
 use crate::mail::{self, MailMessage};
+use crate::record;
 use crate::worker::{JobError, JobHandler};
 use async_trait::async_trait;
 use carespace_core::accounts::Email;
@@ -22,6 +23,7 @@ use carespace_core::memberships::{
     INVITATION_MS, MAX_FAILED_CHECKS, MembershipState, REMINDER_AFTER_MS, Role,
 };
 use carespace_core::policy::Action;
+use carespace_core::record::EventKind;
 use carespace_core::time::{Date, Timestamp};
 use carespace_core::tokens;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
@@ -508,6 +510,11 @@ pub(super) async fn accept_open(
         membership.id.as_str(),
     );
     audit::record_in(&mut tx, &actor.origin, record, hs, None, now).await?;
+    if membership.role == Role::Client {
+        let started = EventKind::MembershipStarted;
+        let hs = &healthspace.id;
+        record::events::membership(&mut tx, started, me, hs, Some(me), now).await?;
+    }
     tx.commit().await?;
     Ok(healthspace.alias)
 }

@@ -12,10 +12,12 @@ use crate::connections;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::MailMessage;
+use crate::record;
 use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, MembershipId};
 use carespace_core::memberships::{Role, RoleChange, RoleChangeRefusal};
 use carespace_core::policy::Action;
+use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships as store;
@@ -87,6 +89,17 @@ pub async fn change_role(
     let record = event(by.0, by.1, action, "membership", id.as_str());
     let (hs, about) = (healthspace.id.as_str(), Some(&member.id));
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
+    // The record holds a client's care: leaving the client side ends that membership there,
+    // joining it starts one.
+    let side = match (change.from, to) {
+        (Role::Client, _) => Some(EventKind::MembershipEnded),
+        (_, Role::Client) => Some(EventKind::MembershipStarted),
+        _ => None,
+    };
+    if let Some(kind) = side {
+        let (client, hs, by) = (&member.id, &healthspace.id, Some(&actor.account));
+        record::events::membership(&mut tx, kind, client, hs, by, now).await?;
+    }
     tx.commit().await?;
     Ok(MemberView {
         membership_id: membership.id,

@@ -101,6 +101,15 @@ audit_actions! {
     PasskeyFailed => "passkey_failed",
     PasskeyRenamed => "passkey_renamed",
     PasskeyRemoved => "passkey_removed",
+    RecordItemAdded => "record_item_added",
+    RecordItemChanged => "record_item_changed",
+    RecordItemDeleted => "record_item_deleted",
+    RecordItemShared => "record_item_shared",
+    RecordItemUnshared => "record_item_unshared",
+    RecordUploadRefused => "record_upload_refused",
+    RecordListed => "record_listed",
+    RecordItemOpened => "record_item_opened",
+    AccessLogViewed => "access_log_viewed",
 }
 
 #[cfg(test)]

@@ -74,6 +74,12 @@ struct ClientTemplate {
     view: ClientPage,
 }
 
+impl ClientTemplate {
+    fn event_text(&self, event: &carespace_app::record::EventView) -> String {
+        super::record::event_text(&self.page, event)
+    }
+}
+
 pub async fn show(
     State(state): State<WebState>,
     Client(client): Client,

@@ -23,6 +23,7 @@ pub mod passkey_login;
 pub mod passkeys;
 pub mod password;
 pub mod privacy;
+pub mod record;
 pub mod register;
 pub mod seats;
 pub mod second_factors;
@@ -78,6 +79,18 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             get(password::reset_show).post(password::reset_submit),
         ),
         ("/privacy", get(privacy::show)),
+        ("/record", get(record::show)),
+        ("/record/links", post(record::add_link)),
+        ("/record/access-log", get(record::access_log::show)),
+        (
+            "/record/items/{id}",
+            get(record::items::show).post(record::items::change),
+        ),
+        ("/record/items/{id}/delete", post(record::items::delete)),
+        (
+            "/record/items/{id}/sharing",
+            post(record::items::set_sharing),
+        ),
         ("/account", get(account::show)),
         ("/account/profile", post(account::profile)),
         ("/account/birth-date", post(account::birth_date)),
