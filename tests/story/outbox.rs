@@ -295,6 +295,8 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
         AppContext {
             clock,
             files: Arc::new(files),
+            scanner: None,
+            document_max_bytes: 25_000_000,
             accounts: Arc::default(),
             retention: Arc::default(),
             privacy: Arc::default(),

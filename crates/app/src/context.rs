@@ -1,4 +1,5 @@
 use crate::audit_batch::AuditLog;
+use crate::files::scanner::Scanner;
 use crate::gate::Gate;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
@@ -18,6 +19,10 @@ pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
+    /// The virus scanner uploads go through (`files.clamd`); none configured means none.
+    pub scanner: Option<Arc<Scanner>>,
+    /// The largest record document accepted (`files.document_max_mb`).
+    pub document_max_bytes: u64,
     pub accounts: Arc<AccountSettings>,
     /// How long what has served its purpose is kept (`retention`).
     pub retention: Arc<RetentionSettings>,

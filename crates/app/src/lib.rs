@@ -12,6 +12,7 @@ pub mod connections;
 pub mod context;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod gate;
 pub mod health;
 pub mod healthspaces;

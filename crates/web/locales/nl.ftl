@@ -804,3 +804,11 @@ problem-value-empty = Geef deze parameter een waarde, of laat hem weg.
 problem-query-invalid = De querystring is niet te lezen; geef elke parameter één keer.
 problem-state-invalid = Kies active of cancelled.
 problem-cursor-invalid = Geef de waarde next van de vorige pagina ongewijzigd mee.
+
+# File uploads
+problem-file-missing = Kies een bestand om te uploaden.
+problem-file-empty = Het bestand is leeg. Kies een bestand waar iets in staat.
+problem-file-too-large = Het bestand is te groot: hoogstens { $max_mb } MB.
+problem-file-type = Dit soort bestand kan hier niet bewaard worden. Kies een pdf, een afbeelding (JPEG, PNG, WebP of HEIC), een tekstbestand, of een Word- of OpenDocument-tekstdocument.
+problem-file-infected = De virusscanner vond iets schadelijks in dit bestand, dus het is niet bewaard.
+problem-file-scanner-unavailable = Bestanden kunnen nu niet op virussen worden gecontroleerd, dus uploaden kan even niet. Probeer het later opnieuw.
