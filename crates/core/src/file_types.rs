@@ -69,7 +69,7 @@ impl FileKind {
         if prefix.is_empty() || infer::is_app(prefix) {
             return None;
         }
-        let matchers: [(fn(&[u8]) -> bool, FileKind); 7] = [
+        let matchers: [(Matcher, FileKind); 7] = [
             (infer::archive::is_pdf, FileKind::Pdf),
             (infer::image::is_jpeg, FileKind::Jpeg),
             (infer::image::is_png, FileKind::Png),
@@ -84,6 +84,9 @@ impl FileKind {
         is_plain_text(prefix).then_some(FileKind::Text)
     }
 }
+
+/// Whether a file's first bytes are of one kind.
+type Matcher = fn(&[u8]) -> bool;
 
 /// Valid UTF-8 without NUL bytes; a character cut off at the end of the prefix is allowed.
 fn is_plain_text(prefix: &[u8]) -> bool {
