@@ -48,6 +48,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         sms: None,
         passkeys: None,
         audit: carespace_app::audit::AuditLog::start(db.clone()),
+        keys: carespace_tests::keys_in(dir.path()).await,
         db,
     };
     (dir, ctx)

@@ -1,5 +1,6 @@
 use crate::audit_batch::AuditLog;
 use crate::gate::Gate;
+use crate::keys::Keys;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
@@ -24,6 +25,8 @@ pub struct AppContext {
     /// Who runs this installation and where its data is kept, for the privacy statement.
     pub privacy: Arc<PrivacySettings>,
     pub audit: AuditLog,
+    /// Each client's data key, from the key store under the master key.
+    pub keys: Arc<Keys>,
     /// Bounds image decoding (`images::decode_gate`).
     pub images: Arc<Gate>,
     /// Bounds password hashing (`accounts.password_hash_*`).
@@ -42,9 +45,10 @@ impl AppContext {
         self.clock.now()
     }
 
-    /// Writes the read entries still queued, then closes the database.
+    /// Writes the read entries still queued, then closes the database and the key store.
     pub async fn close(&self) {
         self.audit.close().await;
         self.db.close().await;
+        self.keys.close().await;
     }
 }

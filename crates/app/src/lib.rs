@@ -17,6 +17,7 @@ pub mod health;
 pub mod healthspaces;
 pub mod images;
 pub mod jobs;
+pub mod keys;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;
