@@ -34,7 +34,25 @@ pub fn load(config: &Config) -> anyhow::Result<DataKey> {
             file_flag(config)
         );
     }
+    warn_if_readable_by_others(&file);
     read_file(&file)
+}
+
+/// A key file others may read is a key others may have.
+fn warn_if_readable_by_others(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                target: "keys",
+                file = %file.display(),
+                "the master key file may be read by others than its owner: chmod 600 it"
+            );
+        }
+    }
 }
 
 /// Makes a new master key in `file` (the configured key file when `None`); refuses to overwrite

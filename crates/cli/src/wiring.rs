@@ -55,9 +55,23 @@ async fn keys(config: &Config, settings: &PoolSettings) -> anyhow::Result<KeySto
             )
         })?;
     }
-    KeyStore::open(config.keys_database_url().expose(), settings)
+    let store = KeyStore::open(config.keys_database_url().expose(), settings)
         .await
-        .context("cannot open the key store (check keys.database_url)")
+        .context("cannot open the key store (check keys.database_url)")?;
+    let local_beside_postgres = config.keys.database_url.is_none()
+        && matches!(
+            carespace_store::Backend::from_url(config.database_url().expose()),
+            Ok(carespace_store::Backend::Postgres)
+        );
+    if local_beside_postgres {
+        tracing::warn!(
+            target: "keys",
+            "the database is PostgreSQL but the key store is an SQLite file in the data \
+             directory: instances that share the database must share the key store too (set \
+             keys.database_url)"
+        );
+    }
+    Ok(store)
 }
 
 /// Everything use cases need, with the schema brought up to date and the audit chain keyed.
