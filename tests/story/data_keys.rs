@@ -323,6 +323,25 @@ async fn an_interrupted_rotation_is_finished_by_running_it_again() {
 }
 
 #[tokio::test]
+async fn a_rotation_refuses_keys_wrapped_by_a_third_master_key_and_changes_nothing() {
+    let app = spawn_app().await;
+    let values = sealed_values(&app, 2).await;
+    let third = keys_under(&app, DataKey::generate().unwrap()).await;
+    third.data_key(&someone()).await.unwrap();
+    let before = app.ctx.keys.store().count_by_master_key().await.unwrap();
+
+    let next = DataKey::generate().unwrap();
+    let refused = carespace_app::keys::rotation::rotate(&app.ctx, &next, &origin()).await;
+    assert!(
+        matches!(&refused, Err(AppError::Internal(m)) if m.contains(third.master_key_id())),
+        "{refused:?}"
+    );
+    let after = app.ctx.keys.store().count_by_master_key().await.unwrap();
+    assert_eq!(before, after);
+    assert_readable(&app.ctx.keys, &values).await;
+}
+
+#[tokio::test]
 async fn a_rotation_needs_the_key_in_a_file() {
     let app = spawn_app().await;
     let mut config = app.config.clone();
@@ -484,6 +503,7 @@ async fn without_a_master_key_carespace_does_not_start_and_says_how_to_make_one(
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("carespace admin init-key"), "{stderr}");
+    assert!(!dir.path().join("audit.key").exists(), "nothing made");
 
     let made = carespace(dir.path(), &database.url, &["admin", "init-key"]).await;
     assert!(made.status.success(), "{made:?}");

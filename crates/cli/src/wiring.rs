@@ -76,11 +76,12 @@ async fn keys(config: &Config, settings: &PoolSettings) -> anyhow::Result<KeySto
 
 /// Everything use cases need, with the schema brought up to date and the audit chain keyed.
 pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
+    // The master key first: a start it refuses leaves nothing made.
+    let master = crate::master_key::load(config)?;
     let chain = Chain {
         key: audit_key(config)?,
         witness: Arc::new(HeadLog::new(config.audit.head_file.clone())),
     };
-    let master = crate::master_key::load(config)?;
     let settings = pool_settings(config);
     let db = connect_database(config).await?.with_audit_chain(chain);
     db.migrate().await.context("cannot migrate the database")?;
