@@ -13,6 +13,7 @@ mod client_ip;
 mod connection_emails;
 mod crash_loop;
 mod csrf;
+mod data_keys;
 mod demo;
 mod errors;
 mod file_pipeline;
