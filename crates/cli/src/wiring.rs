@@ -102,11 +102,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         db: db.clone(),
         clock: Arc::new(SystemClock),
         files,
-        scanner: config
-            .files
-            .scanner_address()
-            .map_err(anyhow::Error::msg)?
-            .map(|address| Arc::new(Scanner::new(address))),
+        scanner: scanner(config).await?,
         document_max_bytes: config.files.document_max_bytes(),
         accounts: Arc::new(config.accounts.clone()),
         retention: Arc::new(config.retention.clone()),
@@ -163,6 +159,19 @@ pub async fn file_store(config: &Config) -> anyhow::Result<Arc<dyn FileStore>> {
             Ok(Arc::new(files))
         }
     }
+}
+
+/// The virus scanner, when one is configured. One that does not answer now is logged, not
+/// fatal: uploads are refused until it does.
+pub async fn scanner(config: &Config) -> anyhow::Result<Option<Arc<Scanner>>> {
+    let Some(address) = config.files.scanner_address().map_err(anyhow::Error::msg)? else {
+        return Ok(None);
+    };
+    let scanner = Scanner::new(address);
+    if let Err(error) = scanner.ping().await {
+        tracing::warn!(%error, "files.clamd does not answer: uploads are refused until it does");
+    }
+    Ok(Some(Arc::new(scanner)))
 }
 
 /// The SMS gateway, when one is configured.
