@@ -3,6 +3,8 @@
 //! Healthspace; a connected staff member's opening shows in the client's access log.
 
 use crate::practice::{account_id, connect, healthspace, healthspace_id, join};
+use carespace_app::healthspaces;
+use carespace_core::healthspaces::HealthspaceState;
 use carespace_tests::files::{clamd, stored_objects};
 use carespace_tests::{Person, TestApp, spawn_app, spawn_app_with};
 use reqwest::multipart::{Form, Part};
@@ -304,6 +306,22 @@ async fn connected_staff_open_a_shared_document_and_the_client_sees_who_did() {
     assert!(log.contains("Dossieritem geopend"), "{log}");
     assert!(log.contains(&bram.name));
 
+    // The Healthspace inactive: nobody there reaches it.
+    let olga = account_id(&app, &Person::new("Olga").email).await;
+    for state in [HealthspaceState::Inactive, HealthspaceState::Active] {
+        let origin = carespace_app::audit::Origin::default();
+        healthspaces::set_state(&app.ctx, &olga, hs.as_str(), state, &origin)
+            .await
+            .unwrap();
+        let expected = if state == HealthspaceState::Active {
+            200
+        } else {
+            404
+        };
+        let status = get(&app, &bram_browser, &staff_file, None).await.status();
+        assert_eq!(status, expected, "{state:?}");
+    }
+
     // The membership cancelled: Bram no longer reaches it; Cleo keeps it.
     let membership: (String,) = {
         sqlx::any::install_default_drivers();
@@ -340,4 +358,51 @@ async fn connected_staff_open_a_shared_document_and_the_client_sees_who_did() {
         record.contains("Lidmaatschap van De Linde beëindigd"),
         "{record}"
     );
+}
+
+#[tokio::test]
+async fn an_upload_without_the_forms_token_or_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    let cleo = Person::new("Cleo");
+    app.sign_up(&cleo).await;
+    let browser = app.logged_in(&cleo).await;
+    let no_token = Form::new()
+        .text("title", "Brief")
+        .part("file", Part::bytes(pdf("a", 1000)).file_name("brief.pdf"));
+    let response = browser
+        .post(app.url("/record/documents"))
+        .multipart(no_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let token = app.token_with(&browser, "/record").await;
+    let cross_site = Form::new()
+        .text("csrf_token", token)
+        .text("title", "Brief")
+        .part("file", Part::bytes(pdf("a", 1000)).file_name("brief.pdf"));
+    let response = browser
+        .post(app.url("/record/documents"))
+        .header("sec-fetch-site", "cross-site")
+        .multipart(cross_site)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(item_ids(&app, &cleo.email).await.is_empty());
+    assert!(stored_objects(&app.config).await.is_empty());
+
+    // Only someone signed in sending a multipart form gets an upload's room: a stranger's
+    // large form is refused at the general limit.
+    let stranger = carespace_tests::new_client();
+    let token = app.token_with(&stranger, "/login").await;
+    let body = format!("csrf_token={token}&title={}", "x".repeat(9 * 1024 * 1024));
+    let response = stranger
+        .post(app.url("/record/documents"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
 }

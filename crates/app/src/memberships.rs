@@ -19,7 +19,6 @@ use carespace_core::ids::{AccountId, HealthspaceId, MembershipId};
 use carespace_core::language::Language;
 use carespace_core::memberships::{MembershipState, Role};
 use carespace_core::policy::{self, Action, ActorFacts};
-use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::healthspaces::{self as hs_store, HealthspaceRow};
 use carespace_store::memberships::{self as store, MemberRow, MembershipRow};
@@ -139,8 +138,8 @@ pub async fn cancel_own(ctx: &AppContext, actor: &Actor, membership_id: &str) ->
         let origin = &actor.origin;
         audit::record_in(&mut tx, origin, record, hs.as_str(), Some(me), now).await?;
         if membership.role == Role::Client {
-            let ended = EventKind::MembershipEnded;
-            record::events::membership(&mut tx, ended, me, hs, Some(me), now).await?;
+            let by = (me, ActorRole::OwnAccount);
+            record::events::membership_ended(&mut tx, (me, hs), by, origin, now).await?;
         }
     }
     tx.commit().await?;
@@ -223,8 +222,8 @@ async fn end_by_provider(
     let (hs, client) = (healthspace.id.as_str(), Some(member.id));
     audit::record_in(tx, origin, record, hs, client, now).await?;
     if member.role == Role::Client {
-        let ended = EventKind::MembershipEnded;
-        record::events::membership(tx, ended, member.id, &healthspace.id, Some(actor), now).await?;
+        let whose = (member.id, &healthspace.id);
+        record::events::membership_ended(tx, whose, (actor, role), origin, now).await?;
     }
     Ok(true)
 }

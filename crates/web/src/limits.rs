@@ -1,9 +1,10 @@
 //! How large a request body may be and how long a request may take: the general limits
 //! (`web.max_body_bytes`, `web.request_timeout_seconds`) for every route but document uploads,
-//! which get room for a whole document (`files.document_max_mb` and a little for the form's
+//! which get room for a whole document, when someone signed in sends them as a multipart form, (`files.document_max_mb` and a little for the form's
 //! other fields) and `web.upload_timeout_seconds`. A body past its limit fails as it is read,
 //! so nothing large is ever read before it is refused.
 
+use crate::auth::Auth;
 use crate::routes::UPLOADS;
 use crate::state::WebState;
 use axum::body::Body;
@@ -19,7 +20,15 @@ use std::time::Duration;
 const FORM_ROOM: u64 = 1024 * 1024;
 
 pub async fn apply(State(state): State<WebState>, request: Request, next: Next) -> Response {
-    let upload = UPLOADS.contains(&request.uri().path());
+    // Only someone signed in sending a multipart form gets an upload's room and time: the
+    // allowance is never open to a stranger, nor to a form read whole.
+    let multipart = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let signed_in = request.extensions().get::<Auth>().is_some();
+    let upload = signed_in && multipart && UPLOADS.contains(&request.uri().path());
     let (limit, seconds) = if upload {
         let limit = state.app.document_max_bytes.saturating_add(FORM_ROOM);
         (limit, state.settings.upload_timeout_seconds)

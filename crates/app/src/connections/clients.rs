@@ -131,6 +131,23 @@ pub async fn page(
     };
     let staff = store::staff_names_of_client(&ctx.db, &healthspace.id, &client).await?;
     let record = staff_view::shared_record(ctx, &healthspace.id, &client).await?;
+    if !record.items.is_empty() || !record.events.is_empty() {
+        let listed = event(
+            me,
+            role,
+            AuditAction::RecordListed,
+            "record",
+            client.as_str(),
+        );
+        audit::read_in(
+            (&ctx.audit, ctx.now()),
+            &actor.origin,
+            listed,
+            hs,
+            Some(&client),
+        )
+        .await?;
+    }
     let viewed = event(
         me,
         role,

@@ -35,13 +35,18 @@ pub async fn sweep_staged(ctx: &AppContext) -> AppResult<Swept> {
         .into_iter()
         .collect();
     let mut swept = Swept::default();
+    // One object that cannot be moved or removed now must not keep the others where they are.
     for id in staged {
         if recorded.contains(&id) {
-            ctx.files.promote(&id).await?;
-            swept.promoted += 1;
+            match ctx.files.promote(&id).await {
+                Ok(()) => swept.promoted += 1,
+                Err(error) => tracing::warn!(file = %id, %error, "a staged file stays for now"),
+            }
         } else {
-            ctx.files.delete_object(&id).await?;
-            swept.deleted += 1;
+            match ctx.files.delete_object(&id).await {
+                Ok(()) => swept.deleted += 1,
+                Err(error) => tracing::warn!(file = %id, %error, "a staged file stays for now"),
+            }
         }
     }
     Ok(swept)

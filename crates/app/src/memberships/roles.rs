@@ -91,14 +91,12 @@ pub async fn change_role(
     audit::record_in(&mut tx, &actor.origin, record, hs, about, now).await?;
     // The record holds a client's care: leaving the client side ends that membership there,
     // joining it starts one.
-    let side = match (change.from, to) {
-        (Role::Client, _) => Some(EventKind::MembershipEnded),
-        (_, Role::Client) => Some(EventKind::MembershipStarted),
-        _ => None,
-    };
-    if let Some(kind) = side {
-        let (client, hs, by) = (&member.id, &healthspace.id, Some(&actor.account));
-        record::events::membership(&mut tx, kind, client, hs, by, now).await?;
+    let whose = (&member.id, &healthspace.id);
+    if change.from == Role::Client {
+        record::events::membership_ended(&mut tx, whose, by, &actor.origin, now).await?;
+    } else if to == Role::Client {
+        let started = EventKind::MembershipStarted;
+        record::events::membership(&mut tx, started, whose.0, whose.1, Some(by.0), now).await?;
     }
     tx.commit().await?;
     Ok(MemberView {

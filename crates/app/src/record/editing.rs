@@ -72,7 +72,8 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<()> 
     tx.commit().await?;
     if let Some(file) = &item.file {
         // Should this fail, the file is an orphan that no row names: unreadable to anyone
-        // through the app, and the file sweep removes it.
+        // through the app, and still sealed under the client's key. It is logged; nothing
+        // sweeps placed objects yet.
         if let Err(error) = crate::files::remove(ctx, &file.id).await {
             tracing::warn!(file = %file.id, %error, "a deleted document's file stays for now");
         }

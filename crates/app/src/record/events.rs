@@ -1,12 +1,16 @@
 //! Writing the events of a client's care, inside the transaction of the use case that causes
 //! them (a membership that starts or ends, a connection made or ended).
 
+use super::OBJECT;
+use crate::audit::{self, Origin, event};
 use crate::error::AppResult;
+use carespace_core::audit::{ActorRole, AuditAction};
 use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::record::EventKind;
 use carespace_core::time::Timestamp;
 use carespace_store::Tx;
 use carespace_store::record::events::{self, NewEvent};
+use carespace_store::record::shares;
 
 /// A membership of `client` started or ended (`kind`), done `by` someone (or the system).
 pub async fn membership(
@@ -28,6 +32,32 @@ pub async fn membership(
         item: None,
     };
     events::insert(tx, &event).await?;
+    Ok(())
+}
+
+/// A client's membership ended (cancelled by either side, or their role changed): the event
+/// is written, and every item they shared with the Healthspace is private to it again, so that
+/// coming back later shares nothing they did not choose anew. Each share ended is audit-logged.
+pub async fn membership_ended(
+    tx: &mut Tx,
+    (client, healthspace): (&AccountId, &HealthspaceId),
+    (by, role): (&AccountId, ActorRole),
+    origin: &Origin,
+    at: Timestamp,
+) -> AppResult<()> {
+    let ended = EventKind::MembershipEnded;
+    membership(tx, ended, client, healthspace, Some(by), at).await?;
+    for item in shares::end_all_in(tx, client, healthspace).await? {
+        let entry = event(
+            by,
+            role,
+            AuditAction::RecordItemUnshared,
+            OBJECT,
+            item.as_str(),
+        );
+        let hs = healthspace.as_str();
+        audit::record_in(tx, origin, entry, hs, Some(client), at).await?;
+    }
     Ok(())
 }
 

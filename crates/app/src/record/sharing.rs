@@ -26,15 +26,16 @@ pub async fn set(
     shared: bool,
 ) -> AppResult<()> {
     let me = &actor.account;
-    let refused = || access::refused(actor, Action::KeepOwnRecord, Subject::Item(healthspace_id));
-    let healthspace = HealthspaceId::parse(healthspace_id).ok_or_else(refused)?;
+    let refused = |subject| access::refused(actor, Action::KeepOwnRecord, subject);
+    let healthspace = HealthspaceId::parse(healthspace_id)
+        .ok_or_else(|| refused(Subject::Alias(healthspace_id)))?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let item = own_item(&mut tx, actor, id).await?;
     let changed = if shared {
         let role = memberships::active_role(&mut tx, &healthspace, me).await?;
         if role != Some(Role::Client) {
-            return Err(refused());
+            return Err(refused(Subject::Healthspace(&healthspace)));
         }
         let changed = shares::share(&mut tx, &item.id, &healthspace, now).await?;
         if changed {

@@ -11,9 +11,10 @@ use crate::error::AppResult;
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::crypto::DataKey;
 use carespace_core::ids::{AccountId, HealthspaceId, RecordItemId};
+use carespace_core::memberships::Role;
 use carespace_core::policy::{self, Action};
-use carespace_store::connections;
 use carespace_store::record::{events, items};
+use carespace_store::{connections, memberships};
 
 /// The shared part of a client's record, newest first (the first page of each).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +85,8 @@ pub async fn open(
     };
     let role = facts.role.map_or(ActorRole::NonMember, ActorRole::from);
     let permitted = policy::may_see_shared_record(facts, connected.is_some(), row.is_some());
+    // Only documents are opened here: a link has nothing more to open than the page shows.
+    let row = row.filter(|row| row.file.is_some());
     let key = match (row, permitted) {
         (Some(row), true) => ctx
             .keys
@@ -97,9 +100,9 @@ pub async fn open(
             outcome: Outcome::Denied,
             ..event(me, role, AuditAction::AccessRefused, OBJECT, item.as_str())
         };
-        // Only a client's own items carry their id here, so the entry names them only when
-        // the connection or the item is theirs.
-        let about = connected.is_some().then_some(&client);
+        // In the client's own log when they are a client here: they see who tried.
+        let is_client = memberships::active_role(&ctx.db, hs, &client).await? == Some(Role::Client);
+        let about = is_client.then_some(&client);
         audit::read_in(
             (&ctx.audit, ctx.now()),
             &actor.origin,

@@ -3,6 +3,7 @@
 use super::sealing::{self, Field};
 use crate::error::AppResult;
 use carespace_core::crypto::DataKey;
+use carespace_core::file_types::FileKind;
 use carespace_core::ids::{HealthspaceId, RecordEventId, RecordItemId};
 use carespace_core::record::{EventKind, ItemKind};
 use carespace_core::time::Timestamp;
@@ -38,7 +39,7 @@ pub struct FileView {
 impl FileView {
     /// Images show in the page; everything else downloads.
     pub fn is_image(&self) -> bool {
-        self.media_type.starts_with("image/")
+        FileKind::from_media_type(&self.media_type).is_some_and(FileKind::is_image)
     }
 }
 

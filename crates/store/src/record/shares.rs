@@ -50,6 +50,25 @@ pub async fn unshare(
     Ok(done.rows_affected() == 1)
 }
 
+/// Makes every item of `client` private to the Healthspace again; the items it was shared
+/// from.
+pub async fn end_all_in(
+    tx: &mut Tx,
+    client: &carespace_core::ids::AccountId,
+    healthspace: &HealthspaceId,
+) -> StoreResult<Vec<RecordItemId>> {
+    let rows = sqlx::query(
+        "DELETE FROM record_shares WHERE healthspace_id = $1
+           AND item_id IN (SELECT id FROM record_items WHERE account_id = $2)
+         RETURNING item_id",
+    )
+    .bind(healthspace.as_str())
+    .bind(client.as_str())
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter().map(|row| decode::id(row, "item_id")).collect()
+}
+
 /// The shares of the items, by Healthspace name.
 pub async fn of_items(
     ex: impl Into<Exec<'_>>,

@@ -36,21 +36,16 @@ async fn read_form(
     multipart: &mut Multipart,
 ) -> (Typed, Result<Option<Staged>, AppError>) {
     let mut typed = Typed::default();
-    let mut staged = None;
-    loop {
+    let mut staged: Option<Staged> = None;
+    let read = loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                return (
-                    typed,
-                    Err(AppError::field(FILE_FIELD, files::problems::MISSING)),
-                );
-            }
+            Ok(None) => break Ok(()),
+            Err(_) => break Err(AppError::field(FILE_FIELD, files::problems::MISSING)),
         };
         match field.name().unwrap_or_default() {
-            "title" => typed.title = field.text().await.unwrap_or_default(),
-            "note" => typed.note = field.text().await.unwrap_or_default(),
+            "title" => typed.title = small_text(field).await,
+            "note" => typed.note = small_text(field).await,
             "file" if staged.is_none() => {
                 typed.file_name = field.file_name().unwrap_or_default().to_owned();
                 // A form sent without choosing a file has an empty, nameless part.
@@ -60,13 +55,39 @@ async fn read_form(
                 let body = field.map_err(std::io::Error::other);
                 match documents::stage(&state.app, actor, Box::pin(body)).await {
                     Ok(done) => staged = Some(done),
-                    Err(error) => return (typed, Err(error)),
+                    Err(error) => break Err(error),
                 }
             }
             _ => {}
         }
+    };
+    match (read, staged) {
+        (Ok(()), staged) => (typed, Ok(staged)),
+        (Err(error), staged) => {
+            // What was staged before the form turned out bad goes again at once.
+            if let Some(staged) = staged {
+                let _ = files::discard(&state.app, &staged.id).await;
+            }
+            (typed, Err(error))
+        }
     }
-    (typed, Ok(staged))
+}
+
+/// The most bytes of a text field read: more than any title or note may have, so a longer one
+/// is refused by its own check, and a huge one is never held.
+const TEXT_FIELD_MAX: usize = 16 * 1024;
+
+/// A text field, read up to [`TEXT_FIELD_MAX`] bytes.
+async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> String {
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > TEXT_FIELD_MAX {
+            break;
+        }
+    }
+    bytes.truncate(TEXT_FIELD_MAX);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 pub async fn upload(

@@ -131,7 +131,12 @@ pub async fn set_sharing(
     Form(form): Form<SharingForm>,
 ) -> Result<Redirect, WebError> {
     let actor = actor::of_session(&session, &client);
-    let shared = form.choice == "shared";
+    let shared = match form.choice.as_str() {
+        "shared" => true,
+        "private" => false,
+        // The form's buttons send one of the two; anything else asks for nothing that exists.
+        _ => return Err(WebError::NotFound),
+    };
     sharing::set(&state.app, &actor, &id, &form.healthspace, shared).await?;
     Ok(Redirect::to(&format!("/record/items/{id}")))
 }
