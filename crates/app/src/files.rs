@@ -10,6 +10,10 @@ pub mod sweep;
 pub mod upload;
 
 pub use carespace_store::files::ByteRange;
+
+/// A part of a file that cannot be had: it starts past the end, or asks for nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsatisfiable;
 pub use download::{Opened, open};
 pub use upload::{Staged, UploadRules, stage};
 

@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use carespace_app::files::ByteRange;
+use carespace_app::files::{ByteRange, Unsatisfiable};
 use carespace_app::record::documents::Download;
 use carespace_core::file_types::content_disposition;
 use http::header::{
@@ -66,16 +66,16 @@ pub fn asked(headers: &HeaderMap) -> Asked {
 
 impl Asked {
     /// The range to open from a file of `size` bytes; `Err` when it cannot be satisfied.
-    pub fn range(self, size: u64) -> Result<Option<ByteRange>, ()> {
+    pub fn range(self, size: u64) -> Result<Option<ByteRange>, Unsatisfiable> {
         match self {
             Asked::Whole => Ok(None),
-            Asked::Unsatisfiable => Err(()),
-            Asked::From { first, .. } if first >= size => Err(()),
+            Asked::Unsatisfiable => Err(Unsatisfiable),
+            Asked::From { first, .. } if first >= size => Err(Unsatisfiable),
             Asked::From { first, last } => Ok(Some(ByteRange {
                 first,
                 last: last.unwrap_or(u64::MAX).min(size - 1),
             })),
-            Asked::Suffix(_) if size == 0 => Err(()),
+            Asked::Suffix(_) if size == 0 => Err(Unsatisfiable),
             Asked::Suffix(n) => Ok(Some(ByteRange {
                 first: size.saturating_sub(n),
                 last: size - 1,
@@ -177,8 +177,8 @@ mod tests {
         assert_eq!(asking("bytes=0-499").range(100), r(0, 99));
         assert_eq!(asking("bytes=-200").range(100), r(0, 99));
         assert_eq!(asking("bytes=-10").range(100), r(90, 99));
-        assert_eq!(asking("bytes=100-").range(100), Err(()));
-        assert_eq!(asking("bytes=-5").range(0), Err(()));
+        assert_eq!(asking("bytes=100-").range(100), Err(Unsatisfiable));
+        assert_eq!(asking("bytes=-5").range(0), Err(Unsatisfiable));
         assert_eq!(Asked::Whole.range(0), Ok(None));
     }
 }

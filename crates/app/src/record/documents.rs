@@ -11,7 +11,7 @@ use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::files::{self, ByteRange, Opened, Staged, UploadRules, problems};
+use crate::files::{self, ByteRange, Opened, Staged, Unsatisfiable, UploadRules, problems};
 use bytes::Bytes;
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::file_types::sanitised_file_name;
@@ -147,7 +147,7 @@ pub async fn open_own(
     ctx: &AppContext,
     actor: &Actor,
     id: &str,
-    range_of: impl FnOnce(u64) -> Result<Option<ByteRange>, ()>,
+    range_of: impl FnOnce(u64) -> Result<Option<ByteRange>, Unsatisfiable>,
 ) -> AppResult<Download> {
     let row = super::editing::own_item(&ctx.db, actor, id).await?;
     let key = ctx.keys.data_key(&actor.account).await?;
@@ -158,7 +158,7 @@ pub async fn open_own(
     let size = u64::try_from(file.size).unwrap_or_default();
     let opened = match range_of(size) {
         Ok(range) => files::open(ctx, &key, &file.id, size, range).await?,
-        Err(()) => None,
+        Err(Unsatisfiable) => None,
     };
     Ok(Download {
         file: view.file.ok_or(AppError::NotFound)?,
@@ -173,7 +173,7 @@ pub async fn open_shared(
     actor: &Actor,
     (alias, client_id): (&str, &str),
     id: &str,
-    range_of: impl FnOnce(u64) -> Result<Option<ByteRange>, ()>,
+    range_of: impl FnOnce(u64) -> Result<Option<ByteRange>, Unsatisfiable>,
 ) -> AppResult<Download> {
     let opened = staff::open(ctx, actor, alias, client_id, id).await?;
     let (Some((file_id, size)), Some(file)) = (opened.file, opened.item.file) else {
@@ -181,7 +181,7 @@ pub async fn open_shared(
     };
     let opened_file = match range_of(size) {
         Ok(range) => files::open(ctx, &opened.key, &file_id, size, range).await?,
-        Err(()) => None,
+        Err(Unsatisfiable) => None,
     };
     Ok(Download {
         file,
