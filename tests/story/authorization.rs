@@ -583,6 +583,18 @@ fn table(
                 LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
             ],
         ),
+        // The record over the API.
+        (
+            // Nobody is connected to Cleo: her record there is no one's, not even an owner's.
+            "GET",
+            format!("/api/v1/healthspaces/alpha/clients/{cleo_account}/record"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/healthspaces/dormant/clients/{cleo_account}/record"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
     ]
 }
 

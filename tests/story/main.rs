@@ -38,6 +38,7 @@ mod practice;
 mod privacy;
 mod profile;
 mod record;
+mod record_api;
 mod registration;
 mod remembered_browsers;
 mod retention;
