@@ -34,6 +34,8 @@ struct World {
     cleo: String,
     /// Cleo's account.
     cleo_account: String,
+    /// Cleo's record items: a link shared with Alpha, and a document.
+    cleo_items: (String, String),
 }
 
 async fn id_of(app: &TestApp, email: &str) -> AccountId {
@@ -153,18 +155,47 @@ async fn world(app: &TestApp) -> World {
     }
     clients.push(una);
     clients.push(app.logged_in(&Person::new("Sam")).await);
+    let cleo_account = id_of(app, "cleo@example.nl").await.to_string();
     World {
         clients,
         org: org.id.to_string(),
         hs: alpha.id.to_string(),
         cleo,
-        cleo_account: id_of(app, "cleo@example.nl").await.to_string(),
+        cleo_items: record_items(app, &cleo_account, &alpha.id).await,
+        cleo_account,
     }
 }
 
+/// Cleo's link, shared with Alpha, and her document.
+async fn record_items(app: &TestApp, cleo: &str, alpha: &HealthspaceId) -> (String, String) {
+    use carespace_app::record::{documents, links, sharing};
+    let actor = actor_of(cleo);
+    let link = links::NewLink {
+        title: "Verwijzing",
+        url: "https://example.org/verwijzing",
+        note: "",
+    };
+    let link = links::add(&app.ctx, &actor, link).await.unwrap();
+    sharing::set(&app.ctx, &actor, link.as_str(), alpha.as_str(), true)
+        .await
+        .unwrap();
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(
+        bytes::Bytes::from_static(b"%PDF-1.7\nbrief\n"),
+    )]);
+    let staged = documents::stage(&app.ctx, &actor, body).await.unwrap();
+    let input = documents::NewDocument {
+        title: "Brief",
+        note: "",
+        file_name: "brief.pdf",
+    };
+    let document = documents::add(&app.ctx, &actor, staged, input).await.unwrap();
+    (link.to_string(), document.to_string())
+}
+
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 9] = [
+const GUARDED: [&str; 10] = [
     "/privacy",
+    "/record",
     "/account/invitations/",
     "/api/v1/healthspaces/",
     "/organisation",
@@ -177,7 +208,7 @@ const GUARDED: [&str; 9] = [
 
 #[test]
 fn every_guarded_route_is_in_the_table() {
-    let table = table("org", "hs", ("membership", "account"));
+    let table = table("org", "hs", ("membership", "account"), ("link", "document"));
     let missing: Vec<_> = carespace_web::routes::paths()
         .into_iter()
         .filter(|path| GUARDED.iter().any(|prefix| path.starts_with(prefix)))
@@ -207,6 +238,7 @@ fn table(
     org: &str,
     hs: &str,
     (cleo, cleo_account): (&str, &str),
+    (link, document): (&str, &str),
 ) -> Vec<(&'static str, String, [u16; 12])> {
     // anon client other staff admin oadmin owner oowner operator inactive unverified no-factor
     vec![
@@ -583,6 +615,82 @@ fn table(
                 LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
             ],
         ),
+        // My Record: everyone's own; an item is its owner's alone, staff see it only through
+        // a connection (nobody is connected to Cleo here).
+        (
+            "GET",
+            "/record".into(),
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            "/record/access-log".into(),
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // The form's fields carry no title: Cleo is told so.
+            "POST",
+            "/record/links".into(),
+            [
+                LOGIN, 422, 422, 422, 422, 422, 422, 422, 422, 422, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // Not a multipart form: no file.
+            "POST",
+            "/record/documents".into(),
+            [
+                LOGIN, 422, 422, 422, 422, 422, 422, 422, 422, 422, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            format!("/record/items/{link}"),
+            [
+                LOGIN, 200, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "POST",
+            format!("/record/items/{link}"),
+            [
+                LOGIN, 422, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // No Healthspace named in the form: nowhere to share with, for Cleo too.
+            "POST",
+            format!("/record/items/{link}/sharing"),
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            format!("/record/items/{document}/file"),
+            [
+                LOGIN, 200, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            format!("/h/alpha/clients/{cleo_account}/items/{link}/file"),
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // Last: Cleo's link is gone after her turn.
+            "POST",
+            format!("/record/items/{link}/delete"),
+            [
+                LOGIN, DONE, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
         // The record over the API.
         (
             // Nobody is connected to Cleo: her record there is no one's, not even an owner's.
@@ -602,7 +710,8 @@ fn table(
 async fn every_route_answers_every_actor_as_the_policy_says() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account));
+    let (link, document) = (&w.cleo_items.0, &w.cleo_items.1);
+    let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account), (link, document));
     for (method, path, expected) in &table {
         for (n, client) in w.clients.iter().enumerate() {
             let token = app.token_with(client, "/privacy").await;

@@ -40,6 +40,8 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
         keys: Arc::default(),
+        scanner: None,
+        document_max_bytes: 25_000_000,
         accounts: Arc::default(),
         retention: Arc::default(),
         privacy: Arc::default(),

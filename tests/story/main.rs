@@ -15,6 +15,7 @@ mod crash_loop;
 mod csrf;
 mod demo;
 mod errors;
+mod file_pipeline;
 mod hash_gate;
 mod health;
 mod healthspace_api;

@@ -22,6 +22,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tempfile::TempDir;
 
+pub mod files;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestBackend {
     Sqlite,
@@ -149,6 +151,7 @@ pub async fn spawn_app_with(
     config.database.url = Some(Secret::new(database.url.clone()));
     config.worker.poll_interval_ms = 50;
     config.server.shutdown_grace_seconds = 10;
+    files::configure(&mut config).await;
     configure(&mut config);
     let mut ctx = wiring::app_context(&config).await.unwrap();
     let clock = Arc::new(ManualClock::starting_at(SystemClock.now()));

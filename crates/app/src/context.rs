@@ -1,4 +1,5 @@
 use crate::audit_batch::AuditLog;
+use crate::files::scanner::Scanner;
 use crate::gate::Gate;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
@@ -20,6 +21,10 @@ pub struct AppContext {
     pub files: Arc<dyn FileStore>,
     /// The clients' data keys, kept apart from the database.
     pub keys: Arc<crate::keys::Keys>,
+    /// The virus scanner uploads go through (`files.clamd`); none configured means none.
+    pub scanner: Option<Arc<Scanner>>,
+    /// The largest record document accepted (`files.document_max_mb`).
+    pub document_max_bytes: u64,
     pub accounts: Arc<AccountSettings>,
     /// How long what has served its purpose is kept (`retention`).
     pub retention: Arc<RetentionSettings>,

@@ -1,9 +1,13 @@
 //! Demo data, so that someone trying Carespace has something to look at at once. Every feature
 //! adds its part here; it only ever runs on an empty database.
 
+mod record;
+
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::passwords;
+use crate::record::events;
+use carespace_core::record::EventKind;
 use carespace_core::healthspaces::HealthspaceSettings;
 use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, ConnectionId, HealthspaceId, MembershipId, OrganisationId};
@@ -116,9 +120,13 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
             authenticator_secret,
         });
     }
-    if let [anna, bram, claire] = ids.as_slice() {
-        care_provider(&mut tx, anna, bram, claire, now).await?;
-    }
+    let care = match ids.as_slice() {
+        [anna, bram, claire] => Some((
+            anna.clone(),
+            care_provider(&mut tx, anna, bram, claire, now).await?,
+        )),
+        _ => None,
+    };
     installation::set(
         &mut tx,
         installation::DEMO_LOADED_AT,
@@ -127,6 +135,9 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     )
     .await?;
     tx.commit().await?;
+    if let Some((anna, healthspace)) = care {
+        record::fill(ctx, &anna, &healthspace).await?;
+    }
     Ok(DemoSummary {
         logins,
         healthspace: Some(format!("/h/{DEMO_ALIAS}")),
@@ -137,14 +148,14 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
 pub const DEMO_ALIAS: &str = "de-linde";
 
 /// Claire owns the practice "De Linde" with one active Healthspace, where Anna is a client and
-/// Bram a staff member connected to her.
+/// Bram a staff member connected to her; the Healthspace's id.
 async fn care_provider(
     tx: &mut Tx,
     anna: &AccountId,
     bram: &AccountId,
     claire: &AccountId,
     now: Timestamp,
-) -> AppResult<()> {
+) -> AppResult<HealthspaceId> {
     let organisation = OrganisationRow {
         id: OrganisationId::generate(),
         name: "Praktijk De Linde".into(),
@@ -195,15 +206,19 @@ async fn care_provider(
         };
         memberships::insert(&mut *tx, &membership).await?;
     }
+    let started = EventKind::MembershipStarted;
+    events::membership(tx, started, anna, &healthspace.id, Some(anna), now).await?;
     let connection = ConnectionRow {
         id: ConnectionId::generate(),
-        healthspace_id: healthspace.id,
+        healthspace_id: healthspace.id.clone(),
         staff_account_id: bram.clone(),
         client_account_id: anna.clone(),
         created_at: now,
     };
-    connections::insert(tx, &connection, claire).await?;
-    Ok(())
+    connections::insert(&mut *tx, &connection, claire).await?;
+    let made = EventKind::ConnectionMade;
+    events::connection(tx, made, (anna, bram), &healthspace.id, Some(claire), now).await?;
+    Ok(healthspace.id)
 }
 
 /// Whether demo data was loaded into this database.

@@ -13,6 +13,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod files;
+pub use files::{FileStoreKind, FilesConfig};
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -24,6 +27,7 @@ pub struct Config {
     pub accounts: AccountSettings,
     pub mail: MailConfig,
     pub sms: SmsConfig,
+    pub files: FilesConfig,
     pub worker: WorkerConfig,
     pub retention: RetentionSettings,
     pub privacy: PrivacySettings,
@@ -187,6 +191,7 @@ impl Default for Config {
             accounts: AccountSettings::default(),
             mail: MailConfig::default(),
             sms: SmsConfig::default(),
+            files: FilesConfig::default(),
             worker: WorkerConfig::default(),
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
@@ -315,6 +320,7 @@ impl Config {
             AuditKey::from_hex(key.expose()).map_err(|e| ConfigError(format!("audit.key: {e}")))?;
         }
         self.sms.validate()?;
+        self.files.validate().map_err(ConfigError)?;
         if self.worker.poll_interval_ms == 0 || self.worker.lease_seconds == 0 {
             return Err(ConfigError(
                 "worker.poll_interval_ms and worker.lease_seconds: must be at least 1".into(),

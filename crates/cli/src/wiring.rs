@@ -1,19 +1,20 @@
 //! Turns configuration into the running parts: database (with the audit chain's key), file
 //! store, clock, the appender of read entries.
 
-use crate::config::{Config, MailTransportKind};
+use crate::config::{Config, FileStoreKind, MailTransportKind};
 use anyhow::Context;
 use carespace_app::AppContext;
 use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
+use carespace_app::files::scanner::Scanner;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
 use carespace_app::passkeys::RelyingParty;
 use carespace_app::sms::SmsService;
 use carespace_app::sms::http::HttpSmsSender;
 use carespace_core::audit::AuditKey;
 use carespace_store::audit_chain::Chain;
-use carespace_store::files::LocalDirFileStore;
+use carespace_store::files::{FileStore, LocalDirFileStore, S3FileStore};
 use carespace_store::{Db, PoolSettings};
 use std::io::Write;
 use std::path::Path;
@@ -59,14 +60,18 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
              are now sealed with it"
         ),
     }
-    let files = LocalDirFileStore::open_dir(config.data_dir.join("files"))
-        .await
-        .with_context(|| format!("cannot use {} for files", config.data_dir.display()))?;
+    let files = file_store(config).await?;
     let ctx = AppContext {
         db: db.clone(),
         clock: Arc::new(SystemClock),
-        files: Arc::new(files),
         keys: Arc::default(),
+        files,
+        scanner: config
+            .files
+            .scanner_address()
+            .map_err(anyhow::Error::msg)?
+            .map(|address| Arc::new(Scanner::new(address))),
+        document_max_bytes: config.files.document_max_bytes(),
         accounts: Arc::new(config.accounts.clone()),
         retention: Arc::new(config.retention.clone()),
         privacy: Arc::new(config.privacy.clone()),
@@ -96,6 +101,31 @@ pub async fn after_migrating(ctx: &AppContext) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Where files are kept: the data directory, or the S3-compatible bucket (checked to answer).
+pub async fn file_store(config: &Config) -> anyhow::Result<Arc<dyn FileStore>> {
+    match config.files.store {
+        FileStoreKind::Local => {
+            let dir = config.data_dir.join("files");
+            let files = LocalDirFileStore::open_dir(&dir)
+                .await
+                .with_context(|| format!("cannot use {} for files", dir.display()))?;
+            Ok(Arc::new(files))
+        }
+        FileStoreKind::S3 => {
+            let settings = config.files.s3_settings().map_err(anyhow::Error::msg)?;
+            let files = S3FileStore::connect(&settings)
+                .context("cannot set up the S3 file store (check files.s3_*)")?;
+            files.check().await.with_context(|| {
+                format!(
+                    "the S3 bucket {} at {} does not answer",
+                    settings.bucket, settings.endpoint
+                )
+            })?;
+            Ok(Arc::new(files))
+        }
+    }
 }
 
 /// The SMS gateway, when one is configured.

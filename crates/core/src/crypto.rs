@@ -60,6 +60,12 @@ pub struct Unreadable;
 #[error("no random nonce: {0}")]
 pub struct NoNonce(getrandom::Error);
 
+impl From<getrandom::Error> for NoNonce {
+    fn from(error: getrandom::Error) -> Self {
+        NoNonce(error)
+    }
+}
+
 /// Seals `plaintext` under `key`, bound to `aad`: a random nonce, then the ciphertext and tag.
 pub fn seal(key: &DataKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, NoNonce> {
     let mut nonce = [0u8; NONCE_LEN];

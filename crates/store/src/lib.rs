@@ -28,6 +28,7 @@ pub mod schema;
 pub mod second_factors;
 pub mod sessions;
 pub mod sms;
+pub mod stored_files;
 pub mod throttle;
 pub mod tx;
 

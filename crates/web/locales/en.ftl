@@ -874,3 +874,10 @@ audit-action-record-upload-refused = Upload refused
 audit-action-record-listed = Record viewed
 audit-action-record-item-opened = Record item opened
 audit-action-access-log-viewed = Access log viewed
+# File uploads
+problem-file-missing = Choose a file to upload.
+problem-file-empty = The file is empty. Choose a file that has something in it.
+problem-file-too-large = The file is too large: at most { $max_mb } MB.
+problem-file-type = This kind of file cannot be kept here. Choose a PDF, a picture (JPEG, PNG, WebP or HEIC), a text file, or a Word or OpenDocument text document.
+problem-file-infected = The virus scanner found something harmful in this file, so it was not kept.
+problem-file-scanner-unavailable = Files cannot be checked for viruses right now, so none can be uploaded. Try again later.

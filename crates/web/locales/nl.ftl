@@ -871,3 +871,10 @@ audit-action-record-upload-refused = Upload geweigerd
 audit-action-record-listed = Dossier bekeken
 audit-action-record-item-opened = Dossieritem geopend
 audit-action-access-log-viewed = Toegangslog bekeken
+# File uploads
+problem-file-missing = Kies een bestand om te uploaden.
+problem-file-empty = Het bestand is leeg. Kies een bestand waar iets in staat.
+problem-file-too-large = Het bestand is te groot: hoogstens { $max_mb } MB.
+problem-file-type = Dit soort bestand kan hier niet bewaard worden. Kies een pdf, een afbeelding (JPEG, PNG, WebP of HEIC), een tekstbestand, of een Word- of OpenDocument-tekstdocument.
+problem-file-infected = De virusscanner vond iets schadelijks in dit bestand, dus het is niet bewaard.
+problem-file-scanner-unavailable = Bestanden kunnen nu niet op virussen worden gecontroleerd, dus uploaden kan even niet. Probeer het later opnieuw.

@@ -19,6 +19,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
+use futures_util::StreamExt;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderValue, Method};
 use subtle::ConstantTimeEq;
@@ -135,7 +136,8 @@ fn has_bearer_token(request: &Request) -> bool {
 }
 
 /// Reads the token from a form body (url-encoded, or multipart for uploads) and puts the body
-/// back for the handler.
+/// back for the handler. A url-encoded body is read whole (the limit in front caps it); of a
+/// multipart body only its first part is looked at, as it streams: an upload is never held.
 async fn token_from_form(request: Request) -> Result<(Request, Option<String>), WebError> {
     let content_type = request
         .headers()
@@ -149,16 +151,36 @@ async fn token_from_form(request: Request) -> Result<(Request, Option<String>), 
         return Ok((request, None));
     }
     let (parts, body) = request.into_parts();
-    // The body-limit layer outside caps the size; reading past it fails here.
+    if is_multipart {
+        let (prefix, body) = multipart_prefix(body).await?;
+        let token = multipart_value(&content_type, prefix.clone(), FORM_FIELD).await;
+        let replayed = futures_util::stream::once(async move { Ok::<_, axum::Error>(prefix) });
+        let body = Body::from_stream(replayed.chain(body.into_data_stream()));
+        return Ok((Request::from_parts(parts, body), token));
+    }
     let bytes = to_bytes(body, usize::MAX)
         .await
         .map_err(|_| WebError::PayloadTooLarge)?;
-    let token = if is_form {
-        form_urlencoded_value(&bytes, FORM_FIELD)
-    } else {
-        multipart_value(&content_type, bytes.clone(), FORM_FIELD).await
-    };
+    let token = form_urlencoded_value(&bytes, FORM_FIELD);
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// Where a multipart form's token must be: its first part, which the forms' token field is.
+const MULTIPART_PREFIX: usize = 16 * 1024;
+
+/// The first bytes of a multipart body (at least [`MULTIPART_PREFIX`] of them, or all of a
+/// shorter body) and the rest of it, unread.
+async fn multipart_prefix(body: Body) -> Result<(axum::body::Bytes, Body), WebError> {
+    let mut stream = body.into_data_stream();
+    let mut prefix = Vec::new();
+    while prefix.len() < MULTIPART_PREFIX {
+        match stream.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(WebError::PayloadTooLarge),
+            None => break,
+        }
+    }
+    Ok((prefix.into(), Body::from_stream(stream)))
 }
 
 /// The field `field` of a multipart body. Forms put the token first, so parsing stops before

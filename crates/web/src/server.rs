@@ -1,12 +1,12 @@
 //! The router with its middleware, and serving it with graceful shutdown.
 
 use crate::state::WebState;
-use crate::{auth, csrf, error_pages, metrics, routes, second_factor_gate, security};
+use crate::{auth, csrf, error_pages, limits, metrics, routes, second_factor_gate, security};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
 use axum::middleware::from_fn_with_state;
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -17,12 +17,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::map_request_body::MapRequestBodyLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Request ids are UUIDv7, like every other id, so logs sort by time.
@@ -40,8 +38,6 @@ impl MakeRequestId for MakeUuidV7 {
 /// The whole site: `extra` lets the caller add routes (the tests add a slow one) that then
 /// get the same middleware as every other route.
 pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
-    let limit = state.settings.max_body_bytes;
-    let request_timeout = Duration::from_secs(state.settings.request_timeout_seconds);
     // Outermost first. Every response, errors included, passes the security headers.
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeUuidV7))
@@ -57,14 +53,11 @@ pub fn build_router(state: WebState, extra: Router<WebState>) -> Router {
         .layer(from_fn_with_state(state.clone(), csrf::issue))
         .layer(from_fn_with_state(state.clone(), error_pages::error_pages))
         .layer(axum::middleware::from_fn(second_factor_gate::enforce))
-        // A request, its body included, gets this long: a slow sender cannot hold the
-        // connection, nor a request its database connection and memory, for ever.
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            request_timeout,
-        ))
+        // A request, its body included, gets so long and so large a body (`limits`): a slow
+        // sender cannot hold the connection, nor a request its database connection and
+        // memory, for ever.
+        .layer(from_fn_with_state(state.clone(), limits::apply))
         .layer(CatchPanicLayer::custom(error_pages::panic_response))
-        .layer(RequestBodyLimitLayer::new(limit))
         .layer(MapRequestBodyLayer::new(Body::new))
         .layer(axum::middleware::from_fn(csrf::verify));
     routes::routes()

@@ -23,6 +23,8 @@ pub struct WebSettings {
     pub header_timeout_seconds: u64,
     /// A request, its body included, that takes longer is answered 408.
     pub request_timeout_seconds: u64,
+    /// The same for a document upload, which may be large and come over a slow line.
+    pub upload_timeout_seconds: u64,
     /// Reverse proxies (CIDRs, e.g. `10.0.0.0/8`) whose `Forwarded` or `X-Forwarded-For`
     /// header names the client; from any other peer those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
@@ -38,6 +40,7 @@ impl Default for WebSettings {
             metrics_token: None,
             header_timeout_seconds: 10,
             request_timeout_seconds: 60,
+            upload_timeout_seconds: 3600,
             trusted_proxies: Vec::new(),
         }
     }
@@ -80,9 +83,12 @@ impl WebSettings {
         if self.max_body_bytes < 16 * 1024 {
             return Err("web.max_body_bytes: must be at least 16384".into());
         }
-        if self.header_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
+        if self.header_timeout_seconds == 0
+            || self.request_timeout_seconds == 0
+            || self.upload_timeout_seconds == 0
+        {
             return Err(
-                "web.header_timeout_seconds and web.request_timeout_seconds must be at least 1"
+                "web.header_timeout_seconds, web.request_timeout_seconds and web.upload_timeout_seconds must be at least 1"
                     .into(),
             );
         }

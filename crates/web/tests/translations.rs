@@ -62,7 +62,11 @@ fn problem_keys() -> BTreeSet<String> {
     let mut texts = read_all("core", "src", "rs");
     texts.extend(read_all("app", "src", "rs"));
     texts.extend(read_all("web", "src", "rs"));
-    let mut codes = BTreeSet::new();
+    // Upload problems are named constants, not literals at the call.
+    let mut codes: BTreeSet<String> = carespace_app::files::problems::ALL
+        .iter()
+        .map(|code| (*code).to_owned())
+        .collect();
     for text in &texts {
         codes.extend(refused.captures_iter(text).map(|c| c[1].to_owned()));
         codes.extend(named.captures_iter(text).map(|c| c[1].to_owned()));

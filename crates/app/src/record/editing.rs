@@ -11,17 +11,18 @@ use carespace_core::audit::AuditAction;
 use carespace_core::ids::RecordItemId;
 use carespace_core::policy::Action;
 use carespace_core::record::{self, Described};
+use carespace_store::Exec;
 use carespace_store::record::items;
 
-/// The actor's own item `id`, read in `tx`; anyone else's is "not found", and logged.
+/// The actor's own item `id`; anyone else's is "not found", and logged.
 pub(super) async fn own_item(
-    tx: &mut carespace_store::Tx,
+    ex: impl Into<Exec<'_>>,
     actor: &Actor,
     id: &str,
 ) -> AppResult<items::ItemRow> {
     let refused = || access::refused(actor, Action::KeepOwnRecord, Subject::Item(id));
     let id = RecordItemId::parse(id).ok_or_else(refused)?;
-    items::find_own(tx, &actor.account, &id)
+    items::find_own(ex, &actor.account, &id)
         .await?
         .ok_or_else(refused)
 }

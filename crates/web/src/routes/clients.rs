@@ -4,6 +4,7 @@
 use crate::actor;
 use crate::auth::SignedIn;
 use crate::client::Client;
+use crate::downloads;
 use crate::errors::WebError;
 use crate::forms::non_empty;
 use crate::page::{Page, render};
@@ -12,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use carespace_app::connections::clients::{self, ClientPage, ClientsPage};
+use carespace_app::record::documents;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -90,4 +92,20 @@ pub async fn show(
     let actor = actor::of_session(&session, &client);
     let view = clients::page(&state.app, &actor, &alias, &id).await?;
     Ok(render(&ClientTemplate { page, alias, view })?.into_response())
+}
+
+/// A document the client shares with this Healthspace, for a staff member connected to them.
+pub async fn document_file(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path((alias, client_id, item)): Path<(String, String, String)>,
+    headers: http::HeaderMap,
+) -> Result<Response, WebError> {
+    let actor = actor::of_session(&session, &client);
+    let asked = downloads::asked(&headers);
+    let whose = (alias.as_str(), client_id.as_str());
+    let download =
+        documents::open_shared(&state.app, &actor, whose, &item, |size| asked.range(size)).await?;
+    Ok(downloads::respond(download, asked != downloads::Asked::Whole))
 }

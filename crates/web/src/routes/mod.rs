@@ -81,6 +81,8 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/privacy", get(privacy::show)),
         ("/record", get(record::show)),
         ("/record/links", post(record::add_link)),
+        ("/record/documents", post(record::files::upload)),
+        ("/record/items/{id}/file", get(record::files::download)),
         ("/record/access-log", get(record::access_log::show)),
         (
             "/record/items/{id}",
@@ -190,6 +192,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/h/{alias}/connections/{id}/end", post(connections::end)),
         ("/h/{alias}/clients", get(clients::list)),
         ("/h/{alias}/clients/{id}", get(clients::show)),
+        (
+            "/h/{alias}/clients/{id}/items/{item}/file",
+            get(clients::document_file),
+        ),
         ("/h/{alias}/memberships/{id}/cancel", post(members::cancel)),
         (
             "/h/{alias}/memberships/{id}/role",
@@ -225,6 +231,10 @@ pub fn paths() -> Vec<&'static str> {
         .chain(api::endpoints().into_iter().map(|(_, path, _)| path))
         .collect()
 }
+
+/// The routes whose bodies are document uploads: they get the upload limit and time instead of
+/// the general ones (the pipeline itself enforces the document limit while streaming).
+pub const UPLOADS: [&str; 2] = ["/record/documents", "/api/v1/record/documents"];
 
 pub fn routes() -> Router<WebState> {
     let pages = pages()

@@ -1,6 +1,7 @@
 //! "My Record": the client's own documents, links and events, and the forms that add to it.
 
 pub mod access_log;
+pub mod files;
 pub mod items;
 
 use crate::actor;
@@ -80,7 +81,7 @@ async fn page_of(
         record,
         link_form,
         document_form,
-        document_max_mb: 25,
+        document_max_mb: state.app.document_max_bytes / (1024 * 1024),
     };
     Ok(render(&template)?.0)
 }
