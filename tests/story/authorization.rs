@@ -703,6 +703,22 @@ fn table(
             format!("/api/v1/healthspaces/dormant/clients/{cleo_account}/record"),
             [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
         ),
+        (
+            "GET",
+            format!("/api/v1/healthspaces/alpha/clients/{cleo_account}/items/{document}/file"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            // Cleo's own document: hers alone.
+            "GET",
+            format!("/api/v1/record/items/{document}"),
+            [401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/record/items/{document}/file"),
+            [401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
     ]
 }
 

@@ -773,3 +773,202 @@ async fn a_read_only_token_reads_the_record_and_changes_nothing() {
     assert_eq!(unchanged["shared_with"], json!([]));
     assert_eq!(items_of(&app, &p.cleo_id).await, 1);
 }
+
+/// A form with a title and a file named `name`, as a program sends it.
+fn document_form(title: &str, name: &str, bytes: &[u8]) -> reqwest::multipart::Form {
+    let file = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+    reqwest::multipart::Form::new()
+        .text("title", title.to_owned())
+        .text("note", "Van de huisarts")
+        .part("file", file)
+}
+
+async fn upload(app: &TestApp, token: &str, form: reqwest::multipart::Form) -> Response {
+    new_client()
+        .post(app.url("/api/v1/record/documents"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn download(app: &TestApp, token: &str, path: &str, range: Option<&str>) -> Response {
+    let request = new_client().get(app.url(path)).bearer_auth(token);
+    let request = match range {
+        Some(range) => request.header("range", range),
+        None => request,
+    };
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn documents_go_up_as_forms_and_come_back_whole_or_in_part_to_the_client_and_connected_staff()
+{
+    let app = carespace_tests::spawn_app().await;
+    let p = practice(&app).await;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n".to_vec();
+
+    // Named like an image, it is a PDF: the content decides.
+    let added = upload(
+        &app,
+        &p.cleo_token,
+        document_form("Verwijsbrief", "brief.jpg", &pdf),
+    )
+    .await;
+    assert_eq!(added.status(), 201);
+    let location = added.headers()["location"].to_str().unwrap().to_owned();
+    let item: Value = added.json().await.unwrap();
+    let id = item["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/api/v1/record/items/{id}"));
+    assert_eq!(item["kind"], "document");
+    assert_eq!(item["title"], "Verwijsbrief");
+    assert_eq!(item["note"], "Van de huisarts");
+    assert_eq!(item["url"], Value::Null);
+    assert_eq!(
+        item["file"],
+        json!({ "name": "brief.jpg", "media_type": "application/pdf", "size": pdf.len() })
+    );
+    assert_eq!(item["shared_with"], json!([]));
+
+    let file = format!("/api/v1/record/items/{id}/file");
+    let whole = download(&app, &p.cleo_token, &file, None).await;
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["content-type"], "application/pdf");
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let disposition = whole.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(
+        whole.bytes().await.unwrap(),
+        pdf.as_slice(),
+        "byte for byte"
+    );
+    let part = download(&app, &p.cleo_token, &file, Some("bytes=0-7")).await;
+    assert_eq!(part.status(), 206);
+    let range = format!("bytes 0-7/{}", pdf.len());
+    assert_eq!(part.headers()["content-range"], range.as_str());
+    assert_eq!(part.bytes().await.unwrap(), &pdf[..8]);
+    let past = download(&app, &p.cleo_token, &file, Some("bytes=9999-")).await;
+    assert_eq!(past.status(), 416);
+    let size = format!("bytes */{}", pdf.len());
+    assert_eq!(past.headers()["content-range"], size.as_str());
+    // A link has no file; nobody else reaches hers.
+    let link = add_link(&app, &p.cleo_token, "Thuisarts").await;
+    let link_file = format!("/api/v1/record/items/{}/file", link["id"].as_str().unwrap());
+    assert_eq!(
+        download(&app, &p.cleo_token, &link_file, None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        download(&app, &p.bram_token, &file, None).await.status(),
+        404
+    );
+
+    // Shared with De Linde: Bram, connected to her, opens it there; Eva does not.
+    let hs = healthspace_id(&app, "de-linde").await;
+    let share = format!("/api/v1/record/items/{id}/shares/{hs}");
+    assert_eq!(
+        call(&app, &p.cleo_token, Method::PUT, &share, None)
+            .await
+            .status(),
+        204
+    );
+    let shared = format!(
+        "/api/v1/healthspaces/de-linde/clients/{}/items/{id}/file",
+        p.cleo_id
+    );
+    let opened = download(&app, &p.bram_token, &shared, Some("bytes=-6")).await;
+    assert_eq!(opened.status(), 206);
+    assert_eq!(opened.bytes().await.unwrap(), &pdf[pdf.len() - 6..]);
+    assert_eq!(
+        download(&app, &p.eva_token, &shared, None).await.status(),
+        404
+    );
+    let not_shared = format!(
+        "/api/v1/healthspaces/de-linde/clients/{}/items/{}/file",
+        p.cleo_id,
+        link["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        download(&app, &p.bram_token, &not_shared, None)
+            .await
+            .status(),
+        404
+    );
+    app.ctx.audit.flush().await;
+    let log = call(
+        &app,
+        &p.cleo_token,
+        Method::GET,
+        "/api/v1/record/access-log",
+        None,
+    )
+    .await;
+    let log = json_of(log, 200).await;
+    let lines = log["lines"].as_array().unwrap();
+    let opened_by_bram = lines
+        .iter()
+        .filter(|l| l["who"] == p.bram.name.as_str() && l["action"] == "record_item_opened")
+        .count();
+    assert_eq!(opened_by_bram, 1, "{lines:?}");
+    // His try at what she does not share is there too; Eva, not connected, names no client
+    // of hers by trying.
+    let refused_to_bram = lines
+        .iter()
+        .filter(|l| l["who"] == p.bram.name.as_str() && l["action"] == "access_refused")
+        .count();
+    assert_eq!(refused_to_bram, 1, "{lines:?}");
+    assert!(lines.iter().all(|l| l["who"] != "Eva Jansen"), "{lines:?}");
+}
+
+#[tokio::test]
+async fn a_refused_upload_says_why_and_stores_nothing() {
+    let app = carespace_tests::spawn_app().await;
+    let p = practice(&app).await;
+    let stored_files = "SELECT COUNT(*) FROM stored_files WHERE owner_account_id = $1";
+
+    // A program, whatever its name says.
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00%PDF-1.4".to_vec();
+    let refused = upload(
+        &app,
+        &p.cleo_token,
+        document_form("Brief", "brief.pdf", &exe),
+    )
+    .await;
+    let refused = json_of(refused, 422).await;
+    assert_eq!(
+        problems(&refused),
+        [("file".to_owned(), "file_type".to_owned())]
+    );
+    // The title is checked too, once the file is in.
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let untitled = upload(&app, &p.cleo_token, document_form(" ", "brief.pdf", pdf)).await;
+    let untitled = json_of(untitled, 422).await;
+    assert_eq!(
+        problems(&untitled),
+        [("title".to_owned(), "title_missing".to_owned())]
+    );
+    let without_file = reqwest::multipart::Form::new().text("title", "Brief");
+    let missing = json_of(upload(&app, &p.cleo_token, without_file).await, 422).await;
+    assert_eq!(
+        problems(&missing),
+        [("file".to_owned(), "file_missing".to_owned())]
+    );
+    let as_json = call(
+        &app,
+        &p.cleo_token,
+        Method::POST,
+        "/api/v1/record/documents",
+        Some(json!({ "title": "Brief" })),
+    )
+    .await;
+    let as_json = json_of(as_json, 422).await;
+    assert_eq!(
+        problems(&as_json),
+        [("file".to_owned(), "file_missing".to_owned())]
+    );
+    assert_eq!(items_of(&app, &p.cleo_id).await, 0, "no item");
+    assert_eq!(count(&app, stored_files, &p.cleo_id).await, 0, "no file");
+}

@@ -210,7 +210,14 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
             "/api/v1/record/items/x/shares/y".into(),
             403,
         ),
+        (Method::POST, "/api/v1/record/documents".into(), 403),
+        (Method::GET, "/api/v1/record/items/x/file".into(), 401),
         (Method::GET, "/api/v1/record/access-log".into(), 401),
+        (
+            Method::GET,
+            "/api/v1/healthspaces/x/clients/y/items/z/file".into(),
+            401,
+        ),
         (
             Method::GET,
             "/api/v1/healthspaces/x/clients/y/record".into(),

@@ -150,6 +150,27 @@ impl FromRequestParts<WebState> for IdPairPath {
     }
 }
 
+/// `{alias}`, `{id}` and `{item}` of a path to a client's item in a Healthspace: anything that
+/// is not an alias or a UUID names nothing: 404.
+pub struct AliasIdItemPath(pub String, pub String, pub String);
+
+impl FromRequestParts<WebState> for AliasIdItemPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((alias, id, item)) =
+            Path::<(String, String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        let alias = Alias::parse(&alias).map_err(|_| WebError::NotFound)?;
+        if is_id(&id) && is_id(&item) {
+            Ok(AliasIdItemPath(alias.as_str().to_owned(), id, item))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
 /// A page cursor `millis:id` (a time and a UUID), as the previous page's `next` gives it.
 pub fn is_time_id_cursor(text: &str) -> bool {
     text.split_once(':')

@@ -149,6 +149,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
         // The record: the client's own, and what connected staff read of it.
         ("get", "/api/v1/record", get(record::page)),
         ("post", "/api/v1/record/links", post(record::add_link)),
+        (
+            "post",
+            "/api/v1/record/documents",
+            post(record::files::upload),
+        ),
         ("get", "/api/v1/record/items/{id}", get(record::items::show)),
         (
             "patch",
@@ -172,6 +177,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
         ),
         (
             "get",
+            "/api/v1/record/items/{id}/file",
+            get(record::files::download),
+        ),
+        (
+            "get",
             "/api/v1/record/access-log",
             get(record::access_log::page),
         ),
@@ -179,6 +189,11 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "get",
             "/api/v1/healthspaces/{alias}/clients/{id}/record",
             get(record::staff::shared_record),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/clients/{id}/items/{item}/file",
+            get(record::files::shared_download),
         ),
     ]
 }
@@ -364,7 +379,13 @@ mod tests {
                     .unwrap()
                     .keys()
                     .collect();
-                assert_eq!(types, ["application/json"], "{operation}");
+                let path = operation.split_once(' ').unwrap().1;
+                let expected = if crate::routes::UPLOADS.contains(&path) {
+                    "multipart/form-data"
+                } else {
+                    "application/json"
+                };
+                assert_eq!(types, [expected], "{operation}");
             }
         }
     }

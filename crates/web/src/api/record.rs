@@ -1,10 +1,11 @@
 //! The client's own record over the API: the timeline of items and events across every
-//! Healthspace, adding links, each item read, renamed, deleted and shared per Healthspace, and
-//! "Who viewed my record"; and, for connected staff, what a client shares with their
-//! Healthspace. Same use cases as the record's pages.
+//! Healthspace, adding links and documents, each item read, renamed, deleted and shared per
+//! Healthspace, documents' files downloaded, and "Who viewed my record"; and, for connected
+//! staff, what a client shares with their Healthspace. Same use cases as the record's pages.
 
 pub mod access_log;
 mod bodies;
+pub mod files;
 pub mod items;
 pub mod staff;
 
