@@ -179,16 +179,18 @@ async fn record_items(app: &TestApp, cleo: &str, alpha: &HealthspaceId) -> (Stri
     sharing::set(&app.ctx, &actor, link.as_str(), alpha.as_str(), true)
         .await
         .unwrap();
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(
-        bytes::Bytes::from_static(b"%PDF-1.7\nbrief\n"),
-    )]);
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+        b"%PDF-1.7\nbrief\n",
+    ))]);
     let staged = documents::stage(&app.ctx, &actor, body).await.unwrap();
     let input = documents::NewDocument {
         title: "Brief",
         note: "",
         file_name: "brief.pdf",
     };
-    let document = documents::add(&app.ctx, &actor, staged, input).await.unwrap();
+    let document = documents::add(&app.ctx, &actor, staged, input)
+        .await
+        .unwrap();
     (link.to_string(), document.to_string())
 }
 

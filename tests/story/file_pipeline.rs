@@ -5,6 +5,7 @@
 
 use bytes::Bytes;
 use carespace_app::AppError;
+use carespace_app::files::scanner::{ClamdAddress, Scanner, Verdict};
 use carespace_app::files::{self, ByteRange, DOCUMENT_KINDS, Staged, UploadRules};
 use carespace_core::crypto::DataKey;
 use carespace_core::file_types::FileKind;
@@ -12,7 +13,7 @@ use carespace_core::ids::FileId;
 use carespace_core::sealed_file::CHUNK_LEN;
 use carespace_store::stored_files::{self, StoredFileRow};
 use carespace_tests::files::{
-    clamd, new_bucket, overwrite_object, s3_endpoint, stored_objects, use_bucket,
+    clamd, clamd_unix, new_bucket, overwrite_object, s3_endpoint, stored_objects, use_bucket,
 };
 use carespace_tests::{TestApp, spawn_app, spawn_app_with};
 use futures_util::stream::{self, BoxStream};
@@ -277,6 +278,25 @@ async fn the_real_clamd_refuses_the_eicar_test_file_and_passes_a_clean_one() {
         .unwrap();
     let (_, back) = read(&app, &key, &staged, None).await.unwrap();
     assert!(back == clean);
+}
+
+#[tokio::test]
+async fn clamd_answers_on_its_unix_socket_too() {
+    let Some(socket) = clamd_unix() else {
+        return;
+    };
+    let scanner = Scanner::new(ClamdAddress::parse(&socket).unwrap());
+    scanner.ping().await.unwrap();
+    let mut scan = scanner.start().await.unwrap();
+    scan.feed(&EICAR.as_bytes()[..10]).await.unwrap();
+    scan.feed(&EICAR.as_bytes()[10..]).await.unwrap();
+    match scan.finish().await.unwrap() {
+        Verdict::Infected(signature) => assert!(signature.contains("EICAR"), "{signature}"),
+        Verdict::Clean => panic!("clamd missed the EICAR test file"),
+    }
+    let mut scan = scanner.start().await.unwrap();
+    scan.feed(b"an ordinary letter").await.unwrap();
+    assert_eq!(scan.finish().await.unwrap(), Verdict::Clean);
 }
 
 #[tokio::test]

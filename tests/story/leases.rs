@@ -39,7 +39,6 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
     let ctx = AppContext {
         clock: Arc::new(SystemClock),
         files: Arc::new(files),
-        keys: Arc::default(),
         scanner: None,
         document_max_bytes: 25_000_000,
         accounts: Arc::default(),
@@ -51,6 +50,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         sms: None,
         passkeys: None,
         audit: carespace_app::audit::AuditLog::start(db.clone()),
+        keys: carespace_tests::keys_in(dir.path()).await,
         db,
     };
     (dir, ctx)

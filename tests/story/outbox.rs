@@ -290,12 +290,12 @@ impl JobHandler for Recorder {
 async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, AppContext) {
     let dir = tempfile::tempdir().unwrap();
     let files = LocalDirFileStore::open_dir(dir.path()).await.unwrap();
+    let keys = carespace_tests::keys_in(dir.path()).await;
     (
         dir,
         AppContext {
             clock,
             files: Arc::new(files),
-            keys: Arc::default(),
             scanner: None,
             document_max_bytes: 25_000_000,
             accounts: Arc::default(),
@@ -307,6 +307,7 @@ async fn worker_context(db: Db, clock: Arc<ManualClock>) -> (tempfile::TempDir, 
             sms: None,
             passkeys: None,
             audit: carespace_app::audit::AuditLog::start(db.clone()),
+            keys,
             db,
         },
     )

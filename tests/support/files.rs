@@ -30,6 +30,11 @@ pub fn clamd() -> Option<String> {
     server("CLAMD", "clamd")
 }
 
+/// clamd's unix socket, `unix:/…` (`None`: skip).
+pub fn clamd_unix() -> Option<String> {
+    server("CLAMD_UNIX", "clamd on a unix socket")
+}
+
 /// The S3-compatible server's address (`None`: skip).
 pub fn s3_endpoint() -> Option<String> {
     server("S3_ENDPOINT", "an S3-compatible server")

@@ -131,6 +131,9 @@ pub struct TestApp {
     server: Option<RunningServer>,
     _data_dir: TempDir,
     _database: TestDatabase,
+    /// The key store's own database (PostgreSQL only; on SQLite it is a file in the data
+    /// directory).
+    _key_database: Option<TestDatabase>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -144,11 +147,11 @@ pub async fn spawn_app_with(
 ) -> TestApp {
     let database = TestDatabase::create(backend()).await;
     let data_dir = tempfile::tempdir().unwrap();
-    let mut config = Config {
-        data_dir: data_dir.path().to_owned(),
-        ..Config::default()
+    let key_database = match backend() {
+        TestBackend::Sqlite => None,
+        TestBackend::Postgres => Some(TestDatabase::create(TestBackend::Postgres).await),
     };
-    config.database.url = Some(Secret::new(database.url.clone()));
+    let mut config = test_config(data_dir.path(), &database, key_database.as_ref());
     config.worker.poll_interval_ms = 50;
     config.server.shutdown_grace_seconds = 10;
     files::configure(&mut config).await;
@@ -170,7 +173,27 @@ pub async fn spawn_app_with(
         server: Some(server),
         _data_dir: data_dir,
         _database: database,
+        _key_database: key_database,
     }
+}
+
+/// The configuration of a test app in `data_dir`: its own database and key store, and a master
+/// key in the data directory's default key file.
+pub fn test_config(
+    data_dir: &std::path::Path,
+    database: &TestDatabase,
+    key_database: Option<&TestDatabase>,
+) -> Config {
+    let mut config = Config {
+        data_dir: data_dir.to_owned(),
+        ..Config::default()
+    };
+    config.database.url = Some(Secret::new(database.url.clone()));
+    config.keys.database_url = key_database.map(|db| Secret::new(db.url.clone()));
+    if !config.master_key_file().exists() {
+        carespace_cli::master_key::init(&config, None).unwrap();
+    }
+    config
 }
 
 /// A fresh client, as a second browser would be.
@@ -237,6 +260,11 @@ impl TestApp {
         self._database.url.clone()
     }
 
+    /// The URL of this test's key store.
+    pub fn key_database_url(&self) -> String {
+        self.config.keys_database_url().expose().to_owned()
+    }
+
     /// Moves the server's clock forward.
     pub fn advance(&self, ms: i64) {
         self.clock.advance_millis(ms);
@@ -255,6 +283,17 @@ impl TestApp {
         server.stop();
         server
     }
+}
+
+/// Data keys for a context a test puts together itself: a key store in `dir` under a new
+/// master key.
+pub async fn keys_in(dir: &std::path::Path) -> Arc<carespace_app::keys::Keys> {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("keys.sqlite").display());
+    let store = carespace_store::KeyStore::open(&url, &Default::default())
+        .await
+        .unwrap();
+    let master = carespace_core::crypto::DataKey::generate().unwrap();
+    Arc::new(carespace_app::keys::Keys::new(store, master))
 }
 
 /// The value of the first `csrf_token` hidden field in `html`.

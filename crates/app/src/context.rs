@@ -1,6 +1,7 @@
 use crate::audit_batch::AuditLog;
 use crate::files::scanner::Scanner;
 use crate::gate::Gate;
+use crate::keys::Keys;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
@@ -19,8 +20,6 @@ pub struct AppContext {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub files: Arc<dyn FileStore>,
-    /// The clients' data keys, kept apart from the database.
-    pub keys: Arc<crate::keys::Keys>,
     /// The virus scanner uploads go through (`files.clamd`); none configured means none.
     pub scanner: Option<Arc<Scanner>>,
     /// The largest record document accepted (`files.document_max_mb`).
@@ -31,6 +30,8 @@ pub struct AppContext {
     /// Who runs this installation and where its data is kept, for the privacy statement.
     pub privacy: Arc<PrivacySettings>,
     pub audit: AuditLog,
+    /// Each client's data key, from the key store under the master key.
+    pub keys: Arc<Keys>,
     /// Bounds image decoding (`images::decode_gate`).
     pub images: Arc<Gate>,
     /// Bounds password hashing (`accounts.password_hash_*`).
@@ -49,9 +50,10 @@ impl AppContext {
         self.clock.now()
     }
 
-    /// Writes the read entries still queued, then closes the database.
+    /// Writes the read entries still queued, then closes the database and the key store.
     pub async fn close(&self) {
         self.audit.close().await;
         self.db.close().await;
+        self.keys.close().await;
     }
 }

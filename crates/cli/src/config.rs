@@ -33,6 +33,25 @@ pub struct Config {
     pub privacy: PrivacySettings,
     pub log: LogConfig,
     pub audit: AuditConfig,
+    pub keys: KeysConfig,
+}
+
+/// The file names in the data directory that a backup restores into.
+pub const DATABASE_FILE: &str = "carespace.db";
+pub const KEY_STORE_FILE: &str = "keys.sqlite";
+pub const MASTER_KEY_FILE: &str = "master.key";
+
+/// The master key that wraps every client's data key, and the key store that holds them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeysConfig {
+    /// The master key: 32 bytes in hexadecimal or base64; best as `CARESPACE_KEYS__MASTER_KEY`.
+    pub master_key: Option<Secret>,
+    /// A file holding the master key; with neither set, `master.key` in the data directory.
+    pub master_key_file: Option<PathBuf>,
+    /// `sqlite://…` or `postgres://…` of the key store; unset means SQLite in the data
+    /// directory. Never the main database's.
+    pub database_url: Option<Secret>,
 }
 
 /// The audit chain's key and where its head is written (see `carespace_core::audit`).
@@ -196,6 +215,7 @@ impl Default for Config {
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
             audit: AuditConfig::default(),
+            keys: KeysConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -319,6 +339,7 @@ impl Config {
         if let Some(key) = &self.audit.key {
             AuditKey::from_hex(key.expose()).map_err(|e| ConfigError(format!("audit.key: {e}")))?;
         }
+        self.validate_keys()?;
         self.sms.validate()?;
         self.files.validate().map_err(ConfigError)?;
         if self.worker.poll_interval_ms == 0 || self.worker.lease_seconds == 0 {
@@ -329,14 +350,51 @@ impl Config {
         Ok(())
     }
 
+    fn validate_keys(&self) -> Result<(), ConfigError> {
+        let keys = &self.keys;
+        if keys.master_key.is_some() && keys.master_key_file.is_some() {
+            return Err(ConfigError(
+                "keys.master_key and keys.master_key_file: set one of them, not both".into(),
+            ));
+        }
+        if let Some(key) = &keys.master_key {
+            carespace_core::master_key::parse(key.expose())
+                .map_err(|e| ConfigError(format!("keys.master_key: {e}")))?;
+        }
+        if let Some(url) = &keys.database_url {
+            carespace_store::Backend::from_url(url.expose())
+                .map_err(|e| ConfigError(format!("keys.database_url: {e}")))?;
+            if self.database.url.as_ref() == Some(url) {
+                return Err(ConfigError(
+                    "keys.database_url: must be a database of its own, not database.url".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The database to use: the configured URL, else SQLite in the data directory.
     pub fn database_url(&self) -> Secret {
-        self.database.url.clone().unwrap_or_else(|| {
-            Secret::new(format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("carespace.db").display()
-            ))
-        })
+        self.database
+            .url
+            .clone()
+            .unwrap_or_else(|| sqlite_in(&self.data_dir, DATABASE_FILE))
+    }
+
+    /// The key store's database: the configured URL, else SQLite in the data directory.
+    pub fn keys_database_url(&self) -> Secret {
+        self.keys
+            .database_url
+            .clone()
+            .unwrap_or_else(|| sqlite_in(&self.data_dir, KEY_STORE_FILE))
+    }
+
+    /// The file the master key is read from, when it is not given as `keys.master_key`.
+    pub fn master_key_file(&self) -> PathBuf {
+        self.keys
+            .master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(MASTER_KEY_FILE))
     }
 
     /// The file the audit chain's key is read from, when it is not given as `audit.key`.
@@ -355,6 +413,10 @@ impl Config {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.server.shutdown_grace_seconds)
     }
+}
+
+fn sqlite_in(dir: &Path, file: &str) -> Secret {
+    Secret::new(format!("sqlite://{}?mode=rwc", dir.join(file).display()))
 }
 
 fn describe_figment_error(error: figment::Error) -> ConfigError {
@@ -488,6 +550,21 @@ mod tests {
                 .to_string();
             assert!(error.contains("audit.key"), "{error}");
 
+            jail.create_file("carespace.toml", "[keys]\nmaster_key = \"abcd\"\n")?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("keys.master_key"), "{error}");
+
+            jail.create_file(
+                "carespace.toml",
+                "[database]\nurl = \"postgres://db/a\"\n[keys]\ndatabase_url = \"postgres://db/a\"\n",
+            )?;
+            let error = load_in(jail, &FlagOverrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("keys.database_url"), "{error}");
+
             jail.create_file("carespace.toml", "[database]\nurl = \"mysql://x\"\n")?;
             let error = load_in(jail, &FlagOverrides::default())
                 .unwrap_err()
@@ -565,9 +642,11 @@ mod tests {
             jail.set_env("DATABASE_URL", "postgres://carespace:hunter2@db/carespace");
             jail.set_env("CARESPACE_WEB__METRICS_TOKEN", "s3cret-token");
             jail.set_env("CARESPACE_AUDIT__KEY", "ab".repeat(32));
+            jail.set_env("CARESPACE_KEYS__MASTER_KEY", "cd".repeat(32));
             let config = load_in(jail, &FlagOverrides::default()).unwrap();
             let printed = format!("{config:?}");
             assert!(!printed.contains(&"ab".repeat(32)), "{printed}");
+            assert!(!printed.contains(&"cd".repeat(32)), "{printed}");
             assert!(!printed.contains("hunter2"), "{printed}");
             assert!(!printed.contains("s3cret-token"), "{printed}");
             Ok(())

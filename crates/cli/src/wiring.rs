@@ -8,6 +8,7 @@ use carespace_app::audit::chain::{self, Sealing};
 use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::files::scanner::Scanner;
+use carespace_app::keys::Keys;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
 use carespace_app::passkeys::RelyingParty;
 use carespace_app::sms::SmsService;
@@ -15,8 +16,7 @@ use carespace_app::sms::http::HttpSmsSender;
 use carespace_core::audit::AuditKey;
 use carespace_store::audit_chain::Chain;
 use carespace_store::files::{FileStore, LocalDirFileStore, S3FileStore};
-use carespace_store::{Db, PoolSettings};
-use std::io::Write;
+use carespace_store::{Db, KeyStore, PoolSettings};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,10 +31,7 @@ pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
             )
         })?;
     }
-    let settings = PoolSettings {
-        max_connections: config.database.max_connections,
-        ..PoolSettings::default()
-    };
+    let settings = pool_settings(config);
     let url = config.database_url();
     let db = Db::connect(url.expose(), &settings)
         .await
@@ -42,12 +39,51 @@ pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+fn pool_settings(config: &Config) -> PoolSettings {
+    PoolSettings {
+        max_connections: config.database.max_connections,
+        ..PoolSettings::default()
+    }
+}
+
+/// The key store, apart from the main database (in the data directory unless configured).
+async fn keys(config: &Config, settings: &PoolSettings) -> anyhow::Result<KeyStore> {
+    if config.keys.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    let store = KeyStore::open(config.keys_database_url().expose(), settings)
+        .await
+        .context("cannot open the key store (check keys.database_url)")?;
+    let local_beside_postgres = config.keys.database_url.is_none()
+        && matches!(
+            carespace_store::Backend::from_url(config.database_url().expose()),
+            Ok(carespace_store::Backend::Postgres)
+        );
+    if local_beside_postgres {
+        tracing::warn!(
+            target: "keys",
+            "the database is PostgreSQL but the key store is an SQLite file in the data \
+             directory: instances that share the database must share the key store too (set \
+             keys.database_url)"
+        );
+    }
+    Ok(store)
+}
+
 /// Everything use cases need, with the schema brought up to date and the audit chain keyed.
 pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
+    // The master key first: a start it refuses leaves nothing made.
+    let master = crate::master_key::load(config)?;
     let chain = Chain {
         key: audit_key(config)?,
         witness: Arc::new(HeadLog::new(config.audit.head_file.clone())),
     };
+    let settings = pool_settings(config);
     let db = connect_database(config).await?.with_audit_chain(chain);
     db.migrate().await.context("cannot migrate the database")?;
     match chain::seal_at_start(&db).await? {
@@ -60,22 +96,19 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
              are now sealed with it"
         ),
     }
+    let keys = keys(config, &settings).await?;
     let files = file_store(config).await?;
     let ctx = AppContext {
         db: db.clone(),
         clock: Arc::new(SystemClock),
-        keys: Arc::default(),
         files,
-        scanner: config
-            .files
-            .scanner_address()
-            .map_err(anyhow::Error::msg)?
-            .map(|address| Arc::new(Scanner::new(address))),
+        scanner: scanner(config).await?,
         document_max_bytes: config.files.document_max_bytes(),
         accounts: Arc::new(config.accounts.clone()),
         retention: Arc::new(config.retention.clone()),
         privacy: Arc::new(config.privacy.clone()),
         audit: AuditLog::start(db.clone()),
+        keys: Arc::new(Keys::new(keys, master)),
         images: Arc::new(carespace_app::images::decode_gate()),
         hashing: Arc::new(config.accounts.hash_gate()),
         refusals: Arc::default(),
@@ -126,6 +159,19 @@ pub async fn file_store(config: &Config) -> anyhow::Result<Arc<dyn FileStore>> {
             Ok(Arc::new(files))
         }
     }
+}
+
+/// The virus scanner, when one is configured. One that does not answer now is logged, not
+/// fatal: uploads are refused until it does.
+pub async fn scanner(config: &Config) -> anyhow::Result<Option<Arc<Scanner>>> {
+    let Some(address) = config.files.scanner_address().map_err(anyhow::Error::msg)? else {
+        return Ok(None);
+    };
+    let scanner = Scanner::new(address);
+    if let Err(error) = scanner.ping().await {
+        tracing::warn!(%error, "files.clamd does not answer: uploads are refused until it does");
+    }
+    Ok(Some(Arc::new(scanner)))
 }
 
 /// The SMS gateway, when one is configured.
@@ -188,19 +234,7 @@ pub fn audit_key(config: &Config) -> anyhow::Result<AuditKey> {
 
 /// A new random key in a new file only its owner may read.
 fn make_key_file(file: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
-    }
     let key = AuditKey::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut out = options
-        .open(file)
-        .with_context(|| format!("cannot create the audit key file {}", file.display()))?;
-    out.write_all(format!("{}\n", key.to_hex()).as_bytes())?;
-    out.sync_all()?;
-    Ok(())
+    crate::key_files::create(file, &format!("{}\n", key.to_hex()))
+        .context("cannot create the audit key file")
 }

@@ -19,6 +19,15 @@ fn carespace(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) ->
     command.env_remove("DATABASE_URL").output().unwrap()
 }
 
+/// A data directory with a master key, as `carespace admin init-key` makes it before a first
+/// start.
+fn keyed_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let output = carespace(dir.path(), &["admin", "init-key"], &[]);
+    assert!(output.status.success(), "{output:?}");
+    dir
+}
+
 #[test]
 fn a_bad_setting_stops_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -54,10 +63,11 @@ fn demo_loads_once_and_then_refuses() {
 
 #[test]
 fn migrate_creates_the_embedded_database_in_the_data_directory() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = keyed_dir();
     let output = carespace(dir.path(), &["migrate"], &[]);
     assert!(output.status.success(), "{output:?}");
     assert!(dir.path().join("carespace.db").exists());
+    assert!(dir.path().join("keys.sqlite").exists());
 }
 
 #[test]
@@ -73,7 +83,7 @@ fn every_command_explains_itself() {
 
 #[test]
 fn verify_audit_says_whether_the_chain_is_intact() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = keyed_dir();
     let intact = carespace(dir.path(), &["admin", "verify-audit"], &[]);
     assert!(intact.status.success(), "{intact:?}");
     assert!(

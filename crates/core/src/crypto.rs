@@ -5,6 +5,7 @@
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -122,6 +123,39 @@ pub fn open_text(key: &DataKey, aad: &[u8], sealed: &[u8]) -> Result<String, Unr
     String::from_utf8(open(key, aad, sealed)?).map_err(|_| Unreadable)
 }
 
+/// Wraps a client's data key under the installation's master key, bound to the client's account
+/// id: a wrapped key copied onto another account does not open.
+pub fn wrap_key(master: &DataKey, account_id: &str, key: &DataKey) -> Result<Vec<u8>, NoNonce> {
+    seal(master, account_id.as_bytes(), key.expose())
+}
+
+/// The data key [`wrap_key`] wrapped for `account_id` under `master`.
+pub fn unwrap_key(
+    master: &DataKey,
+    account_id: &str,
+    wrapped: &[u8],
+) -> Result<DataKey, Unreadable> {
+    let bytes = zeroize::Zeroizing::new(open(master, account_id.as_bytes(), wrapped)?);
+    DataKey::from_bytes(&bytes).ok_or(Unreadable)
+}
+
+/// Characters in a [`master_key_id`].
+pub const MASTER_KEY_ID_LEN: usize = 16;
+
+/// A short name for a master key, stored beside every key it wraps, to tell keys apart (which
+/// one wraps a data key, whether a rotation is done) without revealing the key: the first 8
+/// bytes of a SHA-256 over a label and the key, in hexadecimal.
+pub fn master_key_id(master: &DataKey) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"carespace master key id\0")
+        .chain_update(master.expose())
+        .finalize();
+    digest[..MASTER_KEY_ID_LEN / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +198,28 @@ mod tests {
         assert!(DataKey::from_bytes(&[7; 31]).is_none());
         let key = DataKey::from_bytes(&[7; 32]).unwrap();
         assert_eq!(format!("{key:?}"), "DataKey([redacted])");
+    }
+
+    #[test]
+    fn a_wrapped_key_opens_only_under_its_master_key_and_account() {
+        let master = DataKey::generate().unwrap();
+        let key = DataKey::generate().unwrap();
+        let wrapped = wrap_key(&master, "account-1", &key).unwrap();
+        assert!(!wrapped.windows(KEY_LEN).any(|w| w == key.expose()));
+        let unwrapped = unwrap_key(&master, "account-1", &wrapped).unwrap();
+        assert_eq!(unwrapped.expose(), key.expose());
+        assert!(unwrap_key(&master, "account-2", &wrapped).is_err());
+        let other = DataKey::generate().unwrap();
+        assert!(unwrap_key(&other, "account-1", &wrapped).is_err());
+    }
+
+    #[test]
+    fn a_master_key_id_is_short_stable_and_differs_per_key() {
+        let master = DataKey::from_bytes(&[1; 32]).unwrap();
+        let id = master_key_id(&master);
+        assert_eq!(id.len(), MASTER_KEY_ID_LEN);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id, master_key_id(&DataKey::from_bytes(&[1; 32]).unwrap()));
+        assert_ne!(id, master_key_id(&DataKey::from_bytes(&[2; 32]).unwrap()));
     }
 }

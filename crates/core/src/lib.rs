@@ -10,6 +10,7 @@ pub mod healthspaces;
 pub mod ids;
 pub mod jobs;
 pub mod language;
+pub mod master_key;
 pub mod memberships;
 pub mod passkeys;
 pub mod passwords;

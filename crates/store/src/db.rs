@@ -2,7 +2,7 @@
 
 use crate::audit_chain::Chain;
 use crate::backend::Backend;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::tx::Tx;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
@@ -111,11 +111,38 @@ impl Db {
 
     /// Applies the migrations of this backend that have not run yet.
     pub async fn migrate(&self) -> StoreResult<()> {
+        self.migrate_with(&SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
+            .await
+    }
+
+    /// Applies the migrations of this backend from one of two folders: the main database's or
+    /// another database's (the key store's).
+    pub(crate) async fn migrate_with(
+        &self,
+        sqlite: &Migrator,
+        postgres: &Migrator,
+    ) -> StoreResult<()> {
         let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
         };
         migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of an SQLite database to `target` (a new file) while others
+    /// keep reading and writing it; PostgreSQL is copied with its own tools (`pg_dump`).
+    pub async fn copy_sqlite_into(&self, target: &std::path::Path) -> StoreResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::NotSqlite);
+        }
+        let target = target
+            .to_str()
+            .ok_or_else(|| std::io::Error::other("the backup path is not valid UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

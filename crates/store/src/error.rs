@@ -14,6 +14,9 @@ pub enum StoreError {
     /// Appending needs the chain's key, and a chain sealed with it (done at start).
     #[error("the audit chain has no key or is not sealed")]
     AuditChainUnkeyed,
+    /// Asked of SQLite only, such as a copy by `VACUUM INTO`.
+    #[error("this database is PostgreSQL: back it up with pg_dump")]
+    NotSqlite,
     #[error("a stored value is not what the schema allows: {0}")]
     Corrupt(String),
 }

@@ -771,6 +771,7 @@ audit-action-organisation-owner-added = Owner added
 audit-action-organisation-owner-removed = Owner removed
 audit-action-operator-granted = Platform operator appointed
 audit-action-operator-revoked = Platform operator revoked
+audit-action-master-key-rotated = Master key rotated by the operator
 audit-action-members-listed = Members list viewed
 audit-action-audit-log-viewed = Audit log viewed
 audit-action-access-refused = Access refused

@@ -768,6 +768,7 @@ audit-action-organisation-owner-added = Eigenaar toegevoegd
 audit-action-organisation-owner-removed = Eigenaar verwijderd
 audit-action-operator-granted = Platformbeheerder aangesteld
 audit-action-operator-revoked = Platformbeheerder ingetrokken
+audit-action-master-key-rotated = Hoofdsleutel vervangen door de beheerder van het platform
 audit-action-members-listed = Ledenlijst bekeken
 audit-action-audit-log-viewed = Auditlog bekeken
 audit-action-access-refused = Toegang geweigerd

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 use carespace_app::files::ByteRange;
 use carespace_app::record::documents::Download;
 use carespace_core::file_types::content_disposition;
-use http::header::{ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
+use http::header::{
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,
+};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 /// What the request's `Range` header asks for.
@@ -26,7 +28,10 @@ pub enum Asked {
 
 /// Reads a `Range` header value such as `bytes=0-499`, `bytes=500-` or `bytes=-200`.
 pub fn asked(headers: &HeaderMap) -> Asked {
-    let Some(value) = headers.get(http::header::RANGE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(http::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Asked::Whole;
     };
     let Some(spec) = value.trim().strip_prefix("bytes=") else {
@@ -153,7 +158,13 @@ mod tests {
                 last: Some(499)
             }
         );
-        assert_eq!(asking("bytes=500-"), Asked::From { first: 500, last: None });
+        assert_eq!(
+            asking("bytes=500-"),
+            Asked::From {
+                first: 500,
+                last: None
+            }
+        );
         assert_eq!(asking("bytes=-200"), Asked::Suffix(200));
         assert_eq!(asking("bytes=5-2"), Asked::Unsatisfiable);
         assert_eq!(asking("bytes=0-1,4-5"), Asked::Whole);

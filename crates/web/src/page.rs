@@ -138,7 +138,13 @@ impl Page {
 
     /// The user-facing message for a problem code such as `email_invalid`.
     pub fn problem(&self, code: &str) -> String {
-        self.t(&format!("problem-{}", code.replace('_', "-")))
+        let key = format!("problem-{}", code.replace('_', "-"));
+        // The one problem that states a limit of the configuration: the documents' size.
+        if code == carespace_app::files::problems::TOO_LARGE {
+            let megabytes = self.state.app.document_max_bytes / 1_000_000;
+            return self.t1(&key, "max_mb", &megabytes.to_string());
+        }
+        self.t(&key)
     }
 
     /// A moment as UTC date and time, e.g. `2026-11-24 14:03 UTC`.

@@ -34,9 +34,22 @@ pub(super) async fn fill(
         note: "Tip van de huisarts",
     };
     links::add(ctx, &actor, link).await?;
-    add_text(ctx, &actor, "Oefenschema ademhaling", "oefenschema.txt", SCHEDULE).await?;
-    let referral = add_text(ctx, &actor, "Verwijsbrief huisarts", "verwijsbrief.txt", REFERRAL)
-        .await?;
+    add_text(
+        ctx,
+        &actor,
+        "Oefenschema ademhaling",
+        "oefenschema.txt",
+        SCHEDULE,
+    )
+    .await?;
+    let referral = add_text(
+        ctx,
+        &actor,
+        "Verwijsbrief huisarts",
+        "verwijsbrief.txt",
+        REFERRAL,
+    )
+    .await?;
     sharing::set(ctx, &actor, referral.as_str(), healthspace.as_str(), true).await?;
     Ok(())
 }
@@ -48,9 +61,8 @@ async fn add_text(
     file_name: &str,
     text: &'static str,
 ) -> AppResult<carespace_core::ids::RecordItemId> {
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(
-        text.as_bytes(),
-    ))]);
+    let body =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(text.as_bytes()))]);
     let staged = documents::stage(ctx, actor, body).await?;
     let input = documents::NewDocument {
         title,

@@ -3,10 +3,10 @@
 //! first; only then does a short transaction record it, so a transfer never holds the
 //! database's write lock.
 
+use super::OBJECT;
 use super::sealing::{self, Field};
 use super::staff;
 use super::views::{self, FileView};
-use super::OBJECT;
 use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::context::AppContext;

@@ -1,9 +1,12 @@
 use carespace_app::AppError;
 use carespace_app::audit::Origin;
 use carespace_app::{healthspaces, organisations, second_factors};
+use carespace_cli::backup::{self, Backup};
 use carespace_cli::config::Config;
+use carespace_cli::master_key::{self, Rotation};
 use carespace_cli::wiring;
 use clap::Subcommand;
+use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum AdminTask {
@@ -43,6 +46,23 @@ pub enum AdminTask {
         /// Why, as checked with the person (e.g. "phone lost; identity checked by phone").
         #[arg(long)]
         reason: String,
+    },
+    /// Make a new master key, the key that wraps every client's data key (refuses to overwrite
+    /// an existing file). Back it up apart from the database: without it no data can be read.
+    InitKey {
+        /// Where to write it [default: keys.master_key_file, else DATA_DIR/master.key].
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// Replace the master key with a new one, every data key wrapped anew under it; the old key
+    /// is kept beside it as master.key.old. Run it with every server stopped; an interrupted run
+    /// is finished by running it again. Audit-logged.
+    RotateMasterKey,
+    /// Copy the SQLite database and the key store (and the audit head file) into DIR while the
+    /// server runs. The master key and the files directory are backed up separately.
+    Backup {
+        /// An empty directory (made when missing).
+        dir: PathBuf,
     },
     /// Give a Healthspace a new alias; the old one keeps leading to it and is never reused.
     ChangeAlias {
@@ -121,6 +141,28 @@ pub async fn run(config: &Config, task: AdminTask) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        AdminTask::InitKey { file } => {
+            let file = master_key::init(config, file)?;
+            println!(
+                "Made a new master key in {} (readable by its owner only). Back it up apart \
+                 from the database and its backups: without it no client's data can be read.",
+                file.display()
+            );
+            Ok(())
+        }
+        AdminTask::RotateMasterKey => {
+            let ctx = wiring::app_context(config).await?;
+            let result = master_key::rotate(config, &ctx, &origin()).await;
+            ctx.close().await;
+            print_rotation(&result?);
+            Ok(())
+        }
+        AdminTask::Backup { dir } => {
+            let ctx = wiring::app_context(config).await?;
+            let result = backup::run(config, &ctx, &dir).await;
+            ctx.close().await;
+            print_backup(config, &result?)
+        }
         AdminTask::VerifyAudit => {
             let ctx = wiring::app_context(config).await?;
             let report = carespace_app::audit::verify(&ctx.db).await;
@@ -157,5 +199,55 @@ async fn set_operator(config: &Config, email: &str, operator: bool) -> anyhow::R
     } else {
         println!("{email} is no longer a platform operator.");
     }
+    Ok(())
+}
+
+fn print_rotation(rotation: &Rotation) {
+    let rotated = &rotation.rotated;
+    if rotation.resumed {
+        println!("An interrupted rotation was finished.");
+    }
+    println!(
+        "The master key is now {} (id {}): {} data keys wrapped anew{}.",
+        rotation.file.display(),
+        rotated.new_master_key_id,
+        rotated.rewrapped,
+        if rotated.already_new > 0 {
+            format!(", {} already were", rotated.already_new)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "The old key (id {}) is kept as {}: back up the new key, then remove the old one once no \
+         backup of the key store needs it.",
+        rotated.old_master_key_id,
+        rotation.old_file.display()
+    );
+}
+
+fn print_backup(config: &Config, backup: &Backup) -> anyhow::Result<()> {
+    for part in &backup.on_postgres {
+        println!(
+            "Not copied: {} is on PostgreSQL; back it up with pg_dump.",
+            part.describe()
+        );
+    }
+    if backup.written.is_empty() {
+        anyhow::bail!("nothing to copy: back up the PostgreSQL databases with pg_dump");
+    }
+    println!("Wrote:");
+    for (part, file) in &backup.written {
+        println!("  {:<15} {}", part.describe(), file.display());
+    }
+    let master_key = match &config.keys.master_key {
+        Some(_) => "keys.master_key".to_owned(),
+        None => config.master_key_file().display().to_string(),
+    };
+    println!(
+        "Back up separately: the master key ({master_key}), the audit key and the files \
+         directory ({}). Keep the key store's backups for less time than the deletion delay.",
+        config.data_dir.join("files").display()
+    );
     Ok(())
 }

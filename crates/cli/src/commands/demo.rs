@@ -1,9 +1,10 @@
 use carespace_app::demo::{self, DemoSummary};
 use carespace_app::{AppContext, AppError};
 use carespace_cli::config::Config;
-use carespace_cli::wiring;
+use carespace_cli::{master_key, wiring};
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
+    make_master_key(config)?;
     let ctx = wiring::app_context(config).await?;
     let result = demo::load(&ctx).await;
     ctx.close().await;
@@ -17,6 +18,17 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         )),
         Err(error) => Err(error.into()),
     }
+}
+
+/// Someone trying Carespace has no master key yet: the demo makes one in its data directory.
+pub fn make_master_key(config: &Config) -> anyhow::Result<()> {
+    if master_key::make_for_demo(config)? {
+        println!(
+            "Made a master key in {}; keep it with the data directory.",
+            config.master_key_file().display()
+        );
+    }
+    Ok(())
 }
 
 /// Loads demo data when the database is empty; says so when it is not.

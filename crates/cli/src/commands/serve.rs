@@ -1,4 +1,4 @@
-use super::demo::load_if_empty;
+use super::demo::{load_if_empty, make_master_key};
 use anyhow::Context;
 use axum::Router;
 use carespace_app::sms::{LogSmsSender, SmsService};
@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 pub async fn run(config: &Config, demo: bool) -> anyhow::Result<()> {
     let mut config = config.clone();
+    if demo {
+        make_master_key(&config)?;
+    }
     let mut ctx = wiring::app_context(&config).await?;
     if demo {
         load_if_empty(&ctx).await?;

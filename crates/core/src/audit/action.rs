@@ -54,6 +54,7 @@ audit_actions! {
     OrganisationOwnerRemoved => "organisation_owner_removed",
     OperatorGranted => "operator_granted",
     OperatorRevoked => "operator_revoked",
+    MasterKeyRotated => "master_key_rotated",
     HealthspaceCreated => "healthspace_created",
     HealthspaceActivated => "healthspace_activated",
     HealthspaceDeactivated => "healthspace_deactivated",

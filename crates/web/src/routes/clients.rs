@@ -107,5 +107,8 @@ pub async fn document_file(
     let whose = (alias.as_str(), client_id.as_str());
     let download =
         documents::open_shared(&state.app, &actor, whose, &item, |size| asked.range(size)).await?;
-    Ok(downloads::respond(download, asked != downloads::Asked::Whole))
+    Ok(downloads::respond(
+        download,
+        asked != downloads::Asked::Whole,
+    ))
 }

@@ -81,7 +81,7 @@ async fn page_of(
         record,
         link_form,
         document_form,
-        document_max_mb: state.app.document_max_bytes / (1024 * 1024),
+        document_max_mb: state.app.document_max_bytes / 1_000_000,
     };
     Ok(render(&template)?.0)
 }

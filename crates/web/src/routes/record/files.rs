@@ -42,7 +42,12 @@ async fn read_form(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return (typed, Err(AppError::field(FILE_FIELD, files::problems::MISSING))),
+            Err(_) => {
+                return (
+                    typed,
+                    Err(AppError::field(FILE_FIELD, files::problems::MISSING)),
+                );
+            }
         };
         match field.name().unwrap_or_default() {
             "title" => typed.title = field.text().await.unwrap_or_default(),
@@ -126,5 +131,8 @@ pub async fn download(
     let actor = actor::of_session(&session, &client);
     let asked = downloads::asked(&headers);
     let download = documents::open_own(&state.app, &actor, &id, |size| asked.range(size)).await?;
-    Ok(downloads::respond(download, asked != downloads::Asked::Whole))
+    Ok(downloads::respond(
+        download,
+        asked != downloads::Asked::Whole,
+    ))
 }
