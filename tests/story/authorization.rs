@@ -693,6 +693,34 @@ fn table(
                 LOGIN, DONE, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
             ],
         ),
+        // The record over the API.
+        (
+            // Nobody is connected to Cleo: her record there is no one's, not even an owner's.
+            "GET",
+            format!("/api/v1/healthspaces/alpha/clients/{cleo_account}/record"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/healthspaces/dormant/clients/{cleo_account}/record"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/healthspaces/alpha/clients/{cleo_account}/items/{document}/file"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            // Cleo's own document: hers alone.
+            "GET",
+            format!("/api/v1/record/items/{document}"),
+            [401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/record/items/{document}/file"),
+            [401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
     ]
 }
 

@@ -40,6 +40,7 @@ mod practice;
 mod privacy;
 mod profile;
 mod record;
+mod record_api;
 mod record_documents;
 mod registration;
 mod remembered_browsers;

@@ -1,7 +1,7 @@
 //! A Healthspace's connections over the API, for its admins and the owners: listing them and
 //! ending one. Same use cases as the connections page.
 
-use super::input::{AliasIdPath, AliasPath, QueryParams, is_id};
+use super::input::{AliasIdPath, AliasPath, QueryParams, is_time_id_cursor};
 use super::{InputProblem, error_response, invalid_input};
 use crate::actor;
 use crate::auth::ApiUser;
@@ -49,13 +49,6 @@ pub struct PageBody {
     next: Option<String>,
 }
 
-/// `created_at:id`, as the previous page's `next` gives it.
-fn is_cursor(text: &str) -> bool {
-    text.split_once(':').is_some_and(|(at, id)| {
-        !at.is_empty() && at.len() <= 19 && at.bytes().all(|b| b.is_ascii_digit()) && is_id(id)
-    })
-}
-
 /// The addresses and the cursor as the document describes them (the use case would take
 /// anything else as a filter that matches nothing).
 fn query_problems(query: &ConnectionQuery) -> Vec<InputProblem> {
@@ -65,7 +58,7 @@ fn query_problems(query: &ConnectionQuery) -> Vec<InputProblem> {
             problems.push(InputProblem::new(field, "email_invalid"));
         }
     }
-    if !query.before.is_empty() && !is_cursor(&query.before) {
+    if !query.before.is_empty() && !is_time_id_cursor(&query.before) {
         problems.push(InputProblem::new("before", "cursor_invalid"));
     }
     problems

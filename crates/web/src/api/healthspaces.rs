@@ -2,7 +2,7 @@
 //! members list and role changes, invitations, connections and the audit log. Same use cases as the pages.
 
 use super::input::JsonBody;
-use super::input::{AliasIdPath, AliasPath, QueryParams, is_id};
+use super::input::{AliasIdPath, AliasPath, QueryParams, is_id, is_log_cursor};
 use super::{InputProblem, error_response, invalid_input};
 use crate::actor;
 use crate::auth::ApiUser;
@@ -244,15 +244,6 @@ pub struct LogBody {
     /// Pass as `before` for the next (older) page; absent on the last one.
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<String>,
-}
-
-/// `at:seq`, as the previous page's `next` gives it.
-fn is_log_cursor(text: &str) -> bool {
-    text.split_once(':').is_some_and(|(at, seq)| {
-        [at, seq]
-            .iter()
-            .all(|n| !n.is_empty() && n.len() <= 19 && n.bytes().all(|b| b.is_ascii_digit()))
-    })
 }
 
 /// The dates are checked by the use case; the addresses and the cursor here, as the document

@@ -131,6 +131,63 @@ impl FromRequestParts<WebState> for AliasIdPath {
     }
 }
 
+/// `{id}` and `{healthspace_id}` of a path about one's own item in a Healthspace: anything that
+/// is not a UUID names nothing: 404.
+pub struct IdPairPath(pub String, pub String);
+
+impl FromRequestParts<WebState> for IdPairPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((first, second)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        if is_id(&first) && is_id(&second) {
+            Ok(IdPairPath(first, second))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
+/// `{alias}`, `{id}` and `{item}` of a path to a client's item in a Healthspace: anything that
+/// is not an alias or a UUID names nothing: 404.
+pub struct AliasIdItemPath(pub String, pub String, pub String);
+
+impl FromRequestParts<WebState> for AliasIdItemPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((alias, id, item)) =
+            Path::<(String, String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        let alias = Alias::parse(&alias).map_err(|_| WebError::NotFound)?;
+        if is_id(&id) && is_id(&item) {
+            Ok(AliasIdItemPath(alias.as_str().to_owned(), id, item))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
+/// A page cursor `millis:id` (a time and a UUID), as the previous page's `next` gives it.
+pub fn is_time_id_cursor(text: &str) -> bool {
+    text.split_once(':')
+        .is_some_and(|(at, id)| is_number(at) && is_id(id))
+}
+
+/// A page cursor `millis:seq` of the audit log, as the previous page's `next` gives it.
+pub fn is_log_cursor(text: &str) -> bool {
+    text.split_once(':')
+        .is_some_and(|(at, seq)| is_number(at) && is_number(seq))
+}
+
+/// Up to 19 decimal digits: an `i64` that is not negative, give or take its top values.
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A UUID as ids are written: 8-4-4-4-12 hexadecimal digits.
 pub fn is_id(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
@@ -201,6 +258,20 @@ mod tests {
         assert!(!is_id("0190f5a2-7c3e-7b1a-9c4d-2e5f6a7b8c9"));
         assert!(!is_id("0190f5a2_7c3e-7b1a-9c4d-2e5f6a7b8c9d"));
         assert!(!is_id("0190f5a2-7c3e-7b1a-9c4d-2e5f6a7b8c9d-"));
+    }
+
+    #[test]
+    fn cursors_are_a_time_and_an_id_or_a_sequence_number() {
+        assert!(is_time_id_cursor(
+            "1700000000000:0190f5a2-7c3e-7b1a-9c4d-2e5f6a7b8c9d"
+        ));
+        assert!(!is_time_id_cursor(
+            "yesterday:0190f5a2-7c3e-7b1a-9c4d-2e5f6a7b8c9d"
+        ));
+        assert!(!is_time_id_cursor("1700000000000"));
+        assert!(is_log_cursor("1700000000000:42"));
+        assert!(!is_log_cursor("1700000000000:-1"));
+        assert!(!is_log_cursor(&format!("{}:1", "9".repeat(20))));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod input;
 mod invitations;
 mod memberships;
 mod passkeys;
+mod record;
 mod sessions;
 mod tokens;
 
@@ -25,7 +26,7 @@ use crate::page::Page;
 use crate::state::WebState;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, delete, get, patch, post};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use carespace_app::AppError;
 use http::StatusCode;
 use serde::Serialize;
@@ -144,6 +145,55 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "get",
             "/api/v1/healthspaces/{alias}/audit",
             get(healthspaces::audit),
+        ),
+        // The record: the client's own, and what connected staff read of it.
+        ("get", "/api/v1/record", get(record::page)),
+        ("post", "/api/v1/record/links", post(record::add_link)),
+        (
+            "post",
+            "/api/v1/record/documents",
+            post(record::files::upload),
+        ),
+        ("get", "/api/v1/record/items/{id}", get(record::items::show)),
+        (
+            "patch",
+            "/api/v1/record/items/{id}",
+            patch(record::items::change),
+        ),
+        (
+            "delete",
+            "/api/v1/record/items/{id}",
+            delete(record::items::delete),
+        ),
+        (
+            "put",
+            "/api/v1/record/items/{id}/shares/{healthspace_id}",
+            put(record::items::share),
+        ),
+        (
+            "delete",
+            "/api/v1/record/items/{id}/shares/{healthspace_id}",
+            delete(record::items::unshare),
+        ),
+        (
+            "get",
+            "/api/v1/record/items/{id}/file",
+            get(record::files::download),
+        ),
+        (
+            "get",
+            "/api/v1/record/access-log",
+            get(record::access_log::page),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/clients/{id}/record",
+            get(record::staff::shared_record),
+        ),
+        (
+            "get",
+            "/api/v1/healthspaces/{alias}/clients/{id}/items/{item}/file",
+            get(record::files::shared_download),
         ),
     ]
 }
@@ -329,7 +379,13 @@ mod tests {
                     .unwrap()
                     .keys()
                     .collect();
-                assert_eq!(types, ["application/json"], "{operation}");
+                let path = operation.split_once(' ').unwrap().1;
+                let expected = if crate::routes::UPLOADS.contains(&path) {
+                    "multipart/form-data"
+                } else {
+                    "application/json"
+                };
+                assert_eq!(types, [expected], "{operation}");
             }
         }
     }

@@ -17,12 +17,13 @@ use carespace_app::AppError;
 use carespace_app::access::Actor;
 use carespace_app::files::{self, Staged};
 use carespace_app::record::documents::{self, FILE_FIELD, NewDocument};
+use carespace_core::ids::RecordItemId;
 use futures_util::TryStreamExt;
 use http::{HeaderMap, StatusCode};
 
 /// What the form sent beside its file.
 #[derive(Default)]
-struct Typed {
+pub(crate) struct Typed {
     title: String,
     note: String,
     file_name: String,
@@ -90,16 +91,15 @@ async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-pub async fn upload(
-    State(state): State<WebState>,
-    Client(client): Client,
-    page: Page,
-    SignedIn(session): SignedIn,
+/// Reads a document form (a page's or an API request's) and records its document: what was
+/// typed, and the new item or why there is none.
+pub(crate) async fn add_from(
+    state: &WebState,
+    actor: &Actor,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, WebError> {
-    let actor = actor::of_session(&session, &client);
+) -> (Typed, Result<RecordItemId, AppError>) {
     let (typed, staged) = match multipart {
-        Ok(mut multipart) => read_form(&state, &actor, &mut multipart).await,
+        Ok(mut multipart) => read_form(state, actor, &mut multipart).await,
         Err(_) => (Typed::default(), Ok(None)),
     };
     let added = match staged {
@@ -109,11 +109,23 @@ pub async fn upload(
                 note: &typed.note,
                 file_name: &typed.file_name,
             };
-            documents::add(&state.app, &actor, staged, input).await
+            documents::add(&state.app, actor, staged, input).await
         }
         Ok(None) => Err(AppError::field(FILE_FIELD, files::problems::MISSING)),
         Err(error) => Err(error),
     };
+    (typed, added)
+}
+
+pub async fn upload(
+    State(state): State<WebState>,
+    Client(client): Client,
+    page: Page,
+    SignedIn(session): SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let actor = actor::of_session(&session, &client);
+    let (typed, added) = add_from(&state, &actor, multipart).await;
     let error = match added {
         Ok(_) => return Ok(Redirect::to("/record").into_response()),
         Err(error) => error,
