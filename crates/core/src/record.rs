@@ -145,13 +145,48 @@ pub fn link_url(input: &str) -> Result<String, &'static str> {
         .or_else(|| url.strip_prefix("http://"));
     let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     let valid = url.chars().count() <= URL_MAX
-        && host.is_some_and(|host| !host.is_empty() && !host.starts_with(':'))
+        && host.is_some_and(host_is_plain)
         && !url.chars().any(|c| c.is_whitespace() || c.is_control());
     if valid {
         Ok(url.to_owned())
     } else {
         Err("url_invalid")
     }
+}
+
+/// A link's host (with its port): a name of letters, digits, dots and hyphens, or an IPv6
+/// address in brackets. No user part (`user@host` hides the real host from a reader).
+fn host_is_plain(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((address, port)) => {
+                let address_ok = !address.is_empty()
+                    && address
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+                if !address_ok {
+                    return false;
+                }
+                ("ipv6", port)
+            }
+            None => return false,
+        },
+        None => match host.find(':') {
+            Some(at) => host.split_at(at),
+            None => (host, ""),
+        },
+    };
+    let port = match port {
+        "" => true,
+        port => port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        }),
+    };
+    port && !name.is_empty()
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -180,6 +215,8 @@ mod tests {
             Ok("https://www.thuisarts.nl/angst".to_owned())
         );
         assert!(link_url("http://example.org").is_ok());
+        assert!(link_url("http://[::1]:8080/x").is_ok());
+        assert!(link_url("https://zorgwijzer.nl:443/ä?q=1#a").is_ok());
         for bad in [
             "javascript:alert(1)",
             "www.example.org",
@@ -188,6 +225,10 @@ mod tests {
             "https://exa mple.org",
             "ftp://example.org",
             "data:text/html,hi",
+            "http://[",
+            "http://[zz]/",
+            "https://user@example.org",
+            "https://example.org:port",
         ] {
             assert_eq!(link_url(bad), Err("url_invalid"), "{bad}");
         }
