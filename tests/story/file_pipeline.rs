@@ -236,7 +236,7 @@ async fn the_type_is_decided_by_content_and_programs_are_refused() {
         .await
         .unwrap();
     assert_eq!(staged.kind, FileKind::Pdf);
-    files::discard(&app.ctx, &staged.id).await.unwrap();
+    files::remove(&app.ctx, &staged.id).await.unwrap();
     let only_pictures = UploadRules {
         allowed: &[FileKind::Jpeg, FileKind::Png],
         ..rules(1_000_000)

@@ -31,13 +31,8 @@ pub async fn promote(ctx: &AppContext, id: &FileId) -> AppResult<()> {
     Ok(())
 }
 
-/// Removes a staged file whose recording did not commit.
-pub async fn discard(ctx: &AppContext, id: &FileId) -> AppResult<()> {
-    ctx.files.delete_object(id).await?;
-    Ok(())
-}
-
-/// Removes a stored file, once its row is deleted.
+/// Removes a file from wherever it is (staging or its place): a staged file whose recording did
+/// not commit, or a stored one once its row is deleted.
 pub async fn remove(ctx: &AppContext, id: &FileId) -> AppResult<()> {
     ctx.files.delete_object(id).await?;
     Ok(())

@@ -83,7 +83,7 @@ pub async fn add(
             Ok(id)
         }
         Err(error) => {
-            if let Err(discarding) = files::discard(ctx, &staged.id).await {
+            if let Err(discarding) = files::remove(ctx, &staged.id).await {
                 tracing::warn!(file = %staged.id, %discarding, "an unrecorded upload is left to the sweep");
             }
             Err(error)

@@ -21,18 +21,7 @@ pub async fn membership(
     by: Option<&AccountId>,
     at: Timestamp,
 ) -> AppResult<()> {
-    let event = NewEvent {
-        client,
-        healthspace,
-        kind,
-        at,
-        duration_ms: None,
-        by,
-        staff: None,
-        item: None,
-    };
-    events::insert(tx, &event).await?;
-    Ok(())
+    about_people(tx, kind, (client, None), healthspace, by, at).await
 }
 
 /// A client's membership ended (cancelled by either side, or their role changed): the event
@@ -70,6 +59,18 @@ pub async fn connection(
     by: Option<&AccountId>,
     at: Timestamp,
 ) -> AppResult<()> {
+    about_people(tx, kind, (client, Some(staff)), healthspace, by, at).await
+}
+
+/// An event about a client (and a staff member), with no duration and no item.
+async fn about_people(
+    tx: &mut Tx,
+    kind: EventKind,
+    (client, staff): (&AccountId, Option<&AccountId>),
+    healthspace: &HealthspaceId,
+    by: Option<&AccountId>,
+    at: Timestamp,
+) -> AppResult<()> {
     let event = NewEvent {
         client,
         healthspace,
@@ -77,7 +78,7 @@ pub async fn connection(
         at,
         duration_ms: None,
         by,
-        staff: Some(staff),
+        staff,
         item: None,
     };
     events::insert(tx, &event).await?;

@@ -2,12 +2,12 @@
 //! newest first, and each item with where it is shared.
 
 use super::PAGE_SIZE;
+use super::editing::own_item;
 use super::views::{self, EventView, ItemView};
-use crate::access::{Actor, Subject};
+use crate::access::Actor;
 use crate::context::AppContext;
 use crate::error::AppResult;
-use carespace_core::ids::{HealthspaceId, RecordItemId};
-use carespace_core::policy::Action;
+use carespace_core::ids::{AccountId, HealthspaceId, RecordItemId};
 use carespace_core::time::Timestamp;
 use carespace_store::record::{Before, events, items, shares};
 
@@ -72,18 +72,10 @@ pub async fn page(ctx: &AppContext, actor: &Actor, before: Option<&str>) -> AppR
             .map(|row| Entry::Event(views::event_view(row))),
     );
     let (entries, next) = newest_first(entries);
-    let targets = shares::targets(&ctx.db, me)
-        .await?
-        .into_iter()
-        .map(|row| Target {
-            healthspace_id: row.healthspace_id,
-            name: row.name,
-        })
-        .collect();
     Ok(RecordPage {
         entries,
         next,
-        targets,
+        targets: targets(ctx, me).await?,
     })
 }
 
@@ -105,23 +97,23 @@ pub(crate) fn newest_first(mut entries: Vec<Entry>) -> (Vec<Entry>, Option<Strin
 /// One of the actor's own items, with where it is shared; "not found" for anyone else's.
 pub async fn item(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<(ItemView, Vec<Target>)> {
     let me = &actor.account;
-    let refused = || crate::access::refused(actor, Action::KeepOwnRecord, Subject::Item(id));
-    let id = RecordItemId::parse(id).ok_or_else(refused)?;
-    let row = items::find_own(&ctx.db, me, &id)
-        .await?
-        .ok_or_else(refused)?;
-    let share_rows = shares::of_items(&ctx.db, &[&id]).await?;
+    let row = own_item(&ctx.db, actor, id).await?;
+    let share_rows = shares::of_items(&ctx.db, &[&row.id]).await?;
     let key = ctx.keys.data_key(me).await?;
     let view = views::item_view(&key, row, &share_rows)?;
-    let targets = shares::targets(&ctx.db, me)
-        .await?
+    Ok((view, targets(ctx, me).await?))
+}
+
+/// Where `account` may share: the Healthspaces where they are a client now.
+async fn targets(ctx: &AppContext, account: &AccountId) -> AppResult<Vec<Target>> {
+    let rows = shares::targets(&ctx.db, account).await?;
+    Ok(rows
         .into_iter()
         .map(|row| Target {
             healthspace_id: row.healthspace_id,
             name: row.name,
         })
-        .collect();
-    Ok((view, targets))
+        .collect())
 }
 
 /// When an entry happened, for the templates.

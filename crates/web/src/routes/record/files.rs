@@ -67,7 +67,7 @@ async fn read_form(
         (Err(error), staged) => {
             // What was staged before the form turned out bad goes again at once.
             if let Some(staged) = staged {
-                let _ = files::discard(&state.app, &staged.id).await;
+                let _ = files::remove(&state.app, &staged.id).await;
             }
             (typed, Err(error))
         }
