@@ -94,6 +94,14 @@ id_type!(
     /// An event in a client's record.
     RecordEventId
 );
+id_type!(
+    /// A conversation in a Healthspace.
+    ConversationId
+);
+id_type!(
+    /// A message in a conversation.
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod language;
 pub mod master_key;
 pub mod memberships;
+pub mod messages;
 pub mod passkeys;
 pub mod passwords;
 pub mod policy;
