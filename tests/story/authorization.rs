@@ -195,8 +195,9 @@ async fn record_items(app: &TestApp, cleo: &str, alpha: &HealthspaceId) -> (Stri
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 10] = [
+const GUARDED: [&str; 11] = [
     "/privacy",
+    "/events",
     "/record",
     "/account/invitations/",
     "/api/v1/healthspaces/",
@@ -616,6 +617,13 @@ fn table(
             [
                 LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, 404,
             ],
+        ),
+        (
+            // The live stream: each signed-in person's own; like the API, no redirect to log
+            // in (a script reads it) but 401, and 403 for an unverified address.
+            "GET",
+            "/events".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, SETUP],
         ),
         // My Record: everyone's own; an item is its owner's alone, staff see it only through
         // a connection (nobody is connected to Cleo here).

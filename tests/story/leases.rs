@@ -49,6 +49,10 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         refusals: Arc::default(),
         sms: None,
         passkeys: None,
+        live: Arc::new(carespace_app::live::Live::new(
+            db.clone(),
+            Default::default(),
+        )),
         audit: carespace_app::audit::AuditLog::start(db.clone()),
         keys: carespace_tests::keys_in(dir.path()).await,
         db,

@@ -25,6 +25,8 @@ mod identity_check;
 mod image_limits;
 mod language;
 mod leases;
+mod live;
+mod live_instances;
 mod login;
 mod mail_delivery;
 mod mail_idempotency;

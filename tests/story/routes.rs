@@ -224,6 +224,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
             401,
         ),
         (Method::POST, "/language".into(), 403),
+        (Method::GET, "/events".into(), 401),
         (Method::GET, "/healthz".into(), 200),
         (Method::GET, "/metrics".into(), 200),
         (Method::GET, "/static/not-an-asset.css".into(), 404),

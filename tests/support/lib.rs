@@ -317,6 +317,7 @@ pub fn heading(html: &str) -> String {
 }
 
 pub mod crash_loop;
+pub mod events;
 mod mail;
 mod people;
 mod second_factor;

@@ -192,6 +192,7 @@ pub async fn revoke(
     );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
+    ctx.live.sessions_ended(account_id);
     tracing::info!(target: "security", account = %account_id, token = %token_id, "API token revoked");
     Ok(())
 }
@@ -206,6 +207,19 @@ pub struct TokenUser {
     pub token_id: String,
     /// Whether the account must, and does, use two-step verification.
     pub two_step: TwoStepFacts,
+}
+
+/// Whether this bearer token still works, read only: a live stream asks at each keep-alive
+/// and ends once its token was revoked or expired.
+pub async fn still_live(ctx: &AppContext, bearer: &str) -> AppResult<bool> {
+    if !bearer
+        .strip_prefix(PREFIX)
+        .is_some_and(tokens::is_well_formed)
+    {
+        return Ok(false);
+    }
+    let found = store::find_live(&ctx.db, &tokens::hash(bearer), ctx.now()).await?;
+    Ok(found.is_some())
 }
 
 /// Who a bearer token acts for, when it is live; records its use.

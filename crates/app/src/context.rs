@@ -2,6 +2,7 @@ use crate::audit_batch::AuditLog;
 use crate::files::scanner::Scanner;
 use crate::gate::Gate;
 use crate::keys::Keys;
+use crate::live::Live;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
@@ -43,6 +44,8 @@ pub struct AppContext {
     /// The passkeys' relying party, from `web.public_url`; `None` where passkeys are not
     /// offered (the address is empty or an IP address).
     pub passkeys: Option<Arc<RelyingParty>>,
+    /// The live channel: events for the recipients' open streams, here and on other instances.
+    pub live: Arc<Live>,
 }
 
 impl AppContext {

@@ -19,6 +19,7 @@ pub mod healthspaces;
 pub mod images;
 pub mod jobs;
 pub mod keys;
+pub mod live;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;

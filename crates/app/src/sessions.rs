@@ -14,7 +14,7 @@ mod sms_step;
 
 pub use carespace_core::healthspaces::HealthspaceLink;
 pub use client::ClientInfo;
-pub use current::{CurrentSession, authenticate};
+pub use current::{CurrentSession, authenticate, authenticate_quietly, still_signed_in};
 pub use ending::{SessionInfo, end, end_all, end_others, list, logout};
 pub use login::{LoginInput, LoginOutcome, login};
 pub use opening::NewSession;

@@ -2,6 +2,7 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
+use carespace_app::live::LiveSettings;
 use carespace_app::settings::{AccountSettings, PrivacySettings, RetentionSettings};
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
@@ -34,6 +35,7 @@ pub struct Config {
     pub log: LogConfig,
     pub audit: AuditConfig,
     pub keys: KeysConfig,
+    pub live: LiveSettings,
 }
 
 /// The file names in the data directory that a backup restores into.
@@ -217,6 +219,7 @@ impl Default for Config {
             audit: AuditConfig::default(),
             keys: KeysConfig::default(),
             log: LogConfig::default(),
+            live: LiveSettings::default(),
         }
     }
 }
@@ -310,6 +313,7 @@ impl Config {
         self.accounts.validate().map_err(ConfigError)?;
         self.retention.validate().map_err(ConfigError)?;
         self.privacy.validate().map_err(ConfigError)?;
+        self.live.validate().map_err(ConfigError)?;
         if self.audit.throttle_summary_minutes == 0 {
             return Err(ConfigError(
                 "audit.throttle_summary_minutes must be at least 1".into(),

@@ -68,6 +68,7 @@ pub async fn start(
         carespace_app::memberships::invitations::ReminderHandler,
     ));
     let worker_task = tokio::spawn(worker.run_until(stop.clone()));
+    let live_task = tokio::spawn(ctx.live.clone().run_until(stop.clone()));
     tokio::spawn(carespace_app::retention::run_until(
         ctx.clone(),
         stop.clone(),
@@ -97,6 +98,9 @@ pub async fn start(
         tokio::select! {
             result = server => result?,
             () = grace_elapsed => tracing::warn!("requests still running after the grace time were cut off"),
+        }
+        if let Err(error) = live_task.await {
+            tracing::error!(%error, "live channel ended abnormally");
         }
         if let Err(error) = worker_task.await {
             tracing::error!(%error, "job worker ended abnormally");

@@ -9,6 +9,7 @@ use carespace_app::audit::{AuditLog, head::HeadLog};
 use carespace_app::clock::SystemClock;
 use carespace_app::files::scanner::Scanner;
 use carespace_app::keys::Keys;
+use carespace_app::live::Live;
 use carespace_app::mail::{FolderTransport, MailTransport, SmtpTransport};
 use carespace_app::passkeys::RelyingParty;
 use carespace_app::sms::SmsService;
@@ -116,6 +117,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         passkeys: RelyingParty::for_public_url(&config.web.public_url)
             .map_err(anyhow::Error::msg)?
             .map(Arc::new),
+        live: Arc::new(Live::new(db.clone(), config.live.clone())),
     };
     after_migrating(&ctx).await?;
     Ok(ctx)

@@ -44,6 +44,9 @@ pub struct Db {
     /// The audit chain's key and head witness, held in memory only; without them nothing can be
     /// appended to the audit log.
     chain: Option<Arc<Chain>>,
+    /// Where the pool connects, for the one connection that is not the pool's: the live
+    /// channel's `LISTEN` (`crate::live`). Never printed.
+    url: Arc<str>,
 }
 
 impl std::fmt::Debug for Db {
@@ -88,6 +91,7 @@ impl Db {
             backend,
             sqlite_writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             chain: None,
+            url: Arc::from(url),
         })
     }
 
@@ -107,6 +111,10 @@ impl Db {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     /// Applies the migrations of this backend that have not run yet.

@@ -17,6 +17,7 @@ pub mod installation;
 pub mod jobs;
 mod json_rows;
 pub mod key_store;
+pub mod live;
 pub mod mail;
 pub mod memberships;
 pub mod organisations;

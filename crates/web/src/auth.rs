@@ -126,12 +126,18 @@ pub fn clear_cookie(response: &mut Response, state: &WebState, name: &str) {
     }
 }
 
-fn bearer(parts: &http::HeaderMap) -> Option<String> {
+/// The token of `Authorization: Bearer …`.
+pub fn bearer(parts: &http::HeaderMap) -> Option<String> {
     let value = parts.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_owned())
+}
+
+/// The session cookie's value.
+pub fn session_token(state: &WebState, headers: &http::HeaderMap) -> Option<String> {
+    crate::i18n::cookie_value(headers, session_cookie_name(state))
 }
 
 /// Finds the session or token of the request and puts it in the request's extensions. A
@@ -153,7 +159,13 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
         return next.run(request).await;
     };
     let alias = read_along(&request).map(str::to_owned);
-    match sessions::authenticate(&state.app, &token, alias.as_deref()).await {
+    // A live stream stays open while its person is away: it is not a visit.
+    let found = if request.uri().path() == crate::routes::events::PATH {
+        sessions::authenticate_quietly(&state.app, &token).await
+    } else {
+        sessions::authenticate(&state.app, &token, alias.as_deref()).await
+    };
+    match found {
         Ok(Some(session)) => {
             request
                 .extensions_mut()

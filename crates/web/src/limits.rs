@@ -1,11 +1,12 @@
 //! How large a request body may be and how long a request may take: the general limits
 //! (`web.max_body_bytes`, `web.request_timeout_seconds`) for every route but document uploads,
 //! which get room for a whole document, when someone signed in sends them as a multipart form, (`files.document_max_mb` and a little for the form's
-//! other fields) and `web.upload_timeout_seconds`. A body past its limit fails as it is read,
+//! other fields) and `web.upload_timeout_seconds`. A live stream (`STREAMS`) gets no timeout:
+//! it is meant to stay open. A body past its limit fails as it is read,
 //! so nothing large is ever read before it is refused.
 
 use crate::auth::Auth;
-use crate::routes::UPLOADS;
+use crate::routes::{STREAMS, UPLOADS};
 use crate::state::WebState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -46,6 +47,9 @@ pub async fn apply(State(state): State<WebState>, request: Request, next: Next) 
     }
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    if STREAMS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(Duration::from_secs(seconds), next.run(request)).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),

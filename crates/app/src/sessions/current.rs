@@ -42,6 +42,39 @@ pub async fn authenticate(
     token: &str,
     alias: Option<&str>,
 ) -> AppResult<Option<CurrentSession>> {
+    read(ctx, token, alias, true).await
+}
+
+/// [`authenticate`] without recording activity: for a live stream, which is open while its
+/// person is away and so must not keep an idle session alive.
+pub async fn authenticate_quietly(
+    ctx: &AppContext,
+    token: &str,
+) -> AppResult<Option<CurrentSession>> {
+    read(ctx, token, None, false).await
+}
+
+/// Whether the session of this cookie is still live, read only: a live stream asks at each
+/// keep-alive and ends when its session has.
+pub async fn still_signed_in(ctx: &AppContext, token: &str) -> AppResult<bool> {
+    if !tokens::is_well_formed(token) {
+        return Ok(false);
+    }
+    let Some(session) = store::find_by_token_hash(&ctx.db, &tokens::hash(token)).await? else {
+        return Ok(false);
+    };
+    Ok(ctx
+        .accounts
+        .session_limits()
+        .is_alive(session.last_seen_at, session.expires_at, ctx.now()))
+}
+
+async fn read(
+    ctx: &AppContext,
+    token: &str,
+    alias: Option<&str>,
+    touch: bool,
+) -> AppResult<Option<CurrentSession>> {
     if !tokens::is_well_formed(token) {
         return Ok(None);
     }
@@ -58,7 +91,7 @@ pub async fn authenticate(
     {
         return Ok(None);
     }
-    if needs_touch(signed_in.last_seen_at, now) {
+    if touch && needs_touch(signed_in.last_seen_at, now) {
         store::touch(&ctx.db, &signed_in.session_id, now).await?;
     }
     // The account was read from the database with the session.

@@ -18,18 +18,22 @@ pub async fn logout(ctx: &AppContext, token: &str, origin: &Origin) -> AppResult
         return Ok(());
     }
     let mut tx = ctx.db.begin().await?;
-    if let Some(account) = store::delete_by_token_hash(&mut tx, &tokens::hash(token)).await? {
+    let ended = store::delete_by_token_hash(&mut tx, &tokens::hash(token)).await?;
+    if let Some(account) = &ended {
         let session = origin.session_id.as_deref();
         audit::record(
             &mut tx,
             origin,
-            Event::own(&account, AuditAction::Logout, "session", session),
+            Event::own(account, AuditAction::Logout, "session", session),
             ctx.now(),
         )
         .await?;
         tracing::info!(target: "security", %account, "logout");
     }
     tx.commit().await?;
+    if let Some(account) = &ended {
+        ctx.live.sessions_ended(account);
+    }
     Ok(())
 }
 
@@ -90,6 +94,7 @@ pub async fn end(
     );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
+    ctx.live.sessions_ended(account_id);
     tracing::info!(target: "security", account = %account_id, "session ended by its owner");
     Ok(())
 }
@@ -110,6 +115,7 @@ pub async fn end_others(
     );
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
+    ctx.live.sessions_ended(&current.account.id);
     Ok(ended)
 }
 
@@ -125,6 +131,7 @@ pub async fn end_all(
     let ended = end_all_in(&mut tx, account_id, None).await?;
     audit::record(&mut tx, origin, event, ctx.now()).await?;
     tx.commit().await?;
+    ctx.live.sessions_ended(account_id);
     Ok(ended)
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clients;
 pub mod connections;
 pub mod dev_inbox;
+pub mod events;
 pub mod health;
 pub mod healthspace;
 pub mod healthspace_settings;
@@ -219,6 +220,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/dev/inbox/{name}", get(dev_inbox::show)),
         ("/language", post(language::switch)),
         ("/static/{name}", get(assets::serve)),
+        (events::PATH, get(events::stream)),
         ("/healthz", get(health::check)),
         ("/metrics", get(metrics::report)),
     ]
@@ -235,6 +237,10 @@ pub fn paths() -> Vec<&'static str> {
 /// The routes whose bodies are document uploads: they get the upload limit and time instead of
 /// the general ones (the pipeline itself enforces the document limit while streaming).
 pub const UPLOADS: [&str; 2] = ["/record/documents", "/api/v1/record/documents"];
+
+/// The routes whose responses stay open (the live stream): they get no request timeout, which
+/// would cut them off.
+pub const STREAMS: [&str; 1] = [events::PATH];
 
 pub fn routes() -> Router<WebState> {
     let pages = pages()
