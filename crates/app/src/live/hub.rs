@@ -334,7 +334,7 @@ mod tests {
         let mut resumed = hub.subscribe(&anna, Some("abc.2"));
         assert_eq!(next_now(&mut resumed).unwrap().id, "abc.3");
         assert!(next_now(&mut resumed).is_none());
-        for last in ["abc.1", "other.2", "abc.9", "nonsense"] {
+        for last in ["abc.0", "other.2", "abc.9", "nonsense"] {
             let mut sub = hub.subscribe(&anna, Some(last));
             let first = next_now(&mut sub).unwrap();
             assert_eq!(
