@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod keys;
 pub mod mail;
 pub mod memberships;
+pub mod messages;
 pub mod organisations;
 pub mod passkeys;
 pub mod passwords;

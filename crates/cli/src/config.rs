@@ -2,7 +2,9 @@
 //! variables (sections joined by `__`, e.g. `CARESPACE_SERVER__LISTEN`; `DATABASE_URL` too) →
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
-use carespace_app::settings::{AccountSettings, PrivacySettings, RetentionSettings};
+use carespace_app::settings::{
+    AccountSettings, MessageSettings, PrivacySettings, RetentionSettings,
+};
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;
@@ -29,6 +31,7 @@ pub struct Config {
     pub sms: SmsConfig,
     pub files: FilesConfig,
     pub worker: WorkerConfig,
+    pub messages: MessageSettings,
     pub retention: RetentionSettings,
     pub privacy: PrivacySettings,
     pub log: LogConfig,
@@ -212,6 +215,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             files: FilesConfig::default(),
             worker: WorkerConfig::default(),
+            messages: MessageSettings::default(),
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
             audit: AuditConfig::default(),
@@ -309,6 +313,7 @@ impl Config {
         self.web.validate().map_err(ConfigError)?;
         self.accounts.validate().map_err(ConfigError)?;
         self.retention.validate().map_err(ConfigError)?;
+        self.messages.validate().map_err(ConfigError)?;
         self.privacy.validate().map_err(ConfigError)?;
         if self.audit.throttle_summary_minutes == 0 {
             return Err(ConfigError(

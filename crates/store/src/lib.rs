@@ -19,6 +19,7 @@ mod json_rows;
 pub mod key_store;
 pub mod mail;
 pub mod memberships;
+pub mod messages;
 pub mod organisations;
 pub mod passkeys;
 pub mod privacy;
