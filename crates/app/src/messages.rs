@@ -5,6 +5,7 @@
 //! keeps it, read-only when nobody is left to answer. Every read of a client's conversation by
 //! staff is in the client's "Who viewed my record".
 
+pub mod attachments;
 pub mod inbox;
 pub mod removing;
 mod sealing;

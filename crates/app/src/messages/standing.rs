@@ -10,10 +10,10 @@ use crate::error::AppResult;
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::crypto::DataKey;
 use carespace_core::healthspaces::HealthspaceState;
-use carespace_core::ids::{AccountId, ConversationId};
+use carespace_core::ids::{AccountId, ConversationId, HealthspaceId};
 use carespace_core::messages::ConversationKind;
 use carespace_core::policy::{self, Action, ActorFacts, ConversationAccess, ParticipantFacts};
-use carespace_store::Exec;
+use carespace_store::{Exec, memberships};
 use carespace_store::messages::conversations::{self, ConversationRow};
 use carespace_store::messages::participants::{self, ParticipantRow};
 
@@ -88,6 +88,13 @@ pub(crate) async fn read(
     let id = ConversationId::parse(id).ok_or_else(refused)?;
     let me = &actor.account;
     let Some(conversation) = conversations::find_for(&mut ex, &id, me).await? else {
+        // Someone who was never in it: the try is in the client's log all the same.
+        if let Some((hs, client)) = conversations::whereabouts(&mut ex, &id).await? {
+            let about = client.as_ref().filter(|client| *client != me);
+            let role = memberships::active_role(&mut ex, &hs, me).await?;
+            let role = role.map_or(ActorRole::NonMember, ActorRole::from);
+            log_refusal(ctx, actor, (&id, &hs, about), role).await?;
+        }
         return Err(refused());
     };
     let participants = participants::of(ex, &[&conversation.id]).await?;
@@ -103,29 +110,39 @@ pub(crate) async fn read(
         participants,
         access,
     };
-    if access == ConversationAccess::None || !actor.reaches(&reader.conversation.healthspace_id) {
-        log_refusal(ctx, actor, &reader).await?;
+    let hs = &reader.conversation.healthspace_id;
+    if access == ConversationAccess::None || !actor.reaches(hs) {
+        let about = reader.about_another_client(me);
+        log_refusal(ctx, actor, (&id, hs, about), reader.role_of(me)).await?;
         return Err(refused());
     }
     Ok(reader)
 }
 
-/// A former participant's try, in the audit log (and the client's access log when it is a
-/// client's conversation).
-async fn log_refusal(ctx: &AppContext, actor: &Actor, reader: &Reader) -> AppResult<()> {
-    let me = &actor.account;
-    let id = reader.conversation.id.as_str();
+/// A refused try at the conversation `id` in the Healthspace `hs`, in the audit log, and in the
+/// client's access log when it is `about` a client.
+async fn log_refusal(
+    ctx: &AppContext,
+    actor: &Actor,
+    (id, hs, about): (&ConversationId, &HealthspaceId, Option<&AccountId>),
+    role: ActorRole,
+) -> AppResult<()> {
     let denied = Event {
-        actor: Some(me),
-        role: reader.role_of(me),
+        actor: Some(&actor.account),
+        role,
         action: AuditAction::AccessRefused,
         object_type: CONVERSATION,
-        object_id: Some(id),
+        object_id: Some(id.as_str()),
         outcome: Outcome::Denied,
     };
-    let hs = reader.conversation.healthspace_id.as_str();
-    let about = reader.about_another_client(me);
-    audit::read_in((&ctx.audit, ctx.now()), &actor.origin, denied, hs, about).await
+    audit::read_in(
+        (&ctx.audit, ctx.now()),
+        &actor.origin,
+        denied,
+        hs.as_str(),
+        about,
+    )
+    .await
 }
 
 /// The key that seals the conversation: its client's data key, or the Healthspace's key.

@@ -95,6 +95,27 @@ pub async fn find_for(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Where the conversation `id` is and whose it is, whoever asks: for auditing a refused try
+/// about the client it concerns.
+pub async fn whereabouts(
+    ex: impl Into<Exec<'_>>,
+    id: &ConversationId,
+) -> StoreResult<Option<(HealthspaceId, Option<AccountId>)>> {
+    let mut c = conn(ex).await?;
+    let row =
+        sqlx::query("SELECT healthspace_id, client_account_id FROM conversations WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *c)
+            .await?;
+    row.map(|row| {
+        Ok((
+            decode::id(&row, "healthspace_id")?,
+            decode::optional_id(&row, "client_account_id")?,
+        ))
+    })
+    .transpose()
+}
+
 /// One page of `account`'s inbox: the conversations they may open now (of one Healthspace, when
 /// given), newest message first, older than `before`; with `name`, only those with another
 /// participant of that name (a part of it, in any case).

@@ -99,6 +99,10 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
             post(messages::conversation::remove),
         ),
         (
+            "/messages/{id}/messages/{message}/files/{position}",
+            get(messages::conversation::attachment),
+        ),
+        (
             "/record/items/{id}",
             get(record::items::show).post(record::items::change),
         ),

@@ -5,6 +5,7 @@
 use crate::actor;
 use crate::auth::SignedIn;
 use crate::client::Client;
+use crate::downloads;
 use crate::errors::WebError;
 use crate::forms::{FormState, non_empty, problems};
 use crate::page::{Page, render};
@@ -18,7 +19,7 @@ use carespace_app::access::Actor;
 use carespace_app::files;
 use carespace_app::messages::sending::{self, FILES_FIELD, StagedAttachment};
 use carespace_app::messages::thread::{self, ConversationPage};
-use carespace_app::messages::{MessageView, removing};
+use carespace_app::messages::{MessageView, attachments, removing};
 use carespace_core::messages::{Segment, segments};
 use futures_util::TryStreamExt;
 use http::StatusCode;
@@ -208,4 +209,21 @@ pub async fn remove(
     let form = FormState::new().with_problems(&page, found);
     let html = page_of(&state, page, &actor, (&id, None), form).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+}
+
+pub async fn attachment(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Path((id, message, position)): Path<(String, String, String)>,
+    headers: http::HeaderMap,
+) -> Result<Response, WebError> {
+    let actor = actor::of_session(&session, &client);
+    let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
+    let asked = downloads::asked(&headers);
+    let opened = attachments::open(&state.app, &actor, (&id, &message, position), |size| {
+        asked.range(size)
+    })
+    .await?;
+    Ok(downloads::respond(opened, asked != downloads::Asked::Whole))
 }
