@@ -138,10 +138,10 @@ async fn record(
     text: &str,
     attached: &[StagedAttachment],
 ) -> AppResult<Sent> {
-    let text = messages::text(text, attached.len()).map_err(|p| AppError::Invalid(vec![p]))?;
     let mut tx = ctx.db.begin().await?;
     let reader = standing::read(ctx, &mut tx, actor, id).await?;
     read_only_refused(&reader)?;
+    let text = messages::text(text, attached.len()).map_err(|p| AppError::Invalid(vec![p]))?;
     let sent = write(ctx, &mut tx, actor, &reader, (&text, attached)).await?;
     tx.commit().await?;
     Ok(sent)

@@ -13,9 +13,9 @@ use carespace_core::healthspaces::HealthspaceState;
 use carespace_core::ids::{AccountId, ConversationId, HealthspaceId};
 use carespace_core::messages::ConversationKind;
 use carespace_core::policy::{self, Action, ActorFacts, ConversationAccess, ParticipantFacts};
-use carespace_store::{Exec, memberships};
 use carespace_store::messages::conversations::{self, ConversationRow};
 use carespace_store::messages::participants::{self, ParticipantRow};
+use carespace_store::{Exec, memberships};
 
 /// A conversation the actor reaches, with everyone in it and how far the actor reaches.
 #[derive(Debug, Clone)]

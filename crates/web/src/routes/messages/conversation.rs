@@ -103,8 +103,10 @@ pub(crate) async fn read_form(
 ) -> (String, Result<Vec<StagedAttachment>, AppError>) {
     let mut text = String::new();
     let mut staged: Vec<StagedAttachment> = Vec::new();
+    // Not a multipart form: no text and no files, which the use case tells as such (or "not
+    // found", to someone who is not in the conversation).
     let Ok(mut multipart) = multipart else {
-        return (text, Err(AppError::field("text", "message_empty")));
+        return (text, Ok(Vec::new()));
     };
     let read = loop {
         let field = match multipart.next_field().await {
