@@ -36,6 +36,8 @@ struct World {
     cleo_account: String,
     /// Cleo's record items: a link shared with Alpha, and a document.
     cleo_items: (String, String),
+    /// A conversation between Bram (staff) and Ali (admin) of Alpha.
+    conversation: String,
 }
 
 async fn id_of(app: &TestApp, email: &str) -> AccountId {
@@ -163,7 +165,24 @@ async fn world(app: &TestApp) -> World {
         cleo,
         cleo_items: record_items(app, &cleo_account, &alpha.id).await,
         cleo_account,
+        conversation: colleagues_conversation(app).await,
     }
+}
+
+/// Bram writes to Ali, a colleague in Alpha.
+async fn colleagues_conversation(app: &TestApp) -> String {
+    use carespace_app::messages::starting::{self, NewConversationInput};
+    let bram = id_of(app, "bram@example.nl").await;
+    let ali = id_of(app, "ali@example.nl").await;
+    let input = NewConversationInput {
+        alias: "alpha",
+        with: vec![ali.as_str()],
+        text: "Overleg",
+    };
+    let sent = starting::start(&app.ctx, &actor_of(bram.as_str()), input)
+        .await
+        .unwrap();
+    sent.conversation_id.to_string()
 }
 
 /// Cleo's link, shared with Alpha, and her document.
@@ -195,10 +214,11 @@ async fn record_items(app: &TestApp, cleo: &str, alpha: &HealthspaceId) -> (Stri
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 11] = [
+const GUARDED: [&str; 12] = [
     "/privacy",
     "/events",
     "/record",
+    "/messages",
     "/account/invitations/",
     "/api/v1/healthspaces/",
     "/organisation",
@@ -211,7 +231,12 @@ const GUARDED: [&str; 11] = [
 
 #[test]
 fn every_guarded_route_is_in_the_table() {
-    let table = table("org", "hs", ("membership", "account"), ("link", "document"));
+    let table = table(
+        "org",
+        "hs",
+        ("membership", "account"),
+        ("link", "document", "conversation"),
+    );
     let missing: Vec<_> = carespace_web::routes::paths()
         .into_iter()
         .filter(|path| GUARDED.iter().any(|prefix| path.starts_with(prefix)))
@@ -241,7 +266,7 @@ fn table(
     org: &str,
     hs: &str,
     (cleo, cleo_account): (&str, &str),
-    (link, document): (&str, &str),
+    (link, document, conversation): (&str, &str, &str),
 ) -> Vec<(&'static str, String, [u16; 12])> {
     // anon client other staff admin oadmin owner oowner operator inactive unverified no-factor
     vec![
@@ -562,6 +587,59 @@ fn table(
                 LOGIN, 404, 404, 404, 422, 404, 422, 404, 404, 404, VERIFY, SETUP,
             ],
         ),
+        // Messages (before Alpha is deactivated): everyone's own inbox; a conversation is its participants' alone (Bram, staff,
+        // and Ali, admin).
+        (
+            "GET",
+            "/messages".into(),
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            "/messages/new".into(),
+            [
+                LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // Nobody chosen to write to: told so.
+            "POST",
+            "/messages/new".into(),
+            [
+                LOGIN, 422, 422, 422, 422, 422, 422, 422, 422, 422, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            format!("/messages/{conversation}"),
+            [
+                LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            // No text: the participants are told so.
+            "POST",
+            format!("/messages/{conversation}"),
+            [
+                LOGIN, 404, 404, 422, 422, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "POST",
+            format!("/messages/{conversation}/messages/none/remove"),
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
+        (
+            "GET",
+            format!("/messages/{conversation}/messages/none/files/0"),
+            [
+                LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
+            ],
+        ),
         (
             "POST",
             format!("/healthspaces/{hs}/deactivate"),
@@ -737,7 +815,8 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let (link, document) = (&w.cleo_items.0, &w.cleo_items.1);
-    let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account), (link, document));
+    let items = (link.as_str(), document.as_str(), w.conversation.as_str());
+    let table = table(&w.org, &w.hs, (&w.cleo, &w.cleo_account), items);
     for (method, path, expected) in &table {
         for (n, client) in w.clients.iter().enumerate() {
             let token = app.token_with(client, "/privacy").await;

@@ -42,6 +42,7 @@ async fn real_time_context(db: Db) -> (tempfile::TempDir, AppContext) {
         scanner: None,
         document_max_bytes: 25_000_000,
         accounts: Arc::default(),
+        messages: Arc::default(),
         retention: Arc::default(),
         privacy: Arc::default(),
         images: Arc::new(carespace_app::images::decode_gate()),

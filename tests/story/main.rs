@@ -32,6 +32,7 @@ mod mail_delivery;
 mod mail_idempotency;
 mod membership_endings;
 mod memberships;
+mod messages;
 mod my_clients;
 mod one_membership;
 mod organisations;

@@ -73,7 +73,7 @@ impl Actor {
     }
 
     /// Whether the actor's token (if it came with one) reaches the Healthspace `id`.
-    fn reaches(&self, id: &HealthspaceId) -> bool {
+    pub(crate) fn reaches(&self, id: &HealthspaceId) -> bool {
         match &self.via {
             Via::Session => true,
             Via::Token(scope) => {

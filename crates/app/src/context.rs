@@ -6,7 +6,7 @@ use crate::live::Live;
 use crate::passkeys::RelyingParty;
 use crate::passwords::HashGate;
 use crate::refusals::Refusals;
-use crate::settings::{AccountSettings, PrivacySettings, RetentionSettings};
+use crate::settings::{AccountSettings, MessageSettings, PrivacySettings, RetentionSettings};
 use crate::sms::SmsService;
 use carespace_core::time::{Clock, Timestamp};
 use carespace_store::Db;
@@ -26,6 +26,8 @@ pub struct AppContext {
     /// The largest record document accepted (`files.document_max_mb`).
     pub document_max_bytes: u64,
     pub accounts: Arc<AccountSettings>,
+    /// When unread messages are told by email (`messages`).
+    pub messages: Arc<MessageSettings>,
     /// How long what has served its purpose is kept (`retention`).
     pub retention: Arc<RetentionSettings>,
     /// Who runs this installation and where its data is kept, for the privacy statement.

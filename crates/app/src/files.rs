@@ -14,7 +14,7 @@ pub use carespace_store::files::ByteRange;
 /// A part of a file that cannot be had: it starts past the end, or asks for nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsatisfiable;
-pub use download::{Opened, open};
+pub use download::{Download, FileView, Opened, open};
 pub use upload::{Staged, UploadRules, stage};
 
 use crate::context::AppContext;

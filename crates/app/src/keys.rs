@@ -8,7 +8,7 @@ pub mod rotation;
 use crate::clock::SystemClock;
 use crate::error::{AppError, AppResult};
 use carespace_core::crypto::{self, DataKey};
-use carespace_core::ids::AccountId;
+use carespace_core::ids::{AccountId, HealthspaceId};
 use carespace_core::time::Clock;
 use carespace_store::{KeyStore, WrappedKey};
 
@@ -41,17 +41,28 @@ impl Keys {
 
     /// The client's data key, made (and stored wrapped) on first use.
     pub async fn data_key(&self, account: &AccountId) -> AppResult<DataKey> {
-        if let Some(key) = self.existing_data_key(account).await? {
+        self.key_of(account.as_str()).await
+    }
+
+    /// The Healthspace's own key, which seals what belongs to no one client (conversations
+    /// between staff); made on first use.
+    pub async fn healthspace_key(&self, healthspace: &HealthspaceId) -> AppResult<DataKey> {
+        self.key_of(&healthspace_owner(healthspace)).await
+    }
+
+    /// The key kept for `owner` (an account's id, or [`healthspace_owner`]'s name).
+    async fn key_of(&self, owner: &str) -> AppResult<DataKey> {
+        if let Some(key) = self.existing_key(owner).await? {
             return Ok(key);
         }
         let key = DataKey::generate()?;
-        let wrapped = crypto::wrap_key(&self.master, account.as_str(), &key)
+        let wrapped = crypto::wrap_key(&self.master, owner, &key)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         // The key's creation is stamped by the wall clock: it only tells an operator when.
         let stored = self
             .store
             .insert_if_absent(&WrappedKey {
-                account_id: account.as_str().to_owned(),
+                account_id: owner.to_owned(),
                 wrapped,
                 master_key_id: self.master_id.clone(),
                 created_at: SystemClock.now(),
@@ -63,7 +74,11 @@ impl Keys {
 
     /// The client's data key if one was ever made (reads never create one).
     pub async fn existing_data_key(&self, account: &AccountId) -> AppResult<Option<DataKey>> {
-        let stored = self.store.wrapped(account.as_str()).await?;
+        self.existing_key(account.as_str()).await
+    }
+
+    async fn existing_key(&self, owner: &str) -> AppResult<Option<DataKey>> {
+        let stored = self.store.wrapped(owner).await?;
         stored.map(|stored| self.unwrap(&stored)).transpose()
     }
 
@@ -74,6 +89,11 @@ impl Keys {
     pub async fn close(&self) {
         self.store.close().await;
     }
+}
+
+/// The key store's name for a Healthspace's key: never an account's id, which has no colon.
+fn healthspace_owner(healthspace: &HealthspaceId) -> String {
+    format!("healthspace:{healthspace}")
 }
 
 /// `stored` opened with `master` (whose id is `master_id`); a clear log line when it does not.

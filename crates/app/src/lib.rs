@@ -22,6 +22,7 @@ pub mod keys;
 pub mod live;
 pub mod mail;
 pub mod memberships;
+pub mod messages;
 pub mod organisations;
 pub mod passkeys;
 pub mod passwords;

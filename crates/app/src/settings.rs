@@ -69,6 +69,36 @@ impl AccountSettings {
     }
 }
 
+/// The `[messages]` section of the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessageSettings {
+    /// A recipient who has not read a new message this many minutes after it came gets one email
+    /// notice (without its content) per conversation per that period.
+    pub notice_delay_minutes: u64,
+}
+
+impl Default for MessageSettings {
+    fn default() -> Self {
+        Self {
+            notice_delay_minutes: 10,
+        }
+    }
+}
+
+impl MessageSettings {
+    pub fn notice_delay_ms(&self) -> i64 {
+        i64::try_from(self.notice_delay_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if self.notice_delay_minutes == 0 {
+            return Err("messages.notice_delay_minutes must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
 /// The `[retention]` section of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

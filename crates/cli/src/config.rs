@@ -3,7 +3,9 @@
 //! command-line flags. Checked at start; a bad value stops with one line naming the setting.
 
 use carespace_app::live::LiveSettings;
-use carespace_app::settings::{AccountSettings, PrivacySettings, RetentionSettings};
+use carespace_app::settings::{
+    AccountSettings, MessageSettings, PrivacySettings, RetentionSettings,
+};
 use carespace_core::audit::AuditKey;
 use carespace_core::secret::Secret;
 use carespace_web::WebSettings;
@@ -30,6 +32,7 @@ pub struct Config {
     pub sms: SmsConfig,
     pub files: FilesConfig,
     pub worker: WorkerConfig,
+    pub messages: MessageSettings,
     pub retention: RetentionSettings,
     pub privacy: PrivacySettings,
     pub log: LogConfig,
@@ -214,6 +217,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             files: FilesConfig::default(),
             worker: WorkerConfig::default(),
+            messages: MessageSettings::default(),
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
             audit: AuditConfig::default(),
@@ -312,6 +316,7 @@ impl Config {
         self.web.validate().map_err(ConfigError)?;
         self.accounts.validate().map_err(ConfigError)?;
         self.retention.validate().map_err(ConfigError)?;
+        self.messages.validate().map_err(ConfigError)?;
         self.privacy.validate().map_err(ConfigError)?;
         self.live.validate().map_err(ConfigError)?;
         if self.audit.throttle_summary_minutes == 0 {

@@ -106,6 +106,7 @@ pub async fn app_context(config: &Config) -> anyhow::Result<AppContext> {
         scanner: scanner(config).await?,
         document_max_bytes: config.files.document_max_bytes(),
         accounts: Arc::new(config.accounts.clone()),
+        messages: Arc::new(config.messages.clone()),
         retention: Arc::new(config.retention.clone()),
         privacy: Arc::new(config.privacy.clone()),
         audit: AuditLog::start(db.clone()),

@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn text_is_kept_as_typed_with_line_endings_made_plain() {
-        assert_eq!(text("  Hallo\r\nDag  \r\n\r\n", 0), Ok("  Hallo\nDag".to_owned()));
+        assert_eq!(
+            text("  Hallo\r\nDag  \r\n\r\n", 0),
+            Ok("  Hallo\nDag".to_owned())
+        );
         assert_eq!(text("\n\nHallo", 0), Ok("Hallo".to_owned()));
     }
 

@@ -55,6 +55,10 @@ pub enum Action {
     /// Keep one's own record: every signed-in person, about their own items only (a use case
     /// reads only the actor's own rows), whatever their memberships.
     KeepOwnRecord,
+    /// Write to people of the Healthspace: clients to staff connected to them, staff to their
+    /// connected clients and to each other ([`may_start_conversation`],
+    /// [`conversation_access`]).
+    SendMessages,
 }
 
 /// Whether `actor` may do `action`. Owners hold every right in their organisation; operators
@@ -85,6 +89,7 @@ pub fn allows(actor: ActorFacts, action: Action) -> bool {
             actor.role.is_some_and(Role::works_with_clients) && actor.healthspace_active
         }
         Action::KeepOwnRecord => true,
+        Action::SendMessages => actor.role.is_some() && actor.healthspace_active,
     }
 }
 
@@ -100,6 +105,88 @@ pub fn may_see_client(actor: ActorFacts, connected: bool) -> bool {
 /// client shared there. Owners see a client's record only through the dossier.
 pub fn may_see_shared_record(actor: ActorFacts, connected: bool, shared: bool) -> bool {
     connected && shared && allows(actor, Action::SeeSharedRecord)
+}
+
+/// Who someone would write to is, to the actor, in the Healthspace of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counterpart {
+    /// A staff member or admin connected to the actor (a client).
+    ConnectedStaff,
+    /// A client the actor (staff or admin) is connected to.
+    ConnectedClient,
+    /// Another staff member or admin of the Healthspace.
+    Colleague,
+    /// Anyone else: not a member, an unconnected client, or staff to an unconnected client.
+    Stranger,
+}
+
+/// Whether the actor may start a conversation with, or include, someone who is `counterpart`:
+/// a client with staff connected to them; staff with their connected clients and colleagues.
+pub fn may_start_conversation(actor: ActorFacts, counterpart: Counterpart) -> bool {
+    if !allows(actor, Action::SendMessages) {
+        return false;
+    }
+    match counterpart {
+        Counterpart::ConnectedStaff => actor.role == Some(Role::Client),
+        Counterpart::ConnectedClient | Counterpart::Colleague => {
+            actor.role.is_some_and(Role::works_with_clients)
+        }
+        Counterpart::Stranger => false,
+    }
+}
+
+/// How far a participant reaches into a conversation now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationAccess {
+    /// Not at all: "not found".
+    None,
+    /// Read only: a client whose membership ended, or with nobody left to answer, keeps it.
+    Read,
+    ReadAndWrite,
+}
+
+/// The facts of one participant's place in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParticipantFacts {
+    /// Their standing in the conversation's Healthspace.
+    pub actor: ActorFacts,
+    /// The conversation's client (care conversations).
+    pub is_the_client: bool,
+    /// A care conversation; otherwise one between staff.
+    pub care: bool,
+    /// Staff of a care conversation: connected to its client.
+    pub connected: bool,
+}
+
+/// How far a participant reaches now, before anyone else is considered: the client always
+/// keeps their conversation, staff only while they work in the active Healthspace and, with a
+/// client, are connected to them. Membership or connection ended: staff lose it.
+pub fn participant_reach(facts: ParticipantFacts) -> ConversationAccess {
+    let actor = facts.actor;
+    let working = actor.role.is_some_and(Role::works_with_clients) && actor.healthspace_active;
+    if facts.is_the_client {
+        if actor.role == Some(Role::Client) && actor.healthspace_active {
+            ConversationAccess::ReadAndWrite
+        } else {
+            ConversationAccess::Read
+        }
+    } else if working && (!facts.care || facts.connected) {
+        ConversationAccess::ReadAndWrite
+    } else {
+        ConversationAccess::None
+    }
+}
+
+/// The actor's access to a conversation, given their own facts and whether anyone else in it
+/// still reaches it: nobody writes into a conversation nobody else can read.
+pub fn conversation_access(
+    facts: ParticipantFacts,
+    anyone_else_reaches: bool,
+) -> ConversationAccess {
+    match participant_reach(facts) {
+        ConversationAccess::ReadAndWrite if !anyone_else_reaches => ConversationAccess::Read,
+        reach => reach,
+    }
 }
 
 /// Whether a personal access token may change things, or only read them.
@@ -167,6 +254,89 @@ pub fn token_allows(scope: &TokenScope, reach: TokenReach<'_>, writes: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn member(role: Role) -> ActorFacts {
+        ActorFacts {
+            role: Some(role),
+            healthspace_active: true,
+            ..ActorFacts::default()
+        }
+    }
+
+    #[test]
+    fn clients_write_to_connected_staff_and_staff_to_connected_clients_and_colleagues() {
+        use Counterpart::*;
+        let client = member(Role::Client);
+        assert!(may_start_conversation(client, ConnectedStaff));
+        assert!(!may_start_conversation(client, Colleague));
+        assert!(!may_start_conversation(client, ConnectedClient));
+        for staff in [member(Role::Staff), member(Role::Admin)] {
+            assert!(may_start_conversation(staff, ConnectedClient));
+            assert!(may_start_conversation(staff, Colleague));
+            assert!(!may_start_conversation(staff, Stranger));
+        }
+        let inactive = ActorFacts {
+            healthspace_active: false,
+            ..member(Role::Staff)
+        };
+        assert!(!may_start_conversation(inactive, Colleague));
+        let owner = ActorFacts {
+            owns_organisation: true,
+            healthspace_active: true,
+            ..ActorFacts::default()
+        };
+        assert!(!may_start_conversation(owner, ConnectedClient));
+    }
+
+    #[test]
+    fn staff_lose_a_conversation_with_their_connection_and_the_client_keeps_it_read_only() {
+        let staff = ParticipantFacts {
+            actor: member(Role::Staff),
+            is_the_client: false,
+            care: true,
+            connected: true,
+        };
+        assert_eq!(
+            conversation_access(staff, true),
+            ConversationAccess::ReadAndWrite
+        );
+        let ended = ParticipantFacts {
+            connected: false,
+            ..staff
+        };
+        assert_eq!(participant_reach(ended), ConversationAccess::None);
+        let left = ParticipantFacts {
+            actor: ActorFacts::default(),
+            ..staff
+        };
+        assert_eq!(participant_reach(left), ConversationAccess::None);
+        let colleague = ParticipantFacts {
+            care: false,
+            connected: false,
+            ..staff
+        };
+        assert_eq!(
+            participant_reach(colleague),
+            ConversationAccess::ReadAndWrite
+        );
+
+        let client = ParticipantFacts {
+            actor: member(Role::Client),
+            is_the_client: true,
+            care: true,
+            connected: false,
+        };
+        assert_eq!(
+            conversation_access(client, true),
+            ConversationAccess::ReadAndWrite
+        );
+        assert_eq!(conversation_access(client, false), ConversationAccess::Read);
+        let former = ParticipantFacts {
+            actor: ActorFacts::default(),
+            ..client
+        };
+        assert_eq!(conversation_access(former, true), ConversationAccess::Read);
+    }
 
     #[test]
     fn a_token_never_manages_tokens_and_a_read_only_one_never_writes() {

@@ -20,6 +20,7 @@ pub mod key_store;
 pub mod live;
 pub mod mail;
 pub mod memberships;
+pub mod messages;
 pub mod organisations;
 pub mod passkeys;
 pub mod privacy;

@@ -112,6 +112,8 @@ pub struct SignedInRow {
     pub healthspaces: Vec<HealthspaceLink>,
     /// The Healthspace of the alias asked for, with the account's facts there.
     pub at_alias: Option<HealthspaceWithActor>,
+    /// Messages unread in the conversations the account reaches, for the navigation.
+    pub unread_messages: i64,
 }
 
 /// The session with this token, its account, whether that account owns an organisation and
@@ -164,6 +166,7 @@ pub async fn find_signed_in(
             })
             .collect(),
         at_alias: healthspaces::with_actor_from_row(&row, AT_ALIAS)?,
+        unread_messages: row.try_get("unread_messages")?,
     }))
 }
 
@@ -190,6 +193,7 @@ fn signed_in_sql(backend: Backend) -> String {
     let switcher = json_rows::array_of(backend, &["name", "alias"], "name, id");
     let at_alias = healthspaces::with_actor_columns(AT_ALIAS, "s.account_id");
     let two_step = second_factors::standing_columns("s.account_id");
+    let may_open = crate::messages::PARTICIPANT_MAY_OPEN;
     format!(
         "SELECT s.id AS session_id, s.csrf_token AS csrf_token,
                 s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
@@ -211,6 +215,11 @@ fn signed_in_sql(backend: Backend) -> String {
                      WHERE s2.token_hash = $1
                      ORDER BY name, id LIMIT $2
                  ) e) AS healthspaces,
+                (SELECT CAST(COALESCE(SUM(p.unread), 0) AS BIGINT)
+                 FROM conversation_participants p
+                 JOIN conversations c ON c.id = p.conversation_id
+                 WHERE p.account_id = s.account_id AND p.unread > 0
+                   AND {may_open}) AS unread_messages,
                 {at_alias}
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id

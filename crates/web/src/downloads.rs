@@ -5,8 +5,8 @@
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
+use carespace_app::files::Download;
 use carespace_app::files::{ByteRange, Unsatisfiable};
-use carespace_app::record::documents::Download;
 use carespace_core::file_types::content_disposition;
 use http::header::{
     ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,

@@ -6,7 +6,7 @@
 //! so nothing large is ever read before it is refused.
 
 use crate::auth::Auth;
-use crate::routes::{STREAMS, UPLOADS};
+use crate::routes::{STREAMS, uploads_at};
 use crate::state::WebState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -29,9 +29,17 @@ pub async fn apply(State(state): State<WebState>, request: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let signed_in = request.extensions().get::<Auth>().is_some();
-    let upload = signed_in && multipart && UPLOADS.contains(&request.uri().path());
-    let (limit, seconds) = if upload {
-        let limit = state.app.document_max_bytes.saturating_add(FORM_ROOM);
+    let documents = if signed_in && multipart {
+        uploads_at(request.uri().path())
+    } else {
+        0
+    };
+    let (limit, seconds) = if documents > 0 {
+        let limit = state
+            .app
+            .document_max_bytes
+            .saturating_mul(documents)
+            .saturating_add(FORM_ROOM);
         (limit, state.settings.upload_timeout_seconds)
     } else {
         let limit = u64::try_from(state.settings.max_body_bytes).unwrap_or(u64::MAX);

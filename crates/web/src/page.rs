@@ -32,6 +32,8 @@ pub struct Page {
     pub healthspaces: Vec<HealthspaceLink>,
     /// The Healthspace whose look this page takes, when it has its own colours.
     pub brand: Option<Brand>,
+    /// Messages waiting unread, for the navigation's badge.
+    pub unread_messages: i64,
     state: WebState,
 }
 
@@ -85,6 +87,10 @@ impl Page {
                 _ => Vec::new(),
             },
             brand: None,
+            unread_messages: match &seen.auth {
+                Some(Auth::Session(s)) => s.unread_messages,
+                _ => 0,
+            },
             state: state.clone(),
         }
     }

@@ -5,12 +5,36 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use bytes::Bytes;
 use carespace_core::crypto::DataKey;
+use carespace_core::file_types::FileKind;
 use carespace_core::ids::FileId;
 use carespace_core::sealed_file::{self, ChunkSpan, HEADER_LEN, Opener};
 use carespace_store::files::{ByteRange, ByteStream};
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use std::io::{Error, ErrorKind};
+
+/// A stored file as its reader sees it: the name it was uploaded under, its type and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileView {
+    /// The name it was uploaded under: a label, never a path.
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+}
+
+impl FileView {
+    /// Images show in the page; everything else downloads.
+    pub fn is_image(&self) -> bool {
+        FileKind::from_media_type(&self.media_type).is_some_and(FileKind::is_image)
+    }
+}
+
+/// A file opened for download: what it is, and the asked part of it (`None` when
+/// the range starts past its end).
+pub struct Download {
+    pub file: FileView,
+    pub opened: Option<Opened>,
+}
 
 /// An opened file: its whole length, the part being read, and that part's plaintext.
 pub struct Opened {

@@ -6,12 +6,12 @@
 use super::OBJECT;
 use super::sealing::{self, Field};
 use super::staff;
-use super::views::{self, FileView};
+use super::views;
 use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::files::{self, ByteRange, Opened, Staged, Unsatisfiable, UploadRules, problems};
+use crate::files::{self, ByteRange, Download, Staged, Unsatisfiable, UploadRules, problems};
 use bytes::Bytes;
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::file_types::sanitised_file_name;
@@ -133,13 +133,6 @@ async fn record(
     audit::record(&mut tx, &actor.origin, event, now).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// A document's file opened for download: what it is, and the asked part of it (`None` when
-/// the range starts past its end).
-pub struct Download {
-    pub file: FileView,
-    pub opened: Option<Opened>,
 }
 
 /// The actor's own document's file, all of it or the part `range_of` asks for.

@@ -2,8 +2,8 @@
 
 use super::sealing::{self, Field};
 use crate::error::AppResult;
+pub use crate::files::FileView;
 use carespace_core::crypto::DataKey;
-use carespace_core::file_types::FileKind;
 use carespace_core::ids::{HealthspaceId, RecordEventId, RecordItemId};
 use carespace_core::record::{EventKind, ItemKind};
 use carespace_core::time::Timestamp;
@@ -25,22 +25,6 @@ pub struct ItemView {
     pub shared_with: Vec<SharedWith>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-}
-
-/// A document's file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileView {
-    /// The name it was uploaded under: a label, never a path.
-    pub name: String,
-    pub media_type: String,
-    pub size: u64,
-}
-
-impl FileView {
-    /// Images show in the page; everything else downloads.
-    pub fn is_image(&self) -> bool {
-        FileKind::from_media_type(&self.media_type).is_some_and(FileKind::is_image)
-    }
 }
 
 /// A Healthspace an item is shared with.

@@ -29,6 +29,8 @@ pub struct CurrentSession {
     pub two_step: TwoStepFacts,
     /// The Healthspace asked for at authentication, with the account's facts there.
     pub seen: Option<Arc<Seen>>,
+    /// Messages waiting unread, for the navigation.
+    pub unread_messages: i64,
 }
 
 /// The live session of a session cookie, or `None` (unknown, ended, idle too long or past its
@@ -105,6 +107,7 @@ async fn read(
         two_step: signed_in.two_step,
         healthspaces: signed_in.healthspaces,
         seen,
+        unread_messages: signed_in.unread_messages,
     }))
 }
 

@@ -111,6 +111,12 @@ audit_actions! {
     RecordListed => "record_listed",
     RecordItemOpened => "record_item_opened",
     AccessLogViewed => "access_log_viewed",
+    ConversationStarted => "conversation_started",
+    ConversationOpened => "conversation_opened",
+    MessageSent => "message_sent",
+    MessageRemoved => "message_removed",
+    MessageUploadRefused => "message_upload_refused",
+    MessageFileOpened => "message_file_opened",
 }
 
 #[cfg(test)]

@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn what_is_not_a_plain_address_stays_text() {
-        assert_eq!(segments("javascript:alert(1)"), vec![Text("javascript:alert(1)")]);
+        assert_eq!(
+            segments("javascript:alert(1)"),
+            vec![Text("javascript:alert(1)")]
+        );
         assert_eq!(
             segments("http://user@evil.example/ en http://"),
             vec![Text("http://user@evil.example/ en http://")]

@@ -390,7 +390,7 @@ mod tests {
                     .keys()
                     .collect();
                 let path = operation.split_once(' ').unwrap().1;
-                let expected = if crate::routes::UPLOADS.contains(&path) {
+                let expected = if crate::routes::uploads_at(path) > 0 {
                     "multipart/form-data"
                 } else {
                     "application/json"

@@ -222,6 +222,7 @@ pub async fn list(State(state): State<WebState>, user: ApiUser) -> Result<Respon
             healthspaces: Vec::new(),
             two_step: user.0.two_step(),
             seen: None,
+            unread_messages: 0,
         },
     };
     let list = sessions::list(&state.app, &current).await?;

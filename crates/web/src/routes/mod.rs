@@ -17,6 +17,7 @@ pub mod login;
 pub mod members;
 pub mod memberships;
 pub mod message;
+pub mod messages;
 pub mod metrics;
 pub mod organisation;
 pub mod owners;
@@ -85,6 +86,23 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/record/documents", post(record::files::upload)),
         ("/record/items/{id}/file", get(record::files::download)),
         ("/record/access-log", get(record::access_log::show)),
+        ("/messages", get(messages::inbox)),
+        (
+            "/messages/new",
+            get(messages::starting::show).post(messages::starting::submit),
+        ),
+        (
+            "/messages/{id}",
+            get(messages::conversation::show).post(messages::conversation::send),
+        ),
+        (
+            "/messages/{id}/messages/{message}/remove",
+            post(messages::conversation::remove),
+        ),
+        (
+            "/messages/{id}/messages/{message}/files/{position}",
+            get(messages::conversation::attachment),
+        ),
         (
             "/record/items/{id}",
             get(record::items::show).post(record::items::change),
@@ -234,9 +252,27 @@ pub fn paths() -> Vec<&'static str> {
         .collect()
 }
 
-/// The routes whose bodies are document uploads: they get the upload limit and time instead of
-/// the general ones (the pipeline itself enforces the document limit while streaming).
-pub const UPLOADS: [&str; 2] = ["/record/documents", "/api/v1/record/documents"];
+/// How many documents a request to `path` may upload: a record document, or a message with its
+/// attachments; 0 for every other route. Upload routes get the upload limit and time instead of
+/// the general ones (the pipeline itself enforces each document's limit while streaming).
+pub fn uploads_at(path: &str) -> u64 {
+    if matches!(path, "/record/documents" | "/api/v1/record/documents") {
+        return 1;
+    }
+    // A message is sent to `/messages/{id}` (or the API's `…/conversations/{id}/messages`).
+    let message = path
+        .strip_prefix("/messages/")
+        .is_some_and(|id| !id.contains('/') && id != "new")
+        || path
+            .strip_prefix("/api/v1/conversations/")
+            .and_then(|rest| rest.strip_suffix("/messages"))
+            .is_some_and(|id| !id.contains('/'));
+    if message {
+        carespace_core::messages::ATTACHMENTS_MAX as u64
+    } else {
+        0
+    }
+}
 
 /// The routes whose responses stay open (the live stream): they get no request timeout, which
 /// would cut them off.
