@@ -13,8 +13,8 @@ streams="${1:-10000}"
 port=18110
 base="http://127.0.0.1:$port"
 
-# A stream is a connection on both ends, and both ends run here.
-ulimit -n $((streams * 2 + 1024))
+# Each end (the server, the client) holds one descriptor per stream.
+ulimit -n $((streams + 1024))
 cargo build --release --locked -p carespace-cli --bin carespace
 
 work=$(mktemp -d)

@@ -160,10 +160,12 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     };
     let alias = read_along(&request).map(str::to_owned);
     // A live stream stays open while its person is away: it is not a visit.
+    // Boxed: the query's future is large, and a connection keeps the room of its request's
+    // future for as long as it lives (an open live stream, a keep-alive connection).
     let found = if request.uri().path() == crate::routes::events::PATH {
-        sessions::authenticate_quietly(&state.app, &token).await
+        Box::pin(sessions::authenticate_quietly(&state.app, &token)).await
     } else {
-        sessions::authenticate(&state.app, &token, alias.as_deref()).await
+        Box::pin(sessions::authenticate(&state.app, &token, alias.as_deref())).await
     };
     match found {
         Ok(Some(session)) => {

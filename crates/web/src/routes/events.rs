@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use carespace_app::live::{Item, Sent, Subscription};
-use carespace_app::{AppContext, api_tokens, sessions};
+use carespace_app::{api_tokens, sessions};
 use futures_util::stream;
 use http::HeaderMap;
 use std::convert::Infallible;
@@ -25,8 +25,10 @@ enum Credential {
     Token(String),
 }
 
+/// An open stream's state: kept small, as ten thousand of them may wait at once (the session
+/// check's larger future is boxed only while it runs).
 struct Open {
-    app: AppContext,
+    state: WebState,
     credential: Credential,
     subscription: Subscription,
     keep_alive: Interval,
@@ -49,7 +51,7 @@ pub async fn stream(State(state): State<WebState>, user: ApiUser, headers: Heade
     let mut keep_alive = tokio::time::interval_at(Instant::now() + period, period);
     keep_alive.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let open = Open {
-        app: state.app.clone(),
+        state: state.clone(),
         credential,
         subscription,
         keep_alive,
@@ -91,9 +93,10 @@ impl Open {
     /// Whether the session or token still works. When the database cannot tell, the stream
     /// stays: it is checked again at the next keep-alive.
     async fn still_valid(&self) -> bool {
+        let app = &self.state.app;
         let checked = match &self.credential {
-            Credential::Session(token) => sessions::still_signed_in(&self.app, token).await,
-            Credential::Token(token) => api_tokens::still_live(&self.app, token).await,
+            Credential::Session(token) => Box::pin(sessions::still_signed_in(app, token)).await,
+            Credential::Token(token) => Box::pin(api_tokens::still_live(app, token)).await,
         };
         checked.unwrap_or_else(|error| {
             tracing::warn!(target: "live", %error, "cannot check a stream's session");
