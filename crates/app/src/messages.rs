@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod inbox;
+mod publishing;
 pub mod removing;
 mod sealing;
 pub mod sending;

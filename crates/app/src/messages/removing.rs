@@ -69,7 +69,7 @@ pub async fn remove(
             tracing::warn!(file = %file, %error, "a removed message's file is left in the store");
         }
     }
-    Ok(Removed {
+    let removed = Removed {
         conversation_id: reader.conversation.id.clone(),
         message_id,
         others: reader
@@ -77,5 +77,9 @@ pub async fn remove(
             .into_iter()
             .map(|p| p.account_id.clone())
             .collect(),
-    })
+    };
+    if changed {
+        super::publishing::removed(ctx, &removed).await;
+    }
+    Ok(removed)
 }

@@ -118,6 +118,9 @@ pub async fn send(
     attached: Vec<StagedAttachment>,
 ) -> AppResult<Sent> {
     let recorded = record(ctx, actor, id, text, &attached).await;
+    if let Ok(sent) = &recorded {
+        super::publishing::sent(ctx, sent).await;
+    }
     for attachment in &attached {
         let file = &attachment.staged.id;
         let done = match &recorded {

@@ -76,6 +76,7 @@ async fn mark_read(ctx: &AppContext, actor: &Actor, reader: &Reader) -> AppResul
     let mut tx = ctx.db.begin().await?;
     participants::mark_read(&mut tx, &reader.conversation.id, &actor.account, ctx.now()).await?;
     tx.commit().await?;
+    super::publishing::read(ctx, reader, &actor.account).await;
     Ok(())
 }
 
