@@ -6,7 +6,7 @@ use axum::Router;
 use carespace_app::live::{Delivery, LiveEvent};
 use carespace_core::ids::{AccountId, ConversationId, MessageId};
 use carespace_tests::events::EventStream;
-use carespace_tests::{TestApp, spawn_app, spawn_app_with};
+use carespace_tests::{Person, TestApp, spawn_app, spawn_app_with};
 use std::time::Duration;
 
 const SOON: Duration = Duration::from_secs(5);
@@ -261,4 +261,66 @@ async fn an_api_token_may_use_the_live_stream_and_no_one_unauthenticated() {
         stream.ends_within(SOON).await,
         "a revoked token's stream ends"
     );
+}
+
+#[tokio::test]
+async fn live_events_follow_a_conversation_sent_read_and_removed() {
+    use crate::practice::{connect, healthspace, join};
+    let app = spawn_app().await;
+    let (cleo, bram) = (Person::new("Cleo"), Person::new("Bram"));
+    let owner = healthspace(&app, "de-linde").await;
+    let bram_browser = join(&app, &owner, "de-linde", &bram, "staff").await;
+    let cleo_browser = join(&app, &owner, "de-linde", &cleo, "client").await;
+    connect(&app, &owner, "de-linde", &bram.email, &cleo.email).await;
+    let bram_id = id_of(&app, &bram.email).await;
+    let mut brams = open(&app, &bram_browser, None).await;
+    let mut cleos = open(&app, &cleo_browser, None).await;
+
+    let token = app.token_with(&cleo_browser, "/messages/new").await;
+    let to = format!("de-linde:{bram_id}");
+    let started = app
+        .post_with(
+            &cleo_browser,
+            "/messages/new",
+            &[("csrf_token", &token), ("to", &to), ("text", "Hoi Bram")],
+        )
+        .await;
+    assert_eq!(started.status(), 303);
+    let path = started.headers()["location"].to_str().unwrap().to_owned();
+    let new = brams.next_within(SOON).await.unwrap();
+    assert_eq!(new.event, "message");
+    assert_eq!(new.data["unread_here"], 1);
+    assert_eq!(new.data["unread_total"], 1);
+    assert!(!new.data.to_string().contains("Hoi"), "never the text");
+    let conversation = new.data["conversation"].as_str().unwrap().to_owned();
+    let message = new.data["message"].as_str().unwrap().to_owned();
+    assert_eq!(path, format!("/messages/{conversation}"));
+    assert!(
+        cleos.next_within(QUIET).await.is_none(),
+        "not to its sender"
+    );
+
+    assert_eq!(app.get_with(&bram_browser, &path).await.status(), 200);
+    let receipt = cleos.next_within(SOON).await.unwrap();
+    assert_eq!(receipt.event, "read");
+    assert_eq!(receipt.data["conversation"], conversation.as_str());
+    assert_eq!(receipt.data["reader"], bram_id.as_str());
+    let unread = brams.next_within(SOON).await.unwrap();
+    assert_eq!(
+        (unread.event.as_str(), &unread.data["unread_total"]),
+        ("unread", &0.into())
+    );
+
+    let token = app.token_with(&cleo_browser, &path).await;
+    let removed = app
+        .post_with(
+            &cleo_browser,
+            &format!("{path}/messages/{message}/remove"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(removed.status(), 303);
+    let gone = brams.next_within(SOON).await.unwrap();
+    assert_eq!(gone.event, "message_removed");
+    assert_eq!(gone.data["message"], message.as_str());
 }

@@ -1,9 +1,10 @@
-//! Two `carespace serve` processes on one PostgreSQL database: an event published on one
-//! reaches a stream opened on the other, through `LISTEN/NOTIFY`. On SQLite there is one
+//! Two `carespace serve` processes on one PostgreSQL database: a message sent through one
+//! reaches the recipient's stream opened on the other, through `LISTEN/NOTIFY`. On SQLite there is one
 //! instance, so this story runs on PostgreSQL only.
 
-use carespace_app::live::{Delivery, Live, LiveEvent, LiveSettings};
-use carespace_core::ids::AccountId;
+use carespace_app::clock::SystemClock;
+use carespace_core::second_factors::{decode_secret, totp_code};
+use carespace_core::time::Clock;
 use carespace_tests::crash_loop::carespace_binary;
 use carespace_tests::events::EventStream;
 use carespace_tests::{TestBackend, TestDatabase, backend, csrf_token_in, new_client};
@@ -65,7 +66,9 @@ impl Instance {
         format!("{}{path}", self.base)
     }
 
-    async fn log_in(&self, email: &str, password: &str) -> reqwest::Client {
+    /// A browser logged in here, with the second step when the login has an authenticator app.
+    async fn log_in(&self, login: &Login) -> reqwest::Client {
+        let (email, password) = (login.email.as_str(), login.password.as_str());
         let client = new_client();
         let page = client.get(self.url("/login")).send().await.unwrap();
         let token = csrf_token_in(&page.text().await.unwrap()).unwrap();
@@ -80,12 +83,39 @@ impl Instance {
             .await
             .unwrap();
         assert_eq!(response.status(), 303, "login of {email}");
+        let Some(secret) = &login.secret else {
+            return client;
+        };
+        let page = client
+            .get(self.url("/login/second-step"))
+            .send()
+            .await
+            .unwrap();
+        let token = csrf_token_in(&page.text().await.unwrap()).unwrap();
+        let secret = decode_secret(secret).unwrap();
+        let code = totp_code(&secret, SystemClock.now()).unwrap();
+        let response = client
+            .post(self.url("/login/second-step"))
+            .form(&[("csrf_token", token.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "second step of {email}");
         client
     }
 }
 
-/// The demo's client login (`carespace demo` prints each login with its password).
-async fn demo_client(data_dir: &Path, database_url: &str) -> (String, String) {
+/// A demo login, as `carespace demo` prints it.
+struct Login {
+    role: String,
+    email: String,
+    password: String,
+    /// The authenticator app's secret (base32), for those who have one.
+    secret: Option<String>,
+}
+
+/// Loads the demo data; its Healthspace's alias and its logins.
+async fn demo(data_dir: &Path, database_url: &str) -> (String, Vec<Login>) {
     let output = command(data_dir, database_url)
         .arg("demo")
         .output()
@@ -93,47 +123,80 @@ async fn demo_client(data_dir: &Path, database_url: &str) -> (String, String) {
         .unwrap();
     assert!(output.status.success(), "carespace demo: {output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find(|line| line.trim_start().starts_with("client"))
-        .expect("a demo client");
-    let (left, password) = line.split_once("password: ").unwrap();
-    let email = left.split_whitespace().nth(1).unwrap();
-    (email.to_owned(), password.trim().to_owned())
+    let alias = stdout
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("/h/"))
+        .expect("the demo Healthspace")
+        .trim_end_matches('.')
+        .to_owned();
+    let mut logins: Vec<Login> = Vec::new();
+    for line in stdout.lines() {
+        if let Some((left, password)) = line.split_once("password: ") {
+            let mut words = left.split_whitespace();
+            logins.push(Login {
+                role: words.next().unwrap().to_owned(),
+                email: words.next().unwrap().to_owned(),
+                password: password.trim().to_owned(),
+                secret: None,
+            });
+        } else if let Some((_, rest)) = line.split_once("authenticator app secret: ") {
+            let secret = rest.split_whitespace().next().unwrap().to_owned();
+            logins.last_mut().unwrap().secret = Some(secret);
+        }
+    }
+    (alias, logins)
+}
+
+fn login<'a>(logins: &'a [Login], role: &str) -> &'a Login {
+    logins.iter().find(|l| l.role == role).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_live_event_published_on_one_instance_reaches_a_stream_on_the_other() {
+async fn a_message_sent_on_one_instance_reaches_the_recipients_stream_on_the_other() {
     if backend() != TestBackend::Postgres {
         return;
     }
     let database = TestDatabase::create(TestBackend::Postgres).await;
     let data_dir = tempfile::tempdir().unwrap();
-    let (email, password) = demo_client(data_dir.path(), &database.url).await;
+    let (alias, logins) = demo(data_dir.path(), &database.url).await;
     let a = Instance::start(data_dir.path(), &database.url, "a").await;
     let b = Instance::start(data_dir.path(), &database.url, "b").await;
-    let on_b = b.log_in(&email, &password).await;
+    let (client, staff) = (login(&logins, "client"), login(&logins, "staff"));
+    let on_b = b.log_in(client).await;
     let mut stream = EventStream::open(&on_b, &b.url("/events"), None).await;
 
     let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-    let (anna,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
-        .bind(&email)
+    let (client_id,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
+        .bind(&client.email)
         .fetch_one(&pool)
         .await
         .unwrap();
-    // A third instance, in this process: what it publishes reaches B's stream.
-    let db = carespace_store::Db::connect(&database.url, &Default::default())
+    let on_a = a.log_in(staff).await;
+    let page = on_a.get(a.url("/messages/new")).send().await.unwrap();
+    let token = csrf_token_in(&page.text().await.unwrap()).unwrap();
+    let started = on_a
+        .post(a.url("/messages/new"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("to", &format!("{alias}:{client_id}")),
+            ("text", "Hoe gaat het met slapen?"),
+        ])
+        .send()
         .await
         .unwrap();
-    let here = Live::new(db, LiveSettings::default());
-    let to = AccountId::parse(&anna).unwrap();
-    here.publish(vec![Delivery {
-        to,
-        event: LiveEvent::Unread { unread_total: 7 },
-    }])
-    .await;
+    assert_eq!(started.status(), 303);
+    let conversation = started.headers()["location"].to_str().unwrap().to_owned();
+
     let frame = stream.next_within(Duration::from_secs(5)).await.unwrap();
-    assert_eq!(frame.event, "unread");
-    assert_eq!(frame.data["unread_total"], 7);
-    drop(a);
+    assert_eq!(frame.event, "message");
+    assert_eq!(
+        format!("/messages/{}", frame.data["conversation"].as_str().unwrap()),
+        conversation
+    );
+    assert_eq!(frame.data["unread_here"], 1);
+    assert_eq!(frame.data["unread_total"], 1);
+    assert!(
+        !frame.data.to_string().contains("slapen"),
+        "ids and counts only, never the text"
+    );
 }

@@ -165,6 +165,7 @@ pub async fn start(
     .await?;
     let sent = sending::write(ctx, &mut tx, actor, &reader, (&text, &[])).await?;
     tx.commit().await?;
+    super::publishing::sent(ctx, &sent).await;
     Ok(sent)
 }
 
