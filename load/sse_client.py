@@ -6,15 +6,16 @@
       "open <ok> <refused>" once all answered, then keeps them open (reading the keep-alives)
       until stdin closes.
 
-  sse_client.py latency HOST PORT STREAM_COOKIES N SEND_CMD MESSAGES
-      Opens N streams (cookies one a line, used in turn; the first line's account is the one
-      messages go to), then MESSAGES times runs SEND_CMD (a shell command that sends one
-      message) and times from just before it until the event reaches every stream of that
-      first account; prints p50/p99/max in milliseconds.
+  sse_client.py latency STREAM_PORT RECIPIENT_COOKIE IDLE_COOKIE N SEND_PORT SENDER_COOKIE
+                        CSRF CONVERSATION_PATH MESSAGES
+      Opens one stream of the recipient and N-1 idle ones (of another account) on STREAM_PORT,
+      then sends MESSAGES messages, one at a time, to CONVERSATION_PATH on SEND_PORT as the
+      sender (a multipart form, as the page sends it) and times each from just before the
+      request until the recipient's stream has the event; prints p50/p99/max in milliseconds.
 """
 import asyncio
 import statistics
-import subprocess
+import http.client
 import sys
 import time
 
@@ -79,44 +80,52 @@ async def hold(host, port, cookie_file, n):
         task.cancel()
 
 
-async def latency(host, port, cookie_file, n, send_cmd, messages):
-    cookies = read_cookies(cookie_file)
-    streams, refused = await open_all(host, port, cookies, n)
-    # Streams of the recipient: every len(cookies)-th, starting at the first.
-    targets = [s for i, s in enumerate(streams) if i % len(cookies) == 0]
-    print(f"open {len(streams)} {refused}; {len(targets)} of the recipient", flush=True)
-    pending = {"count": 0, "done": None}
+def send_message(port, cookie, csrf, path, text):
+    boundary = "----carespace-load"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(
+        "POST",
+        path,
+        body,
+        {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    status = connection.getresponse().status
+    connection.close()
+    if status != 303:
+        sys.exit(f"sending answered {status}")
 
-    def on_event(name):
-        if name == "message" and pending["done"] is not None:
-            pending["count"] -= 1
-            if pending["count"] == 0:
-                pending["done"].set()
 
-    tasks = [asyncio.ensure_future(drain(r, on_event)) for r, _, _ in targets]
-    others = [asyncio.ensure_future(drain(r)) for i, (r, _, _) in enumerate(streams) if i % len(cookies)]
-    await asyncio.sleep(1)
-    times = []
+async def latency(stream_port, recipient, idle, n, send_port, sender, csrf, path, messages):
+    host = "127.0.0.1"
+    mine, refused_mine = await open_all(host, stream_port, [recipient], 1)
+    others, refused = await open_all(host, stream_port, [idle], n - 1)
+    print(f"streams open {len(mine) + len(others)} (refused {refused + refused_mine})", flush=True)
+    arrived = asyncio.Queue()
+    reader = mine[0][0]
+    tasks = [asyncio.ensure_future(drain(reader, lambda name: arrived.put_nowait(name)))]
+    tasks += [asyncio.ensure_future(drain(r)) for r, _, _ in others]
     loop = asyncio.get_running_loop()
-    for _ in range(messages):
-        pending["count"] = len(targets)
-        pending["done"] = asyncio.Event()
+    times = []
+    for n in range(messages):
         started = time.perf_counter()
-        await loop.run_in_executor(None, lambda: subprocess.run(send_cmd, shell=True, check=True))
-        try:
-            await asyncio.wait_for(pending["done"].wait(), 10)
-        except asyncio.TimeoutError:
-            print("an event did not arrive within 10 s", file=sys.stderr)
-            sys.exit(1)
+        await loop.run_in_executor(None, send_message, send_port, sender, csrf, path, f"bericht {n}")
+        while True:
+            name = await asyncio.wait_for(arrived.get(), 10)
+            if name == "message":
+                break
         times.append((time.perf_counter() - started) * 1000)
-        pending["done"] = None
     times.sort()
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     print(
         f"messages {len(times)}  p50 {statistics.median(times):.1f} ms  p99 {p99:.1f} ms  "
         f"max {times[-1]:.1f} ms"
     )
-    for task in tasks + others:
+    for task in tasks:
         task.cancel()
 
 
@@ -125,11 +134,9 @@ def main():
     if mode == "hold":
         asyncio.run(hold(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])))
     elif mode == "latency":
+        a = sys.argv[2:]
         asyncio.run(
-            latency(
-                sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6],
-                int(sys.argv[7]),
-            )
+            latency(int(a[0]), a[1], a[2], int(a[3]), int(a[4]), a[5], a[6], a[7], int(a[8]))
         )
     else:
         sys.exit(__doc__)
