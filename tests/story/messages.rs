@@ -497,7 +497,7 @@ async fn staff_write_with_each_other_and_the_inbox_finds_people_by_name() {
     // Choosing nobody is told as such, the text kept.
     let (status, refused) = start(&app, &bram_browser, &[], "Hallo").await;
     assert_eq!(status, 422);
-    assert!(refused.contains("Kies aan wie u schrijft"), "{refused}");
+    assert!(refused.contains("Kies aan wie je schrijft"), "{refused}");
     assert!(refused.contains("Hallo"), "the text is kept");
 
     let cleo_id = account_id(&app, &cleo.email).await;
