@@ -517,3 +517,52 @@ async fn staff_write_with_each_other_and_the_inbox_finds_people_by_name() {
         "a wildcard is taken literally: {found}"
     );
 }
+
+#[tokio::test]
+async fn a_client_who_leaves_keeps_her_conversations_to_read_and_staff_lose_them() {
+    let app = carespace_tests::spawn_app().await;
+    let (cleo, bram) = (Person::new("Cleo"), Person::new("Bram"));
+    let [_, bram_browser, cleo_browser, _] = practice(&app, &cleo, &bram).await;
+    let bram_id = account_id(&app, &bram.email).await;
+    let (_, conversation) = start(
+        &app,
+        &cleo_browser,
+        &[format!("de-linde:{bram_id}")],
+        "Tot volgende week",
+    )
+    .await;
+
+    let pool = raw(&app).await;
+    let membership: String = sqlx::query(
+        "SELECT m.id FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE a.email = $1 AND m.state = 'active'",
+    )
+    .bind(&cleo.email)
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get("id");
+    let token = app.token_with(&cleo_browser, "/account/memberships").await;
+    let cancelled = app
+        .post_with(
+            &cleo_browser,
+            &format!("/account/memberships/{membership}/cancel"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(cancelled.status(), 303);
+
+    let (status, kept) = page(&app, &cleo_browser, &conversation).await;
+    assert_eq!(status, 200);
+    assert!(kept.contains("Tot volgende week"));
+    assert!(kept.contains("Je kunt dit gesprek lezen"), "{kept}");
+    let (_, inbox) = page(&app, &cleo_browser, "/messages").await;
+    assert!(inbox.contains(&conversation), "still in her inbox: {inbox}");
+    assert_eq!(
+        send(&app, &cleo_browser, &conversation, "Nog één ding", vec![])
+            .await
+            .0,
+        422
+    );
+    assert_eq!(page(&app, &bram_browser, &conversation).await.0, 404);
+}
