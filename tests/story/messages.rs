@@ -72,6 +72,15 @@ fn badge(html: &str) -> u32 {
     rest.split('<').next().unwrap().trim().parse().unwrap()
 }
 
+/// The number a `SELECT COUNT(*) AS n …` with these text parameters answers.
+async fn count(pool: &sqlx::AnyPool, sql: &str, binds: &[&str]) -> i64 {
+    let mut query = sqlx::query(sql);
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    query.fetch_one(pool).await.unwrap().get("n")
+}
+
 async fn raw(app: &TestApp) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(&app.database_url()).await.unwrap()
@@ -195,14 +204,12 @@ async fn a_client_writes_with_connected_staff_and_nobody_else_reads_it() {
         let body: Vec<u8> = row.get("body");
         assert!(!String::from_utf8_lossy(&body).contains(marker));
     }
-    let audit_text: i64 = sqlx::query(
+    let audit_text = count(
+        &pool,
         "SELECT COUNT(*) AS n FROM audit_log WHERE object_id LIKE $1 OR object_type LIKE $1",
+        &[&format!("%{marker}%")],
     )
-    .bind(format!("%{marker}%"))
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-    .get("n");
+    .await;
     assert_eq!(audit_text, 0);
 
     // Bram's reading and Eva's refused try are in Cleo's "Who viewed my record".
@@ -210,16 +217,13 @@ async fn a_client_writes_with_connected_staff_and_nobody_else_reads_it() {
     let (_, log) = page(&app, &cleo_browser, "/record/access-log").await;
     assert!(log.contains("Gesprek gelezen"), "{log}");
     assert!(log.contains("Eva"), "{log}");
-    let opened: i64 = sqlx::query(
+    let opened = count(
+        &pool,
         "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'conversation_opened'
            AND client_account_id = $1 AND actor_account_id = $2",
+        &[cleo_id.as_str(), bram_id.as_str()],
     )
-    .bind(cleo_id.as_str())
-    .bind(bram_id.as_str())
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-    .get("n");
+    .await;
     assert_eq!(opened, 1);
 }
 
@@ -289,12 +293,8 @@ async fn staff_lose_the_conversation_with_their_connection_and_the_client_keeps_
         refused.contains("er kan niet meer in geschreven worden"),
         "{refused}"
     );
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM messages")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get("n");
-    assert_eq!(count, 2, "nothing was stored");
+    let stored = count(&pool, "SELECT COUNT(*) AS n FROM messages", &[]).await;
+    assert_eq!(stored, 2, "nothing was stored");
 }
 
 #[tokio::test]
@@ -448,30 +448,20 @@ async fn attachments_go_through_the_file_pipeline_and_only_participants_open_the
     let (status, refused) = send(&app, &cleo_browser, &conversation, "Nog iets", files).await;
     assert_eq!(status, 422);
     assert!(refused.contains("Nog iets"), "the text is kept: {refused}");
-    let messages: i64 = sqlx::query("SELECT COUNT(*) AS n FROM messages")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get("n");
+    let messages = count(&pool, "SELECT COUNT(*) AS n FROM messages", &[]).await;
     assert_eq!(messages, 2);
-    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM stored_files")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get("n");
+    let stored = count(&pool, "SELECT COUNT(*) AS n FROM stored_files", &[]).await;
     assert_eq!(stored, 2);
 
     // Bram's opening of Cleo's file is in her access log.
     app.ctx.audit.flush().await;
-    let opened: i64 = sqlx::query(
+    let opened = count(
+        &pool,
         "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'message_file_opened'
            AND actor_account_id = $1",
+        &[bram_id.as_str()],
     )
-    .bind(bram_id.as_str())
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-    .get("n");
+    .await;
     assert_eq!(opened, 1);
 }
 
@@ -497,7 +487,7 @@ async fn staff_write_with_each_other_and_the_inbox_finds_people_by_name() {
     // Choosing nobody is told as such, the text kept.
     let (status, refused) = start(&app, &bram_browser, &[], "Hallo").await;
     assert_eq!(status, 422);
-    assert!(refused.contains("Kies aan wie u schrijft"), "{refused}");
+    assert!(refused.contains("Kies aan wie je schrijft"), "{refused}");
     assert!(refused.contains("Hallo"), "the text is kept");
 
     let cleo_id = account_id(&app, &cleo.email).await;
@@ -516,4 +506,53 @@ async fn staff_write_with_each_other_and_the_inbox_finds_people_by_name() {
         !found.contains(&with_cleo),
         "a wildcard is taken literally: {found}"
     );
+}
+
+#[tokio::test]
+async fn a_client_who_leaves_keeps_her_conversations_to_read_and_staff_lose_them() {
+    let app = carespace_tests::spawn_app().await;
+    let (cleo, bram) = (Person::new("Cleo"), Person::new("Bram"));
+    let [_, bram_browser, cleo_browser, _] = practice(&app, &cleo, &bram).await;
+    let bram_id = account_id(&app, &bram.email).await;
+    let (_, conversation) = start(
+        &app,
+        &cleo_browser,
+        &[format!("de-linde:{bram_id}")],
+        "Tot volgende week",
+    )
+    .await;
+
+    let pool = raw(&app).await;
+    let membership: String = sqlx::query(
+        "SELECT m.id FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE a.email = $1 AND m.state = 'active'",
+    )
+    .bind(&cleo.email)
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get("id");
+    let token = app.token_with(&cleo_browser, "/account/memberships").await;
+    let cancelled = app
+        .post_with(
+            &cleo_browser,
+            &format!("/account/memberships/{membership}/cancel"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(cancelled.status(), 303);
+
+    let (status, kept) = page(&app, &cleo_browser, &conversation).await;
+    assert_eq!(status, 200);
+    assert!(kept.contains("Tot volgende week"));
+    assert!(kept.contains("Je kunt dit gesprek lezen"), "{kept}");
+    let (_, inbox) = page(&app, &cleo_browser, "/messages").await;
+    assert!(inbox.contains(&conversation), "still in her inbox: {inbox}");
+    assert_eq!(
+        send(&app, &cleo_browser, &conversation, "Nog één ding", vec![])
+            .await
+            .0,
+        422
+    );
+    assert_eq!(page(&app, &bram_browser, &conversation).await.0, 404);
 }

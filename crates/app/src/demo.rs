@@ -1,6 +1,7 @@
 //! Demo data, so that someone trying Carespace has something to look at at once. Every feature
 //! adds its part here; it only ever runs on an empty database.
 
+mod messages;
 mod record;
 
 use crate::context::AppContext;
@@ -122,7 +123,7 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     }
     let care = match ids.as_slice() {
         [anna, bram, claire] => Some((
-            anna.clone(),
+            (anna.clone(), bram.clone()),
             care_provider(&mut tx, anna, bram, claire, now).await?,
         )),
         _ => None,
@@ -135,8 +136,9 @@ pub async fn load(ctx: &AppContext) -> AppResult<DemoSummary> {
     )
     .await?;
     tx.commit().await?;
-    if let Some((anna, healthspace)) = care {
+    if let Some(((anna, bram), healthspace)) = care {
         record::fill(ctx, &anna, &healthspace).await?;
+        messages::fill(ctx, &anna, &bram).await?;
     }
     Ok(DemoSummary {
         logins,

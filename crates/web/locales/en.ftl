@@ -923,3 +923,5 @@ audit-action-message-sent = Message sent
 audit-action-message-removed = Message removed
 audit-action-message-upload-refused = Message attachment refused
 audit-action-message-file-opened = Message attachment opened
+client-write = Write a message
+record-conversations = Your conversations (also those of Healthspaces you have left)

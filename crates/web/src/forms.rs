@@ -113,3 +113,17 @@ pub async fn file_field(multipart: &mut Multipart, name: &str) -> Result<Vec<u8>
     }
     Ok(upload)
 }
+
+/// A multipart text field, read up to `max` bytes: more than its check allows, so a longer one
+/// is refused by that check, and a huge one is never held.
+pub async fn multipart_text(mut field: axum::extract::multipart::Field<'_>, max: usize) -> String {
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > max {
+            break;
+        }
+    }
+    bytes.truncate(max);
+    String::from_utf8_lossy(&bytes).into_owned()
+}

@@ -20,3 +20,9 @@ pub const ALL: [&str; 6] = [
     INFECTED,
     SCANNER_UNAVAILABLE,
 ];
+
+/// Whether an upload was refused because clamd found malware (the caller audit-logs that).
+pub fn infected<T>(staged: &crate::error::AppResult<T>) -> bool {
+    matches!(staged, Err(crate::error::AppError::Invalid(found))
+        if found.iter().any(|p| p.code == INFECTED))
+}

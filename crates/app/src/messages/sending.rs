@@ -47,9 +47,7 @@ where
         allowed: files::DOCUMENT_KINDS,
     };
     let staged = files::stage(ctx, &key, body, &rules).await;
-    if let Err(AppError::Invalid(found)) = &staged
-        && found.iter().any(|p| p.code == problems::INFECTED)
-    {
+    if problems::infected(&staged) {
         let refused = Event {
             outcome: Outcome::Denied,
             ..Event::own(

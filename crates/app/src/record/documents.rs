@@ -46,9 +46,7 @@ where
         allowed: files::DOCUMENT_KINDS,
     };
     let staged = files::stage(ctx, &key, body, &rules).await;
-    if let Err(AppError::Invalid(found)) = &staged
-        && found.iter().any(|p| p.code == problems::INFECTED)
-    {
+    if problems::infected(&staged) {
         let refused = Event {
             actor: Some(&actor.account),
             role: ActorRole::OwnAccount,

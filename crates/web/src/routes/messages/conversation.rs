@@ -7,7 +7,7 @@ use crate::auth::SignedIn;
 use crate::client::Client;
 use crate::downloads;
 use crate::errors::WebError;
-use crate::forms::{FormState, non_empty, problems};
+use crate::forms::{FormState, multipart_text, non_empty, problems};
 use crate::page::{Page, render};
 use crate::state::WebState;
 use askama::Template;
@@ -115,7 +115,7 @@ pub(crate) async fn read_form(
             Err(_) => break Err(AppError::field(FILES_FIELD, files::problems::MISSING)),
         };
         match field.name().unwrap_or_default() {
-            "text" => text = small_text(field).await,
+            "text" => text = multipart_text(field, TEXT_FIELD_MAX).await,
             FILES_FIELD => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
                 // A form sent without choosing a file has an empty, nameless part.
@@ -146,18 +146,6 @@ pub(crate) async fn read_form(
             (text, Err(error))
         }
     }
-}
-
-async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> String {
-    let mut bytes = Vec::new();
-    while let Ok(Some(chunk)) = field.chunk().await {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > TEXT_FIELD_MAX {
-            break;
-        }
-    }
-    bytes.truncate(TEXT_FIELD_MAX);
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 pub async fn send(

@@ -7,7 +7,7 @@ use crate::auth::SignedIn;
 use crate::client::Client;
 use crate::downloads;
 use crate::errors::WebError;
-use crate::forms::{FormState, problems};
+use crate::forms::{FormState, multipart_text, problems};
 use crate::page::Page;
 use crate::state::WebState;
 use axum::extract::multipart::MultipartRejection;
@@ -45,8 +45,8 @@ async fn read_form(
             Err(_) => break Err(AppError::field(FILE_FIELD, files::problems::MISSING)),
         };
         match field.name().unwrap_or_default() {
-            "title" => typed.title = small_text(field).await,
-            "note" => typed.note = small_text(field).await,
+            "title" => typed.title = multipart_text(field, TEXT_FIELD_MAX).await,
+            "note" => typed.note = multipart_text(field, TEXT_FIELD_MAX).await,
             "file" if staged.is_none() => {
                 typed.file_name = field.file_name().unwrap_or_default().to_owned();
                 // A form sent without choosing a file has an empty, nameless part.
@@ -77,19 +77,6 @@ async fn read_form(
 /// The most bytes of a text field read: more than any title or note may have, so a longer one
 /// is refused by its own check, and a huge one is never held.
 const TEXT_FIELD_MAX: usize = 16 * 1024;
-
-/// A text field, read up to [`TEXT_FIELD_MAX`] bytes.
-async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> String {
-    let mut bytes = Vec::new();
-    while let Ok(Some(chunk)) = field.chunk().await {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > TEXT_FIELD_MAX {
-            break;
-        }
-    }
-    bytes.truncate(TEXT_FIELD_MAX);
-    String::from_utf8_lossy(&bytes).into_owned()
-}
 
 /// Reads a document form (a page's or an API request's) and records its document: what was
 /// typed, and the new item or why there is none.
