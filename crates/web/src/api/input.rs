@@ -171,6 +171,30 @@ impl FromRequestParts<WebState> for AliasIdItemPath {
     }
 }
 
+/// `{id}`, `{message}` and `{position}` of a path to a message's attachment: two UUIDs and a
+/// number; anything else names nothing: 404.
+pub struct AttachmentPath(pub String, pub String, pub i64);
+
+impl FromRequestParts<WebState> for AttachmentPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((id, message, position)) =
+            Path::<(String, String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        let position = Some(position.as_str())
+            .filter(|text| is_number(text))
+            .and_then(|text| text.parse().ok())
+            .ok_or(WebError::NotFound)?;
+        if is_id(&id) && is_id(&message) {
+            Ok(AttachmentPath(id, message, position))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
 /// A page cursor `millis:id` (a time and a UUID), as the previous page's `next` gives it.
 pub fn is_time_id_cursor(text: &str) -> bool {
     text.split_once(':')
