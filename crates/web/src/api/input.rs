@@ -131,8 +131,9 @@ impl FromRequestParts<WebState> for AliasIdPath {
     }
 }
 
-/// `{id}` and `{healthspace_id}` of a path about one's own item in a Healthspace: anything that
-/// is not a UUID names nothing: 404.
+/// Two ids of a path (`{id}` and `{healthspace_id}` of one's own item in a Healthspace, `{id}`
+/// and `{message}` of a message in a conversation): anything that is not a UUID names nothing:
+/// 404.
 pub struct IdPairPath(pub String, pub String);
 
 impl FromRequestParts<WebState> for IdPairPath {

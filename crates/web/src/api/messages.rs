@@ -35,7 +35,7 @@ pub struct InboxQuery {
 
 /// A page cursor as the previous page's `next` gives it, or a 422 naming `before`: the use
 /// cases would take anything else as the first page.
-pub(super) fn cursor_problem(page: &Page, before: &str) -> Option<Response> {
+fn cursor_problem(page: &Page, before: &str) -> Option<Response> {
     (!before.is_empty() && !is_time_id_cursor(before))
         .then(|| invalid_input(page, vec![InputProblem::new("before", "cursor_invalid")]))
 }
