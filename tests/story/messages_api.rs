@@ -229,6 +229,8 @@ async fn a_program_starts_a_conversation_answers_with_a_file_reads_and_removes()
     assert_eq!(found["conversations"].as_array().unwrap().len(), 1);
     let none = get(&app, &p.bram_token, "/api/v1/conversations?q=nobody").await;
     assert_eq!(none["conversations"], json!([]));
+    let nul = get(&app, &p.bram_token, "/api/v1/conversations?q=Cle%00o").await;
+    assert_eq!(nul["conversations"], json!([]), "a NUL byte names nobody");
     let bad = call(
         &app,
         &p.bram_token,
