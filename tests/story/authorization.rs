@@ -219,6 +219,7 @@ const GUARDED: [&str; 12] = [
     "/events",
     "/record",
     "/messages",
+    "/api/v1/conversations",
     "/account/invitations/",
     "/api/v1/healthspaces/",
     "/organisation",
@@ -639,6 +640,45 @@ fn table(
             [
                 LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, VERIFY, SETUP,
             ],
+        ),
+        // Messages over the API, the same: the site's own scripts with the session.
+        (
+            "GET",
+            "/api/v1/conversations".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403],
+        ),
+        (
+            // The body names no Healthspace: told so.
+            "POST",
+            "/api/v1/conversations".into(),
+            [401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/conversations/{conversation}"),
+            [401, 404, 404, 200, 200, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/conversations/{conversation}/read"),
+            [401, 404, 404, 204, 204, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            // Not a multipart form: no text, which the participants are told.
+            "POST",
+            format!("/api/v1/conversations/{conversation}/messages"),
+            [401, 404, 404, 422, 422, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            // A message of that id is in no conversation.
+            "DELETE",
+            format!("/api/v1/conversations/{conversation}/messages/{conversation}"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/api/v1/conversations/{conversation}/messages/{conversation}/files/0"),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403],
         ),
         (
             "POST",

@@ -33,6 +33,7 @@ mod mail_idempotency;
 mod membership_endings;
 mod memberships;
 mod messages;
+mod messages_api;
 mod my_clients;
 mod one_membership;
 mod organisations;

@@ -282,7 +282,12 @@ impl FromRequestParts<WebState> for ApiUser {
 fn token_request(parts: &Parts) -> (TokenReach<'static>, bool) {
     let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let path = parts.uri.path();
-    let reach = if path.starts_with("/api/v1/healthspaces/") {
+    // A conversation is in one Healthspace: the use case weighs which, and the inbox shows a
+    // token for one Healthspace that Healthspace's conversations only.
+    let reach = if path.starts_with("/api/v1/healthspaces/")
+        || path == "/api/v1/conversations"
+        || path.starts_with("/api/v1/conversations/")
+    {
         TokenReach::Healthspace(None)
     } else if writes && (path == "/api/v1/tokens" || path.starts_with("/api/v1/tokens/")) {
         TokenReach::ManageTokens

@@ -31,6 +31,14 @@ pub async fn page(
         Via::Session => None,
     };
     let name = name.map(str::trim).filter(|name| !name.is_empty());
+    // No name has a NUL byte: such a search finds nothing, and is never sent to the database,
+    // which may refuse it with an error instead.
+    if name.is_some_and(|name| name.contains('\0')) {
+        return Ok(InboxPage {
+            conversations: Vec::new(),
+            next: None,
+        });
+    }
     let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
     let before = before.and_then(cursor);
     let mut rows = conversations::inbox(&ctx.db, (me, scope), name, before, limit).await?;

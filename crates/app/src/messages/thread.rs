@@ -53,7 +53,7 @@ pub async fn open(
         messages.push(views::message_view(&key, row, &files, (&reader, me, now))?);
     }
     if before.is_none() {
-        mark_read(ctx, actor, &reader).await?;
+        clear_unread(ctx, actor, &reader).await?;
     }
     log_read(ctx, actor, &reader).await?;
     let may_write = reader.access == ConversationAccess::ReadAndWrite;
@@ -68,8 +68,16 @@ pub async fn open(
     })
 }
 
+/// Marks the conversation `id` read up to now without reading its messages (a program that
+/// shows them itself, or a notice dismissed). "Not found" like [`open`]; nothing is in the
+/// client's access log, as nothing of the conversation is read.
+pub async fn mark_read(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<()> {
+    let reader = standing::read(ctx, &ctx.db, actor, id).await?;
+    clear_unread(ctx, actor, &reader).await
+}
+
 /// Nothing unread any more, and no email notice pending; a write only when something was unread.
-async fn mark_read(ctx: &AppContext, actor: &Actor, reader: &Reader) -> AppResult<()> {
+async fn clear_unread(ctx: &AppContext, actor: &Actor, reader: &Reader) -> AppResult<()> {
     if reader.conversation.unread == 0 {
         return Ok(());
     }

@@ -131,8 +131,9 @@ impl FromRequestParts<WebState> for AliasIdPath {
     }
 }
 
-/// `{id}` and `{healthspace_id}` of a path about one's own item in a Healthspace: anything that
-/// is not a UUID names nothing: 404.
+/// Two ids of a path (`{id}` and `{healthspace_id}` of one's own item in a Healthspace, `{id}`
+/// and `{message}` of a message in a conversation): anything that is not a UUID names nothing:
+/// 404.
 pub struct IdPairPath(pub String, pub String);
 
 impl FromRequestParts<WebState> for IdPairPath {
@@ -165,6 +166,30 @@ impl FromRequestParts<WebState> for AliasIdItemPath {
         let alias = Alias::parse(&alias).map_err(|_| WebError::NotFound)?;
         if is_id(&id) && is_id(&item) {
             Ok(AliasIdItemPath(alias.as_str().to_owned(), id, item))
+        } else {
+            Err(WebError::NotFound)
+        }
+    }
+}
+
+/// `{id}`, `{message}` and `{position}` of a path to a message's attachment: two UUIDs and a
+/// number; anything else names nothing: 404.
+pub struct AttachmentPath(pub String, pub String, pub i64);
+
+impl FromRequestParts<WebState> for AttachmentPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Path((id, message, position)) =
+            Path::<(String, String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        let position = Some(position.as_str())
+            .filter(|text| is_number(text))
+            .and_then(|text| text.parse().ok())
+            .ok_or(WebError::NotFound)?;
+        if is_id(&id) && is_id(&message) {
+            Ok(AttachmentPath(id, message, position))
         } else {
             Err(WebError::NotFound)
         }

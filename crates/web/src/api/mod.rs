@@ -16,6 +16,7 @@ mod healthspaces;
 mod input;
 mod invitations;
 mod memberships;
+mod messages;
 mod passkeys;
 mod record;
 mod sessions;
@@ -194,6 +195,34 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<WebState>)> 
             "get",
             "/api/v1/healthspaces/{alias}/clients/{id}/items/{item}/file",
             get(record::files::shared_download),
+        ),
+        // Messages: the inbox, and the conversations one is in.
+        ("get", "/api/v1/conversations", get(messages::inbox)),
+        ("post", "/api/v1/conversations", post(messages::start)),
+        (
+            "get",
+            "/api/v1/conversations/{id}",
+            get(messages::conversation::show),
+        ),
+        (
+            "post",
+            "/api/v1/conversations/{id}/read",
+            post(messages::conversation::mark_read),
+        ),
+        (
+            "post",
+            "/api/v1/conversations/{id}/messages",
+            post(messages::conversation::send),
+        ),
+        (
+            "delete",
+            "/api/v1/conversations/{id}/messages/{message}",
+            delete(messages::conversation::remove),
+        ),
+        (
+            "get",
+            "/api/v1/conversations/{id}/messages/{message}/files/{position}",
+            get(messages::conversation::attachment),
         ),
     ]
 }
