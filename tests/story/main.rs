@@ -30,6 +30,7 @@ mod mail_delivery;
 mod mail_idempotency;
 mod membership_endings;
 mod memberships;
+mod message_notices;
 mod messages;
 mod my_clients;
 mod one_membership;
