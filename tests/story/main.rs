@@ -32,6 +32,7 @@ mod mail_delivery;
 mod mail_idempotency;
 mod membership_endings;
 mod memberships;
+mod message_notices;
 mod messages;
 mod messages_api;
 mod my_clients;

@@ -9,13 +9,13 @@ use carespace_tests::{Person, TestApp};
 use reqwest::multipart::{Form, Part};
 use sqlx::Row;
 
-async fn page(app: &TestApp, browser: &reqwest::Client, path: &str) -> (u16, String) {
+pub(crate) async fn page(app: &TestApp, browser: &reqwest::Client, path: &str) -> (u16, String) {
     let response = app.get_with(browser, path).await;
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// Starts a conversation from `/messages/new`; returns the status and where it led.
-async fn start(
+pub(crate) async fn start(
     app: &TestApp,
     browser: &reqwest::Client,
     to: &[String],
@@ -42,7 +42,7 @@ async fn start(
 }
 
 /// Sends a message (with attachments) to the conversation at `path`.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     browser: &reqwest::Client,
     path: &str,
@@ -81,14 +81,14 @@ async fn count(pool: &sqlx::AnyPool, sql: &str, binds: &[&str]) -> i64 {
     query.fetch_one(pool).await.unwrap().get("n")
 }
 
-async fn raw(app: &TestApp) -> sqlx::AnyPool {
+pub(crate) async fn raw(app: &TestApp) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(&app.database_url()).await.unwrap()
 }
 
 /// De Linde: Bram (staff) connected to Cleo (client), Eva staff there but not connected;
 /// returns (owner, Bram, Cleo, Eva) browsers.
-async fn practice(app: &TestApp, cleo: &Person, bram: &Person) -> [reqwest::Client; 4] {
+pub(crate) async fn practice(app: &TestApp, cleo: &Person, bram: &Person) -> [reqwest::Client; 4] {
     practice_with(app, cleo, bram, &Person::new("Eva")).await
 }
 

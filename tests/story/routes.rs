@@ -42,6 +42,7 @@ pub fn every_route() -> Vec<(Method, String, u16)> {
         (Method::POST, "/account/photo/remove".into(), 403),
         (Method::POST, "/account/email".into(), 403),
         (Method::POST, "/account/password".into(), 403),
+        (Method::POST, "/account/message-notices".into(), 403),
         (Method::GET, "/email/confirm?token=x".into(), 200),
         (Method::POST, "/email/confirm".into(), 403),
         (Method::GET, "/account/sessions".into(), 303),

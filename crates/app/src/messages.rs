@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod inbox;
+pub mod notices;
 mod publishing;
 pub mod removing;
 mod sealing;

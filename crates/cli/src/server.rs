@@ -77,6 +77,10 @@ pub async fn start(
         ctx.clone(),
         stop.clone(),
     ));
+    tokio::spawn(carespace_app::messages::notices::run_until(
+        ctx.clone(),
+        stop.clone(),
+    ));
     let summary_task = tokio::spawn(carespace_app::throttle::summarise_refusals_until(
         ctx.clone(),
         Duration::from_secs(config.audit.throttle_summary_minutes * 60),

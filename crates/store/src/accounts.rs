@@ -198,6 +198,39 @@ pub async fn set_photo(
     set_column(ex, id, "photo_id", photo_id, now).await
 }
 
+/// Whether the account wants an email when a message waits unread; `None` for no account.
+pub async fn message_notices(ex: impl Into<Exec<'_>>, id: &AccountId) -> StoreResult<Option<bool>> {
+    let mut c = conn(ex).await?;
+    let row = sqlx::query("SELECT message_notices FROM accounts WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64, _>("message_notices"))
+        .transpose()?
+        .map(|on| on != 0))
+}
+
+/// Turns the email notices of unread messages on or off; true when the setting changed.
+pub async fn set_message_notices(
+    ex: impl Into<Exec<'_>>,
+    id: &AccountId,
+    on: bool,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut c = conn(ex).await?;
+    let done = sqlx::query(
+        "UPDATE accounts SET message_notices = $2, updated_at = $3
+         WHERE id = $1 AND message_notices <> $2",
+    )
+    .bind(id.as_str())
+    .bind(i64::from(on))
+    .bind(now.millis())
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 async fn set_column(
     ex: impl Into<Exec<'_>>,
     id: &AccountId,

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod conversations;
 pub mod counterparts;
+pub mod notices;
 pub mod participants;
 mod reach;
 pub mod thread;

@@ -73,6 +73,9 @@ impl MailRenderer for SiteMailRenderer {
                 Some(format!("{base}/account/connections"))
             }
             MailMessage::ConnectionEndedForStaff { .. } => None,
+            MailMessage::NewMessage { conversation, .. } => {
+                Some(format!("{base}/messages/{conversation}"))
+            }
             MailMessage::SecondFactorAdded
             | MailMessage::SecondFactorRemoved
             | MailMessage::RecoveryCodeUsed { .. }
@@ -93,9 +96,8 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::RoleChanged { healthspace, .. }
             | MailMessage::ConnectionMade { healthspace, .. }
             | MailMessage::ConnectionEnded { healthspace, .. }
-            | MailMessage::ConnectionEndedForStaff { healthspace, .. } => {
-                ("", healthspace.as_str())
-            }
+            | MailMessage::ConnectionEndedForStaff { healthspace, .. }
+            | MailMessage::NewMessage { healthspace, .. } => ("", healthspace.as_str()),
             _ => ("", ""),
         };
         let token_name = match &mail.message {
@@ -127,7 +129,12 @@ impl MailRenderer for SiteMailRenderer {
             | MailMessage::RoleChanged { role, .. } => self.t(lang, &format!("role-{role}"), &[]),
             _ => String::new(),
         };
-        let subject = self.t(lang, &format!("{stem}-subject"), &[]);
+        // Only the Healthspace's name goes into a subject (a new message's, where it is).
+        let subject = self.t(
+            lang,
+            &format!("{stem}-subject"),
+            &[("organisation", organisation)],
+        );
         let greeting = if mail.name.is_empty() {
             self.t(lang, "mail-greeting-anonymous", &[])
         } else {

@@ -138,6 +138,12 @@ pub enum MailMessage {
     ApiTokenCreated {
         name: String,
     },
+    /// A message waits unread in a conversation in this Healthspace: only that, and a link to
+    /// the conversation (through the login). Never its text, nor who wrote it.
+    NewMessage {
+        healthspace: String,
+        conversation: String,
+    },
     /// The care provider cancelled your membership, which had this role: a client is told
     /// their record stays theirs, staff are not told about a record.
     MembershipCancelled {
@@ -178,6 +184,7 @@ impl MailMessage {
             MailMessage::ConnectionEnded { .. } => "connection_ended",
             MailMessage::ConnectionEndedForStaff { .. } => "connection_ended_for_staff",
             MailMessage::ApiTokenCreated { .. } => "api_token_created",
+            MailMessage::NewMessage { .. } => "new_message",
         }
     }
 }

@@ -77,6 +77,7 @@ audit_actions! {
     ConnectionsListed => "connections_listed",
     ProfileChanged => "profile_changed",
     BirthDateCorrected => "birth_date_corrected",
+    MessageNoticesChanged => "message_notices_changed",
     PhotoChanged => "photo_changed",
     PhotoRemoved => "photo_removed",
     CurrentPasswordWrong => "current_password_wrong",

@@ -1,4 +1,5 @@
-//! "My account": name, language, phone number, date of birth, photo, email address and password.
+//! "My account": name, language, phone number, date of birth, photo, email address, password,
+//! and whether an email comes when a message waits unread.
 
 use crate::auth::SignedIn;
 use crate::client::{Client, origin};
@@ -27,6 +28,8 @@ use serde::Deserialize;
 struct AccountTemplate {
     page: Page,
     account: Account,
+    /// Whether an email comes when a message waits unread.
+    message_notices: bool,
     notice: Option<String>,
     profile: FormState,
     birth_date: FormState,
@@ -37,13 +40,14 @@ struct AccountTemplate {
 }
 
 impl AccountTemplate {
-    fn new(page: Page, account: Account) -> Self {
+    fn new(page: Page, account: Account, message_notices: bool) -> Self {
         let profile = FormState::new()
             .with_value("full_name", &account.full_name)
             .with_value("phone", account.phone.as_deref().unwrap_or_default());
         AccountTemplate {
             page,
             account,
+            message_notices,
             notice: None,
             profile,
             birth_date: FormState::new(),
@@ -68,13 +72,16 @@ pub async fn show(
     Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
     let account = accounts::find(&state.app, &session.account.id).await?;
-    let mut template = AccountTemplate::new(page, account);
+    let notices = accounts::message_notices(&state.app, &session.account.id).await?;
+    let mut template = AccountTemplate::new(page, account, notices);
     let key = match query.done.as_str() {
         "profile" => Some("account-saved-profile"),
         "birth-date" => Some("account-saved-birth-date"),
         "photo" => Some("account-saved-photo"),
         "email" => Some("account-email-sent"),
         "password" => Some("account-saved-password"),
+        "message-notices" if notices => Some("account-saved-message-notices-on"),
+        "message-notices" => Some("account-saved-message-notices-off"),
         _ => None,
     };
     template.notice = key.map(|key| template.page.t(key));
@@ -98,7 +105,8 @@ async fn answer(
         return Err(error.into());
     };
     let account = accounts::find(&state.app, account_id).await?;
-    let mut template = AccountTemplate::new(page, account);
+    let notices = accounts::message_notices(&state.app, account_id).await?;
+    let mut template = AccountTemplate::new(page, account, notices);
     let form = keep(FormState::new()).with_problems(&template.page, problems);
     match section {
         "profile" => template.profile = form,
@@ -210,6 +218,26 @@ pub async fn photo(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MessageNoticesForm {
+    /// A checkbox: present when checked.
+    #[serde(default)]
+    message_notices: Option<String>,
+}
+
+/// Turns the email notices of unread messages on or off.
+pub async fn message_notices(
+    State(state): State<WebState>,
+    Client(client): Client,
+    SignedIn(session): SignedIn,
+    Form(form): Form<MessageNoticesForm>,
+) -> Result<Response, WebError> {
+    let origin = origin(&client, Some(&session));
+    let on = form.message_notices.is_some();
+    accounts::set_message_notices(&state.app, &session.account.id, on, &origin).await?;
+    Ok(Redirect::to("/account?done=message-notices").into_response())
 }
 
 #[derive(Deserialize)]

@@ -122,6 +122,7 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<WebState>)> {
         ("/account/photo/remove", post(account::photo_remove)),
         ("/account/email", post(account::email)),
         ("/account/password", post(account::password)),
+        ("/account/message-notices", post(account::message_notices)),
         (
             "/email/confirm",
             get(account::email_confirm_show).post(account::email_confirm_submit),
