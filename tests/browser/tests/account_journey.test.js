@@ -61,7 +61,7 @@ test("a new user registers, confirms by email, changes language and photo, and e
   assert.deepEqual(await seriousAccessibilityViolations(page), []);
 
   await page.getByLabel("Language").selectOption("nl");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("region", { name: "Personal details" }).getByRole("button", { name: "Save" }).click();
   assert.equal(await page.textContent("h1"), "Mijn account");
   assert.equal(await page.getAttribute("html", "lang"), "nl");
 

@@ -58,7 +58,7 @@ test("a message typed by the staff member appears at once in the client's open c
   // Bram writes; Anna's open page shows it without a reload, within a second.
   const marker = "Zullen we dinsdag om 11:00 doen? " + Date.now();
   const before = await anna.page.evaluate(() => performance.timeOrigin);
-  await bram.page.getByLabel("Bericht").fill(marker);
+  await bram.page.getByRole("textbox", { name: "Bericht" }).fill(marker);
   await bram.page.getByRole("button", { name: "Versturen" }).click();
   await bram.page.getByText(marker).waitFor();
   await anna.page.getByText(marker).waitFor({ timeout: 1000 });
@@ -68,7 +68,7 @@ test("a message typed by the staff member appears at once in the client's open c
   await anna.page.goto(server.baseUrl + "/record");
   const badge = anna.page.locator("[data-unread-total]");
   assert.equal(await badge.isHidden(), true, "everything read");
-  await bram.page.getByLabel("Bericht").fill("En neem je slaapdagboek mee.");
+  await bram.page.getByRole("textbox", { name: "Bericht" }).fill("En neem je slaapdagboek mee.");
   await bram.page.getByRole("button", { name: "Versturen" }).click();
   await anna.page.waitForFunction(
     () => document.querySelector("[data-unread-total]")?.textContent.trim() === "1",
@@ -80,7 +80,7 @@ test("a message typed by the staff member appears at once in the client's open c
   // Anna answers from her phone; the page keeps working without the script's help too.
   await anna.page.goto(server.baseUrl + "/messages");
   await anna.page.getByRole("link", { name: "Bram Visser" }).click();
-  await anna.page.getByLabel("Bericht").fill("Prima, tot dinsdag!");
+  await anna.page.getByRole("textbox", { name: "Bericht" }).fill("Prima, tot dinsdag!");
   await anna.page.getByRole("button", { name: "Versturen" }).click();
   await anna.page.getByText("Prima, tot dinsdag!").waitFor();
   await bram.page.getByText("Prima, tot dinsdag!").waitFor({ timeout: 1000 });
@@ -89,7 +89,7 @@ test("a message typed by the staff member appears at once in the client's open c
   // The same pages in English.
   await anna.page.goto(server.baseUrl + "/account");
   await anna.page.getByLabel("Taal").selectOption("en");
-  await anna.page.getByRole("button", { name: "Opslaan", exact: true }).click();
+  await anna.page.getByRole("region", { name: "Persoonlijke gegevens" }).getByRole("button", { name: "Opslaan" }).click();
   for (const path of ["/messages", "/messages/new"]) {
     await anna.page.goto(server.baseUrl + path);
     assert.equal(await anna.page.getAttribute("html", "lang"), "en");

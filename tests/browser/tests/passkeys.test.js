@@ -103,7 +103,7 @@ test("a passkey is registered, then logs in as the second step and alone", async
   // The same pages in English.
   await page.goto(server.baseUrl + "/account");
   await page.getByLabel("Taal").selectOption("en");
-  await page.getByRole("button", { name: "Opslaan", exact: true }).click();
+  await page.getByRole("region", { name: "Persoonlijke gegevens" }).getByRole("button", { name: "Opslaan" }).click();
   await page.goto(server.baseUrl + "/account/two-step");
   assert.equal(await page.getAttribute("html", "lang"), "en");
   await assertAccessible(page);
