@@ -214,7 +214,7 @@ async fn record_items(app: &TestApp, cleo: &str, alpha: &HealthspaceId) -> (Stri
 }
 
 /// The paths whose answers depend on who asks; every route under them is in the table.
-const GUARDED: [&str; 12] = [
+const GUARDED: [&str; 13] = [
     "/privacy",
     "/events",
     "/record",
