@@ -20,6 +20,10 @@ use http::request::Parts;
 use http::{HeaderValue, Method};
 use std::sync::Arc;
 
+/// The live event stream's path: a request there is authenticated without counting as
+/// activity (an open stream must not keep an idle session alive).
+pub const EVENTS_PATH: &str = "/events";
+
 /// How the request was authenticated. Shared, not copied, by the middleware and extractors
 /// that read it during one request.
 #[derive(Debug, Clone)]
@@ -162,7 +166,7 @@ pub async fn load(State(state): State<WebState>, mut request: Request, next: Nex
     // A live stream stays open while its person is away: it is not a visit.
     // Boxed: the query's future is large, and a connection keeps the room of its request's
     // future for as long as it lives (an open live stream, a keep-alive connection).
-    let found = if request.uri().path() == crate::routes::events::PATH {
+    let found = if request.uri().path() == EVENTS_PATH {
         Box::pin(sessions::authenticate_quietly(&state.app, &token)).await
     } else {
         Box::pin(sessions::authenticate(&state.app, &token, alias.as_deref())).await

@@ -1,13 +1,38 @@
 //! What the message use cases tell the live channel once their transaction committed: ids and
 //! counts for each person concerned, never content.
 
-use super::removing::Removed;
-use super::sending::Sent;
 use super::standing::Reader;
 use crate::context::AppContext;
 use crate::live::{Delivery, LiveEvent};
-use carespace_core::ids::AccountId;
+use carespace_core::ids::{AccountId, ConversationId, MessageId};
 use carespace_store::messages::participants;
+
+/// What was sent, for the live channel and the caller.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub recipients: Vec<Recipient>,
+}
+
+/// Someone a message went to, with what they have unread now.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub account_id: AccountId,
+    /// In this conversation.
+    pub unread_here: i64,
+    /// In every conversation they reach.
+    pub unread_total: i64,
+}
+
+/// What was removed, for the live channel.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub conversation_id: ConversationId,
+    pub message_id: MessageId,
+    /// Everyone else who reaches the conversation.
+    pub others: Vec<carespace_core::ids::AccountId>,
+}
 
 /// A new message: each recipient with their own counts.
 pub(super) async fn sent(ctx: &AppContext, sent: &Sent) {

@@ -2,6 +2,7 @@
 //! stays in its place, and its files are deleted.
 
 use super::MESSAGE;
+pub use super::publishing::Removed;
 use super::standing;
 use crate::access::{self, Actor, Subject};
 use crate::audit::{self, event};
@@ -9,19 +10,10 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::files;
 use carespace_core::audit::AuditAction;
-use carespace_core::ids::{ConversationId, MessageId};
+use carespace_core::ids::MessageId;
 use carespace_core::messages;
 use carespace_core::policy::{Action, ConversationAccess};
 use carespace_store::messages::{attachments, thread};
-
-/// What was removed, for the live channel.
-#[derive(Debug, Clone)]
-pub struct Removed {
-    pub conversation_id: ConversationId,
-    pub message_id: MessageId,
-    /// Everyone else who reaches the conversation.
-    pub others: Vec<carespace_core::ids::AccountId>,
-}
 
 /// Removes the actor's message `message` from the conversation `id`. Someone else's message is
 /// "not found"; one older than five minutes is a problem told as such.

@@ -4,6 +4,7 @@
 //! files are promoted after the commit, or removed when the message is not recorded.
 
 use super::MESSAGE;
+pub use super::publishing::{Recipient, Sent};
 use super::sealing::{self, Part};
 use super::standing::{self, Reader};
 use crate::access::Actor;
@@ -14,7 +15,7 @@ use crate::files::{self, Staged, UploadRules, problems};
 use bytes::Bytes;
 use carespace_core::audit::{AuditAction, Outcome};
 use carespace_core::file_types::sanitised_file_name;
-use carespace_core::ids::{AccountId, ConversationId, MessageId};
+use carespace_core::ids::{AccountId, MessageId};
 use carespace_core::messages;
 use carespace_core::policy::ConversationAccess;
 use carespace_core::time::Timestamp;
@@ -86,24 +87,6 @@ fn read_only_refused(reader: &Reader) -> AppResult<()> {
     } else {
         Err(AppError::field("text", "conversation_read_only"))
     }
-}
-
-/// What was sent, for the live channel and the caller.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    pub id: MessageId,
-    pub conversation_id: ConversationId,
-    pub recipients: Vec<Recipient>,
-}
-
-/// Someone a message went to, with what they have unread now.
-#[derive(Debug, Clone)]
-pub struct Recipient {
-    pub account_id: AccountId,
-    /// In this conversation.
-    pub unread_here: i64,
-    /// In every conversation they reach.
-    pub unread_total: i64,
 }
 
 /// Sends `text` with the staged attachments to the conversation `id`. On bad input, or should

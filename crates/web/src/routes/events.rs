@@ -17,7 +17,7 @@ use http::HeaderMap;
 use std::convert::Infallible;
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
-pub const PATH: &str = "/events";
+pub use crate::auth::EVENTS_PATH as PATH;
 
 /// What the stream was opened with, to check again while it is open.
 enum Credential {
