@@ -556,3 +556,42 @@ async fn a_client_who_leaves_keeps_her_conversations_to_read_and_staff_lose_them
     );
     assert_eq!(page(&app, &bram_browser, &conversation).await.0, 404);
 }
+
+#[tokio::test]
+async fn the_badge_stops_counting_at_99_so_every_page_stays_cheap() {
+    let app = carespace_tests::spawn_app().await;
+    let (cleo, bram) = (Person::new("Cleo"), Person::new("Bram"));
+    let [_, _, cleo_browser, _] = practice(&app, &cleo, &bram).await;
+    let cleo_id = account_id(&app, &cleo.email).await;
+    let bram_id = account_id(&app, &bram.email).await;
+    let hs = crate::practice::healthspace_id(&app, "de-linde").await;
+    let pool = raw(&app).await;
+    for n in 0..120 {
+        let id = format!("many-{n}");
+        sqlx::query(
+            "INSERT INTO conversations (id, healthspace_id, kind, client_account_id, started_by,
+                                        created_at, last_message_at)
+             VALUES ($1, $2, 'care', $3, $4, 1, 1)",
+        )
+        .bind(&id)
+        .bind(hs.as_str())
+        .bind(cleo_id.as_str())
+        .bind(bram_id.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO conversation_participants (conversation_id, account_id, last_message_at,
+                                                    unread)
+             VALUES ($1, $2, 1, 1)",
+        )
+        .bind(&id)
+        .bind(cleo_id.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let (_, home) = page(&app, &cleo_browser, "/record").await;
+    let (_, rest) = home.split_once("data-unread-total").unwrap();
+    assert!(rest.starts_with(">99+<"), "{rest}");
+}

@@ -183,6 +183,10 @@ struct LinkRow {
 static SIGNED_IN_SQLITE: LazyLock<String> = LazyLock::new(|| signed_in_sql(Backend::Sqlite));
 static SIGNED_IN_POSTGRES: LazyLock<String> = LazyLock::new(|| signed_in_sql(Backend::Postgres));
 
+/// The most conversations the navigation's unread badge adds up: every page pays for the
+/// badge, so its cost is bounded whatever the mailbox holds (the badge shows "99+" beyond).
+const BADGE_CONVERSATIONS_MAX: i64 = 100;
+
 /// The query of [`find_signed_in`].
 fn signed_in_sql(backend: Backend) -> String {
     let account = accounts::COLUMNS
@@ -215,11 +219,14 @@ fn signed_in_sql(backend: Backend) -> String {
                      WHERE s2.token_hash = $1
                      ORDER BY name, id LIMIT $2
                  ) e) AS healthspaces,
-                (SELECT CAST(COALESCE(SUM(p.unread), 0) AS BIGINT)
-                 FROM conversation_participants p
-                 JOIN conversations c ON c.id = p.conversation_id
-                 WHERE p.account_id = s.account_id AND p.unread > 0
-                   AND {may_open}) AS unread_messages,
+                (SELECT CAST(COALESCE(SUM(u.unread), 0) AS BIGINT) FROM (
+                     SELECT p.unread AS unread
+                     FROM sessions s3
+                     JOIN conversation_participants p ON p.account_id = s3.account_id
+                     JOIN conversations c ON c.id = p.conversation_id
+                     WHERE s3.token_hash = $1 AND p.unread > 0 AND {may_open}
+                     LIMIT {BADGE_CONVERSATIONS_MAX}
+                 ) u) AS unread_messages,
                 {at_alias}
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id

@@ -75,6 +75,10 @@ document.addEventListener("submit", (event) => {
   const showTotal = (total) => {
     for (const badge of document.querySelectorAll("[data-unread-total]")) {
       setCount(badge, total);
+      // As the server draws it: the navigation's badge stops counting at 99.
+      if (total > 99) {
+        badge.textContent = "99+";
+      }
     }
   };
   const showHere = (conversation, count) => {
