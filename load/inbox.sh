@@ -59,6 +59,9 @@ WITH RECURSIVE m(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM m WHERE j < $per_co
 INSERT INTO messages (id, conversation_id, sender_account_id, body, sent_at)
 SELECT c.id || '-' || m.j, c.id, '$bram', $blob, c.last_message_at - m.j * 1000
 FROM conversations c CROSS JOIN m WHERE c.id LIKE 'load-%';
+-- The planner's statistics, as the database's own maintenance would have them after such growth
+-- (PostgreSQL's autovacuum analyses; without it the inbox is planned for empty tables).
+ANALYZE;
 SQL
 }
 
