@@ -24,6 +24,7 @@ pub mod mail;
 pub mod memberships;
 pub mod messages;
 pub mod organisations;
+mod paging;
 pub mod passkeys;
 pub mod passwords;
 pub mod privacy;

@@ -3,11 +3,11 @@
 //! audit log, the client's page (with what the client shares there) as a read of that client's
 //! data.
 
-use super::listing::cursor;
 use crate::access::{self, Actor, Subject};
 use crate::audit::{self, Event, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
+use crate::paging::cursor;
 use crate::record::staff::{self as staff_view, SharedRecord};
 use carespace_core::audit::{ActorRole, AuditAction, Outcome};
 use carespace_core::ids::AccountId;

@@ -8,6 +8,7 @@ use crate::audit::{self, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::mail::{self, MailMessage};
+use crate::paging::cursor;
 use crate::record;
 use carespace_core::audit::AuditAction;
 use carespace_core::ids::ConnectionId;
@@ -112,12 +113,6 @@ pub async fn of_healthspace(
         connections: rows.into_iter().map(ConnectionView::from).collect(),
         next,
     })
-}
-
-/// `created_at:id` of the last connection of the previous page.
-pub(super) fn cursor(text: &str) -> Option<(i64, &str)> {
-    let (at, id) = text.split_once(':')?;
-    Some((at.parse().ok()?, id))
 }
 
 /// An admin or owner ends a connection: the staff member no longer sees the client. Both are

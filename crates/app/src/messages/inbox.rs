@@ -6,7 +6,7 @@ use super::views::{self, ConversationView};
 use crate::access::{Actor, Via};
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::record::mine::cursor;
+use crate::paging::cursor;
 use carespace_store::messages::{conversations, participants};
 
 /// A page of the inbox.

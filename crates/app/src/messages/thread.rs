@@ -8,7 +8,7 @@ use crate::access::Actor;
 use crate::audit::{self, event};
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::record::mine::cursor;
+use crate::paging::cursor;
 use carespace_core::audit::AuditAction;
 use carespace_core::policy::ConversationAccess;
 use carespace_store::messages::{attachments, participants, thread};

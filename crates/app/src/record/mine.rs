@@ -7,6 +7,7 @@ use super::views::{self, EventView, ItemView};
 use crate::access::Actor;
 use crate::context::AppContext;
 use crate::error::AppResult;
+use crate::paging::cursor;
 use carespace_core::ids::{AccountId, HealthspaceId, RecordItemId};
 use carespace_core::time::Timestamp;
 use carespace_store::record::{Before, events, items, shares};
@@ -42,12 +43,6 @@ pub struct RecordPage {
 pub struct Target {
     pub healthspace_id: HealthspaceId,
     pub name: String,
-}
-
-/// A page cursor: `at:id` of the last entry shown.
-pub(crate) fn cursor(text: &str) -> Option<(i64, &str)> {
-    let (at, id) = text.split_once(':')?;
-    Some((at.parse().ok()?, id))
 }
 
 /// One page of the actor's own record, older than `before`.
